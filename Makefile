@@ -1,0 +1,24 @@
+# The two commands of the README: `make run` (install, then run the workflow on config/config.yaml)
+# and `make test` (install, then run the test suite). Installing is redone only when pyproject.toml
+# or the system-package script changes, so both are cheap to repeat.
+VENV ?= .venv
+PYTHON ?= python3
+CORES ?= 2
+STAMP := $(VENV)/.socflow-installed
+
+.PHONY: install run test
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml tools/install-system-packages.sh
+	bash tools/install-system-packages.sh
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
+
+test: $(STAMP)
+	$(VENV)/bin/pytest

@@ -1,0 +1,27 @@
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/teacher.smk"
+include: "workflow/rules/student.smk"
+include: "workflow/rules/hls.smk"
+include: "workflow/rules/vivado.smk"
+include: "workflow/rules/board.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        get_final_output(),
+
+
+rule all_stages:
+    input:
+        get_final_output(every_stage=True),

@@ -1,0 +1,21 @@
+"""socflow's own exceptions: each names the file, config key or tool at fault and what to do about it."""
+
+
+class SocflowError(Exception):
+    """Base of every error socflow raises on purpose."""
+
+
+class ConfigError(SocflowError):
+    """A config value that the schema cannot express as invalid (e.g. a split that does not sum to 1)."""
+
+
+class DataError(SocflowError):
+    """A dataset that cannot be used: missing file, wrong shape, NaN/inf, bad labels, too few samples."""
+
+
+class ToolNotFoundError(SocflowError):
+    """A vendor tool (vitis_hls, vivado_hls, vivado) that a stage needs is not on PATH."""
+
+
+class StageNotImplementedError(SocflowError):
+    """A stage that is wired into the workflow but whose logic a later issue provides."""

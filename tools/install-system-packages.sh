@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages socflow needs (g++ and make for hls4ml's C simulation). Installs only what is missing,
+# so a second call does nothing. Run as root (or with sudo available).
+set -euo pipefail
+packages=(g++ make)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,117 @@
+from snakemake.utils import validate
+
+from socflow.config import check_config, targets, variants
+from socflow.stages import HLS_TOOLS, include_stage
+
+validate(config, schema="../../config/schema.yaml")
+check_config(config)
+
+EXPERIMENTS = config["experiments"]
+ENV = "../../envs/socflow.yaml"
+
+
+wildcard_constraints:
+    exp="|".join(EXPERIMENTS),
+    variant=r"b\d+_s\d+(_i\d+)?",
+    target=r"[A-Za-z0-9][A-Za-z0-9_.-]*",
+
+
+def section(name, drop=()):
+    """Params function: the experiment's config section less the `drop` keys (lists that have their
+    own wildcard), so only edits that matter to a rule rerun it."""
+    return lambda wildcards: {
+        k: v for k, v in EXPERIMENTS[wildcards.exp][name].items() if k not in drop
+    }
+
+
+def variant_cfg(wildcards):
+    return variants(EXPERIMENTS[wildcards.exp])[wildcards.variant]
+
+
+def target_cfg(wildcards):
+    return targets(EXPERIMENTS[wildcards.exp])[wildcards.target]
+
+
+def pretrained_exps(pretrained):
+    """Regex of the experiments with (True) or without (False) a pretrained teacher."""
+    names = [
+        e
+        for e, c in EXPERIMENTS.items()
+        if bool(c["teacher"]["pretrained"]) == pretrained
+    ]
+    return "|".join(names) or "(?!)"
+
+
+def stage_plan(exp, every_stage=False):
+    """{stage: (included, reason)} for one experiment; `every_stage` ignores implementation and tools."""
+    tools = {
+        "hls_synth": HLS_TOOLS[EXPERIMENTS[exp]["hls"]["backend"]],
+        "vivado_bitstream": "vivado",
+    }
+    return {
+        stage: (
+            (True, "asked for")
+            if every_stage
+            else include_stage(stage, config["toolchain"], tools.get(stage))
+        )
+        for stage in (
+            "prepare_data",
+            "train_teacher",
+            "train_student",
+            "hls_csim",
+            "hls_synth",
+            "vivado_bitstream",
+            "board_eval",
+            "report",
+        )
+    }
+
+
+def get_final_output(every_stage=False):
+    """Targets of the default target: the last file of every stage that this config and machine can run."""
+    outputs = []
+    for exp, cfg in EXPERIMENTS.items():
+        plan = {s: ok for s, (ok, _) in stage_plan(exp, every_stage).items()}
+        backends = [
+            b
+            for b in cfg["board"]["backends"]
+            if b == "emulated" or plan["vivado_bitstream"]
+        ]
+        pattern = {
+            "prepare_data": ["data/summary.json"],
+            "train_teacher": ["teacher/metrics.json"],
+            "train_student": ["student/{variant}/metrics.json"],
+            "hls_csim": ["hls/{variant}/{target}/csim.json"],
+            "hls_synth": ["hls/{variant}/{target}/synth/report.json"],
+            "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
+            "board_eval": [f"board/{{variant}}/{{target}}/{b}.json" for b in backends],
+        }
+        for stage, files in pattern.items():
+            if plan[stage]:
+                outputs += expand(
+                    [f"results/{exp}/{f}" for f in files],
+                    variant=variants(cfg),
+                    target=targets(cfg),
+                )
+        if plan["report"]:
+            outputs.append("results/report/table1.csv")
+    return sorted(set(outputs))
+
+
+def dataset_source(wildcards):
+    """The user's data file (so a missing file stops the DAG with its name); none for built-in kinds."""
+    dataset = EXPERIMENTS[wildcards.exp]["dataset"]
+    return dataset["path"] if "path" in dataset else []
+
+
+def board_inputs(wildcards):
+    """The emulated board runs the C-simulated IP; a real board needs the bitstream."""
+    hls = f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}"
+    if wildcards.backend == "emulated":
+        return {"project": f"{hls}/project", "csim": f"{hls}/csim.json"}
+    hw = f"results/{wildcards.exp}/hw/{wildcards.variant}/{wildcards.target}"
+    return {
+        "bit": f"{hw}/design.bit",
+        "hwh": f"{hw}/design.hwh",
+        "csim": f"{hls}/csim.json",
+    }

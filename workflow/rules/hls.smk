@@ -1,0 +1,70 @@
+rule hls_convert:
+    input:
+        model="results/{exp}/student/{variant}/model.h5",
+        summary="results/{exp}/data/summary.json",
+    output:
+        project=directory("results/{exp}/hls/{variant}/{target}/project"),
+        config="results/{exp}/hls/{variant}/{target}/hls_config.yml",
+    log:
+        "logs/hls_convert/{exp}/{variant}/{target}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        hls=section("hls", drop=("targets",)),
+        target=target_cfg,
+    script:
+        "../scripts/not_implemented.py"
+
+
+rule hls_csim:
+    input:
+        project="results/{exp}/hls/{variant}/{target}/project",
+        config="results/{exp}/hls/{variant}/{target}/hls_config.yml",
+        model="results/{exp}/student/{variant}/model.h5",
+        test="results/{exp}/data/test.npz",
+    output:
+        csim="results/{exp}/hls/{variant}/{target}/csim.json",
+    log:
+        "logs/hls_csim/{exp}/{variant}/{target}.log",
+    benchmark:
+        "benchmarks/hls_csim/{exp}/{variant}/{target}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        min_agreement=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
+            "csim_min_agreement"
+        ],
+    script:
+        "../scripts/not_implemented.py"
+
+
+rule hls_synth:
+    input:
+        project="results/{exp}/hls/{variant}/{target}/project",
+        csim="results/{exp}/hls/{variant}/{target}/csim.json",
+    output:
+        synth=directory("results/{exp}/hls/{variant}/{target}/synth/ip"),
+        report="results/{exp}/hls/{variant}/{target}/synth/report.json",
+    log:
+        "logs/hls_synth/{exp}/{variant}/{target}.log",
+    benchmark:
+        "benchmarks/hls_synth/{exp}/{variant}/{target}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=16000,
+        runtime=240,
+    params:
+        tool=lambda wildcards: HLS_TOOLS[EXPERIMENTS[wildcards.exp]["hls"]["backend"]],
+        target=target_cfg,
+    script:
+        "../scripts/not_implemented.py"

@@ -1,0 +1,52 @@
+rule tune_student:
+    input:
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        teacher="results/{exp}/teacher/model.h5",
+    output:
+        hparams="results/{exp}/student/{variant}/hparams.json",
+        trials="results/{exp}/student/{variant}/trials.csv",
+    log:
+        "logs/tune_student/{exp}/{variant}.log",
+    benchmark:
+        "benchmarks/tune_student/{exp}/{variant}.tsv"
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=240,
+    params:
+        student=section("student", drop=("variants",)),
+        variant=variant_cfg,
+        state="results/{exp}/student/{variant}/tuning",
+    script:
+        "../scripts/not_implemented.py"
+
+
+rule train_student:
+    input:
+        hparams="results/{exp}/student/{variant}/hparams.json",
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        test="results/{exp}/data/test.npz",
+        teacher="results/{exp}/teacher/model.h5",
+        teacher_metrics="results/{exp}/teacher/metrics.json",
+    output:
+        model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
+    log:
+        "logs/train_student/{exp}/{variant}.log",
+    benchmark:
+        "benchmarks/train_student/{exp}/{variant}.tsv"
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    params:
+        student=section("student", drop=("variants",)),
+        variant=variant_cfg,
+    script:
+        "../scripts/not_implemented.py"

@@ -1,0 +1,78 @@
+rule tune_teacher:
+    input:
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        summary="results/{exp}/data/summary.json",
+    output:
+        hparams="results/{exp}/teacher/hparams.json",
+        trials="results/{exp}/teacher/trials.csv",
+    log:
+        "logs/tune_teacher/{exp}.log",
+    benchmark:
+        "benchmarks/tune_teacher/{exp}.tsv"
+    wildcard_constraints:
+        exp=pretrained_exps(False),
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=240,
+    params:
+        teacher=section("teacher"),
+        # keras-tuner's own state: not an output, so Snakemake does not delete it and a search resumes
+        state="results/{exp}/teacher/tuning",
+    script:
+        "../scripts/not_implemented.py"
+
+
+rule train_teacher:
+    input:
+        hparams="results/{exp}/teacher/hparams.json",
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        test="results/{exp}/data/test.npz",
+    output:
+        model="results/{exp}/teacher/model.h5",
+        metrics="results/{exp}/teacher/metrics.json",
+    log:
+        "logs/train_teacher/{exp}.log",
+    benchmark:
+        "benchmarks/train_teacher/{exp}.tsv"
+    wildcard_constraints:
+        exp=pretrained_exps(False),
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    params:
+        teacher=section("teacher"),
+    script:
+        "../scripts/not_implemented.py"
+
+
+rule import_teacher:
+    input:
+        pretrained=lambda wildcards: EXPERIMENTS[wildcards.exp]["teacher"]["pretrained"],
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        test="results/{exp}/data/test.npz",
+    output:
+        model="results/{exp}/teacher/model.h5",
+        metrics="results/{exp}/teacher/metrics.json",
+    log:
+        "logs/import_teacher/{exp}.log",
+    wildcard_constraints:
+        exp=pretrained_exps(True),
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        teacher=section("teacher"),
+    script:
+        "../scripts/not_implemented.py"
