@@ -95,12 +95,16 @@ def _signal(rng: np.random.Generator, label: int, n: int, t: np.ndarray) -> np.n
 
 
 def _draw(rng: np.random.Generator, label: int, n: int, t: np.ndarray) -> np.ndarray:
-    """Signals of class ``label``; muons and pile-ups that would clip are redrawn (they would be class 3)."""
+    """Signals of class ``label``. Class 3 is by definition a clipped trace, so a sampled peak that stays
+    below the ceiling is redrawn; muons and pile-ups that would clip are redrawn too (they would be class 3)."""
     out = np.empty((0, t.size))
     while len(out) < n:
         batch = _signal(rng, label, n, t)
+        top = batch.max(axis=1) + BASELINE
         if label in (0, 2):
-            batch = batch[batch.max(axis=1) + BASELINE < ADC_MAX - 20]
+            batch = batch[top < ADC_MAX - 20]
+        elif label == 3:
+            batch = batch[top > ADC_MAX + 20]
         out = np.concatenate([out, batch])
     return out[:n]
 

@@ -1,0 +1,117 @@
+"""The Snakemake workflow itself: the whole DAG, a real prepare_data run, config errors before any job,
+reruns limited to the stages a config edit touches, and a clean --lint / snakefmt."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import ROOT, run_snakemake
+
+pytestmark = pytest.mark.workflow
+
+EVERY_RULE = {
+    "prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student", "hls_convert",
+    "hls_csim", "hls_synth", "vivado_bitstream", "board_eval", "report",
+}
+
+
+def planned_jobs(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
+    """Rule -> job count from the 'Job stats' table of a dry run."""
+    assert result.returncode == 0, result.stderr + result.stdout
+    table = (result.stdout + result.stderr).split("Job stats:")[-1]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"}
+
+
+def test_default_config_dry_run_shows_every_stage(tmp_path):
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    jobs = planned_jobs(run_snakemake(tmp_path, config, "-n", "all_stages"))
+    assert EVERY_RULE <= set(jobs)
+
+
+def test_default_target_asks_only_for_what_runs_here(tmp_path, tiny_config):
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+    assert "prepare_data" in jobs and "vivado_bitstream" not in jobs and "hls_synth" not in jobs
+
+
+def test_pretrained_teacher_is_imported_not_searched(tmp_path, tiny_config):
+    (tmp_path / "teacher.h5").write_bytes(b"")
+    tiny_config["experiments"]["tiny"]["teacher"] = {"pretrained": "teacher.h5"}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
+    assert "import_teacher" in jobs and "tune_teacher" not in jobs and "train_teacher" not in jobs
+
+
+def test_one_job_per_variant_and_target(tmp_path, tiny_config):
+    tiny_config["experiments"]["tiny"]["student"] = {"variants": [{"bits": 8, "sparsity": 0.2}, {"bits": 6, "sparsity": 0.5}]}
+    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [{"part": "xc7z020clg400-1", "reuse_factor": r} for r in (1, 8, 16)]}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
+    assert jobs["train_student"] == 2 and jobs["hls_csim"] == 6 and jobs["train_teacher"] == 1
+
+
+def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    assert result.returncode == 0, result.stderr
+    data = tmp_path / "results" / "tiny" / "data"
+    summary = json.loads((data / "summary.json").read_text())
+    assert summary["n_samples"] == 160 and summary["input_shape"] == [30]
+    train = np.load(data / "train.npz")
+    assert train["x"].shape == (112, 30) and np.bincount(train["y"]).tolist() == [28] * 4
+    assert "loaded pulses" in (tmp_path / "logs" / "prepare_data" / "tiny.log").read_text()
+
+
+def test_config_edit_reruns_only_the_stages_it_touches(tmp_path, tiny_config):
+    assert run_snakemake(tmp_path, tiny_config, "--cores", "1").returncode == 0
+    tiny_config["experiments"]["tiny"]["teacher"] = {"units": [16, 64]}
+    assert "prepare_data" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
+    tiny_config["experiments"]["tiny"]["student"] = {"alpha": 0.5}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
+    assert "prepare_data" not in jobs and "tune_student" in jobs
+    tiny_config["experiments"]["tiny"]["split"] = {"seed": 7}
+    assert "prepare_data" in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+
+
+def test_bad_config_stops_before_any_job(tmp_path, tiny_config):
+    tiny_config["experiments"]["tiny"]["split"] = {"train": 0.8, "val": 0.15, "test": 0.15}
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    assert result.returncode != 0
+    assert "experiments.tiny.split: train + val + test must be 1" in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_unknown_dataset_kind_stops_before_any_job(tmp_path, tiny_config):
+    tiny_config["experiments"]["tiny"]["dataset"]["kind"] = "mnist"
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    assert result.returncode != 0 and "'mnist' is not one of" in result.stderr
+    assert "On instance['experiments']['tiny']['dataset']['kind']" in result.stderr
+
+
+def test_missing_user_file_is_named_before_any_job(tmp_path, tiny_config):
+    tiny_config["experiments"]["tiny"]["dataset"] = {"kind": "npz", "path": "data/absent.npz"}
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    assert result.returncode != 0 and "data/absent.npz" in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_bad_user_data_fails_the_job_with_the_named_error(tmp_path, tiny_config):
+    np.savez(tmp_path / "d.npz", x=np.zeros((30, 4)), y=np.repeat([0, 1], 15)[:29])
+    tiny_config["experiments"]["tiny"]["dataset"] = {"kind": "npz", "path": "d.npz"}
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    assert result.returncode != 0
+    log = (tmp_path / "logs" / "prepare_data" / "tiny.log").read_text()
+    assert "DataError: d.npz: 30 samples but 29 labels" in log
+
+
+def test_lint_is_clean():
+    result = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_snakefmt_is_clean():
+    result = subprocess.run([sys.executable, "-m", "snakefmt", "--check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
