@@ -89,7 +89,7 @@ def test_inverted_unit_range(tiny_config):
 
 def test_integer_bits_must_fit(tiny_config):
     tiny_config["experiments"]["tiny"]["student"] = {"variants": [{"bits": 4, "integer_bits": 4, "sparsity": 0}]}
-    with pytest.raises(ConfigError, match=r"student\.variants: integer_bits 4 must be below bits 4"):
+    with pytest.raises(ConfigError, match=r"student\.variants: integer_bits 4 and student.activation_integer_bits 3 must be below bits 4"):
         validated(tiny_config)
 
 

@@ -64,10 +64,12 @@ def check_config(config: Mapping[str, Any]) -> None:
             raise ConfigError(f"{key}.{error}") from None
         for section in ("teacher", "student"):
             _range(experiment[section]["units"], f"{key}.{section}.units")
+        relu_bits = experiment["student"]["activation_integer_bits"]
         for v in experiment["student"]["variants"]:
-            if v["integer_bits"] >= v["bits"]:
+            if max(v["integer_bits"], relu_bits) >= v["bits"]:
                 raise ConfigError(
-                    f"{key}.student.variants: integer_bits {v['integer_bits']} must be below bits {v['bits']}"
+                    f"{key}.student.variants: integer_bits {v['integer_bits']} and student.activation_integer_bits "
+                    f"{relu_bits} must be below bits {v['bits']}"
                 )
         _unique([variant_name(v) for v in experiment["student"]["variants"]], f"{key}.student.variants")
         _unique([target_name(t) for t in experiment["hls"]["targets"]], f"{key}.hls.targets")

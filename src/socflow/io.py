@@ -62,6 +62,12 @@ def save_npz(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) -> 
     write_bytes(path, buffer.getvalue())
 
 
+def read_xy(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Samples and labels of one data part written by prepare_data."""
+    with np.load(path, allow_pickle=False) as part:
+        return part["x"], part["y"]
+
+
 def sha256_file(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file, or of a folder's files (relative names and contents, in sorted order)."""
     root = Path(path)

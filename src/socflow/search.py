@@ -1,0 +1,116 @@
+"""Bayesian optimisation of hyperparameters with keras-tuner, resumable, with an honest trial log.
+
+keras-tuner's BayesianOptimization draws `num_initial_points` random trials (by default 3 x the number of
+hyperparameters) before its Gaussian process proposes any; a budget at or below that is a random search
+(the paper's reference code ran one iteration). trials.csv marks each trial `random` or `guided`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from socflow._keras import keras
+
+log = logging.getLogger(__name__)
+OBJECTIVE = "val_accuracy"
+
+
+def state_key(settings: Mapping[str, Any]) -> str:
+    """Folder name of a search's keras-tuner state: a hash of everything that shapes its trials except the
+    trial budget, so raising `trials` extends the search while a new space or new data starts afresh."""
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic."""
+    keras.utils.set_random_seed(seed)
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
+
+
+def early_stopping(patience: int, start_epoch: int = 0) -> list[keras.callbacks.Callback]:
+    """Stop on val_accuracy and keep the best weights; none when patience is 0."""
+    if patience <= 0:
+        return []
+    return [
+        keras.callbacks.EarlyStopping(
+            monitor=OBJECTIVE, mode="max", patience=patience, restore_best_weights=True, start_from_epoch=start_epoch
+        )
+    ]
+
+
+def bayesian_search(
+    build: Callable[[Any], keras.Model],
+    train: tuple[np.ndarray, np.ndarray],
+    val: tuple[np.ndarray, np.ndarray],
+    search: Mapping[str, Any],
+    state_dir: str | Path,
+    callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run (or resume) the search; return the best hyperparameters' config and the table of all trials.
+
+    The keras-tuner project lives in `state_dir`: trials finished there are not run again, and one
+    interrupted mid-way is retried.
+    """
+    import keras_tuner as kt
+
+    state_dir = Path(state_dir)
+    tuner = kt.BayesianOptimization(
+        hypermodel=build,
+        objective=kt.Objective(OBJECTIVE, direction="max"),
+        max_trials=search["trials"],
+        num_initial_points=search["initial_points"],
+        seed=search["seed"],
+        directory=str(state_dir.parent),
+        project_name=state_dir.name,
+        overwrite=False,
+    )
+    done = len([t for t in tuner.oracle.trials.values() if t.status == "COMPLETED"])
+    log.info("search in %s: %d of %d trials already done", state_dir, done, search["trials"])
+    tuner.search(
+        *train,
+        validation_data=val,
+        epochs=search["epochs"],
+        batch_size=search["batch_size"],
+        callbacks=[*callbacks(), *early_stopping(search["patience"])],
+        verbose=2,
+    )
+    table = trials_table(tuner.oracle)
+    if not (table["status"] == "COMPLETED").any():
+        raise RuntimeError(f"no trial of the search in {state_dir} completed; see the log for the trials' errors")
+    best = tuner.oracle.get_best_trials(1)[0]
+    return {"values": best.hyperparameters.values, "config": best.hyperparameters.get_config(),
+            "trial_id": best.trial_id, "score": best.score}, table
+
+
+def trials_table(oracle: Any) -> pd.DataFrame:
+    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters."""
+    initial = oracle.num_initial_points or max(3 * len(oracle.hyperparameters.space), 3)
+    rows = []
+    for index, trial in enumerate(sorted(oracle.trials.values(), key=lambda t: int(t.trial_id))):
+        rows.append(
+            {
+                "trial_id": trial.trial_id,
+                "status": trial.status,
+                OBJECTIVE: trial.score,
+                "proposed_by": "random" if index < initial else "guided",
+                **trial.hyperparameters.values,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def hyperparameters(config: Mapping[str, Any]) -> Any:
+    """keras-tuner HyperParameters rebuilt from a saved config (with the best trial's values)."""
+    import keras_tuner as kt
+
+    return kt.HyperParameters.from_config(config)

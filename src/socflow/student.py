@@ -1,0 +1,172 @@
+"""Stage 2: the student, searched with BO where every trial trains with knowledge distillation and
+quantization-aware pruning (tune_student), then trained with the best hyperparameters (train_student)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow._keras import keras, set_threads
+from socflow.compression import PruningPlan, sparsity_report, student_model
+from socflow.distill import Distiller, logits_of
+from socflow.evaluate import classification_metrics, plot_history, predict_classes
+from socflow.hypermodels import count_layers
+from socflow.io import atomic_path, read_json, read_xy, sha256_file, write_json
+from socflow.search import bayesian_search, early_stopping, hyperparameters, seed_everything, state_key
+
+log = logging.getLogger(__name__)
+
+
+def load_model(path: str | Path) -> keras.Model:
+    """Load a teacher or student .h5 (QKeras layers included)."""
+    from qkeras.utils import load_qmodel
+
+    return load_qmodel(str(path), compile=False)
+
+
+def student_builder(
+    student: Mapping[str, Any], variant: Mapping[str, Any], teacher: keras.Model, summary: Mapping[str, Any], plan: PruningPlan
+) -> Callable[[Any], keras.Model]:
+    """keras-tuner build function: a compiled Distiller around a fresh pruned QKeras student."""
+
+    def build(hp: Any) -> keras.Model:
+        model = student_model(hp, student, variant, summary["input_shape"], summary["n_classes"], plan)
+        distiller = Distiller(model, teacher, student["alpha"], student["temperature"])
+        distiller.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", list(student["learning_rates"]))))
+        return distiller
+
+    return build
+
+
+def _plan(student: Mapping[str, Any], variant: Mapping[str, Any], n_train: int) -> PruningPlan:
+    search = student["search"]
+    return PruningPlan.for_training(variant["sparsity"], n_train, search["batch_size"], search["epochs"])
+
+
+def _pruning_callbacks() -> list[keras.callbacks.Callback]:
+    import tensorflow_model_optimization as tfmot
+
+    return [tfmot.sparsity.keras.UpdatePruningStep()]
+
+
+def tune_student(
+    data: Mapping[str, str],
+    teacher_path: str,
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    state_root: str,
+    outputs: Mapping[str, str],
+    threads: int = 1,
+) -> dict[str, Any]:
+    """BO over the student space, KD + QAP inside every trial; writes hparams.json and trials.csv."""
+    set_threads(threads)
+    summary = read_json(data["summary"])
+    seed_everything(student["search"]["seed"])
+    train, val = read_xy(data["train"]), read_xy(data["val"])
+    plan = _plan(student, variant, len(train[1]))
+    build = student_builder(student, variant, load_model(teacher_path), summary, plan)
+    settings = dict(student) | dict(variant) | {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
+    settings["search"] = {k: v for k, v in student["search"].items() if k != "trials"}
+    state = Path(state_root) / state_key(settings)
+    best, table = bayesian_search(build, train, val, student["search"], state, callbacks=_pruning_callbacks)
+    with atomic_path(outputs["trials"]) as tmp:
+        table.to_csv(tmp, index=False)
+    write_json(outputs["hparams"], best | {"state": str(state), "guided_trials": int((table["proposed_by"] == "guided").sum())})
+    return best
+
+
+def train_student(
+    data: Mapping[str, str],
+    teacher_path: str,
+    teacher_metrics: str,
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    hparams: str,
+    outputs: Mapping[str, str],
+    threads: int = 1,
+) -> dict[str, Any]:
+    """Distil the teacher into the student with the best hyperparameters, pruning and quantizing as it
+    learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json and curves.png."""
+    import tensorflow_model_optimization as tfmot
+
+    set_threads(threads)
+    summary = read_json(data["summary"])
+    search = student["search"]
+    seed_everything(search["seed"])
+    train, val = read_xy(data["train"]), read_xy(data["val"])
+    plan = _plan(student, variant, len(train[1]))
+    hp = hyperparameters(read_json(hparams)["config"])
+    teacher = load_model(teacher_path)
+    distiller = student_builder(student, variant, teacher, summary, plan)(hp)
+    start = time.perf_counter()
+    history = distiller.fit(
+        *train,
+        validation_data=val,
+        epochs=search["epochs"],
+        batch_size=search["batch_size"],
+        callbacks=[*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)],
+        verbose=2,
+    ).history
+    seconds = time.perf_counter() - start
+    model = tfmot.sparsity.keras.strip_pruning(distiller.student)
+    curves = {k: [float(v) for v in vs] for k, vs in history.items()}
+    plot_history(curves, outputs["curves"], f"student {variant}")
+    x_test, y_test = read_xy(data["test"])
+    _, predicted = predict_classes(model, x_test)
+    _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
+    teacher_params = read_json(teacher_metrics)["params"]
+    metrics = classification_metrics(y_test, predicted, summary["class_names"]) | sparsity_report(model)
+    metrics |= {
+        "params": int(model.count_params()),
+        "teacher_params": int(teacher_params),
+        "compression_ratio": teacher_params / model.count_params(),
+        "n_layers": count_layers(model),
+        "bits": variant["bits"],
+        "integer_bits": variant["integer_bits"],
+        "target_sparsity": variant["sparsity"],
+        "size_bits": int(metrics["nonzero_params"] * variant["bits"]),
+        "agreement_with_teacher": float((predicted == teacher_predicted).mean()),
+        "hyperparameters": hp.values,
+        "kd": {"alpha": student["alpha"], "temperature": student["temperature"]},
+        "train_seconds": seconds,
+        "epochs_run": len(curves["loss"]),
+        "history": curves,
+    }
+    with atomic_path(outputs["model"]) as tmp:
+        model.save(tmp, save_format="h5", include_optimizer=False)
+    write_json(outputs["metrics"], metrics)
+    log.info("student %s: %d params (CR %.1f), sparsity %.3f, test accuracy %.4f", variant, metrics["params"],
+             metrics["compression_ratio"], metrics["sparsity"], metrics["accuracy"])
+    return metrics
+
+
+def pareto_plot(metrics_files: Mapping[str, str], path: str | Path) -> None:
+    """Test accuracy vs model size (non-zero weights x bits) over the variants, with the Pareto front."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = {name: read_json(f) for name, f in metrics_files.items()}
+    names = sorted(points, key=lambda n: points[n]["size_bits"])
+    size = np.array([points[n]["size_bits"] for n in names])
+    acc = np.array([points[n]["accuracy"] * 100 for n in names])
+    front = [i for i in range(len(names)) if not any((size[j] <= size[i]) & (acc[j] > acc[i]) for j in range(len(names)))]
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax.scatter(size, acc, color="tab:blue")
+    ax.plot(size[front], acc[front], "--", color="tab:orange", label="Pareto front")
+    for name, s, a in zip(names, size, acc):
+        ax.annotate(name, (s, a), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xlabel("model size [bits] (non-zero weights x bits)")
+    ax.set_ylabel("test accuracy [%]")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
+    plt.close(fig)

@@ -1,0 +1,105 @@
+"""Stage 1: the floating-point teacher, searched with BO (tune_teacher, train_teacher) or pretrained
+(import_teacher)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from socflow._keras import keras, set_threads
+from socflow.evaluate import classification_metrics, plot_history, predict_classes
+from socflow.hypermodels import check_model_io, count_layers, teacher_builder
+from socflow.io import atomic_path, read_json, read_xy, write_json
+from socflow.search import bayesian_search, early_stopping, hyperparameters, seed_everything, state_key
+
+log = logging.getLogger(__name__)
+
+
+def tune_teacher(
+    data: Mapping[str, str], teacher: Mapping[str, Any], state_root: str, outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """BO over the teacher hypermodel on validation accuracy; writes hparams.json and trials.csv."""
+    set_threads(threads)
+    summary = read_json(data["summary"])
+    seed_everything(teacher["search"]["seed"])
+    build = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])
+    settings = {k: v for k, v in teacher.items() if k not in ("search", "pretrained", "fine_tune_epochs")}
+    settings |= {"search": {k: v for k, v in teacher["search"].items() if k != "trials"}, "data": summary["source_sha256"]}
+    state = Path(state_root) / state_key(settings)
+    best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), teacher["search"], state)
+    with atomic_path(outputs["trials"]) as tmp:
+        table.to_csv(tmp, index=False)
+    write_json(outputs["hparams"], best | {"state": str(state), "guided_trials": int((table["proposed_by"] == "guided").sum())})
+    log.info("best teacher trial %s: val_accuracy %.4f %s", best["trial_id"], best["score"], best["values"])
+    return best
+
+
+def _finish(model: keras.Model, data: Mapping[str, str], outputs: Mapping[str, str], extra: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate on the test part, save the model (.h5, atomically) and metrics.json."""
+    summary = read_json(data["summary"])
+    x_test, y_test = read_xy(data["test"])
+    _, predicted = predict_classes(model, x_test)
+    metrics = classification_metrics(y_test, predicted, summary["class_names"])
+    metrics |= {"params": int(model.count_params()), "n_layers": count_layers(model)} | extra
+    with atomic_path(outputs["model"]) as tmp:
+        model.save(tmp, save_format="h5", include_optimizer=False)
+    write_json(outputs["metrics"], metrics)
+    log.info("teacher: %d parameters, test accuracy %.4f", metrics["params"], metrics["accuracy"])
+    return metrics
+
+
+def _fit(model: keras.Model, data: Mapping[str, str], epochs: int, search: Mapping[str, Any]) -> tuple[dict, float]:
+    start = time.perf_counter()
+    history = model.fit(
+        *read_xy(data["train"]),
+        validation_data=read_xy(data["val"]),
+        epochs=epochs,
+        batch_size=search["batch_size"],
+        callbacks=early_stopping(search["patience"]),
+        verbose=2,
+    )
+    return {k: [float(v) for v in vs] for k, vs in history.history.items()}, time.perf_counter() - start
+
+
+def train_teacher(
+    data: Mapping[str, str], teacher: Mapping[str, Any], hparams: str, outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """Train the teacher with the best hyperparameters of the search; writes model.h5, metrics.json, curves.png."""
+    set_threads(threads)
+    summary = read_json(data["summary"])
+    seed_everything(teacher["search"]["seed"])
+    hp = hyperparameters(read_json(hparams)["config"])
+    model = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])(hp)
+    history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"])
+    plot_history(history, outputs["curves"], "teacher")
+    return _finish(model, data, outputs, {"hyperparameters": hp.values, "train_seconds": seconds, "history": history,
+                                          "epochs_run": len(history["loss"]), "source": "searched"})
+
+
+def import_teacher(
+    data: Mapping[str, str], teacher: Mapping[str, Any], pretrained: str, outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """Check a pretrained .h5 teacher against the data (input shape, classes), optionally fine-tune it,
+    evaluate it; writes model.h5, metrics.json, curves.png (empty history when not fine-tuned)."""
+    from socflow.distill import logits_of
+
+    set_threads(threads)
+    summary = read_json(data["summary"])
+    seed_everything(teacher["search"]["seed"])
+    model = keras.models.load_model(pretrained, compile=False)
+    check_model_io(model, summary["input_shape"], summary["n_classes"], f"teacher.pretrained {pretrained}")
+    history: dict[str, list[float]] = {}
+    seconds = 0.0
+    if teacher["fine_tune_epochs"] > 0:
+        model = logits_of(model)
+        model.compile(
+            optimizer=keras.optimizers.Adam(min(teacher["learning_rates"])),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        )
+        history, seconds = _fit(model, data, teacher["fine_tune_epochs"], teacher["search"])
+    plot_history(history, outputs["curves"], f"teacher (pretrained {Path(pretrained).name})")
+    return _finish(model, data, outputs, {"train_seconds": seconds, "history": history, "source": f"pretrained: {pretrained}"})
