@@ -1,5 +1,6 @@
 """The Keras 2 set-up, and the conda env file pinned like pyproject.toml."""
 
+import re
 import sys
 import tomllib
 
@@ -27,7 +28,7 @@ def test_no_module_imports_keras_directly(root):
             continue
         for line in path.read_text().splitlines():
             stripped = line.strip()
-            if stripped.startswith(("import keras", "from keras ", "import tf_keras", "from tf_keras")):
+            if re.match(r"(import|from) (tf_)?keras(\s|\.|$)", stripped):
                 offenders.append(f"{path.name}: {stripped}")
     assert not offenders
 
