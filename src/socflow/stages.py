@@ -29,11 +29,11 @@ STAGES: dict[str, Stage] = {
     s.name: s
     for s in (
         Stage("prepare_data", True),
-        Stage("tune_teacher", False, 4),
-        Stage("train_teacher", False, 4),
-        Stage("import_teacher", False, 4),
-        Stage("tune_student", False, 4),
-        Stage("train_student", False, 4),
+        Stage("tune_teacher", True),
+        Stage("train_teacher", True),
+        Stage("import_teacher", True),
+        Stage("tune_student", True),
+        Stage("train_student", True),
         Stage("hls_convert", False, 5),
         Stage("hls_csim", False, 5),
         Stage("hls_synth", False, 5),

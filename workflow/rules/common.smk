@@ -80,7 +80,10 @@ def get_final_output(every_stage=False):
         pattern = {
             "prepare_data": ["data/summary.json"],
             "train_teacher": ["teacher/metrics.json"],
-            "train_student": ["student/{variant}/metrics.json"],
+            "train_student": [
+                "student/{variant}/metrics.json",
+                "student/pareto.png",
+            ],
             "hls_csim": ["hls/{variant}/{target}/csim.json"],
             "hls_synth": ["hls/{variant}/{target}/synth/report.json"],
             "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],

@@ -2,6 +2,7 @@ rule tune_student:
     input:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
+        summary="results/{exp}/data/summary.json",
         teacher="results/{exp}/teacher/model.h5",
     output:
         hparams="results/{exp}/student/{variant}/hparams.json",
@@ -21,7 +22,7 @@ rule tune_student:
         variant=variant_cfg,
         state="results/{exp}/student/{variant}/tuning",
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/tune_student.py"
 
 
 rule train_student:
@@ -30,11 +31,13 @@ rule train_student:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",
+        summary="results/{exp}/data/summary.json",
         teacher="results/{exp}/teacher/model.h5",
         teacher_metrics="results/{exp}/teacher/metrics.json",
     output:
         model="results/{exp}/student/{variant}/model.h5",
         metrics="results/{exp}/student/{variant}/metrics.json",
+        curves="results/{exp}/student/{variant}/curves.png",
     log:
         "logs/train_student/{exp}/{variant}.log",
     benchmark:
@@ -49,4 +52,26 @@ rule train_student:
         student=section("student", drop=("variants",)),
         variant=variant_cfg,
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/train_student.py"
+
+
+rule plot_pareto:
+    input:
+        metrics=lambda wildcards: expand(
+            "results/{{exp}}/student/{variant}/metrics.json",
+            variant=variants(EXPERIMENTS[wildcards.exp]),
+        ),
+    output:
+        plot="results/{exp}/student/pareto.png",
+    log:
+        "logs/plot_pareto/{exp}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        variants=lambda wildcards: list(variants(EXPERIMENTS[wildcards.exp])),
+    script:
+        "../scripts/plot_pareto.py"

@@ -23,7 +23,7 @@ rule tune_teacher:
         # keras-tuner's own state: not an output, so Snakemake does not delete it and a search resumes
         state="results/{exp}/teacher/tuning",
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/tune_teacher.py"
 
 
 rule train_teacher:
@@ -32,9 +32,11 @@ rule train_teacher:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",
+        summary="results/{exp}/data/summary.json",
     output:
         model="results/{exp}/teacher/model.h5",
         metrics="results/{exp}/teacher/metrics.json",
+        curves="results/{exp}/teacher/curves.png",
     log:
         "logs/train_teacher/{exp}.log",
     benchmark:
@@ -50,7 +52,7 @@ rule train_teacher:
     params:
         teacher=section("teacher"),
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/train_teacher.py"
 
 
 rule import_teacher:
@@ -59,9 +61,11 @@ rule import_teacher:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",
+        summary="results/{exp}/data/summary.json",
     output:
         model="results/{exp}/teacher/model.h5",
         metrics="results/{exp}/teacher/metrics.json",
+        curves="results/{exp}/teacher/curves.png",
     log:
         "logs/import_teacher/{exp}.log",
     wildcard_constraints:
@@ -75,4 +79,4 @@ rule import_teacher:
     params:
         teacher=section("teacher"),
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/import_teacher.py"

@@ -1,0 +1,16 @@
+"""Rule train_student: distil the teacher into the pruned, quantized student and save it for hls4ml."""
+
+from socflow.smk import log_to
+from socflow.student import train_student
+
+with log_to(snakemake.log[0]):
+    train_student(
+        dict(snakemake.input.items()),
+        snakemake.input.teacher,
+        snakemake.input.teacher_metrics,
+        snakemake.params.student,
+        snakemake.params.variant,
+        snakemake.input.hparams,
+        dict(snakemake.output.items()),
+        snakemake.threads,
+    )

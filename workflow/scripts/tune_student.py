@@ -1,0 +1,15 @@
+"""Rule tune_student: BO over the student space, each trial trained with KD + quantization-aware pruning."""
+
+from socflow.smk import log_to
+from socflow.student import tune_student
+
+with log_to(snakemake.log[0]):
+    tune_student(
+        dict(snakemake.input.items()),
+        snakemake.input.teacher,
+        snakemake.params.student,
+        snakemake.params.variant,
+        snakemake.params.state,
+        dict(snakemake.output.items()),
+        snakemake.threads,
+    )
