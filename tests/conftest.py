@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+import socflow._keras  # noqa: F401  (Keras 2 first: test modules import keras_tuner and qkeras directly)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

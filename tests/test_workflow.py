@@ -54,8 +54,11 @@ def test_one_job_per_variant_and_target(tmp_path, tiny_config):
     assert jobs["train_student"] == 2 and jobs["hls_csim"] == 6 and jobs["train_teacher"] == 1
 
 
+SUMMARY = "results/tiny/data/summary.json"
+
+
 def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
-    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY)
     assert result.returncode == 0, result.stderr
     data = tmp_path / "results" / "tiny" / "data"
     summary = json.loads((data / "summary.json").read_text())
@@ -66,7 +69,7 @@ def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
 
 
 def test_config_edit_reruns_only_the_stages_it_touches(tmp_path, tiny_config):
-    assert run_snakemake(tmp_path, tiny_config, "--cores", "1").returncode == 0
+    assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0
     tiny_config["experiments"]["tiny"]["teacher"] = {"units": [16, 64]}
     assert "prepare_data" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
     tiny_config["experiments"]["tiny"]["student"] = {"alpha": 0.5}
@@ -101,7 +104,7 @@ def test_missing_user_file_is_named_before_any_job(tmp_path, tiny_config):
 def test_bad_user_data_fails_the_job_with_the_named_error(tmp_path, tiny_config):
     np.savez(tmp_path / "d.npz", x=np.zeros((30, 4)), y=np.repeat([0, 1], 15)[:29])
     tiny_config["experiments"]["tiny"]["dataset"] = {"kind": "npz", "path": "d.npz"}
-    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY)
     assert result.returncode != 0
     log = (tmp_path / "logs" / "prepare_data" / "tiny.log").read_text()
     assert "DataError: d.npz: 30 samples but 29 labels" in log
@@ -115,3 +118,25 @@ def test_lint_is_clean():
 def test_snakefmt_is_clean():
     result = subprocess.run([sys.executable, "-m", "snakefmt", "--check", "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
+    """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
+    from socflow.student import load_model
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    result = run_snakemake(tmp_path, config, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    exp = tmp_path / "results" / "pulses"
+    trials = (exp / "teacher" / "trials.csv").read_text().splitlines()
+    assert len(trials) == 1 + 4 and sum(",guided," in t for t in trials) == 1
+    teacher = json.loads((exp / "teacher" / "metrics.json").read_text())
+    student = json.loads((exp / "student" / "b8_s20" / "metrics.json").read_text())
+    assert teacher["accuracy"] > 0.85 and teacher["params"] > 1000
+    assert student["accuracy"] > 0.8 and student["bits"] == 8
+    assert abs(student["sparsity"] - 0.2) <= 0.01 and student["compression_ratio"] >= 10
+    assert student["compression_ratio"] == pytest.approx(teacher["params"] / student["params"])
+    assert (exp / "student" / "pareto.png").read_bytes()[:4] == b"\x89PNG"
+    model = load_model(exp / "student" / "b8_s20" / "model.h5")
+    assert {"QDense", "QActivation"} <= {type(layer).__name__ for layer in model.layers}
+    assert not any("Prune" in type(layer).__name__ for layer in model.layers)

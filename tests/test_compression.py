@@ -1,0 +1,91 @@
+"""The QKeras student with pruning: weights on the fixed-point grid, sparsity as asked, schedule from the
+real step count, and a saved .h5 that QKeras loads back to the same predictions."""
+
+from __future__ import annotations
+
+import keras_tuner as kt
+import numpy as np
+import pytest
+
+from socflow._keras import keras
+from socflow.compression import PruningPlan, quantized_kernels, sparsity_report, student_model
+from socflow.student import load_model
+
+STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}
+
+
+def hp_fixed(**values):
+    hp = kt.HyperParameters()
+    for name, value in values.items():
+        hp.Fixed(name, value)
+    return hp
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A 30-16-4 student pruned to 50 % and quantized to 6 bits (1 integer bit), trained briefly."""
+    import tensorflow_model_optimization as tfmot
+
+    keras.utils.set_random_seed(1)
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(512, 30)).astype(np.float32)
+    y = (x[:, :4].argmax(axis=1)).astype(np.int64)
+    variant = {"bits": 6, "integer_bits": 1, "sparsity": 0.5}
+    plan = PruningPlan.for_training(0.5, len(x), 64, epochs=4)
+    model = student_model(hp_fixed(units_0=16), STUDENT, variant, [30], 4, plan)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=4, batch_size=64, callbacks=[tfmot.sparsity.keras.UpdatePruningStep()], verbose=0)
+    return tfmot.sparsity.keras.strip_pruning(model), variant, x
+
+
+def test_quantized_weights_lie_on_the_fixed_point_grid(trained):
+    model, variant, _ = trained
+    lsb = 2.0 ** -(variant["bits"] - 1 - variant["integer_bits"])
+    for name, kernel in quantized_kernels(model).items():
+        steps = kernel / lsb
+        assert np.allclose(steps, np.round(steps)), name
+        assert kernel.min() >= -(2.0 ** variant["integer_bits"]) and kernel.max() <= 2.0 ** variant["integer_bits"] - lsb
+        assert len(np.unique(kernel)) > 4  # not collapsed to a few values
+
+
+def test_measured_sparsity_is_within_one_point_of_target(trained):
+    model, _, _ = trained
+    report = sparsity_report(model)
+    assert abs(report["sparsity"] - 0.5) <= 0.01
+    assert all(abs(s - 0.5) <= 0.02 for s in report["per_layer"].values())
+    assert report["sparsity_quantized"] >= report["sparsity"]
+    assert report["nonzero_params"] < model.count_params()
+
+
+def test_saved_student_loads_with_qkeras_and_predicts_the_same(trained, tmp_path):
+    model, _, x = trained
+    model.save(tmp_path / "s.h5", save_format="h5", include_optimizer=False)
+    loaded = load_model(tmp_path / "s.h5")
+    assert [type(layer).__name__ for layer in loaded.layers] == [type(layer).__name__ for layer in model.layers]
+    assert "QDense" in {type(layer).__name__ for layer in loaded.layers}
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("n,batch,epochs", [(1400, 64, 10), (100, 32, 3), (5, 64, 1), (35000, 128, 50)])
+def test_pruning_plan_follows_the_real_step_count(n, batch, epochs):
+    plan = PruningPlan.for_training(0.2, n, batch, epochs)
+    steps = -(-n // batch)
+    assert plan.steps_per_epoch == steps
+    assert 0 <= plan.end_step < plan.end_epoch * steps and plan.end_step % plan.frequency == 0
+    assert plan.end_step >= (plan.end_epoch - 1) * steps or plan.frequency > 1
+    assert 0 <= plan.start_epoch < epochs
+    assert plan.schedule() is not None
+
+
+def test_no_pruning_wrappers_at_zero_sparsity():
+    model = student_model(hp_fixed(units_0=8), STUDENT, {"bits": 8, "integer_bits": 0, "sparsity": 0.0}, [30], 4,
+                          PruningPlan.for_training(0.0, 100, 10, 2))
+    assert not any("prune" in type(layer).__name__.lower() for layer in model.layers)
+
+
+def test_cnn_student_on_images():
+    cfg = dict(STUDENT, model="cnn", layers=2, units=[4, 4])
+    model = student_model(hp_fixed(conv_0=4, conv_1=4), cfg, {"bits": 8, "integer_bits": 0, "sparsity": 0.0},
+                          [8, 8, 1], 10, None)
+    assert model.output_shape == (None, 10)
+    assert [type(layer).__name__ for layer in model.layers].count("QConv2D") == 2

@@ -1,0 +1,116 @@
+"""Stage 1: the pretrained-teacher checks, the hypermodels, and the resumable BO search with its trial log."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from socflow._keras import keras
+from socflow.data import prepare_data
+from socflow.errors import ConfigError
+from socflow.hypermodels import teacher_builder
+from socflow.io import read_json
+from socflow.search import bayesian_search
+from socflow.teacher import import_teacher
+
+TEACHER = {
+    "model": "mlp", "layers": 2, "units": [8, 32], "learning_rates": [0.01, 0.001], "pretrained": None,
+    "fine_tune_epochs": 0,
+    "search": {"trials": 2, "initial_points": 1, "epochs": 2, "patience": 0, "batch_size": 32, "seed": 3},
+}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data")
+    paths = {p: str(folder / f"{p}.npz") for p in ("train", "val", "test")}
+    paths |= {"scaler": str(folder / "scaler.json"), "summary": str(folder / "summary.json")}
+    prepare_data(
+        {"kind": "pulses", "n_per_class": 60, "seed": 1, "class_weights": [1, 1, 1, 1], "noise_sigma": 3.0},
+        {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 1},
+        {"method": "standard", "per_feature": False},
+        paths,
+    )
+    return paths
+
+
+def saved_model(path, n_in, n_out, softmax=True):
+    model = keras.Sequential([keras.Input((n_in,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(n_out, activation="softmax" if softmax else None)])
+    model.save(path, save_format="h5")
+    return str(path)
+
+
+def outputs(folder):
+    return {"model": str(folder / "m.h5"), "metrics": str(folder / "metrics.json"), "curves": str(folder / "c.png")}
+
+
+def test_pretrained_teacher_with_wrong_input_shape_is_named(tmp_path, data):
+    path = saved_model(tmp_path / "t.h5", 20, 4)
+    with pytest.raises(ConfigError, match=r"teacher\.pretrained .*t\.h5: model input shape \(20,\) does not match the data's \(30,\)"):
+        import_teacher(data, TEACHER, path, outputs(tmp_path))
+    assert not (tmp_path / "m.h5").exists()
+
+
+def test_pretrained_teacher_with_wrong_class_count_is_named(tmp_path, data):
+    path = saved_model(tmp_path / "t.h5", 30, 3)
+    with pytest.raises(ConfigError, match="model has 3 outputs but the data have 4 classes"):
+        import_teacher(data, TEACHER, path, outputs(tmp_path))
+
+
+def test_pretrained_softmax_teacher_is_evaluated_and_fine_tuned(tmp_path, data):
+    path = saved_model(tmp_path / "t.h5", 30, 4)
+    metrics = import_teacher(data, dict(TEACHER, fine_tune_epochs=2), path, outputs(tmp_path))
+    assert metrics["params"] == 30 * 8 + 8 + 8 * 4 + 4 and len(metrics["history"]["loss"]) == 2
+    assert 0 <= metrics["accuracy"] <= 1 and np.array(metrics["confusion_matrix"]).sum() == metrics["n_test"]
+    assert read_json(tmp_path / "metrics.json")["source"].startswith("pretrained")
+
+
+def test_user_hypermodel_is_loaded_from_module_function(tmp_path, monkeypatch):
+    (tmp_path / "my_models.py").write_text(
+        "from socflow._keras import keras\n"
+        "def tiny(hp, input_shape, n_classes):\n"
+        "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(hp.Int('w', 2, 4)), keras.layers.Dense(n_classes)])\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import keras_tuner as kt
+
+    model = teacher_builder(dict(TEACHER, model="my_models:tiny"), [30], 4)(kt.HyperParameters())
+    assert model.output_shape == (None, 4) and model.optimizer is not None
+
+
+def test_missing_user_hypermodel_is_named():
+    with pytest.raises(ConfigError, match="teacher.model: cannot load hypermodel 'nowhere:fn'"):
+        teacher_builder(dict(TEACHER, model="nowhere:fn"), [30], 4)
+
+
+def test_cnn_teacher_needs_images():
+    import keras_tuner as kt
+
+    with pytest.raises(ConfigError, match="model 'cnn' needs image input"):
+        teacher_builder(dict(TEACHER, model="cnn"), [30], 4)(kt.HyperParameters())
+
+
+def test_search_resumes_and_marks_random_and_guided_trials(tmp_path, data):
+    from socflow.io import read_xy
+
+    built = []
+    build = teacher_builder(TEACHER, [30], 4)
+
+    def counting(hp):
+        built.append(1)
+        return build(hp)
+
+    train, val = read_xy(data["train"]), read_xy(data["val"])
+    state = tmp_path / "tuning" / "k"
+    best, table = bayesian_search(counting, train, val, TEACHER["search"], state)
+    first = len(built)
+    assert len(table) == 2 and (table["status"] == "COMPLETED").all()
+    more = dict(TEACHER["search"], trials=3)
+    best, table = bayesian_search(counting, train, val, more, state)
+    assert len(table) == 3
+    assert len(built) - first <= 2  # one new trial (plus keras-tuner's initial build), not three
+    assert table["proposed_by"].tolist() == ["random", "guided", "guided"]
+    assert best["score"] == pytest.approx(table["val_accuracy"].max())
+    assert isinstance(table, pd.DataFrame) and {"units_0", "units_1", "learning_rate"} <= set(table.columns)
