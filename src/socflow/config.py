@@ -15,7 +15,8 @@ import yaml
 from socflow.data.split import split_fractions
 from socflow.errors import ConfigError
 
-SCHEMA = Path(__file__).resolve().parents[2] / "config" / "schema.yaml"
+ROOT = Path(__file__).resolve().parents[2]  # the repository (socflow is installed editable, with the workflow)
+SCHEMA = ROOT / "config" / "schema.yaml"
 
 
 def variant_name(variant: Mapping[str, Any]) -> str:

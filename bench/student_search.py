@@ -1,0 +1,93 @@
+"""Benchmark of stages 1-2 on the paper-scale 1D pulse preset (config/examples/pulses_mlp.yaml).
+
+Runs the same socflow stage functions as the workflow, on one working folder, and prints:
+teacher vs student (accuracy, parameters, compression ratio, sparsity, bits), the student search with
+knowledge distillation on (the preset's alpha) and off (alpha = 1), and BO vs random search at the same
+number of trials (random = BO with every trial an initial random point). Budgets are flags, so the
+figures say what they cost.
+
+    .venv/bin/python bench/student_search.py --out bench/out/student_search
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import time
+from pathlib import Path
+
+import socflow._keras  # noqa: F401  (Keras 2 first)
+from socflow.config import ROOT, load_config, variants
+from socflow.data import prepare_data
+from socflow.student import train_student, tune_student
+from socflow.teacher import train_teacher, tune_teacher
+
+
+def run(args: argparse.Namespace) -> list[dict]:
+    exp = load_config(ROOT / "config/examples/pulses_mlp.yaml")["experiments"]["pulses_mlp"]
+    out = Path(args.out)
+    data = {p: str(out / "data" / f"{p}.npz") for p in ("train", "val", "test")}
+    data |= {"scaler": str(out / "data/scaler.json"), "summary": str(out / "data/summary.json")}
+    dataset = dict(exp["dataset"], n_per_class=args.n_per_class)
+    prepare_data(dataset, exp["split"], exp["normalize"], data)
+
+    teacher = copy.deepcopy(exp["teacher"])
+    teacher["search"] |= {"trials": args.teacher_trials, "initial_points": args.teacher_trials // 2, "epochs": args.epochs}
+    t_out = {k: str(out / "teacher" / f) for k, f in
+             {"hparams": "hparams.json", "trials": "trials.csv", "model": "model.h5", "metrics": "metrics.json",
+              "curves": "curves.png"}.items()}
+    start = time.perf_counter()
+    tune_teacher(data, teacher, str(out / "teacher/tuning"), t_out, args.threads)
+    t_metrics = train_teacher(data, teacher, t_out["hparams"], t_out, args.threads)
+    rows = [{"run": "teacher (BO)", "accuracy": t_metrics["accuracy"], "params": t_metrics["params"],
+             "seconds": time.perf_counter() - start}]
+
+    variant = variants(exp)["b8_s20"]
+    half = args.student_trials // 2
+    settings = {
+        "student KD on, BO": {"initial_points": half},
+        "student KD off (alpha=1), BO": {"initial_points": half, "alpha": 1.0},
+        "student KD on, random search": {"initial_points": args.student_trials},
+    }
+    for name, change in settings.items():
+        student = copy.deepcopy(exp["student"])
+        student.pop("variants")
+        student["alpha"] = change.get("alpha", student["alpha"])
+        student["search"] |= {"trials": args.student_trials, "initial_points": change["initial_points"], "epochs": args.epochs}
+        folder = out / name.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "").replace("=", "")
+        s_out = {k: str(folder / f) for k, f in
+                 {"hparams": "hparams.json", "trials": "trials.csv", "model": "model.h5", "metrics": "metrics.json",
+                  "curves": "curves.png"}.items()}
+        start = time.perf_counter()
+        best = tune_student(data, t_out["model"], student, variant, str(folder / "tuning"), s_out, args.threads)
+        m = train_student(data, t_out["model"], t_out["metrics"], student, variant, s_out["hparams"], s_out, args.threads)
+        rows.append({"run": name, "accuracy": m["accuracy"], "params": m["params"], "cr": m["compression_ratio"],
+                     "sparsity": m["sparsity"], "bits": m["bits"], "best_val": best["score"],
+                     "units": m["hyperparameters"], "seconds": time.perf_counter() - start})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="bench/out/student_search")
+    parser.add_argument("--n-per-class", type=int, default=5000)
+    parser.add_argument("--teacher-trials", type=int, default=10)
+    parser.add_argument("--student-trials", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    rows = run(args)
+    teacher = rows[0]
+    print(f"\n{'run':34s} {'test acc %':>10s} {'params':>7s} {'CR':>6s} {'sparsity %':>10s} {'bits':>4s} {'val best %':>10s} {'time s':>7s}")
+    for r in rows:
+        print(f"{r['run']:34s} {100 * r['accuracy']:10.2f} {r['params']:7d} {r.get('cr', 1):6.1f} "
+              f"{100 * r.get('sparsity', 0):10.1f} {r.get('bits', 32):4d} {100 * r.get('best_val', float('nan')):10.2f} {r['seconds']:7.0f}")
+    kd_on = rows[1]
+    ok = kd_on["accuracy"] >= teacher["accuracy"] - 0.01 and kd_on["cr"] >= 30 and kd_on["sparsity"] >= 0.195
+    print(f"\ntarget (student >= teacher - 1 point at CR >= 30, 8 bits, >= 20 % sparsity): {'met' if ok else 'NOT met'}")
+    Path(args.out, "bench.json").write_text(json.dumps(rows, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
