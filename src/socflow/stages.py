@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from socflow.errors import StageNotImplementedError, ToolNotFoundError
 
-HLS_TOOLS = {"Vitis": "vitis_hls", "Vivado": "vivado_hls"}
+# hls4ml 1.3 drives Vitis HLS through `vitis-run` (Vitis 2024.1 and later) and Vivado HLS through `vivado_hls`.
+HLS_TOOLS = {"Vitis": "vitis-run", "Vivado": "vivado_hls"}
 
 
 @dataclass(frozen=True)
