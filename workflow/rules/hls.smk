@@ -17,7 +17,7 @@ rule hls_convert:
         hls=section("hls", drop=("targets",)),
         target=target_cfg,
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/hls_convert.py"
 
 
 rule hls_csim:
@@ -26,6 +26,7 @@ rule hls_csim:
         config="results/{exp}/hls/{variant}/{target}/hls_config.yml",
         model="results/{exp}/student/{variant}/model.h5",
         test="results/{exp}/data/test.npz",
+        summary="results/{exp}/data/summary.json",
     output:
         csim="results/{exp}/hls/{variant}/{target}/csim.json",
     log:
@@ -43,7 +44,7 @@ rule hls_csim:
             "csim_min_agreement"
         ],
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/hls_csim.py"
 
 
 rule hls_synth:

@@ -1,9 +1,10 @@
 """Rule import_teacher: check, optionally fine-tune, and evaluate a pretrained teacher."""
 
 from socflow.smk import log_to
-from socflow.teacher import import_teacher
 
 with log_to(snakemake.log[0]):
+    from socflow.teacher import import_teacher
+
     import_teacher(
         dict(snakemake.input.items()),
         snakemake.params.teacher,

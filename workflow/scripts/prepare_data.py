@@ -1,9 +1,10 @@
 """Rule prepare_data: check the dataset, split it stratified, fit the scaling on the training part."""
 
-from socflow.data import prepare_data
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
+    from socflow.data import prepare_data
+
     prepare_data(
         snakemake.params.dataset,
         snakemake.params.split,

@@ -1,9 +1,10 @@
 """Rule train_student: distil the teacher into the pruned, quantized student and save it for hls4ml."""
 
 from socflow.smk import log_to
-from socflow.student import train_student
 
 with log_to(snakemake.log[0]):
+    from socflow.student import train_student
+
     train_student(
         dict(snakemake.input.items()),
         snakemake.input.teacher,

@@ -1,9 +1,10 @@
 """Rule train_teacher: train the teacher with the best hyperparameters found."""
 
 from socflow.smk import log_to
-from socflow.teacher import train_teacher
 
 with log_to(snakemake.log[0]):
+    from socflow.teacher import train_teacher
+
     train_teacher(
         dict(snakemake.input.items()),
         snakemake.params.teacher,

@@ -1,9 +1,10 @@
 """Rule tune_student: BO over the student space, each trial trained with KD + quantization-aware pruning."""
 
 from socflow.smk import log_to
-from socflow.student import tune_student
 
 with log_to(snakemake.log[0]):
+    from socflow.student import tune_student
+
     tune_student(
         dict(snakemake.input.items()),
         snakemake.input.teacher,

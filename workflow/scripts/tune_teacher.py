@@ -1,9 +1,10 @@
 """Rule tune_teacher: Bayesian optimisation of the teacher hypermodel (resumable)."""
 
 from socflow.smk import log_to
-from socflow.teacher import tune_teacher
 
 with log_to(snakemake.log[0]):
+    from socflow.teacher import tune_teacher
+
     tune_teacher(
         dict(snakemake.input.items()),
         snakemake.params.teacher,

@@ -1,0 +1,163 @@
+"""Stages hls_convert and hls_csim: the student as an hls4ml project, and its C simulation checked answer by
+answer against the QKeras model it came from."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from socflow.errors import HardwareMismatchError
+from socflow.evaluate import classification_metrics
+from socflow.fixed import FixedType
+from socflow.io import atomic_path, read_json, read_xy, write_json
+from socflow.student import load_model
+
+log = logging.getLogger(__name__)
+PROJECT_NAME = "myproject"
+
+
+def hls_settings(model: Any, hls: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything hls4ml needs to rebuild the project: its per-layer config (precisions from the QKeras
+    quantizers, `auto` accumulators and results so that nothing overflows), the input type, and the target."""
+    import hls4ml
+
+    config = hls4ml.utils.config_from_keras_model(
+        model,
+        granularity="name",
+        backend=hls["backend"],
+        default_precision=hls["default_precision"],
+        default_reuse_factor=target["reuse_factor"],
+    )
+    config["Model"]["Strategy"] = target["strategy"]
+    config["LayerName"][model.layers[0].name]["Precision"]["result"] = hls["input_precision"]
+    return {
+        "HLSConfig": config,
+        "Backend": hls["backend"],
+        "Part": target["part"],
+        "ClockPeriod": float(target["clock_period"]),
+        "IOType": target["io_type"],
+        "ProjectName": PROJECT_NAME,
+    }
+
+
+def to_hls(model: Any, settings: Mapping[str, Any], output_dir: str | Path, trace: bool = False) -> Any:
+    """Convert the Keras model with saved settings into an hls4ml ModelGraph writing to `output_dir`."""
+    import copy
+
+    import hls4ml
+
+    config = copy.deepcopy(dict(settings["HLSConfig"]))
+    if trace:
+        for layer in config["LayerName"].values():
+            layer["Trace"] = True
+    return hls4ml.converters.convert_from_keras_model(
+        model,
+        hls_config=config,
+        output_dir=str(output_dir),
+        project_name=settings["ProjectName"],
+        backend=settings["Backend"],
+        part=settings["Part"],
+        clock_period=settings["ClockPeriod"],
+        io_type=settings["IOType"],
+    )
+
+
+def hls_convert(model_path: str, hls: Mapping[str, Any], target: Mapping[str, Any], outputs: Mapping[str, str]) -> None:
+    """Write the hls4ml project of the student for one target, and the settings that made it (hls_config.yml)."""
+    model = load_model(model_path)
+    settings = hls_settings(model, hls, target)
+    start = time.perf_counter()
+    to_hls(model, settings, outputs["project"]).write()
+    log.info("hls4ml project written to %s in %.1f s", outputs["project"], time.perf_counter() - start)
+    with atomic_path(outputs["config"]) as tmp:
+        tmp.write_text(yaml.safe_dump(settings, sort_keys=False))
+
+
+def _same_firmware(a: Path, b: Path) -> list[str]:
+    """Files of the generated firmware (sources and weights, not compiled libraries) that differ."""
+    differing = []
+    for path in sorted(p for p in (a / "firmware").rglob("*") if p.is_file() and p.suffix != ".so"):
+        other = b / path.relative_to(a)
+        if not other.exists() or not filecmp.cmp(path, other, shallow=False):
+            differing.append(str(path.relative_to(a)))
+    return differing
+
+
+def first_divergence(model: Any, settings: Mapping[str, Any], x: np.ndarray, scratch: Path) -> str:
+    """The first layer (in model order) whose C-simulated outputs differ from the Keras layer's outputs."""
+    from hls4ml.model.profiling import get_ymodel_keras
+
+    traced = to_hls(model, settings, scratch / "trace", trace=True)
+    traced.compile()
+    _, hls_trace = traced.trace(np.ascontiguousarray(x))
+    keras_trace = get_ymodel_keras(model, x)
+    for layer in model.layers:
+        if layer.name in hls_trace and layer.name in keras_trace:
+            diff = np.abs(np.asarray(hls_trace[layer.name]).reshape(len(x), -1) - np.asarray(keras_trace[layer.name]).reshape(len(x), -1)).max()
+            if diff > 0:
+                return f"{layer.name} (max difference {diff:g})"
+    return "none of the traced layers (the difference arises after the last traced layer)"
+
+
+def hls_csim(
+    model_path: str, config_path: str, project_dir: str, test_path: str, summary_path: str, min_agreement: float,
+    scratch: str | Path, output: str,
+) -> dict[str, Any]:
+    """C-simulate the project on the whole test set and compare it with the QKeras model, answer by answer.
+
+    Writes csim.json (accuracy, argmax agreement, maximum output difference in LSBs of the output type).
+    Raises :class:`HardwareMismatchError`, naming the first diverging layer, when the agreement is below
+    `min_agreement`, and when the simulated firmware is not the one in the exported project.
+    """
+    scratch = Path(scratch)
+    settings = yaml.safe_load(Path(config_path).read_text())
+    model = load_model(model_path)
+    x, y = read_xy(test_path)
+    in_type = FixedType.parse(settings["HLSConfig"]["LayerName"][model.layers[0].name]["Precision"]["result"])
+    xq = np.ascontiguousarray(in_type.quantize(x).astype(np.float32))
+    reference = np.asarray(model.predict(xq, batch_size=1024, verbose=0), dtype=np.float64)
+
+    start = time.perf_counter()
+    hls_model = to_hls(model, settings, scratch / "csim")
+    hls_model.compile()
+    compile_seconds = time.perf_counter() - start
+    differing = _same_firmware(scratch / "csim", Path(project_dir))
+    if differing:
+        raise HardwareMismatchError(f"{project_dir}: the exported project differs from the simulated one in {differing[:5]}; rerun hls_convert")
+    start = time.perf_counter()
+    simulated = np.asarray(hls_model.predict(xq), dtype=np.float64).reshape(reference.shape)
+    predict_seconds = time.perf_counter() - start
+
+    out_type = FixedType.parse(str(hls_model.get_output_variables()[0].type.precision))
+    agree = simulated.argmax(axis=1) == reference.argmax(axis=1)
+    summary = read_json(summary_path)
+    result = {
+        "n": int(len(y)),
+        "agreement": float(agree.mean()),
+        "max_abs_diff": float(np.abs(simulated - reference).max()),
+        "max_diff_lsb": float(np.abs(simulated - reference).max() / out_type.lsb),
+        "output_type": str(out_type),
+        "input_type": str(in_type),
+        "csim": classification_metrics(y, simulated.argmax(axis=1), summary["class_names"]),
+        "qkeras_accuracy": float((reference.argmax(axis=1) == y).mean()),
+        "compile_seconds": compile_seconds,
+        "predict_seconds": predict_seconds,
+    }
+    log.info("C simulation: agreement %.4f, max difference %g LSB", result["agreement"], result["max_diff_lsb"])
+    if result["agreement"] < min_agreement:
+        first = int(np.argmin(agree))
+        where = first_divergence(model, settings, xq[first : first + 1], scratch)
+        raise HardwareMismatchError(
+            f"C simulation agrees with the QKeras model on {result['agreement']:.2%} of {result['n']} test samples, "
+            f"below hls.csim_min_agreement={min_agreement}; first mismatch at test sample {first} "
+            f"(C sim class {simulated[first].argmax()}, QKeras class {reference[first].argmax()}); first diverging layer: {where}"
+        )
+    write_json(output, result)
+    return result

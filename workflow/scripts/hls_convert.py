@@ -1,0 +1,13 @@
+"""Rule hls_convert: the student as an hls4ml project for one hardware target."""
+
+from socflow.smk import log_to
+
+with log_to(snakemake.log[0]):
+    from socflow.hls import hls_convert
+
+    hls_convert(
+        snakemake.input.model,
+        snakemake.params.hls,
+        snakemake.params.target,
+        dict(snakemake.output.items()),
+    )
