@@ -92,12 +92,14 @@ def _same_firmware(a: Path, b: Path) -> list[str]:
 
 def first_divergence(model: Any, settings: Mapping[str, Any], x: np.ndarray, scratch: Path) -> str:
     """The first layer (in model order) whose C-simulated outputs differ from the Keras layer's outputs."""
-    from hls4ml.model.profiling import get_ymodel_keras
+    from socflow._keras import keras
 
     traced = to_hls(model, settings, scratch / "trace", trace=True)
     traced.compile()
     _, hls_trace = traced.trace(np.ascontiguousarray(x))
-    keras_trace = get_ymodel_keras(model, x)
+    layers = model.layers[1:]
+    outputs = keras.Model(model.input, [layer.output for layer in layers]).predict(x, verbose=0)
+    keras_trace = {layer.name: out for layer, out in zip(layers, outputs if len(layers) > 1 else [outputs])}
     for layer in model.layers:
         if layer.name in hls_trace and layer.name in keras_trace:
             diff = np.abs(np.asarray(hls_trace[layer.name]).reshape(len(x), -1) - np.asarray(keras_trace[layer.name]).reshape(len(x), -1)).max()

@@ -1,0 +1,84 @@
+"""hls4ml conversion and C simulation: a bit-exact project, a named error when it is not."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+from socflow.errors import HardwareMismatchError
+from socflow.hls import hls_convert, hls_csim, hls_settings, to_hls
+from socflow.io import save_npz, write_json
+from socflow.student import load_model
+
+HLS = {"backend": "Vitis", "default_precision": "ap_fixed<16,6>", "input_precision": "ap_fixed<16,6>"}
+TARGET = {"part": "xc7z020clg400-1", "clock_period": 10.0, "reuse_factor": 1, "strategy": "Latency", "io_type": "io_parallel"}
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory, request):
+    """The trained 30-16-4 QKeras student of test_compression, saved, with a test set."""
+    model, _, x = request.getfixturevalue("trained")
+    folder = tmp_path_factory.mktemp("student")
+    model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
+    y = model.predict(x, verbose=0).argmax(1)
+    save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
+    write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"]})
+    return folder
+
+
+from test_compression import trained  # noqa: E402,F401  (module-scoped fixture reused)
+
+
+def convert(student, tmp_path, target=TARGET):
+    out = {"project": str(tmp_path / "project"), "config": str(tmp_path / "hls_config.yml")}
+    hls_convert(str(student / "model.h5"), HLS, target, out)
+    return out
+
+
+def csim(student, out, tmp_path, min_agreement=1.0):
+    return hls_csim(str(student / "model.h5"), out["config"], out["project"], str(student / "test.npz"),
+                    str(student / "summary.json"), min_agreement, tmp_path / "scratch", str(tmp_path / "csim.json"))
+
+
+@pytest.mark.parametrize("io_type", ["io_parallel", "io_stream"])
+def test_c_simulation_is_bit_exact(student, tmp_path, io_type):
+    out = convert(student, tmp_path, dict(TARGET, io_type=io_type))
+    settings = yaml.safe_load(open(out["config"]))
+    assert settings["Part"] == "xc7z020clg400-1" and settings["IOType"] == io_type and settings["ClockPeriod"] == 10.0
+    assert (tmp_path / "project" / "firmware" / "myproject.cpp").exists()
+    result = csim(student, out, tmp_path)
+    assert result["agreement"] == 1.0 and result["max_diff_lsb"] == 0.0 and result["n"] == 200
+    assert json.loads((tmp_path / "csim.json").read_text())["output_type"].startswith("ap_fixed<")
+
+
+def test_precisions_come_from_the_qkeras_quantizers(student):
+    settings = hls_settings(load_model(student / "model.h5"), HLS, TARGET)
+    layers = settings["HLSConfig"]["LayerName"]
+    assert layers["qdense_0"]["Precision"]["weight"].startswith("fixed<6,2")  # 6 bits, 1 integer bit + sign
+    assert layers["qrelu_0"]["Precision"]["result"].startswith("ufixed<6,2")
+    assert settings["HLSConfig"]["Model"]["Strategy"] == "Latency"
+
+
+def test_a_project_that_is_not_the_simulated_one_is_refused(student, tmp_path):
+    out = convert(student, tmp_path)
+    weights = sorted((tmp_path / "project" / "firmware" / "weights").glob("w*.h"))[0]
+    weights.write_text(weights.read_text().replace("0", "1", 1))
+    with pytest.raises(HardwareMismatchError, match="exported project differs from the simulated one"):
+        csim(student, out, tmp_path)
+
+
+def test_disagreement_fails_and_names_the_first_diverging_layer(student, tmp_path):
+    model = load_model(student / "model.h5")
+    settings = hls_settings(model, HLS, TARGET)
+    settings["HLSConfig"]["LayerName"]["qdense_0"]["Precision"]["result"] = "ap_fixed<6,2>"  # overflows
+    settings["HLSConfig"]["LayerName"]["qdense_0"]["Precision"]["accum"] = "ap_fixed<6,2>"
+    to_hls(model, settings, tmp_path / "project").write()
+    (tmp_path / "hls_config.yml").write_text(yaml.safe_dump(settings))
+    out = {"project": str(tmp_path / "project"), "config": str(tmp_path / "hls_config.yml")}
+    with pytest.raises(HardwareMismatchError, match=r"below hls.csim_min_agreement=1.0; first mismatch at test sample \d+.*first diverging layer: qdense_0"):
+        csim(student, out, tmp_path)
+    assert not (tmp_path / "csim.json").exists()
+    assert csim(student, out, tmp_path, min_agreement=0.0)["agreement"] < 1.0
