@@ -140,3 +140,18 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     model = load_model(exp / "student" / "b8_s20" / "model.h5")
     assert {"QDense", "QActivation"} <= {type(layer).__name__ for layer in model.layers}
     assert not any("Prune" in type(layer).__name__ for layer in model.layers)
+    csim = json.loads(next((exp / "hls" / "b8_s20").glob("*/csim.json")).read_text())
+    assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
+
+    # editing only the hls section reruns only hls jobs, never data or training
+    config["experiments"]["pulses"]["hls"]["targets"][0]["reuse_factor"] = 4
+    jobs = planned_jobs(run_snakemake(tmp_path, config, "-n"))
+    assert {"hls_convert", "hls_csim"} <= set(jobs)
+    assert not {"prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student"} & set(jobs)
+
+
+def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tiny_config):
+    tiny_config["toolchain"] = "force"
+    assert "hls_synth" in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+    tiny_config["toolchain"] = "off"
+    assert "hls_synth" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))

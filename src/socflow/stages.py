@@ -37,7 +37,7 @@ STAGES: dict[str, Stage] = {
         Stage("train_student", True),
         Stage("hls_convert", True),
         Stage("hls_csim", True),
-        Stage("hls_synth", False, 5),
+        Stage("hls_synth", True),
         Stage("vivado_bitstream", False, 8),
         Stage("board_eval", False, 8),
         Stage("report", False, 6),

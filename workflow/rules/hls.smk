@@ -65,7 +65,7 @@ rule hls_synth:
         mem_mb=16000,
         runtime=240,
     params:
-        tool=lambda wildcards: HLS_TOOLS[EXPERIMENTS[wildcards.exp]["hls"]["backend"]],
+        backend=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"]["backend"],
         target=target_cfg,
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/hls_synth.py"

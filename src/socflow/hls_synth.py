@@ -1,0 +1,59 @@
+"""Stage hls_synth: C synthesis and IP export of the hls4ml project with the vendor HLS tool, and its report.
+
+Runs only where the tool is installed (`vitis-run` for the Vitis backend, `vivado_hls` for Vivado); elsewhere
+it stops at once with a :class:`ToolNotFoundError` naming the tool and the setting, before touching anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from socflow.errors import SocflowError
+from socflow.hls import PROJECT_NAME
+from socflow.hls_report import ReportError, parse_csynth_xml
+from socflow.io import write_json
+from socflow.stages import HLS_TOOLS, require_tool
+
+log = logging.getLogger(__name__)
+OPTIONS = {"reset": 1, "csim": 0, "synth": 1, "cosim": 0, "validation": 0, "export": 1, "vsynth": 0, "fifo_opt": 0}
+
+
+def build_command(backend: str, work: Path) -> list[str]:
+    """The command hls4ml's own build uses, asking for synthesis and IP export only (C simulation ran before)."""
+    if backend == "Vitis":
+        options = "".join(f"    {k:<10} {v}\n" for k, v in OPTIONS.items())
+        (work / "build_opt.tcl").write_text(f"array set opt {{\n{options}}}\n")
+        return ["vitis-run", "--tcl", "build_prj.tcl", "--mode", "hls"]
+    return ["vivado_hls", "-f", "build_prj.tcl", " ".join(f"{k}={v}" for k, v in OPTIONS.items())]
+
+
+def hls_synth(project_dir: str, backend: str, target: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
+    """Synthesize a copy of the project in its own working folder (synth/work), export the IP to
+    outputs['synth'] and write the parsed report to outputs['report']. The tool's output goes to the log."""
+    require_tool(HLS_TOOLS[backend], "hls_synth")
+    work = Path(outputs["report"]).parent / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(project_dir, work, ignore=shutil.ignore_patterns("*.so"))
+    command = build_command(backend, work)
+    log.info("running %s in %s", " ".join(command), work)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=work, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SocflowError(f"{command[0]} failed (exit {done.returncode}) in {work}; its output is in this rule's log")
+    solution = work / f"{PROJECT_NAME}_prj" / "solution1"
+    report = parse_csynth_xml(solution / "syn" / "report" / f"{PROJECT_NAME}_csynth.xml")
+    if report["part"] and target["part"].lower().replace("-", "") not in report["part"].lower().replace("-", ""):
+        raise ReportError(f"synthesis report is for part {report['part']}, the target asks for {target['part']}")
+    ip = solution / "impl" / "ip"
+    if not ip.is_dir():
+        raise ReportError(f"{ip}: no exported IP after synthesis; see the tool's output in this rule's log")
+    shutil.copytree(ip, outputs["synth"])
+    write_json(outputs["report"], report | {"backend": backend, "synth_seconds": seconds, "source": "HLS report"})
+    return report
