@@ -47,13 +47,14 @@ def run(args: argparse.Namespace) -> list[dict]:
     half = args.student_trials // 2
     settings = {
         "student KD on, BO": {"initial_points": half},
-        "student KD off (alpha=1), BO": {"initial_points": half, "alpha": 1.0},
+        "student KD off (alpha=1), BO": {"initial_points": half, "alpha": 1.0, "temperature": 1.0},
         "student KD on, random search": {"initial_points": args.student_trials},
     }
     for name, change in settings.items():
         student = copy.deepcopy(exp["student"])
         student.pop("variants")
         student["alpha"] = change.get("alpha", student["alpha"])
+        student["temperature"] = change.get("temperature", student["temperature"])
         student["search"] |= {"trials": args.student_trials, "initial_points": change["initial_points"], "epochs": args.epochs}
         folder = out / name.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "").replace("=", "")
         s_out = {k: str(folder / f) for k, f in
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         m = train_student(data, t_out["model"], t_out["metrics"], student, variant, s_out["hparams"], s_out, args.threads)
         rows.append({"run": name, "accuracy": m["accuracy"], "params": m["params"], "cr": m["compression_ratio"],
                      "sparsity": m["sparsity"], "bits": m["bits"], "best_val": best["score"],
-                     "units": m["hyperparameters"], "seconds": time.perf_counter() - start})
+                     "hyperparameters": m["hyperparameters"], "seconds": time.perf_counter() - start})
     return rows
 
 
@@ -74,7 +75,7 @@ def main() -> None:
     parser.add_argument("--n-per-class", type=int, default=5000)
     parser.add_argument("--teacher-trials", type=int, default=10)
     parser.add_argument("--student-trials", type=int, default=10)
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=80)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     rows = run(args)
@@ -83,6 +84,8 @@ def main() -> None:
     for r in rows:
         print(f"{r['run']:34s} {100 * r['accuracy']:10.2f} {r['params']:7d} {r.get('cr', 1):6.1f} "
               f"{100 * r.get('sparsity', 0):10.1f} {r.get('bits', 32):4d} {100 * r.get('best_val', float('nan')):10.2f} {r['seconds']:7.0f}")
+    for r in rows[1:]:
+        print(f"  {r['run']}: {r['hyperparameters']}")
     kd_on = rows[1]
     ok = kd_on["accuracy"] >= teacher["accuracy"] - 0.01 and kd_on["cr"] >= 30 and kd_on["sparsity"] >= 0.195
     print(f"\ntarget (student >= teacher - 1 point at CR >= 30, 8 bits, >= 20 % sparsity): {'met' if ok else 'NOT met'}")

@@ -36,11 +36,17 @@ def student_builder(
 
     def build(hp: Any) -> keras.Model:
         model = student_model(hp, student, variant, summary["input_shape"], summary["n_classes"], plan)
-        distiller = Distiller(model, teacher, student["alpha"], student["temperature"])
+        distiller = Distiller(model, teacher, searched(hp, "alpha", student["alpha"]),
+                              searched(hp, "temperature", student["temperature"]))
         distiller.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", list(student["learning_rates"]))))
         return distiller
 
     return build
+
+
+def searched(hp: Any, name: str, setting: float | list[float]) -> float:
+    """A KD setting: a number is used as it is, a list is a hyperparameter the search chooses from."""
+    return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
 
 
 def _plan(student: Mapping[str, Any], variant: Mapping[str, Any], n_train: int) -> PruningPlan:
@@ -132,7 +138,8 @@ def train_student(
         "size_bits": int(metrics["nonzero_params"] * variant["bits"]),
         "agreement_with_teacher": float((predicted == teacher_predicted).mean()),
         "hyperparameters": hp.values,
-        "kd": {"alpha": student["alpha"], "temperature": student["temperature"]},
+        "kd": {"alpha": searched(hp, "alpha", student["alpha"]),
+               "temperature": searched(hp, "temperature", student["temperature"])},
         "train_seconds": seconds,
         "epochs_run": len(curves["loss"]),
         "history": curves,
