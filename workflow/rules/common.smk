@@ -85,7 +85,10 @@ def get_final_output(every_stage=False):
                 "student/pareto.png",
             ],
             "hls_csim": ["hls/{variant}/{target}/csim.json"],
-            "hls_synth": ["hls/{variant}/{target}/synth/report.json"],
+            "hls_synth": [
+                "hls/{variant}/{target}/synth/report.json",
+                "hls/{variant}/fig5_latency_vs_reuse.png",
+            ],
             "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
             "board_eval": [f"board/{{variant}}/{{target}}/{b}.json" for b in backends],
         }
