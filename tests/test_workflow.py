@@ -155,3 +155,22 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
     assert "hls_synth" in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
     tiny_config["toolchain"] = "off"
     assert "hls_synth" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+
+
+def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation(tmp_path):
+    """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project, C simulation (tiny budgets)."""
+    search = {"trials": 1, "epochs": 2, "patience": 0}
+    config = {"experiments": {"digits": {
+        "dataset": {"kind": "digits"},
+        "teacher": {"model": "cnn", "layers": 2, "units": [8, 8], "search": search},
+        "student": {"model": "cnn", "layers": 2, "units": [4, 4], "temperature": 2.0, "search": search,
+                    "variants": [{"bits": 8, "sparsity": 0.5}]},
+        "hls": {"targets": [{"name": "zcu102", "part": "xczu9eg-ffvb1156-2-e", "io_type": "io_stream", "strategy": "Resource", "reuse_factor": 4}]},
+    }}}
+    result = run_snakemake(tmp_path, config, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    exp = tmp_path / "results" / "digits"
+    student = json.loads((exp / "student" / "b8_s50" / "metrics.json").read_text())
+    assert student["n_layers"] == 3 and abs(student["sparsity"] - 0.5) <= 0.01
+    csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
+    assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 270

@@ -7,6 +7,8 @@ rule hls_convert:
         config="results/{exp}/hls/{variant}/{target}/hls_config.yml",
     log:
         "logs/hls_convert/{exp}/{variant}/{target}.log",
+    benchmark:
+        "benchmarks/hls_convert/{exp}/{variant}/{target}.tsv"
     conda:
         ENV
     threads: 1

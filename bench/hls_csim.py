@@ -1,0 +1,63 @@
+"""Benchmark of stage 3: C-simulation agreement and accuracy, and the time to convert and compile, for the
+default student (config/config.yaml) and the 2D-CNN preset (config/examples/digits_cnn.yaml, search budget
+cut by flags). Runs the workflow itself (snakemake) in bench/out/hls_csim/<name>/ and prints a table.
+
+    .venv/bin/python bench/hls_csim.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def configs(trials: int, epochs: int) -> dict[str, dict]:
+    default = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    cnn = yaml.safe_load((ROOT / "config/examples/digits_cnn.yaml").read_text())
+    for stage in ("teacher", "student"):
+        cnn["experiments"]["digits_cnn"][stage]["search"] |= {"trials": trials, "epochs": epochs}
+    return {"default_pulses_mlp": default, "digits_cnn": cnn}
+
+
+def seconds(tsv: Path) -> float:
+    with open(tsv) as handle:
+        return float(next(csv.DictReader(handle, delimiter="\t"))["s"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "bench/out/hls_csim"))
+    parser.add_argument("--cnn-trials", type=int, default=4)
+    parser.add_argument("--cnn-epochs", type=int, default=20)
+    args = parser.parse_args()
+    rows = []
+    for name, config in configs(args.cnn_trials, args.cnn_epochs).items():
+        work = Path(args.out) / name
+        work.mkdir(parents=True, exist_ok=True)
+        (work / "config.yaml").write_text(yaml.safe_dump(config))
+        subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work),
+                        "--configfile", str(work / "config.yaml"), "--cores", "2", "--quiet"], check=True)
+        for csim_file in sorted(work.glob("results/*/hls/*/*/csim.json")):
+            exp, _, variant, target = csim_file.parts[-5:-1]
+            csim = json.loads(csim_file.read_text())
+            convert = seconds(work / "benchmarks/hls_convert" / exp / variant / f"{target}.tsv")
+            rows.append([name, variant, target, csim["n"], 100 * csim["agreement"], csim["max_diff_lsb"],
+                         100 * csim["qkeras_accuracy"], 100 * csim["csim"]["accuracy"], convert, csim["compile_seconds"],
+                         csim["predict_seconds"]])
+    header = ["config", "variant", "target", "n", "agree %", "max LSB", "QKeras acc %", "csim acc %", "convert s",
+              "compile s", "predict s"]
+    print(" | ".join(header))
+    for row in rows:
+        print(" | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))
+
+
+if __name__ == "__main__":
+    main()
