@@ -16,6 +16,10 @@ include: "workflow/rules/board.smk"
 include: "workflow/rules/report.smk"
 
 
+onstart:
+    write_stage_plan()
+
+
 rule all:
     default_target: True
     input:

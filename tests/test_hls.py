@@ -43,11 +43,13 @@ def csim(student, out, tmp_path, min_agreement=1.0):
                     str(student / "summary.json"), min_agreement, tmp_path / "scratch", str(tmp_path / "csim.json"))
 
 
-@pytest.mark.parametrize("io_type", ["io_parallel", "io_stream"])
-def test_c_simulation_is_bit_exact(student, tmp_path, io_type):
+@pytest.mark.parametrize("backend,io_type", [("Vitis", "io_parallel"), ("Vitis", "io_stream"), ("Vivado", "io_parallel")])
+def test_c_simulation_is_bit_exact(student, tmp_path, backend, io_type, monkeypatch):
+    monkeypatch.setitem(HLS, "backend", backend)
     out = convert(student, tmp_path, dict(TARGET, io_type=io_type))
     settings = yaml.safe_load(open(out["config"]))
     assert settings["Part"] == "xc7z020clg400-1" and settings["IOType"] == io_type and settings["ClockPeriod"] == 10.0
+    assert settings["Backend"] == backend
     assert (tmp_path / "project" / "firmware" / "myproject.cpp").exists()
     result = csim(student, out, tmp_path)
     assert result["agreement"] == 1.0 and result["max_diff_lsb"] == 0.0 and result["n"] == 200

@@ -66,6 +66,9 @@ def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
     train = np.load(data / "train.npz")
     assert train["x"].shape == (112, 30) and np.bincount(train["y"]).tolist() == [28] * 4
     assert "loaded pulses" in (tmp_path / "logs" / "prepare_data" / "tiny.log").read_text()
+    plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
+    assert plan["prepare_data"] == {"included": True, "reason": "runs here"}
+    assert plan["hls_synth"]["reason"] in ("vitis-run found", "vitis-run not found on PATH (toolchain: auto)")
 
 
 def test_config_edit_reruns_only_the_stages_it_touches(tmp_path, tiny_config):

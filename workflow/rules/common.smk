@@ -67,6 +67,27 @@ def stage_plan(exp, every_stage=False):
     }
 
 
+def write_stage_plan(path="results/stage_plan.json"):
+    """Record, for the user and the report, which stages rule all runs here and why others are left out
+    (e.g. "vitis-run not found on PATH (toolchain: auto)")."""
+    import json
+    from pathlib import Path
+
+    plan = {
+        exp: {
+            stage: {"included": ok, "reason": why}
+            for stage, (ok, why) in stage_plan(exp).items()
+        }
+        for exp in EXPERIMENTS
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n")
+    for exp, stages in plan.items():
+        left_out = {s: v["reason"] for s, v in stages.items() if not v["included"]}
+        if left_out:
+            logger.info(f"{exp}: stages left out of `all`: {left_out}")
+
+
 def get_final_output(every_stage=False):
     """Targets of the default target: the last file of every stage that this config and machine can run."""
     outputs = []
