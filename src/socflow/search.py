@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from socflow._keras import keras
+from socflow._keras import keras, set_threads
+from socflow.io import atomic_path, read_json, read_xy, write_json
 
 log = logging.getLogger(__name__)
 OBJECTIVE = "val_accuracy"
@@ -93,6 +94,35 @@ def bayesian_search(
     best = tuner.oracle.get_best_trials(1)[0]
     return {"values": best.hyperparameters.values, "config": best.hyperparameters.get_config(),
             "trial_id": best.trial_id, "score": best.score}, table
+
+
+def begin_stage(data: Mapping[str, str], search: Mapping[str, Any], threads: int) -> dict[str, Any]:
+    """Common start of a training stage: thread budget, seeds; returns the data summary."""
+    set_threads(threads)
+    seed_everything(search["seed"])
+    return read_json(data["summary"])
+
+
+def tune(
+    build: Callable[[Any], keras.Model],
+    data: Mapping[str, str],
+    search: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    state_root: str | Path,
+    outputs: Mapping[str, str],
+    callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
+) -> dict[str, Any]:
+    """Run or resume a search whose state lives under `state_root`/<key of `settings` and the budget except
+    `trials`>; write outputs['trials'] (trials.csv) and outputs['hparams'] (best hyperparameters)."""
+    state = Path(state_root) / state_key(dict(settings) | {"search": {k: v for k, v in search.items() if k != "trials"}})
+    best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), search, state, callbacks)
+    with atomic_path(outputs["trials"]) as tmp:
+        table.to_csv(tmp, index=False)
+    guided = int((table["proposed_by"] == "guided").sum())
+    write_json(outputs["hparams"], best | {"state": str(state), "guided_trials": guided})
+    log.info("best trial %s: %s %.4f %s (%d of %d trials model-guided)", best["trial_id"], OBJECTIVE, best["score"],
+             best["values"], guided, len(table))
+    return best
 
 
 def trials_table(oracle: Any) -> pd.DataFrame:

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from socflow._keras import keras, set_threads
+from socflow._keras import keras
 from socflow.compression import PruningPlan, sparsity_report, student_model
 from socflow.distill import Distiller, logits_of
 from socflow.evaluate import classification_metrics, plot_history, predict_classes
 from socflow.hypermodels import count_layers
 from socflow.io import atomic_path, read_json, read_xy, sha256_file, write_json
-from socflow.search import bayesian_search, early_stopping, hyperparameters, seed_everything, state_key
+from socflow.search import begin_stage, early_stopping, hyperparameters, tune
 
 log = logging.getLogger(__name__)
 
@@ -70,20 +70,11 @@ def tune_student(
     threads: int = 1,
 ) -> dict[str, Any]:
     """BO over the student space, KD + QAP inside every trial; writes hparams.json and trials.csv."""
-    set_threads(threads)
-    summary = read_json(data["summary"])
-    seed_everything(student["search"]["seed"])
-    train, val = read_xy(data["train"]), read_xy(data["val"])
-    plan = _plan(student, variant, len(train[1]))
+    summary = begin_stage(data, student["search"], threads)
+    plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
     settings = dict(student) | dict(variant) | {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
-    settings["search"] = {k: v for k, v in student["search"].items() if k != "trials"}
-    state = Path(state_root) / state_key(settings)
-    best, table = bayesian_search(build, train, val, student["search"], state, callbacks=_pruning_callbacks)
-    with atomic_path(outputs["trials"]) as tmp:
-        table.to_csv(tmp, index=False)
-    write_json(outputs["hparams"], best | {"state": str(state), "guided_trials": int((table["proposed_by"] == "guided").sum())})
-    return best
+    return tune(build, data, student["search"], settings, state_root, outputs, callbacks=_pruning_callbacks)
 
 
 def train_student(
@@ -100,10 +91,8 @@ def train_student(
     learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json and curves.png."""
     import tensorflow_model_optimization as tfmot
 
-    set_threads(threads)
-    summary = read_json(data["summary"])
+    summary = begin_stage(data, student["search"], threads)
     search = student["search"]
-    seed_everything(search["seed"])
     train, val = read_xy(data["train"]), read_xy(data["val"])
     plan = _plan(student, variant, len(train[1]))
     hp = hyperparameters(read_json(hparams)["config"])

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from socflow._keras import keras, set_threads
+from socflow._keras import keras
 from socflow.evaluate import classification_metrics, plot_history, predict_classes
 from socflow.hypermodels import check_model_io, count_layers, teacher_builder
 from socflow.io import atomic_path, read_json, read_xy, write_json
-from socflow.search import bayesian_search, early_stopping, hyperparameters, seed_everything, state_key
+from socflow.search import begin_stage, early_stopping, hyperparameters, tune
 
 log = logging.getLogger(__name__)
 
@@ -22,19 +22,10 @@ def tune_teacher(
     data: Mapping[str, str], teacher: Mapping[str, Any], state_root: str, outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """BO over the teacher hypermodel on validation accuracy; writes hparams.json and trials.csv."""
-    set_threads(threads)
-    summary = read_json(data["summary"])
-    seed_everything(teacher["search"]["seed"])
+    summary = begin_stage(data, teacher["search"], threads)
     build = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])
     settings = {k: v for k, v in teacher.items() if k not in ("search", "pretrained", "fine_tune_epochs")}
-    settings |= {"search": {k: v for k, v in teacher["search"].items() if k != "trials"}, "data": summary["source_sha256"]}
-    state = Path(state_root) / state_key(settings)
-    best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), teacher["search"], state)
-    with atomic_path(outputs["trials"]) as tmp:
-        table.to_csv(tmp, index=False)
-    write_json(outputs["hparams"], best | {"state": str(state), "guided_trials": int((table["proposed_by"] == "guided").sum())})
-    log.info("best teacher trial %s: val_accuracy %.4f %s", best["trial_id"], best["score"], best["values"])
-    return best
+    return tune(build, data, teacher["search"], settings | {"data": summary["source_sha256"]}, state_root, outputs)
 
 
 def _finish(model: keras.Model, data: Mapping[str, str], outputs: Mapping[str, str], extra: dict[str, Any]) -> dict[str, Any]:
@@ -68,9 +59,7 @@ def train_teacher(
     data: Mapping[str, str], teacher: Mapping[str, Any], hparams: str, outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """Train the teacher with the best hyperparameters of the search; writes model.h5, metrics.json, curves.png."""
-    set_threads(threads)
-    summary = read_json(data["summary"])
-    seed_everything(teacher["search"]["seed"])
+    summary = begin_stage(data, teacher["search"], threads)
     hp = hyperparameters(read_json(hparams)["config"])
     model = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])(hp)
     history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"])
@@ -86,9 +75,7 @@ def import_teacher(
     evaluate it; writes model.h5, metrics.json, curves.png (empty history when not fine-tuned)."""
     from socflow.distill import logits_of
 
-    set_threads(threads)
-    summary = read_json(data["summary"])
-    seed_everything(teacher["search"]["seed"])
+    summary = begin_stage(data, teacher["search"], threads)
     model = keras.models.load_model(pretrained, compile=False)
     check_model_io(model, summary["input_shape"], summary["n_classes"], f"teacher.pretrained {pretrained}")
     history: dict[str, list[float]] = {}
