@@ -13,6 +13,7 @@ import numpy as np
 
 from socflow._keras import keras
 from socflow.compression import PruningPlan, sparsity_report, student_model
+from socflow.config import variant_name
 from socflow.distill import Distiller, logits_of
 from socflow.evaluate import classification_metrics, plot_history, predict_classes
 from socflow.hypermodels import count_layers
@@ -110,7 +111,7 @@ def train_student(
     seconds = time.perf_counter() - start
     model = tfmot.sparsity.keras.strip_pruning(distiller.student)
     curves = {k: [float(v) for v in vs] for k, vs in history.items()}
-    plot_history(curves, outputs["curves"], f"student {variant}")
+    plot_history(curves, outputs["curves"], f"student {variant_name(variant)}")
     x_test, y_test = read_xy(data["test"])
     _, predicted = predict_classes(model, x_test)
     _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
