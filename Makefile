@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml tools/install-system-packages.sh
 	bash tools/install-system-packages.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,slurm]'
 	touch $@
 
 run: $(STAMP)
