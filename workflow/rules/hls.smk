@@ -80,7 +80,12 @@ rule plot_fig5:
             target=targets(EXPERIMENTS[wildcards.exp]),
         ),
     output:
-        plot="results/{exp}/hls/{variant}/fig5_latency_vs_reuse.png",
+        plot=report(
+            "results/{exp}/hls/{variant}/fig5_latency_vs_reuse.png",
+            caption="../report/fig5.rst",
+            category="3 HLS",
+            labels={"experiment": "{exp}", "variant": "{variant}", "figure": "Fig. 5"},
+        ),
     log:
         "logs/plot_fig5/{exp}/{variant}.log",
     conda:

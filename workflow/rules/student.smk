@@ -6,7 +6,16 @@ rule tune_student:
         teacher="results/{exp}/teacher/model.h5",
     output:
         hparams="results/{exp}/student/{variant}/hparams.json",
-        trials="results/{exp}/student/{variant}/trials.csv",
+        trials=report(
+            "results/{exp}/student/{variant}/trials.csv",
+            caption="../report/student_trials.rst",
+            category="2 Student",
+            labels={
+                "experiment": "{exp}",
+                "variant": "{variant}",
+                "figure": "search trials",
+            },
+        ),
     log:
         "logs/tune_student/{exp}/{variant}.log",
     benchmark:
@@ -37,7 +46,16 @@ rule train_student:
     output:
         model="results/{exp}/student/{variant}/model.h5",
         metrics="results/{exp}/student/{variant}/metrics.json",
-        curves="results/{exp}/student/{variant}/curves.png",
+        curves=report(
+            "results/{exp}/student/{variant}/curves.png",
+            caption="../report/student_curves.rst",
+            category="2 Student",
+            labels={
+                "experiment": "{exp}",
+                "variant": "{variant}",
+                "figure": "training curves",
+            },
+        ),
     log:
         "logs/train_student/{exp}/{variant}.log",
     benchmark:
@@ -62,7 +80,12 @@ rule plot_pareto:
             variant=variants(EXPERIMENTS[wildcards.exp]),
         ),
     output:
-        plot="results/{exp}/student/pareto.png",
+        plot=report(
+            "results/{exp}/student/pareto.png",
+            caption="../report/pareto.rst",
+            category="2 Student",
+            labels={"experiment": "{exp}", "variant": "all", "figure": "Pareto front"},
+        ),
     log:
         "logs/plot_pareto/{exp}.log",
     conda:

@@ -5,7 +5,12 @@ rule tune_teacher:
         summary="results/{exp}/data/summary.json",
     output:
         hparams="results/{exp}/teacher/hparams.json",
-        trials="results/{exp}/teacher/trials.csv",
+        trials=report(
+            "results/{exp}/teacher/trials.csv",
+            caption="../report/teacher_trials.rst",
+            category="1 Teacher",
+            labels={"experiment": "{exp}", "figure": "search trials"},
+        ),
     log:
         "logs/tune_teacher/{exp}.log",
     benchmark:
@@ -36,7 +41,12 @@ rule train_teacher:
     output:
         model="results/{exp}/teacher/model.h5",
         metrics="results/{exp}/teacher/metrics.json",
-        curves="results/{exp}/teacher/curves.png",
+        curves=report(
+            "results/{exp}/teacher/curves.png",
+            caption="../report/teacher_curves.rst",
+            category="1 Teacher",
+            labels={"experiment": "{exp}", "figure": "training curves"},
+        ),
     log:
         "logs/train_teacher/{exp}.log",
     benchmark:
@@ -65,7 +75,12 @@ rule import_teacher:
     output:
         model="results/{exp}/teacher/model.h5",
         metrics="results/{exp}/teacher/metrics.json",
-        curves="results/{exp}/teacher/curves.png",
+        curves=report(
+            "results/{exp}/teacher/curves.png",
+            caption="../report/teacher_curves.rst",
+            category="1 Teacher",
+            labels={"experiment": "{exp}", "figure": "training curves"},
+        ),
     log:
         "logs/import_teacher/{exp}.log",
     wildcard_constraints:
