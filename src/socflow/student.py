@@ -4,7 +4,6 @@ quantization-aware pruning (tune_student), then trained with the best hyperparam
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from socflow.evaluate import classification_metrics, plot_history, predict_class
 from socflow.hypermodels import count_layers
 from socflow.io import atomic_path, read_json, read_xy, sha256_file, write_json
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
+from socflow.training import fit_model, save_model
 
 log = logging.getLogger(__name__)
 
@@ -99,18 +99,9 @@ def train_student(
     hp = hyperparameters(read_json(hparams)["config"])
     teacher = load_model(teacher_path)
     distiller = student_builder(student, variant, teacher, summary, plan)(hp)
-    start = time.perf_counter()
-    history = distiller.fit(
-        *train,
-        validation_data=val,
-        epochs=search["epochs"],
-        batch_size=search["batch_size"],
-        callbacks=[*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)],
-        verbose=2,
-    ).history
-    seconds = time.perf_counter() - start
+    curves, seconds = fit_model(distiller, train, val, search["epochs"], search["batch_size"],
+                                [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)])
     model = tfmot.sparsity.keras.strip_pruning(distiller.student)
-    curves = {k: [float(v) for v in vs] for k, vs in history.items()}
     plot_history(curves, outputs["curves"], f"student {variant_name(variant)}")
     x_test, y_test = read_xy(data["test"])
     _, predicted = predict_classes(model, x_test)
@@ -134,8 +125,7 @@ def train_student(
         "epochs_run": len(curves["loss"]),
         "history": curves,
     }
-    with atomic_path(outputs["model"]) as tmp:
-        model.save(tmp, save_format="h5", include_optimizer=False)
+    save_model(model, outputs["model"])
     write_json(outputs["metrics"], metrics)
     log.info("student %s: %d params (CR %.1f), sparsity %.3f, test accuracy %.4f", variant, metrics["params"],
              metrics["compression_ratio"], metrics["sparsity"], metrics["accuracy"])

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,9 @@ from typing import Any
 from socflow._keras import keras
 from socflow.evaluate import classification_metrics, plot_history, predict_classes
 from socflow.hypermodels import check_model_io, count_layers, teacher_builder
-from socflow.io import atomic_path, read_json, read_xy, write_json
+from socflow.io import read_json, read_xy, write_json
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
+from socflow.training import fit_model, save_model
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +35,15 @@ def _finish(model: keras.Model, data: Mapping[str, str], outputs: Mapping[str, s
     _, predicted = predict_classes(model, x_test)
     metrics = classification_metrics(y_test, predicted, summary["class_names"])
     metrics |= {"params": int(model.count_params()), "n_layers": count_layers(model)} | extra
-    with atomic_path(outputs["model"]) as tmp:
-        model.save(tmp, save_format="h5", include_optimizer=False)
+    save_model(model, outputs["model"])
     write_json(outputs["metrics"], metrics)
     log.info("teacher: %d parameters, test accuracy %.4f", metrics["params"], metrics["accuracy"])
     return metrics
 
 
 def _fit(model: keras.Model, data: Mapping[str, str], epochs: int, search: Mapping[str, Any]) -> tuple[dict, float]:
-    start = time.perf_counter()
-    history = model.fit(
-        *read_xy(data["train"]),
-        validation_data=read_xy(data["val"]),
-        epochs=epochs,
-        batch_size=search["batch_size"],
-        callbacks=early_stopping(search["patience"]),
-        verbose=2,
-    )
-    return {k: [float(v) for v in vs] for k, vs in history.history.items()}, time.perf_counter() - start
+    return fit_model(model, read_xy(data["train"]), read_xy(data["val"]), epochs, search["batch_size"],
+                     early_stopping(search["patience"]))
 
 
 def train_teacher(
