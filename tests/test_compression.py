@@ -9,7 +9,7 @@ import pytest
 
 from socflow._keras import keras
 from socflow.compression import PruningPlan, quantized_kernels, sparsity_report, student_model
-from socflow.student import load_model
+from socflow.training import load_model
 
 STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}
 

@@ -10,7 +10,7 @@ import yaml
 from socflow.errors import HardwareMismatchError
 from socflow.hls import hls_convert, hls_csim, hls_settings, to_hls
 from socflow.io import save_npz, write_json
-from socflow.student import load_model
+from socflow.training import load_model
 
 HLS = {"backend": "Vitis", "default_precision": "ap_fixed<16,6>", "input_precision": "ap_fixed<16,6>"}
 TARGET = {"part": "xc7z020clg400-1", "clock_period": 10.0, "reuse_factor": 1, "strategy": "Latency", "io_type": "io_parallel"}

@@ -8,7 +8,7 @@ import pytest
 
 from socflow._keras import keras
 from socflow.data import prepare_data
-from socflow.errors import ConfigError
+from socflow.errors import ConfigError, DataError
 from socflow.hypermodels import teacher_builder
 from socflow.io import read_json
 from socflow.search import bayesian_search
@@ -57,6 +57,14 @@ def test_pretrained_teacher_with_wrong_class_count_is_named(tmp_path, data):
     path = saved_model(tmp_path / "t.h5", 30, 3)
     with pytest.raises(ConfigError, match="model has 3 outputs but the data have 4 classes"):
         import_teacher(data, TEACHER, path, outputs(tmp_path))
+
+
+def test_pretrained_teacher_that_is_not_a_model_is_named(tmp_path, data):
+    (tmp_path / "t.h5").write_text("not hdf5")
+    with pytest.raises(DataError, match=r"t\.h5: not a loadable Keras \.h5 model"):
+        import_teacher(data, TEACHER, str(tmp_path / "t.h5"), outputs(tmp_path))
+    with pytest.raises(DataError, match=r"absent\.h5: model file not found"):
+        import_teacher(data, TEACHER, str(tmp_path / "absent.h5"), outputs(tmp_path))
 
 
 def test_pretrained_softmax_teacher_is_evaluated_and_fine_tuned(tmp_path, data):

@@ -17,7 +17,7 @@ from socflow.errors import HardwareMismatchError
 from socflow.evaluate import classification_metrics
 from socflow.fixed import FixedType
 from socflow.io import atomic_path, read_json, read_xy, write_json
-from socflow.student import load_model
+from socflow.training import load_model
 
 log = logging.getLogger(__name__)
 PROJECT_NAME = "myproject"

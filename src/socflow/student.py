@@ -18,16 +18,9 @@ from socflow.evaluate import classification_metrics, plot_history, predict_class
 from socflow.hypermodels import count_layers
 from socflow.io import atomic_path, read_json, read_xy, sha256_file, write_json
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
-from socflow.training import fit_model, save_model
+from socflow.training import fit_model, load_model, save_model
 
 log = logging.getLogger(__name__)
-
-
-def load_model(path: str | Path) -> keras.Model:
-    """Load a teacher or student .h5 (QKeras layers included)."""
-    from qkeras.utils import load_qmodel
-
-    return load_qmodel(str(path), compile=False)
 
 
 def student_builder(

@@ -13,7 +13,7 @@ from socflow.evaluate import classification_metrics, plot_history, predict_class
 from socflow.hypermodels import check_model_io, count_layers, teacher_builder
 from socflow.io import read_json, read_xy, write_json
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
-from socflow.training import fit_model, save_model
+from socflow.training import fit_model, load_model, save_model
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def import_teacher(
     from socflow.distill import logits_of
 
     summary = begin_stage(data, teacher["search"], threads)
-    model = keras.models.load_model(pretrained, compile=False)
+    model = load_model(pretrained)
     check_model_io(model, summary["input_shape"], summary["n_classes"], f"teacher.pretrained {pretrained}")
     history: dict[str, list[float]] = {}
     seconds = 0.0
