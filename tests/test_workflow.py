@@ -146,10 +146,12 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     csim = json.loads(next((exp / "hls" / "b8_s20").glob("*/csim.json")).read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
 
+    table = (tmp_path / "results" / "report" / "table1.csv").read_text().splitlines()
+    assert len(table) == 2 and table[1].startswith("pulses,b8_s20,") and f",{student['params']}," in table[1]
     report = run_snakemake(tmp_path, config, "--report", str(tmp_path / "report.html"))
     assert report.returncode == 0, report.stderr[-2000:]
     html = (tmp_path / "report.html").read_text()
-    assert all(s in html for s in ("1 Teacher", "2 Student", "Pareto front", "search trials"))
+    assert all(s in html for s in ("1 Teacher", "2 Student", "Pareto front", "search trials", "4 Table I"))
 
     # editing only the hls section reruns only hls jobs, never data or training
     config["experiments"]["pulses"]["hls"]["targets"][0]["reuse_factor"] = 4

@@ -40,7 +40,7 @@ STAGES: dict[str, Stage] = {
         Stage("hls_synth", True),
         Stage("vivado_bitstream", False, 8),
         Stage("board_eval", False, 8),
-        Stage("report", False, 6),
+        Stage("report", True),
     )
 }
 

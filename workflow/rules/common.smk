@@ -142,3 +142,35 @@ def board_inputs(wildcards):
         "hwh": f"{hw}/design.hwh",
         "csim": f"{hls}/csim.json",
     }
+
+
+def report_entries():
+    """One Table I entry per experiment x variant x target: the files its numbers come from, the synthesis
+    report only where hls_synth runs (else why not)."""
+    entries = []
+    for exp, cfg in EXPERIMENTS.items():
+        synth_ok, why = stage_plan(exp)["hls_synth"]
+        for variant in variants(cfg):
+            for target, tcfg in targets(cfg).items():
+                hls = f"results/{exp}/hls/{variant}/{target}"
+                entries.append(
+                    {
+                        "exp": exp,
+                        "variant": variant,
+                        "target": target,
+                        "part": tcfg["part"],
+                        "teacher": f"results/{exp}/teacher/metrics.json",
+                        "student": f"results/{exp}/student/{variant}/metrics.json",
+                        "csim": f"{hls}/csim.json",
+                        "synth": f"{hls}/synth/report.json" if synth_ok else None,
+                        "missing": why,
+                    }
+                )
+    return entries
+
+
+def report_files(wildcards):
+    files = set()
+    for entry in report_entries():
+        files |= {entry[k] for k in ("teacher", "student", "csim", "synth") if entry[k]}
+    return sorted(files)

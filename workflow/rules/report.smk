@@ -1,8 +1,12 @@
 rule report:
     input:
-        summaries=expand("results/{exp}/data/summary.json", exp=EXPERIMENTS),
+        report_files,
     output:
-        table="results/report/table1.csv",
+        table=report(
+            "results/report/table1.csv",
+            caption="../report/table1.rst",
+            category="4 Table I",
+        ),
         markdown="results/report/table1.md",
     log:
         "logs/report/report.log",
@@ -13,6 +17,6 @@ rule report:
         mem_mb=2000,
         runtime=10,
     params:
-        plan={exp: stage_plan(exp) for exp in EXPERIMENTS},
+        entries=report_entries(),
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/report.py"
