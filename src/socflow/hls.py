@@ -139,12 +139,13 @@ def hls_csim(
 
     out_type = FixedType.parse(str(hls_model.get_output_variables()[0].type.precision))
     agree = simulated.argmax(axis=1) == reference.argmax(axis=1)
+    max_diff = float(np.abs(simulated - reference).max())
     summary = read_json(summary_path)
     result = {
         "n": int(len(y)),
         "agreement": float(agree.mean()),
-        "max_abs_diff": float(np.abs(simulated - reference).max()),
-        "max_diff_lsb": float(np.abs(simulated - reference).max() / out_type.lsb),
+        "max_abs_diff": max_diff,
+        "max_diff_lsb": max_diff / out_type.lsb,
         "output_type": str(out_type),
         "input_type": str(in_type),
         "csim": classification_metrics(y, simulated.argmax(axis=1), summary["class_names"]),

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from socflow._keras import keras
 from socflow.compression import PruningPlan, sparsity_report, student_model
 from socflow.config import variant_name
 from socflow.distill import Distiller, logits_of
-from socflow.evaluate import classification_metrics, plot_history, predict_classes
+from socflow.evaluate import classification_metrics, predict_classes
+from socflow.figures import training_curves
 from socflow.hypermodels import count_layers
-from socflow.io import atomic_path, read_json, read_xy, sha256_file, write_json
+from socflow.io import read_json, read_xy, sha256_file, write_json
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
 from socflow.training import fit_model, load_model, save_model
 
@@ -95,7 +93,7 @@ def train_student(
     curves, seconds = fit_model(distiller, train, val, search["epochs"], search["batch_size"],
                                 [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)])
     model = tfmot.sparsity.keras.strip_pruning(distiller.student)
-    plot_history(curves, outputs["curves"], f"student {variant_name(variant)}")
+    training_curves(curves, outputs["curves"], f"student {variant_name(variant)}")
     x_test, y_test = read_xy(data["test"])
     _, predicted = predict_classes(model, x_test)
     _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
@@ -123,30 +121,3 @@ def train_student(
     log.info("student %s: %d params (CR %.1f), sparsity %.3f, test accuracy %.4f", variant, metrics["params"],
              metrics["compression_ratio"], metrics["sparsity"], metrics["accuracy"])
     return metrics
-
-
-def pareto_plot(metrics_files: Mapping[str, str], path: str | Path) -> None:
-    """Test accuracy vs model size (non-zero weights x bits) over the variants, with the Pareto front."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    points = {name: read_json(f) for name, f in metrics_files.items()}
-    names = sorted(points, key=lambda n: points[n]["size_bits"])
-    size = np.array([points[n]["size_bits"] for n in names])
-    acc = np.array([points[n]["accuracy"] * 100 for n in names])
-    front = [i for i in range(len(names)) if not any((size[j] <= size[i]) & (acc[j] > acc[i]) for j in range(len(names)))]
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    ax.scatter(size, acc, color="tab:blue")
-    ax.plot(size[front], acc[front], "--", color="tab:orange", label="Pareto front")
-    for name, s, a in zip(names, size, acc):
-        ax.annotate(name, (s, a), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    ax.set_xlabel("model size [bits] (non-zero weights x bits)")
-    ax.set_ylabel("test accuracy [%]")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from socflow._keras import keras
-from socflow.evaluate import classification_metrics, plot_history, predict_classes
+from socflow.evaluate import classification_metrics, predict_classes
+from socflow.figures import training_curves
 from socflow.hypermodels import check_model_io, count_layers, teacher_builder
 from socflow.io import read_json, read_xy, write_json
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
@@ -28,9 +29,10 @@ def tune_teacher(
     return tune(build, data, teacher["search"], settings | {"data": summary["source_sha256"]}, state_root, outputs)
 
 
-def _finish(model: keras.Model, data: Mapping[str, str], outputs: Mapping[str, str], extra: dict[str, Any]) -> dict[str, Any]:
+def _finish(
+    model: keras.Model, data: Mapping[str, str], summary: Mapping[str, Any], outputs: Mapping[str, str], extra: dict[str, Any]
+) -> dict[str, Any]:
     """Evaluate on the test part, save the model (.h5, atomically) and metrics.json."""
-    summary = read_json(data["summary"])
     x_test, y_test = read_xy(data["test"])
     _, predicted = predict_classes(model, x_test)
     metrics = classification_metrics(y_test, predicted, summary["class_names"])
@@ -54,8 +56,8 @@ def train_teacher(
     hp = hyperparameters(read_json(hparams)["config"])
     model = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])(hp)
     history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"])
-    plot_history(history, outputs["curves"], "teacher")
-    return _finish(model, data, outputs, {"hyperparameters": hp.values, "train_seconds": seconds, "history": history,
+    training_curves(history, outputs["curves"], "teacher")
+    return _finish(model, data, summary, outputs, {"hyperparameters": hp.values, "train_seconds": seconds, "history": history,
                                           "epochs_run": len(history["loss"]), "source": "searched"})
 
 
@@ -79,5 +81,5 @@ def import_teacher(
             metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
         )
         history, seconds = _fit(model, data, teacher["fine_tune_epochs"], teacher["search"])
-    plot_history(history, outputs["curves"], f"teacher (pretrained {Path(pretrained).name})")
-    return _finish(model, data, outputs, {"train_seconds": seconds, "history": history, "source": f"pretrained: {pretrained}"})
+    training_curves(history, outputs["curves"], f"teacher (pretrained {Path(pretrained).name})")
+    return _finish(model, data, summary, outputs, {"train_seconds": seconds, "history": history, "source": f"pretrained: {pretrained}"})

@@ -3,6 +3,6 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.student import pareto_plot
+    from socflow.figures import pareto
 
-    pareto_plot(dict(zip(snakemake.params.variants, snakemake.input.metrics)), snakemake.output.plot)
+    pareto(dict(zip(snakemake.params.variants, snakemake.input.metrics)), snakemake.output.plot)
