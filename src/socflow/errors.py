@@ -23,3 +23,7 @@ class StageNotImplementedError(SocflowError):
 
 class HardwareMismatchError(SocflowError):
     """A hardware step (C simulation, RTL simulation, board) answers differently from the model it came from."""
+
+
+class ModelError(SocflowError):
+    """A model a stage cannot take: a layer or quantizer without a mapping to the stage's hardware form."""

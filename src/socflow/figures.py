@@ -1,5 +1,5 @@
-"""Figures of the workflow: training curves, the students' Pareto front, and the paper's Fig. 5 (latency vs
-reuse factor per part and clock). Each is written as a PNG, atomically."""
+"""Figures of the workflow: training curves, the students' Pareto front, the paper's Fig. 5 (latency vs
+reuse factor per part and clock) and confusion matrices. Each is written as a PNG, atomically."""
 
 from __future__ import annotations
 
@@ -67,37 +67,67 @@ def pareto(metrics_files: Mapping[str, str], path: str | Path) -> None:
 
 
 def latency_vs_reuse(points: Sequence[Mapping[str, Any]], path: str | Path, title: str = "") -> None:
-    """One line per (part, clock): worst-case latency in clock cycles against the reuse factor.
+    """One line per (source, part, clock): latency in clock cycles against the reuse factor.
 
-    Each point needs `part`, `clock_mhz`, `reuse_factor` and `latency_cycles` (from a synthesis report).
+    Each point needs `source`, `part`, `clock_mhz`, `reuse_factor` and `latency_cycles`. The da4ml RTL has
+    no reuse factor (every multiplication is its own adder tree): its points are drawn dashed, at the
+    targets' reuse factors, to set the HLS latency beside the RTL's at the same part and clock.
     """
     if not points:
-        raise ValueError("no synthesis reports to plot")
-    series: dict[tuple[str, float], list[tuple[int, float]]] = defaultdict(list)
+        raise ValueError("no latency reports to plot")
+    series: dict[tuple[str, str, float], list[tuple[int, float]]] = defaultdict(list)
     for p in points:
-        series[(p["part"], p["clock_mhz"])].append((p["reuse_factor"], p["latency_cycles"]))
-    fig, ax = _pyplot().subplots(figsize=(6, 4))
-    for (part, mhz), values in sorted(series.items()):
+        series[(p["source"], p["part"], p["clock_mhz"])].append((p["reuse_factor"], p["latency_cycles"]))
+    fig, ax = _pyplot().subplots(figsize=(6.5, 4))
+    for (source, part, mhz), values in sorted(series.items()):
         rf, latency = zip(*sorted(values))
-        ax.plot(rf, latency, "o-", label=f"{part} @ {mhz:g} MHz")
+        style = "s--" if source.startswith("RTL") else "o-"
+        ax.plot(rf, latency, style, label=f"{part} @ {mhz:g} MHz, {source}")
     ax.set_xscale("log", base=2)
     ax.set_xlabel("reuse factor")
     ax.set_ylabel("latency [clock cycles]")
-    ax.set_title(title or "latency vs reuse factor (HLS reports)")
+    ax.set_title(title or "latency vs reuse factor")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     fig.tight_layout()
     _save(fig, path)
 
 
-def fig5_points(reports: Mapping[str, Mapping[str, Any]], targets: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Fig. 5 points from parsed synthesis reports (report.json) keyed by target name."""
+def fig5_points(
+    targets: Mapping[str, Mapping[str, Any]],
+    synth: Mapping[str, Mapping[str, Any]] | None = None,
+    rtl_sim: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Fig. 5 points from HLS synthesis reports (report.json) and RTL simulations (rtl_sim.json), keyed by target."""
+    latency = [("HLS report", r["latency_cycles"]["worst"], name) for name, r in (synth or {}).items()]
+    latency += [("RTL simulation (da4ml)", r["latency_clocks"], name) for name, r in (rtl_sim or {}).items()]
     return [
         {
+            "source": source,
             "part": targets[name]["part"],
             "clock_mhz": 1000.0 / targets[name]["clock_period"],
             "reuse_factor": targets[name]["reuse_factor"],
-            "latency_cycles": report["latency_cycles"]["worst"],
+            "latency_cycles": cycles,
         }
-        for name, report in reports.items()
+        for source, cycles, name in latency
     ]
+
+
+def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[int]]], class_names: Sequence[str], path: str | Path, title: str) -> None:
+    """One confusion matrix (rows: true class, counts) per source: the QKeras student, C simulation, RTL..."""
+    plt = _pyplot()
+    n = len(matrices)
+    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.6), squeeze=False)
+    for ax, (name, matrix) in zip(axes[0], matrices.items()):
+        matrix = np.asarray(matrix)
+        ax.imshow(matrix, cmap="Blues")
+        for (i, j), count in np.ndenumerate(matrix):
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=7, color="white" if count > matrix.max() / 2 else "black")
+        ax.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right", fontsize=7)
+        ax.set_yticks(range(len(class_names)), class_names, fontsize=7)
+        ax.set_xlabel("predicted")
+        ax.set_title(f"{name}: {np.trace(matrix) / max(matrix.sum(), 1):.1%}", fontsize=9)
+    axes[0][0].set_ylabel("true")
+    fig.suptitle(title)
+    fig.tight_layout()
+    _save(fig, path)

@@ -1,5 +1,6 @@
-"""The paper's Table I, one row per experiment x student variant x hardware target, each hardware number
-with its source (an HLS synthesis report here; later also Yosys estimates, RTL simulation, Vivado post-route)."""
+"""The paper's Table I: one row per experiment x student variant x hardware target x implementation (the
+hls4ml IP, the da4ml RTL), each hardware number with its source (HLS report, Yosys estimate, RTL
+simulation; Vivado post-route with the assessment design) or the reason it is missing."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pandas as pd
 from socflow.io import atomic_path
 
 COLUMNS = [
-    "application", "variant", "target", "teacher P", "teacher OA [%]", "P", "CR", "NL", "OA [%]", "bits", "SP [%]",
-    "FPGA", "BRAM [%]", "DSP [%]", "FF [%]", "LUT [%]", "L [clk]", "hardware source", "C-sim agreement [%]",
+    "application", "variant", "target", "implementation", "teacher P", "teacher OA [%]", "P", "CR", "NL", "OA [%]",
+    "bits", "SP [%]", "FPGA", "BRAM [%]", "DSP [%]", "FF [%]", "LUT [%]", "resources source", "L [clk]",
+    "latency source", "agreement [%]", "agreement source",
 ]
 
 
@@ -22,26 +24,47 @@ def _percent(report: Mapping[str, Any], resource: str) -> float | None:
     return None if entry is None or entry["percent"] is None else round(entry["percent"], 2)
 
 
-def table1_row(
-    exp: str, variant: str, target: str, part: str, teacher: Mapping[str, Any], student: Mapping[str, Any],
-    csim: Mapping[str, Any], synth: Mapping[str, Any] | None, missing: str,
-) -> dict[str, Any]:
-    """One row. Without a synthesis report the hardware columns stay empty and the source says why."""
-    row = {
-        "application": exp, "variant": variant, "target": target,
+def _resources(report: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"{name} [%]": _percent(report, key) for name, key in (("BRAM", "BRAM_18K"), ("DSP", "DSP"), ("FF", "FF"), ("LUT", "LUT"))}
+
+
+def table1_rows(
+    entry: Mapping[str, str], teacher: Mapping[str, Any], student: Mapping[str, Any], csim: Mapping[str, Any],
+    synth: Mapping[str, Any] | None, rtl_sim: Mapping[str, Any] | None, yosys: Mapping[str, Any] | None,
+    missing: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """The hls4ml row and, where the RTL path ran, the da4ml row. Missing numbers stay empty, the source
+    column says why (e.g. "none: vitis-run not found on PATH (toolchain: auto)")."""
+    common = {
+        "application": entry["exp"], "variant": entry["variant"], "target": entry["target"],
         "teacher P": teacher["params"], "teacher OA [%]": round(100 * teacher["accuracy"], 2),
         "P": student["params"], "CR": round(student["compression_ratio"], 2), "NL": student["n_layers"],
         "OA [%]": round(100 * student["accuracy"], 2), "bits": student["bits"],
-        "SP [%]": round(100 * student["sparsity"], 2), "FPGA": part,
-        "C-sim agreement [%]": round(100 * csim["agreement"], 2),
+        "SP [%]": round(100 * student["sparsity"], 2), "FPGA": entry["part"],
+    }
+    hls = common | {
+        "implementation": "hls4ml IP",
+        "agreement [%]": round(100 * csim["agreement"], 2), "agreement source": "C simulation vs QKeras",
     }
     if synth is None:
-        return row | {"hardware source": f"none: {missing}"}
-    return row | {
-        "BRAM [%]": _percent(synth, "BRAM_18K"), "DSP [%]": _percent(synth, "DSP"), "FF [%]": _percent(synth, "FF"),
-        "LUT [%]": _percent(synth, "LUT"), "L [clk]": synth["latency_cycles"]["worst"],
-        "hardware source": f"HLS report ({synth['backend']} HLS {synth['tool']}, before place and route)",
+        hls |= {"resources source": f"none: {missing['synth']}", "latency source": f"none: {missing['synth']}"}
+    else:
+        source = f"HLS report ({synth['backend']} HLS {synth['tool']}, before place and route)"
+        hls |= _resources(synth) | {
+            "resources source": source, "L [clk]": synth["latency_cycles"]["worst"], "latency source": source,
+        }
+    if rtl_sim is None:
+        return [hls]
+    rtl = common | {
+        "implementation": "da4ml RTL",
+        "L [clk]": rtl_sim["latency_clocks"], "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
+        "agreement [%]": round(100 * rtl_sim["agreement"], 2), "agreement source": "RTL simulation vs QKeras (bit-exact)",
     }
+    if yosys is None:
+        rtl |= {"resources source": f"none: {missing['yosys']}"}
+    else:
+        rtl |= _resources(yosys) | {"resources source": f"{yosys['source']}: {yosys['tools']['yosys']}"}
+    return [hls, rtl]
 
 
 def write_table1(rows: Sequence[Mapping[str, Any]], csv_path: str | Path, md_path: str | Path) -> pd.DataFrame:
@@ -50,5 +73,5 @@ def write_table1(rows: Sequence[Mapping[str, Any]], csv_path: str | Path, md_pat
     with atomic_path(csv_path) as tmp:
         frame.to_csv(tmp, index=False)
     with atomic_path(md_path) as tmp:
-        tmp.write_text(frame.astype(object).where(frame.notna(), "").to_markdown(index=False) + "\n")
+        tmp.write_text(frame.astype(object).where(frame.notna(), None).to_markdown(index=False, missingval="") + "\n")
     return frame

@@ -1,6 +1,7 @@
 from snakemake.utils import validate
 
 from socflow.config import check_config, targets, variants
+from socflow.opentools import which as open_tool
 from socflow.stages import HLS_TOOLS, include_stage
 
 validate(config, schema="../../config/schema.yaml")
@@ -42,28 +43,43 @@ def pretrained_exps(pretrained):
     return "|".join(names) or "(?!)"
 
 
+def rtl_stage(exp, stage, tool):
+    """The open-tool RTL stages: run when enabled, for dense students, where their tool is installed."""
+    cfg = EXPERIMENTS[exp]
+    if not cfg["rtl"]["enabled"]:
+        return False, "rtl.enabled: false"
+    if cfg["student"]["model"] != "mlp":
+        return False, "the RTL path covers mlp students (student.model: cnn)"
+    return include_stage(stage, "auto", tool, which=open_tool)
+
+
 def stage_plan(exp, every_stage=False):
     """{stage: (included, reason)} for one experiment; `every_stage` ignores implementation and tools."""
     tools = {
         "hls_synth": HLS_TOOLS[EXPERIMENTS[exp]["hls"]["backend"]],
         "vivado_bitstream": "vivado",
     }
+    open_tools = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yosys"}
+    stages = (
+        "prepare_data",
+        "train_teacher",
+        "train_student",
+        "hls_csim",
+        "hls_synth",
+        *open_tools,
+        "vivado_bitstream",
+        "board_eval",
+        "report",
+    )
+    if every_stage:
+        return {stage: (True, "asked for") for stage in stages}
     return {
         stage: (
-            (True, "asked for")
-            if every_stage
+            rtl_stage(exp, stage, open_tools[stage])
+            if stage in open_tools
             else include_stage(stage, config["toolchain"], tools.get(stage))
         )
-        for stage in (
-            "prepare_data",
-            "train_teacher",
-            "train_student",
-            "hls_csim",
-            "hls_synth",
-            "vivado_bitstream",
-            "board_eval",
-            "report",
-        )
+        for stage in stages
     }
 
 
@@ -106,10 +122,10 @@ def get_final_output(every_stage=False):
                 "student/pareto.png",
             ],
             "hls_csim": ["hls/{variant}/{target}/csim.json"],
-            "hls_synth": [
-                "hls/{variant}/{target}/synth/report.json",
-                "hls/{variant}/fig5_latency_vs_reuse.png",
-            ],
+            "hls_synth": ["hls/{variant}/{target}/synth/report.json"],
+            "rtl_generate": ["rtl/{variant}/{target}/rtl.json"],
+            "rtl_sim": ["rtl/{variant}/{target}/rtl_sim.json"],
+            "rtl_synth": ["rtl/{variant}/{target}/yosys.json"],
             "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
             "board_eval": [f"board/{{variant}}/{{target}}/{b}.json" for b in backends],
         }
@@ -122,6 +138,12 @@ def get_final_output(every_stage=False):
                 )
         if plan["report"]:
             outputs.append("results/report/table1.csv")
+            outputs += expand(
+                f"results/{exp}/figures/{{variant}}/{{figure}}.png",
+                variant=variants(cfg),
+                figure=["confusion"]
+                + (["fig5_latency"] if plan["hls_synth"] or plan["rtl_sim"] else []),
+            )
     return sorted(set(outputs))
 
 
@@ -149,10 +171,16 @@ def report_entries():
     report only where hls_synth runs (else why not)."""
     entries = []
     for exp, cfg in EXPERIMENTS.items():
-        synth_ok, why = stage_plan(exp)["hls_synth"]
+        plan = stage_plan(exp)
         for variant in variants(cfg):
             for target, tcfg in targets(cfg).items():
                 hls = f"results/{exp}/hls/{variant}/{target}"
+                rtl = f"results/{exp}/rtl/{variant}/{target}"
+                optional = {
+                    "synth": ("hls_synth", f"{hls}/synth/report.json"),
+                    "rtl_sim": ("rtl_sim", f"{rtl}/rtl_sim.json"),
+                    "yosys": ("rtl_synth", f"{rtl}/yosys.json"),
+                }
                 entries.append(
                     {
                         "exp": exp,
@@ -162,15 +190,43 @@ def report_entries():
                         "teacher": f"results/{exp}/teacher/metrics.json",
                         "student": f"results/{exp}/student/{variant}/metrics.json",
                         "csim": f"{hls}/csim.json",
-                        "synth": f"{hls}/synth/report.json" if synth_ok else None,
-                        "missing": why,
+                        **{
+                            k: f if plan[s][0] else None
+                            for k, (s, f) in optional.items()
+                        },
+                        "missing": {k: plan[s][1] for k, (s, _) in optional.items()},
                     }
                 )
     return entries
 
 
+def figure_inputs(wildcards):
+    """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run."""
+    cfg = EXPERIMENTS[wildcards.exp]
+    plan = stage_plan(wildcards.exp)
+    files = {
+        "csim": "hls/{variant}/{target}/csim.json",
+        "synth": "hls/{variant}/{target}/synth/report.json",
+        "rtl_sim": "rtl/{variant}/{target}/rtl_sim.json",
+    }
+    stage = {"csim": "hls_csim", "synth": "hls_synth", "rtl_sim": "rtl_sim"}
+    return {
+        key: expand(
+            f"results/{wildcards.exp}/{f}",
+            variant=wildcards.variant,
+            target=targets(cfg),
+        )
+        for key, f in files.items()
+        if plan[stage[key]][0]
+    }
+
+
 def report_files(wildcards):
     files = set()
     for entry in report_entries():
-        files |= {entry[k] for k in ("teacher", "student", "csim", "synth") if entry[k]}
+        files |= {
+            entry[k]
+            for k in ("teacher", "student", "csim", "synth", "rtl_sim", "yosys")
+            if entry[k]
+        }
     return sorted(files)

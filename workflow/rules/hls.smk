@@ -71,30 +71,3 @@ rule hls_synth:
         target=target_cfg,
     script:
         "../scripts/hls_synth.py"
-
-
-rule plot_fig5:
-    input:
-        reports=lambda wildcards: expand(
-            "results/{{exp}}/hls/{{variant}}/{target}/synth/report.json",
-            target=targets(EXPERIMENTS[wildcards.exp]),
-        ),
-    output:
-        plot=report(
-            "results/{exp}/hls/{variant}/fig5_latency_vs_reuse.png",
-            caption="../report/fig5.rst",
-            category="3 HLS",
-            labels={"experiment": "{exp}", "variant": "{variant}", "figure": "Fig. 5"},
-        ),
-    log:
-        "logs/plot_fig5/{exp}/{variant}.log",
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        targets=lambda wildcards: targets(EXPERIMENTS[wildcards.exp]),
-    script:
-        "../scripts/plot_fig5.py"

@@ -1,4 +1,4 @@
-"""Rule plot_fig5: latency vs reuse factor from the HLS synthesis reports of every target."""
+"""Rule plot_fig5: latency vs reuse factor from the HLS synthesis reports and RTL simulations of every target."""
 
 from socflow.smk import log_to
 
@@ -6,5 +6,6 @@ with log_to(snakemake.log[0]):
     from socflow.figures import fig5_points, latency_vs_reuse
     from socflow.io import read_json
 
-    reports = {name: read_json(path) for name, path in zip(snakemake.params.targets, snakemake.input.reports)}
-    latency_vs_reuse(fig5_points(reports, snakemake.params.targets), snakemake.output.plot, snakemake.wildcards.variant)
+    names = list(snakemake.params.targets)
+    reports = {key: dict(zip(names, map(read_json, snakemake.input.get(key, [])))) for key in ("synth", "rtl_sim")}
+    latency_vs_reuse(fig5_points(snakemake.params.targets, **reports), snakemake.output.plot, snakemake.wildcards.variant)

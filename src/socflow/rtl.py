@@ -1,0 +1,269 @@
+"""Stages rtl_generate and rtl_sim: pipelined Verilog of the student from da4ml, checked bit-exactly under
+Verilator on the whole test set.
+
+Why da4ml itself and not hls4ml: hls4ml 1.3's `distributed_arithmetic` strategy writes HLS C++ only (the
+Verilog would come from a vendor HLS tool) and pins da4ml < 0.6. da4ml's tracer turns the fixed-point network
+into adder graphs (distributed arithmetic: no multipliers, no DSPs), writes Verilog pipelined for a delay
+budget per stage, and builds a Verilator emulator of that Verilog, so the whole path runs without a vendor
+tool. da4ml has no QKeras front end, so this module maps the student's layers onto da4ml operations:
+
+- QDense: the quantized kernel and bias (exact values on the quantizer's grid) as a constant matrix.
+- QActivation(quantized_relu(bits, integer)): an unsigned saturating quantizer. QKeras rounds half to even
+  (tf.round), hls4ml maps it to AP_RND_CONV, but da4ml rounds only TRN or RND (half up), so ties are
+  emulated (see :func:`relu_round_half_even`). With 17 fractional bits before a 5-bit fraction, a tie is
+  1 in 4,096 activations: several per test set, so this matters.
+
+Every answer is checked three ways: the Verilator simulation, da4ml's software model, and
+:func:`golden_predict`, our own exact integer model of the same network; they must agree to the bit, and
+the argmax must agree with the QKeras model on the test set (`rtl.sim_min_agreement`).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow.errors import HardwareMismatchError, ModelError
+from socflow.evaluate import classification_metrics
+from socflow.fixed import FixedType
+from socflow.io import read_json, read_xy, write_json
+from socflow.opentools import use_verilator, verilator_version
+from socflow.training import load_model
+
+log = logging.getLogger(__name__)
+TOP = "student"
+
+
+def _core(layer: Any) -> Any:
+    """The layer under a pruning wrapper, if any."""
+    return getattr(layer, "layer", layer)
+
+
+def relu_quantizer(layer: Any) -> tuple[int, int]:
+    """(integer bits, fractional bits) of a QActivation's quantized_relu; a named error for anything else."""
+    quantizer = getattr(layer, "quantizer", None)
+    name = type(quantizer).__name__
+    if name != "quantized_relu":
+        raise ModelError(f"layer {layer.name!r}: activation {quantizer!r} has no RTL mapping (quantized_relu only)")
+    if getattr(quantizer, "negative_slope", 0) or getattr(quantizer, "use_stochastic_rounding", False):
+        raise ModelError(f"layer {layer.name!r}: leaky or stochastic quantized_relu has no RTL mapping")
+    if getattr(quantizer, "relu_upper_bound", None) is not None:
+        raise ModelError(f"layer {layer.name!r}: quantized_relu with relu_upper_bound has no RTL mapping")
+    return int(quantizer.integer), int(quantizer.bits) - int(quantizer.integer)
+
+
+def dense_constants(layer: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Kernel and bias of a (Q)Dense layer as the hardware sees them: through their quantizers."""
+    layer = _core(layer)
+    kernel_q = getattr(layer, "kernel_quantizer_internal", None)
+    bias_q = getattr(layer, "bias_quantizer_internal", None)
+    kernel = np.asarray(kernel_q(layer.kernel) if kernel_q else layer.kernel, dtype=np.float64)
+    if not layer.use_bias:
+        return kernel, np.zeros(kernel.shape[1])
+    bias = np.asarray(bias_q(layer.bias) if bias_q else layer.bias, dtype=np.float64)
+    return kernel, bias
+
+
+def relu_round_half_even(x: Any, integer: int, fractional: int) -> Any:
+    """QKeras's quantized_relu on a da4ml array: clip to [0, 2^integer - lsb], round half to even.
+
+    da4ml truncates (TRN); round half to even at the target lsb L of an input with lsb u < L is
+    TRN(x + L/2 - u + b*u), b being the lowest kept bit of TRN(x): above a tie this rounds up, below it
+    down, and at a tie up exactly when TRN(x) is odd. Elements already on the target grid pass unchanged.
+    """
+    from da4ml.trace.ops import quantize
+
+    lsb = 2.0**-fractional
+    fine = np.asarray(x.kif)[2] > fractional
+    u = 2.0 ** -np.maximum(np.asarray(x.kif)[2], fractional)
+    kept_bit = quantize(x, 0, 1 - fractional, fractional, "WRAP", "TRN")  # b * L
+    offset = np.where(fine, lsb / 2 - u, 0.0)
+    return quantize(x + offset + kept_bit * np.where(fine, u / lsb, 0.0), 0, integer, fractional, "SAT", "TRN")
+
+
+def _layers(model: Any) -> list[tuple[str, Any]]:
+    """The student's layers as (kind, layer): 'dense', 'relu' or 'flatten'; a named error for any other."""
+    kinds = []
+    for layer in model.layers:
+        core = _core(layer)
+        kind = type(core).__name__
+        if kind in ("InputLayer", "Dropout"):
+            continue
+        if kind in ("Dense", "QDense"):
+            kinds.append(("dense", core))
+        elif kind == "QActivation":
+            relu_quantizer(core)
+            kinds.append(("relu", core))
+        elif kind == "Flatten":
+            kinds.append(("flatten", core))
+        elif kind == "Activation" and core.get_config()["activation"] == "linear":
+            continue
+        else:
+            raise ModelError(
+                f"layer {layer.name!r} ({kind}) has no RTL mapping: the RTL path covers QDense + quantized_relu "
+                "students (model: mlp); set rtl.enabled: false for this experiment and use the hls4ml path"
+            )
+    return kinds
+
+
+def trace_student(model: Any, input_type: FixedType) -> Any:
+    """da4ml combinational logic of the student, its input on `input_type`'s grid (the codes the IP gets)."""
+    from da4ml.trace import FixedVariableArrayInput, comb_trace
+    from da4ml.trace.ops import quantize
+
+    layers = _layers(model)
+    inp = FixedVariableArrayInput(tuple(model.input_shape[1:]))
+    x = quantize(inp, int(input_type.signed), input_type.integer - int(input_type.signed), input_type.fractional)
+    for kind, layer in layers:
+        if kind == "flatten":
+            x = x.reshape(-1)
+        elif kind == "dense":
+            kernel, bias = dense_constants(layer)
+            x = x @ kernel + bias
+        else:
+            x = relu_round_half_even(x, *relu_quantizer(layer))
+    return comb_trace(inp, x)
+
+
+def golden_predict(model: Any, x: np.ndarray, input_type: FixedType) -> np.ndarray:
+    """Our exact model of the same network (float64 holds every intermediate exactly), independent of da4ml."""
+    x = input_type.quantize(np.asarray(x, dtype=np.float64)).reshape(len(x), -1)
+    for kind, layer in _layers(model):
+        if kind == "dense":
+            kernel, bias = dense_constants(layer)
+            x = x @ kernel + bias
+        elif kind == "relu":
+            integer, fractional = relu_quantizer(layer)
+            x = FixedType(integer + fractional, integer, False, "RND_CONV", "SAT").quantize(x)
+    return x
+
+
+def _verilog_model(model_path: str, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path) -> tuple[Any, Any, Any]:
+    """(da4ml VerilogModel written to `path`, the combinational logic it pipelines, the pipeline) for the
+    student and the target's clock."""
+    from da4ml.codegen import VerilogModel
+    from da4ml.trace.pipeline import to_pipeline
+
+    model = load_model(model_path)
+    comb = trace_student(model, FixedType.parse(input_precision))
+    cutoff = rtl["latency_cutoff"] or target["clock_period"]
+    pipeline = to_pipeline(comb, cutoff, verbose=False)
+    verilog = VerilogModel(pipeline, TOP, path, part_name=target["part"], clock_period=target["clock_period"], print_latency=False)
+    verilog.write()
+    return verilog, comb, pipeline
+
+
+def latency_clocks(pipeline: Any) -> int:
+    """Clock edges from an input to its answer: the input is registered, and so is every stage's output."""
+    return len(pipeline.solutions) + 1
+
+
+def rtl_generate(model_path: str, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
+    """Write the Verilog project (outputs['verilog']) and what it is (outputs['summary'], rtl.json)."""
+    from importlib.metadata import version
+
+    from da4ml.types import minimal_kif
+
+    start = time.perf_counter()
+    _, _, pipeline = _verilog_model(model_path, input_precision, target, rtl, Path(outputs["verilog"]))
+    metadata = read_json(Path(outputs["verilog"]) / "metadata.json")
+    out_kif = [list(map(int, minimal_kif(q))) for q in pipeline.out_qint]
+    summary = {
+        "top": TOP,
+        "input_type": str(FixedType.parse(input_precision)),
+        "n_inputs": int(pipeline.shape[0]),
+        "n_outputs": int(pipeline.shape[1]),
+        "output_kif": out_kif,
+        "stages": len(pipeline.solutions),
+        "latency_clocks": latency_clocks(pipeline),
+        "initiation_interval": 1,
+        "clock_period_ns": float(target["clock_period"]),
+        "latency_cutoff": float(metadata["latency_cutoff"]),
+        "da4ml_lut_estimate": float(pipeline.cost),
+        "register_bits": int(metadata["reg_bits"]),
+        "part": target["part"],
+        "generate_seconds": time.perf_counter() - start,
+        "tools": {"da4ml": version("da4ml")},
+    }
+    write_json(outputs["summary"], summary)
+    log.info("RTL: %d stages, %d clock latency, da4ml estimate %.0f LUT", summary["stages"], summary["latency_clocks"], pipeline.cost)
+    return summary
+
+
+def _differing_sources(a: Path, b: Path) -> list[str]:
+    """Verilog sources that differ between two generated projects."""
+    return [
+        str(path.relative_to(a))
+        for path in sorted((a / "src").rglob("*.v"))
+        if not (b / path.relative_to(a)).exists() or not filecmp.cmp(path, b / path.relative_to(a), shallow=False)
+    ]
+
+
+def rtl_sim(
+    model_path: str, verilog_dir: str, test_path: str, summary_path: str, input_precision: str,
+    target: Mapping[str, Any], rtl: Mapping[str, Any], threads: int, scratch: str | Path, output: str,
+) -> dict[str, Any]:
+    """Simulate the Verilog with Verilator on the whole test set, one sample per clock, and compare it with
+    da4ml's software model and our golden model (bit for bit) and with the QKeras model (argmax).
+
+    Raises :class:`HardwareMismatchError`, naming the first mismatching sample, when a simulated output
+    differs from the golden model, or the argmax agreement with QKeras is below `rtl['sim_min_agreement']`.
+    """
+    use_verilator()
+    in_type = FixedType.parse(input_precision)
+    model = load_model(model_path)
+    x, y = read_xy(test_path)
+    xq = in_type.quantize(x)
+    verilog, comb, pipeline = _verilog_model(model_path, input_precision, target, rtl, Path(scratch) / "rtl")
+    differing = _differing_sources(Path(scratch) / "rtl", Path(verilog_dir))
+    if differing:
+        raise HardwareMismatchError(f"{verilog_dir}: the Verilog differs from the simulated one in {differing[:5]}; rerun rtl_generate")
+    start = time.perf_counter()
+    verilog.compile(nproc=threads, openmp=False)
+    compile_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    simulated = np.asarray(verilog.predict(xq.reshape(len(xq), -1), n_threads=-1), dtype=np.float64)
+    predict_seconds = time.perf_counter() - start
+
+    golden = golden_predict(model, xq, in_type)
+    software = np.asarray(comb.predict(xq.reshape(len(xq), -1)), dtype=np.float64)
+    reference = np.asarray(model.predict(xq.astype(np.float32), batch_size=1024, verbose=0), dtype=np.float64)
+    exact = np.all(simulated == golden, axis=1)
+    agree = simulated.argmax(axis=1) == reference.argmax(axis=1)
+    summary = read_json(summary_path)
+    result = {
+        "n": int(len(y)),
+        "bit_exact_vs_golden": float(exact.mean()),
+        "bit_exact_vs_da4ml": float(np.all(simulated == software, axis=1).mean()),
+        "max_abs_diff_vs_qkeras": float(np.abs(simulated - reference).max()),
+        "agreement": float(agree.mean()),
+        "rtl": classification_metrics(y, simulated.argmax(axis=1), summary["class_names"]),
+        "qkeras_accuracy": float((reference.argmax(axis=1) == y).mean()),
+        # answers read at this latency, one input per clock, equal the golden model's: latency and II verified
+        "latency_clocks": latency_clocks(pipeline),
+        "compile_seconds": compile_seconds,
+        "predict_seconds": predict_seconds,
+        "tools": {"verilator": verilator_version()},
+    }
+    log.info("RTL simulation: bit-exact %.4f, argmax agreement with QKeras %.4f", result["bit_exact_vs_golden"], result["agreement"])
+    if not exact.all():
+        first = int(np.argmin(exact))
+        raise HardwareMismatchError(
+            f"Verilator output differs from the golden fixed-point model on {int((~exact).sum())} of {len(exact)} test "
+            f"samples; first at test sample {first}: RTL {simulated[first].tolist()}, golden {golden[first].tolist()}"
+        )
+    if result["agreement"] < rtl["sim_min_agreement"]:
+        first = int(np.argmin(agree))
+        raise HardwareMismatchError(
+            f"RTL simulation agrees with the QKeras model on {result['agreement']:.2%} of {result['n']} test samples, "
+            f"below rtl.sim_min_agreement={rtl['sim_min_agreement']}; first mismatch at test sample {first} "
+            f"(RTL class {simulated[first].argmax()}, QKeras class {reference[first].argmax()})"
+        )
+    write_json(output, result)
+    return result

@@ -1,0 +1,14 @@
+"""Rule rtl_generate: pipelined Verilog of the student (da4ml)."""
+
+from socflow.smk import log_to
+
+with log_to(snakemake.log[0]):
+    from socflow.rtl import rtl_generate
+
+    rtl_generate(
+        snakemake.input.model,
+        snakemake.params.input_precision,
+        snakemake.params.target,
+        snakemake.params.rtl,
+        snakemake.output,
+    )
