@@ -1,11 +1,11 @@
-"""Fig. 5 from synthesis reports (parsed from the real fixture reports)."""
+"""Fig. 5 from synthesis reports (parsed from the real fixture reports) and RTL simulations; confusion matrices."""
 
 from pathlib import Path
 
 import matplotlib.image as mpimg
 import pytest
 
-from socflow.figures import fig5_points, latency_vs_reuse
+from socflow.figures import confusion_matrices, fig5_points, latency_vs_reuse
 from socflow.hls_report import parse_csynth_xml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
@@ -20,15 +20,23 @@ def test_fig5_from_real_reports(tmp_path):
         "a": {"part": "xc7z020clg400-1", "clock_period": 5.0, "reuse_factor": 1},
         "b": {"part": "xczu49dr-ffvf1760-2-e", "clock_period": 10.0, "reuse_factor": 8},
     }
-    points = fig5_points(reports, targets)
-    assert {(p["part"], p["clock_mhz"], p["reuse_factor"], p["latency_cycles"]) for p in points} == {
-        ("xc7z020clg400-1", 200.0, 1, 10), ("xczu49dr-ffvf1760-2-e", 100.0, 8, 695)}
+    points = fig5_points(targets, synth=reports, rtl_sim={"a": {"latency_clocks": 4}})
+    assert {(p["source"], p["part"], p["clock_mhz"], p["reuse_factor"], p["latency_cycles"]) for p in points} == {
+        ("HLS report", "xc7z020clg400-1", 200.0, 1, 10), ("HLS report", "xczu49dr-ffvf1760-2-e", 100.0, 8, 695),
+        ("RTL simulation (da4ml)", "xc7z020clg400-1", 200.0, 1, 4)}
     latency_vs_reuse(points, tmp_path / "fig5.png")
     image = mpimg.imread(tmp_path / "fig5.png")
     assert image.shape[0] > 300 and image.shape[1] > 500
 
 
 def test_no_reports_is_an_error_not_an_empty_figure(tmp_path):
-    with pytest.raises(ValueError, match="no synthesis reports"):
+    with pytest.raises(ValueError, match="no latency reports"):
         latency_vs_reuse([], tmp_path / "fig5.png")
     assert not (tmp_path / "fig5.png").exists()
+
+
+def test_confusion_matrices_one_panel_per_source(tmp_path):
+    matrices = {"QKeras": [[5, 1], [0, 6]], "RTL sim": [[5, 1], [0, 6]], "C sim": [[5, 1], [0, 6]]}
+    confusion_matrices(matrices, ["a", "b"], tmp_path / "c.png", "t")
+    height, width = mpimg.imread(tmp_path / "c.png").shape[:2]
+    assert width > 2.5 * height  # three panels side by side

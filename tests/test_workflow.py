@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.workflow
 
 EVERY_RULE = {
     "prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student", "hls_convert",
-    "hls_csim", "hls_synth", "vivado_bitstream", "board_eval", "report",
+    "hls_csim", "hls_synth", "rtl_generate", "rtl_sim", "rtl_synth", "vivado_bitstream", "board_eval", "report",
+    "plot_fig5", "plot_confusion",
 }
 
 
@@ -38,6 +40,16 @@ def test_default_config_dry_run_shows_every_stage(tmp_path):
 def test_default_target_asks_only_for_what_runs_here(tmp_path, tiny_config):
     jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
     assert "prepare_data" in jobs and "vivado_bitstream" not in jobs and "hls_synth" not in jobs
+    assert jobs["rtl_sim"] == jobs["rtl_synth"] == 1  # open tools, installed by the project
+
+
+def test_cnn_students_leave_the_rtl_path_out_and_say_why(tmp_path, tiny_config):
+    tiny_config["experiments"]["tiny"]["student"] = {"model": "cnn"}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+    assert "hls_csim" in jobs and "rtl_generate" not in jobs
+    assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0  # writes the stage plan
+    plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
+    assert plan["rtl_sim"] == {"included": False, "reason": "the RTL path covers mlp students (student.model: cnn)"}
 
 
 def test_pretrained_teacher_is_imported_not_searched(tmp_path, tiny_config):
@@ -146,17 +158,28 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     csim = json.loads(next((exp / "hls" / "b8_s20").glob("*/csim.json")).read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
 
-    table = (tmp_path / "results" / "report" / "table1.csv").read_text().splitlines()
-    assert len(table) == 2 and table[1].startswith("pulses,b8_s20,") and f",{student['params']}," in table[1]
+    rtl = json.loads(next((exp / "rtl" / "b8_s20").glob("*/rtl_sim.json")).read_text())
+    assert rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0 and rtl["n"] == 300 and rtl["latency_clocks"] >= 2
+    yosys = json.loads(next((exp / "rtl" / "b8_s20").glob("*/yosys.json")).read_text())
+    assert 0 < yosys["resources"]["LUT"]["percent"] < 100 and yosys["resources"]["DSP"]["used"] == 0
+
+    table = pd.read_csv(tmp_path / "results" / "report" / "table1.csv")
+    assert list(table["implementation"]) == ["hls4ml IP", "da4ml RTL"] and set(table["P"]) == {student["params"]}
+    rtl_row = table.iloc[1]
+    assert rtl_row["LUT [%]"] == pytest.approx(yosys["resources"]["LUT"]["percent"], abs=0.01)
+    assert rtl_row["L [clk]"] == rtl["latency_clocks"] and rtl_row["resources source"].startswith("Yosys estimate")
+    for figure in ("fig5_latency", "confusion"):
+        assert (exp / "figures" / "b8_s20" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
     report = run_snakemake(tmp_path, config, "--report", str(tmp_path / "report.html"))
     assert report.returncode == 0, report.stderr[-2000:]
     html = (tmp_path / "report.html").read_text()
-    assert all(s in html for s in ("1 Teacher", "2 Student", "Pareto front", "search trials", "4 Table I"))
+    assert all(s in html for s in ("1 Teacher", "2 Student", "Pareto front", "search trials", "4 Table I", "Fig. 5", "confusion"))
 
     # editing only the hls section reruns only hls jobs, never data or training
     config["experiments"]["pulses"]["hls"]["targets"][0]["reuse_factor"] = 4
     jobs = planned_jobs(run_snakemake(tmp_path, config, "-n"))
     assert {"hls_convert", "hls_csim"} <= set(jobs)
+    assert "rtl_generate" in jobs  # the target's name changes with its reuse factor
     assert not {"prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student"} & set(jobs)
 
 
