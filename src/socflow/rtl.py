@@ -29,12 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from socflow.errors import HardwareMismatchError, ModelError
+from socflow.errors import HardwareMismatchError, ModelError, SocflowError
 from socflow.evaluate import classification_metrics
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy, write_json
 from socflow.opentools import use_verilator, verilator_version
-from socflow.training import load_model
 
 log = logging.getLogger(__name__)
 TOP = "student"
@@ -150,6 +149,8 @@ def _verilog_model(model_path: str, input_precision: str, target: Mapping[str, A
     from da4ml.codegen import VerilogModel
     from da4ml.trace.pipeline import to_pipeline
 
+    from socflow.training import load_model
+
     model = load_model(model_path)
     comb = trace_student(model, FixedType.parse(input_precision))
     cutoff = rtl["latency_cutoff"] or target["clock_period"]
@@ -174,12 +175,18 @@ def rtl_generate(model_path: str, input_precision: str, target: Mapping[str, Any
     _, _, pipeline = _verilog_model(model_path, input_precision, target, rtl, Path(outputs["verilog"]))
     metadata = read_json(Path(outputs["verilog"]) / "metadata.json")
     out_kif = [list(map(int, minimal_kif(q))) for q in pipeline.out_qint]
+    in_width = max(sum(map(int, minimal_kif(q))) for q in pipeline.inp_qint)
+    if in_width != FixedType.parse(input_precision).width:
+        raise ModelError(f"da4ml made the inputs {in_width} bits wide, the input type {input_precision} has another width")
     summary = {
         "top": TOP,
         "input_type": str(FixedType.parse(input_precision)),
         "n_inputs": int(pipeline.shape[0]),
         "n_outputs": int(pipeline.shape[1]),
         "output_kif": out_kif,
+        # the da4ml wrapper's outputs: every score sign-extended to one width, all on the finest grid
+        "output_width": sum(max(kif[n] for kif in out_kif) for n in range(3)),
+        "output_fractional": max(kif[2] for kif in out_kif),
         "stages": len(pipeline.solutions),
         "latency_clocks": latency_clocks(pipeline),
         "initiation_interval": 1,
@@ -194,6 +201,23 @@ def rtl_generate(model_path: str, input_precision: str, target: Mapping[str, Any
     write_json(outputs["summary"], summary)
     log.info("RTL: %d stages, %d clock latency, da4ml estimate %.0f LUT", summary["stages"], summary["latency_clocks"], pipeline.cost)
     return summary
+
+
+def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
+    """The da4ml project's synthesizable files: its primitives and the stages and top of `top`.
+
+    lookup_table.v is read only when the design has tables: it `$readmemh`s a default file otherwise.
+    """
+    src = Path(verilog_dir) / "src"
+    static = sorted((src / "static").glob("*.v"))
+    if not any((src / "memfiles").glob("*")):
+        static = [p for p in static if p.name != "lookup_table.v"]
+    stages = sorted(src.glob(f"{top}_stage*.v"))
+    sources = static + stages + [src / f"{top}.v"]
+    missing = [str(p) for p in sources if not p.is_file()]
+    if missing or not stages:
+        raise SocflowError(f"{verilog_dir}: not a da4ml Verilog project of top {top!r} (missing {missing or 'stages'})")
+    return sources
 
 
 def _differing_sources(a: Path, b: Path) -> list[str]:
@@ -215,6 +239,8 @@ def rtl_sim(
     Raises :class:`HardwareMismatchError`, naming the first mismatching sample, when a simulated output
     differs from the golden model, or the argmax agreement with QKeras is below `rtl['sim_min_agreement']`.
     """
+    from socflow.training import load_model
+
     use_verilator()
     in_type = FixedType.parse(input_precision)
     model = load_model(model_path)

@@ -42,7 +42,9 @@ STAGES: dict[str, Stage] = {
         Stage("rtl_sim", True),
         Stage("rtl_synth", True),
         Stage("vivado_bitstream", False, 8),
-        Stage("board_eval", False, 8),
+        Stage("board_protocol", True),
+        Stage("board_eval", True),
+        Stage("board_eval_pynq", False, 8),
         Stage("report", True),
     )
 }

@@ -19,6 +19,7 @@ from socflow.hls_report import ReportError
 from socflow.io import write_json
 from socflow.opentools import yosys, yosys_version
 from socflow.parts import part_info, yosys_family
+from socflow.rtl import verilog_sources
 
 log = logging.getLogger(__name__)
 SOURCE = "Yosys estimate (synth_xilinx, before place and route)"
@@ -32,23 +33,6 @@ CELLS = {
     "CARRY": {"CARRY4": 1, "CARRY8": 1},
     "LUTRAM": {"RAM32M": 1, "RAM64M": 1, "RAM32X1D": 1, "RAM64X1D": 1, "RAM128X1D": 1, "SRL16E": 1, "SRLC32E": 1},
 }
-
-
-def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
-    """The da4ml project's synthesizable files: its primitives and the stages and top of `top`.
-
-    lookup_table.v is read only when the design has tables: it `$readmemh`s a default file otherwise.
-    """
-    src = Path(verilog_dir) / "src"
-    static = sorted((src / "static").glob("*.v"))
-    if not any((src / "memfiles").glob("*")):
-        static = [p for p in static if p.name != "lookup_table.v"]
-    stages = sorted(src.glob(f"{top}_stage*.v"))
-    sources = static + stages + [src / f"{top}.v"]
-    missing = [str(p) for p in sources if not p.is_file()]
-    if missing or not stages:
-        raise SocflowError(f"{verilog_dir}: not a da4ml Verilog project of top {top!r} (missing {missing or 'stages'})")
-    return sources
 
 
 def yosys_script(sources: list[Path], top: str, family: str, stat_json: Path) -> str:

@@ -1,22 +1,48 @@
+rule board_protocol:
+    input:
+        rtl="results/{exp}/rtl/{variant}/{target}/rtl.json",
+    output:
+        json="results/{exp}/board/{variant}/{target}/protocol.json",
+        header="results/{exp}/board/{variant}/{target}/protocol.h",
+    log:
+        "logs/board_protocol/{exp}/{variant}/{target}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        board=section("board"),
+    script:
+        "../scripts/board_protocol.py"
+
+
 rule board_eval:
     input:
         unpack(board_inputs),
+        protocol="results/{exp}/board/{variant}/{target}/protocol.json",
+        model="results/{exp}/student/{variant}/model.h5",
         test="results/{exp}/data/test.npz",
-        scaler="results/{exp}/data/scaler.json",
+        summary="results/{exp}/data/summary.json",
     output:
         result="results/{exp}/board/{variant}/{target}/{backend}.json",
     log:
         "logs/board_eval/{exp}/{variant}/{target}/{backend}.log",
+    benchmark:
+        "benchmarks/board_eval/{exp}/{variant}/{target}/{backend}.tsv"
     wildcard_constraints:
         backend="emulated|pynq",
     conda:
         ENV
-    threads: 1
+    threads: 2
     resources:
         mem_mb=4000,
         runtime=60,
     params:
         board=section("board"),
-        target=target_cfg,
+        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
+            "input_precision"
+        ],
     script:
-        "../scripts/not_implemented.py"
+        "../scripts/board_eval.py"

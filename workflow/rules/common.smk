@@ -73,7 +73,7 @@ def stage_plan(exp, every_stage=False):
     )
     if every_stage:
         return {stage: (True, "asked for") for stage in stages}
-    return {
+    plan = {
         stage: (
             rtl_stage(exp, stage, open_tools[stage])
             if stage in open_tools
@@ -81,6 +81,12 @@ def stage_plan(exp, every_stage=False):
         )
         for stage in stages
     }
+    if not plan["rtl_sim"][0]:
+        plan["board_eval"] = (
+            False,
+            f"the emulated board runs the RTL model, left out here: {plan['rtl_sim'][1]}",
+        )
+    return plan
 
 
 def write_stage_plan(path="results/stage_plan.json"):
@@ -154,16 +160,12 @@ def dataset_source(wildcards):
 
 
 def board_inputs(wildcards):
-    """The emulated board runs the C-simulated IP; a real board needs the bitstream."""
-    hls = f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}"
+    """The emulated board runs socflow's stream wrapper around the student's RTL; a real board needs the bitstream."""
+    rtl = f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}"
     if wildcards.backend == "emulated":
-        return {"project": f"{hls}/project", "csim": f"{hls}/csim.json"}
+        return {"verilog": f"{rtl}/verilog", "rtl_sim": f"{rtl}/rtl_sim.json"}
     hw = f"results/{wildcards.exp}/hw/{wildcards.variant}/{wildcards.target}"
-    return {
-        "bit": f"{hw}/design.bit",
-        "hwh": f"{hw}/design.hwh",
-        "csim": f"{hls}/csim.json",
-    }
+    return {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
 
 
 def report_entries():

@@ -1,0 +1,24 @@
+"""Rule board_eval: Algorithm 1 over the test set on the (emulated) board, answer by answer against the model."""
+
+import tempfile
+
+from socflow.smk import log_to
+
+with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
+    from socflow.board.evaluate import board_eval
+    from socflow.stages import not_implemented
+
+    if snakemake.wildcards.backend != "emulated":
+        not_implemented("board_eval_pynq")
+    board_eval(
+        snakemake.input.verilog,
+        snakemake.input.protocol,
+        snakemake.input.model,
+        snakemake.input.test,
+        snakemake.input.summary,
+        snakemake.params.input_precision,
+        snakemake.params.board,
+        snakemake.threads,
+        scratch,
+        snakemake.output,
+    )

@@ -1,0 +1,8 @@
+"""Rule board_protocol: the stream protocol of this model and target (protocol.json, protocol.h)."""
+
+from socflow.smk import log_to
+
+with log_to(snakemake.log[0]):
+    from socflow.board.evaluate import write_protocol
+
+    write_protocol(snakemake.input.rtl, snakemake.params.board, snakemake.output)
