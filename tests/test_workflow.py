@@ -19,7 +19,8 @@ pytestmark = pytest.mark.workflow
 
 EVERY_RULE = {
     "prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student", "hls_convert",
-    "hls_csim", "hls_synth", "rtl_generate", "rtl_sim", "rtl_synth", "vivado_bitstream", "board_eval", "report",
+    "hls_csim", "hls_synth", "rtl_generate", "rtl_sim", "rtl_synth", "vivado_bitstream", "board_protocol", "board_eval",
+    "report",
     "plot_fig5", "plot_confusion",
 }
 
@@ -162,6 +163,11 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     assert rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0 and rtl["n"] == 300 and rtl["latency_clocks"] >= 2
     yosys = json.loads(next((exp / "rtl" / "b8_s20").glob("*/yosys.json")).read_text())
     assert 0 < yosys["resources"]["LUT"]["percent"] < 100 and yosys["resources"]["DSP"]["used"] == 0
+
+    board = json.loads(next((exp / "board" / "b8_s20").glob("*/emulated.json")).read_text())
+    assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["board"]["n_test"] == 300
+    assert board["board"]["accuracy"] == rtl["rtl"]["accuracy"]
+    assert "#define SF_N_INPUTS 30" in next((exp / "board" / "b8_s20").glob("*/protocol.h")).read_text()
 
     table = pd.read_csv(tmp_path / "results" / "report" / "table1.csv")
     assert list(table["implementation"]) == ["hls4ml IP", "da4ml RTL"] and set(table["P"]) == {student["params"]}

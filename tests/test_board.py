@@ -1,0 +1,141 @@
+"""The assessment framework's host side: the protocol, the ComBlock register map and FIFO flags of the emulated
+board, the stream wrapper around the real RTL under Verilator, and Algorithm 1 with its named errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from socflow.board.algorithm1 import algorithm1
+from socflow.board.comblock import (
+    IFIFO_STATUS, IFIFO_VALUE, OFIFO_STATUS, OFIFO_VALUE, BoardError, ComBlock, EmulatedComBlock,
+)
+from socflow.board.evaluate import board_eval, compare, write_protocol
+from socflow.board.protocol import Protocol
+from socflow.board.rtl_fabric import RtlFabric, build
+from socflow.errors import ConfigError, HardwareMismatchError
+from socflow.fixed import FixedType
+from socflow.io import read_json, read_xy
+from socflow.rtl import golden_predict
+from socflow.training import load_model
+
+from test_compression import trained  # noqa: F401  (module-scoped fixtures reused)
+from test_hls import student  # noqa: F401
+from test_rtl import INPUT, rtl_project  # noqa: F401
+
+BOARD = {"send_scores": True, "fifo_depth": 1024, "min_agreement": 1.0}
+
+
+class Silent:
+    """A fabric that reads nothing and answers nothing."""
+
+    def cycle(self, reset, empty, rvalid, rdata, full):
+        return False, False, 0
+
+
+class Chatty:
+    """A fabric that writes a word every cycle, whether the IN_FIFO is full or not."""
+
+    def cycle(self, reset, empty, rvalid, rdata, full):
+        return False, True, 7
+
+
+def test_protocol_words_and_header():
+    protocol = Protocol(n_inputs=3, input_type="ap_fixed<16,6>", n_classes=2, score_width=19, score_fractional=12)
+    words = protocol.encode(np.array([[1.5, -1.5, -32.0]]))
+    assert words.dtype == np.uint32 and words.tolist() == [[1536, 2**32 - 1536, 2**32 - 32768]]
+    classes, scores = protocol.decode(np.array([[1, 2**32 - 4096, 8192]], dtype=np.uint32))
+    assert classes.tolist() == [1] and scores.tolist() == [[-1.0, 2.0]]
+    header = protocol.c_header()
+    assert "#define SF_N_INPUTS 3" in header and "#define SF_WORDS_OUT 3" in header
+    with pytest.raises(ConfigError, match="samples have 4 values, the IP takes 3"):
+        protocol.encode(np.zeros((1, 4)))
+    with pytest.raises(ConfigError, match="must fit a 32-bit word"):
+        Protocol(n_inputs=3, input_type="ap_fixed<40,6>", n_classes=2, score_width=19, score_fractional=12)
+
+
+def test_emulated_comblock_registers_and_fifo_flags():
+    device = EmulatedComBlock(Silent(), depth=4)
+    board = ComBlock(device)
+    board.register_write(3, 0xABCD)
+    assert device.read(16 + 3) == 0xABCD and board.register_read(0) == 0
+    assert board.status().in_empty and not board.status().out_full
+    for value in range(5):  # one more than the depth
+        board.fifo_write(value)
+    assert device.read(OFIFO_STATUS) & 0b111 == 0b111  # full, almost full, overflow
+    assert device.read(OFIFO_STATUS) & 0b100 == 0  # overflow is cleared when read
+    assert board.fifo_read() == 0 and device.read(IFIFO_STATUS) & 0b101 == 0b101  # empty + underflow
+    board.fifo_flush()
+    assert device.read(OFIFO_STATUS) >> 16 == 0  # element count after the flush
+    with pytest.raises(BoardError, match="no readable register at word 35"):
+        device.read(35)
+    with pytest.raises(BoardError, match="no writable register at word 0"):
+        device.write(0, 1)
+    with pytest.raises(BoardError, match="wrote to a full IN_FIFO"):
+        ComBlock(EmulatedComBlock(Chatty(), depth=2)).fifo_read()
+    assert IFIFO_VALUE == 32 and OFIFO_VALUE == 36  # ComBlock rev 2.1 map
+
+
+def test_an_ip_that_never_answers_is_named():
+    protocol = Protocol(n_inputs=2, input_type="ap_fixed<16,6>", n_classes=2, score_width=19, score_fractional=12)
+    with pytest.raises(BoardError, match="sample 0: answer word 0 did not arrive after 50 status polls"):
+        algorithm1(ComBlock(EmulatedComBlock(Silent())), protocol, np.zeros((3, 2), np.uint32), max_polls=50)
+
+
+@pytest.fixture(scope="module")
+def setup(student, rtl_project, tmp_path_factory):  # noqa: F811
+    out, _ = rtl_project
+    folder = tmp_path_factory.mktemp("board")
+    paths = {"json": str(folder / "protocol.json"), "header": str(folder / "protocol.h")}
+    protocol = write_protocol(str(out / "rtl.json"), BOARD, paths)
+    in_type = FixedType.parse(INPUT)
+    x, _ = read_xy(student / "test.npz")
+    xq = in_type.quantize(x)
+    model = load_model(student / "model.h5")
+    reference = np.asarray(model.predict(xq.astype(np.float32), verbose=0), dtype=np.float64)
+    return {"out": out, "protocol": protocol, "paths": paths, "words": protocol.encode(xq), "golden": golden_predict(model, xq, in_type),
+            "reference": reference, "library": build(out / "verilog", protocol, folder / "sim", jobs=2)}
+
+
+def run_board(setup, library=None, depth=1024):
+    fabric = RtlFabric(library or setup["library"])
+    try:
+        return algorithm1(ComBlock(EmulatedComBlock(fabric, depth=depth)), setup["protocol"], setup["words"]).answers
+    finally:
+        fabric.close()
+
+
+def test_wrapper_and_rtl_answer_every_sample_bit_exactly(setup):
+    check = compare(setup["protocol"], run_board(setup), setup["golden"], setup["reference"])
+    assert check["agree"].all() and check["exact"].all() and len(check["classes"]) == 200
+
+
+def test_a_fifo_shallower_than_a_frame_still_works(setup):
+    """30 words through a 4-word FIFO: the wrapper drains it while the processor writes."""
+    check = compare(setup["protocol"], run_board(setup, depth=4), setup["golden"], setup["reference"])
+    assert check["exact"].all()
+
+
+def test_one_clock_less_latency_is_caught(setup, tmp_path):
+    """The wrapper waits exactly the RTL's latency; one clock less reads the pipeline early, and the score
+    check sees it even where the class happens to agree."""
+    library = build(setup["out"] / "verilog", setup["protocol"], tmp_path, jobs=2, latency=setup["protocol"].latency_clocks - 1)
+    check = compare(setup["protocol"], run_board(setup, library), setup["golden"], setup["reference"])
+    assert not check["exact"].all()
+
+
+def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):  # noqa: F811
+    args = (str(setup["out"] / "verilog"), setup["paths"]["json"], str(student / "model.h5"), str(student / "test.npz"),
+            str(student / "summary.json"), INPUT, BOARD, 2)
+    result = board_eval(*args, tmp_path / "a", {"result": str(tmp_path / "emulated.json")})
+    assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0
+    assert read_json(tmp_path / "emulated.json")["board"]["n_test"] == 200
+    assert result["fabric_cycles_per_inference"] > setup["protocol"].n_inputs
+
+    import socflow.rtl
+
+    real = socflow.rtl.golden_predict
+    monkeypatch.setattr(socflow.rtl, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12)
+    with pytest.raises(HardwareMismatchError, match="equal the golden fixed-point model on 99.50% .* first mismatch at test sample 11"):
+        board_eval(*args, tmp_path / "b", {"result": str(tmp_path / "bad.json")})
+    assert not (tmp_path / "bad.json").exists()
