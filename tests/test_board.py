@@ -11,6 +11,7 @@ from socflow.board.comblock import (
     IFIFO_STATUS, IFIFO_VALUE, OFIFO_STATUS, OFIFO_VALUE, BoardError, ComBlock, EmulatedComBlock,
 )
 from socflow.board.evaluate import board_eval, compare, write_protocol
+from socflow.board.firmware import board_firmware, compile_for_host, expected_words, run_on_emulator, write_firmware
 from socflow.board.protocol import Protocol
 from socflow.board.rtl_fabric import RtlFabric, build
 from socflow.errors import ConfigError, HardwareMismatchError
@@ -125,12 +126,14 @@ def test_one_clock_less_latency_is_caught(setup, tmp_path):
 
 
 def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):  # noqa: F811
-    args = (str(setup["out"] / "verilog"), setup["paths"]["json"], str(student / "model.h5"), str(student / "test.npz"),
-            str(student / "summary.json"), INPUT, BOARD, 2)
+    firmware = board_firmware(setup["paths"]["json"], str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw")
+    args = (str(setup["out"] / "verilog"), setup["paths"]["json"], str(firmware), str(student / "model.h5"), str(student / "test.npz"),
+            str(student / "summary.json"), INPUT, BOARD | {"firmware_samples": 50}, 2)
     result = board_eval(*args, tmp_path / "a", {"result": str(tmp_path / "emulated.json")})
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0
     assert read_json(tmp_path / "emulated.json")["board"]["n_test"] == 200
     assert result["fabric_cycles_per_inference"] > setup["protocol"].n_inputs
+    assert result["firmware"] == {"exit": 0, "n": 50, "agree": 50, "correct": result["firmware"]["correct"], "timeouts": 0}
 
     import socflow.rtl
 
@@ -139,3 +142,36 @@ def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path,
     with pytest.raises(HardwareMismatchError, match="equal the golden fixed-point model on 99.50% .* first mismatch at test sample 11"):
         board_eval(*args, tmp_path / "b", {"result": str(tmp_path / "bad.json")})
     assert not (tmp_path / "bad.json").exists()
+
+
+def test_generated_firmware_runs_algorithm1_on_the_emulated_board(setup, student, tmp_path, capfd):  # noqa: F811
+    """The C firmware, compiled against the BSP API declarations, agrees with the model on every vector; with one
+    expected word altered, it reports exactly that sample and exits 1."""
+    protocol, words = setup["protocol"], setup["words"][:40]
+    expected = expected_words(protocol, setup["golden"][:40])
+    labels = read_xy(student / "test.npz")[1][:40]
+    fw = write_firmware(protocol, words, expected, labels, tmp_path / "fw")
+    assert {p.name for p in fw.iterdir()} == {"socflow_algorithm1.c", "protocol.h", "test_vectors.h"}
+    fabric = RtlFabric(setup["library"])
+    result = run_on_emulator(compile_for_host(fw, tmp_path), EmulatedComBlock(fabric))
+    fabric.close()
+    assert (result["exit"], result["n"], result["agree"], result["timeouts"]) == (0, 40, 40, 0)
+    assert result["correct"] == int((expected[:, 0] == labels).sum())
+
+    expected[13, 0] = (expected[13, 0] + 1) % protocol.n_classes
+    write_firmware(protocol, words, expected, labels, tmp_path / "bad")
+    fabric = RtlFabric(setup["library"])
+    result = run_on_emulator(compile_for_host(tmp_path / "bad", tmp_path / "bad"), EmulatedComBlock(fabric))
+    fabric.close()
+    assert (result["exit"], result["agree"]) == (1, 39) and "sample 13: class" in result["uart"]
+
+
+def test_a_broken_firmware_template_fails_to_compile(setup, tmp_path, monkeypatch):
+    import socflow.board.firmware as firmware
+
+    broken = tmp_path / "socflow_algorithm1.c"
+    broken.write_text(firmware.SOURCE.read_text().replace("Xil_Out32(", "Xil_Write32("))
+    monkeypatch.setattr(firmware, "SOURCE", broken)
+    fw = write_firmware(setup["protocol"], setup["words"][:2], expected_words(setup["protocol"], setup["golden"][:2]), np.zeros(2, int), tmp_path / "fw")
+    with pytest.raises(BoardError, match="does not compile against the Xilinx BSP API"):
+        compile_for_host(fw, tmp_path)

@@ -43,6 +43,7 @@ STAGES: dict[str, Stage] = {
         Stage("rtl_synth", True),
         Stage("vivado_bitstream", False, 8),
         Stage("board_protocol", True),
+        Stage("board_firmware", True),
         Stage("board_eval", True),
         Stage("board_eval_pynq", False, 8),
         Stage("report", True),

@@ -18,10 +18,37 @@ rule board_protocol:
         "../scripts/board_protocol.py"
 
 
+rule board_firmware:
+    input:
+        protocol="results/{exp}/board/{variant}/{target}/protocol.json",
+        model="results/{exp}/student/{variant}/model.h5",
+        test="results/{exp}/data/test.npz",
+    output:
+        firmware=directory("results/{exp}/board/{variant}/{target}/firmware"),
+    log:
+        "logs/board_firmware/{exp}/{variant}/{target}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        samples=lambda wildcards: EXPERIMENTS[wildcards.exp]["board"][
+            "firmware_samples"
+        ],
+        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
+            "input_precision"
+        ],
+    script:
+        "../scripts/board_firmware.py"
+
+
 rule board_eval:
     input:
         unpack(board_inputs),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
+        firmware="results/{exp}/board/{variant}/{target}/firmware",
         model="results/{exp}/student/{variant}/model.h5",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",

@@ -13,6 +13,7 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
     board_eval(
         snakemake.input.verilog,
         snakemake.input.protocol,
+        snakemake.input.firmware,
         snakemake.input.model,
         snakemake.input.test,
         snakemake.input.summary,

@@ -13,6 +13,7 @@ import numpy as np
 
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import ComBlock, EmulatedComBlock
+from socflow.board.firmware import compile_for_host, run_on_emulator
 from socflow.board.protocol import Protocol
 from socflow.board.rtl_fabric import RtlFabric, build
 from socflow.errors import HardwareMismatchError
@@ -32,17 +33,12 @@ def compare(protocol: Protocol, answers: np.ndarray, golden: np.ndarray, referen
     return {"classes": classes, "agree": agree, "exact": exact}
 
 
-def emulated_board(verilog_dir: str, protocol: Protocol, board: Mapping[str, Any], scratch: str | Path, jobs: int) -> tuple[ComBlock, EmulatedComBlock, RtlFabric]:
-    fabric = RtlFabric(build(verilog_dir, protocol, Path(scratch) / "board", jobs))
-    device = EmulatedComBlock(fabric, depth=board["fifo_depth"])
-    return ComBlock(device), device, fabric
-
-
 def board_eval(
-    verilog_dir: str, protocol_json: str, model_path: str, test_path: str, summary_path: str, input_precision: str,
-    board: Mapping[str, Any], threads: int, scratch: str | Path, outputs: Mapping[str, str],
+    verilog_dir: str, protocol_json: str, firmware_dir: str, model_path: str, test_path: str, summary_path: str,
+    input_precision: str, board: Mapping[str, Any], threads: int, scratch: str | Path, outputs: Mapping[str, str],
 ) -> dict[str, Any]:
-    """Run Algorithm 1 on the emulated board and write outputs['result'].
+    """Run Algorithm 1 on the emulated board twice, with the Python driver over the whole test set and with
+    the generated bare-metal firmware over its test vectors, and write outputs['result'].
 
     Raises :class:`HardwareMismatchError` naming the first mismatching sample when the classes agree with the
     QKeras model on fewer than `board['min_agreement']` of the samples, or a score differs from the golden model.
@@ -58,11 +54,14 @@ def board_eval(
     reference = np.asarray(model.predict(xq.astype(np.float32), batch_size=1024, verbose=0), dtype=np.float64)
     golden = golden_predict(model, xq, in_type)
 
-    driver, device, fabric = emulated_board(verilog_dir, protocol, board, scratch, threads)
+    library = build(verilog_dir, protocol, Path(scratch) / "board", threads)
+    fabric = RtlFabric(library)
+    device = EmulatedComBlock(fabric, depth=board["fifo_depth"])
     try:
-        run = algorithm1(driver, protocol, protocol.encode(xq))
+        run = algorithm1(ComBlock(device), protocol, protocol.encode(xq))
     finally:
         fabric.close()
+    firmware = run_firmware(firmware_dir, library, board, Path(scratch) / "firmware")
     check = compare(protocol, run.answers, golden, reference)
     summary = read_json(summary_path)
     result = {
@@ -76,6 +75,7 @@ def board_eval(
         "fabric_cycles_per_inference": device.cycles / len(y),
         "host_seconds": run.seconds,
         "protocol": read_json(protocol_json),
+        "firmware": {k: v for k, v in firmware.items() if k != "uart"},
     }
     log.info("board (emulated): agreement %.4f, bit-exact %.4f, %.0f fabric cycles per inference",
              result["agreement"], result["bit_exact_vs_golden"], result["fabric_cycles_per_inference"])
@@ -88,8 +88,24 @@ def board_eval(
                 f"mismatch at test sample {first}: answer words {run.answers[first].tolist()}, QKeras class "
                 f"{reference[first].argmax()}, golden scores {golden[first].tolist()}"
             )
+    if firmware["exit"] != 0 or firmware["agree"] != firmware["n"]:
+        raise HardwareMismatchError(
+            f"the generated firmware, run against the emulated board, found {firmware['n'] - firmware['agree']} of "
+            f"{firmware['n']} answers different from the model's ({firmware['timeouts']} timeouts); its UART output:\n"
+            + firmware["uart"][-1500:]
+        )
     write_json(outputs["result"], result)
     return result
+
+
+def run_firmware(firmware_dir: str | Path, library: Path, board: Mapping[str, Any], build_dir: Path) -> dict[str, Any]:
+    """The generated firmware, compiled for the host, against a fresh emulated board on the same fabric."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    fabric = RtlFabric(library)
+    try:
+        return run_on_emulator(compile_for_host(firmware_dir, build_dir), EmulatedComBlock(fabric, depth=board["fifo_depth"]))
+    finally:
+        fabric.close()
 
 
 def write_protocol(rtl_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:

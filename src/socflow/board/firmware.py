@@ -1,0 +1,120 @@
+"""Bare-metal firmware of the assessment design: the generated C of Algorithm 1 (resources/firmware/) with
+this model's protocol.h and test vectors (inputs, the model's answer words, the labels).
+
+The same C runs here against the emulated board: compiled with the host stand-ins of the few Xilinx BSP calls
+it makes (resources/xilinx_api/), its register accesses go to the software ComBlock through ctypes callbacks,
+so a broken template or a firmware that disagrees with the Python driver fails the tests and board_eval.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow.board.comblock import BoardError, EmulatedComBlock
+from socflow.board.protocol import MASK32, Protocol
+from socflow.config import ROOT
+from socflow.io import atomic_path
+
+SOURCE = ROOT / "resources" / "firmware" / "socflow_algorithm1.c"
+XILINX_API = ROOT / "resources" / "xilinx_api"
+RESULT = re.compile(r"SOCFLOW_RESULT n=(\d+) agree=(\d+) correct=(\d+) timeouts=(\d+)")
+
+
+def expected_words(protocol: Protocol, golden: np.ndarray) -> np.ndarray:
+    """The answer words the IP must give: the golden model's class, then its score codes."""
+    classes = golden.argmax(axis=1)[:, None]
+    if not protocol.send_scores:
+        return classes.astype(np.uint32)
+    codes = np.rint(golden * 2.0**protocol.score_fractional).astype(np.int64) & MASK32
+    return np.concatenate([classes, codes], axis=1).astype(np.uint32)
+
+
+def _c_array(name: str, ctype: str, values: np.ndarray) -> str:
+    rows = ",\n".join("    {" + ", ".join(f"{int(v):#x}u" for v in row) + "}" for row in np.atleast_2d(values))
+    dims = "".join(f"[{n}]" for n in values.shape)
+    return f"static const {ctype} {name}{dims} = {{\n{rows}\n}};\n" if values.ndim == 2 else (
+        f"static const {ctype} {name}{dims} = {{{', '.join(str(int(v)) for v in values)}}};\n")
+
+
+def test_vectors_header(words: np.ndarray, expected: np.ndarray, labels: np.ndarray) -> str:
+    return "".join([
+        "/* socflow test vectors, generated from the test set and the model: do not edit. */\n",
+        "#ifndef SOCFLOW_TEST_VECTORS_H\n#define SOCFLOW_TEST_VECTORS_H\n#include \"xil_types.h\"\n",
+        f"#define SF_N_SAMPLES {len(words)}\n",
+        _c_array("sf_inputs", "u32", words), _c_array("sf_expected", "u32", expected), _c_array("sf_labels", "u32", labels),
+        "#endif\n",
+    ])
+
+
+def write_firmware(protocol: Protocol, words: np.ndarray, expected: np.ndarray, labels: np.ndarray, out_dir: str | Path) -> Path:
+    """The firmware folder: socflow_algorithm1.c, protocol.h, test_vectors.h."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SOURCE, out / SOURCE.name)
+    for name, text in (("protocol.h", protocol.c_header()), ("test_vectors.h", test_vectors_header(words, expected, labels))):
+        with atomic_path(out / name) as tmp:
+            tmp.write_text(text)
+    return out
+
+
+def compile_for_host(firmware_dir: str | Path, build_dir: str | Path) -> Path:
+    """The firmware with the host BSP stand-ins, as a shared library (its main renamed socflow_firmware_main)."""
+    library = Path(build_dir) / "libfirmware.so"
+    command = ["gcc", "-std=c99", "-O1", "-Wall", "-Werror", "-fPIC", "-shared", "-Dmain=socflow_firmware_main",
+               f"-I{XILINX_API}", f"-I{firmware_dir}", str(Path(firmware_dir) / SOURCE.name), str(XILINX_API / "host_bsp.c"),
+               "-o", str(library)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BoardError(f"the generated firmware does not compile against the Xilinx BSP API:\n{done.stderr[-3000:]}")
+    return library
+
+
+READ = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_uint32)
+WRITE = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_uint32)
+
+
+def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, Any]:
+    """Run the compiled firmware against the emulated board; its UART output and SOCFLOW_RESULT numbers."""
+    lib = ctypes.CDLL(str(library))
+    read, write = READ(device.read), WRITE(device.write)
+    lib.host_bind(read, write)
+    with tempfile.TemporaryFile(mode="w+") as uart:
+        saved = os.dup(1)
+        os.dup2(uart.fileno(), 1)
+        try:
+            status = lib.socflow_firmware_main()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        uart.seek(0)
+        output = uart.read()
+    match = RESULT.search(output)
+    if not match:
+        raise BoardError(f"the firmware printed no SOCFLOW_RESULT line (exit {status}):\n{output[-2000:]}")
+    n, agree, correct, timeouts = map(int, match.groups())
+    return {"exit": int(status), "n": n, "agree": agree, "correct": correct, "timeouts": timeouts, "uart": output}
+
+
+def board_firmware(protocol_json: str, model_path: str, test_path: str, input_precision: str, samples: int, out_dir: str) -> Path:
+    """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory
+    is small: 256 samples of the 1D task take 36 KB of vectors)."""
+    from socflow.fixed import FixedType
+    from socflow.io import read_xy
+    from socflow.rtl import golden_predict
+    from socflow.training import load_model
+
+    protocol = Protocol.read(protocol_json)
+    x, y = read_xy(test_path)
+    in_type = FixedType.parse(input_precision)
+    xq = in_type.quantize(x[:samples])
+    golden = golden_predict(load_model(model_path), xq, in_type)
+    return write_firmware(protocol, protocol.encode(xq), expected_words(protocol, golden), y[:samples], out_dir)

@@ -1,0 +1,15 @@
+"""Rule board_firmware: bare-metal C of Algorithm 1 with this model's protocol and test vectors."""
+
+from socflow.smk import log_to
+
+with log_to(snakemake.log[0]):
+    from socflow.board.firmware import board_firmware
+
+    board_firmware(
+        snakemake.input.protocol,
+        snakemake.input.model,
+        snakemake.input.test,
+        snakemake.params.input_precision,
+        snakemake.params.samples,
+        snakemake.output.firmware,
+    )
