@@ -19,7 +19,8 @@ pytestmark = pytest.mark.workflow
 
 EVERY_RULE = {
     "prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student", "hls_convert",
-    "hls_csim", "hls_synth", "rtl_generate", "rtl_sim", "rtl_synth", "vivado_bitstream", "board_protocol", "board_eval",
+    "hls_csim", "hls_synth", "rtl_generate", "rtl_sim", "rtl_synth", "vivado_project", "vivado_bitstream", "board_protocol", "board_firmware",
+    "board_eval",
     "report",
     "plot_fig5", "plot_confusion",
 }
@@ -168,6 +169,9 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["board"]["n_test"] == 300
     assert board["board"]["accuracy"] == rtl["rtl"]["accuracy"]
     assert "#define SF_N_INPUTS 30" in next((exp / "board" / "b8_s20").glob("*/protocol.h")).read_text()
+    assert board["firmware"]["agree"] == board["firmware"]["n"] == 256
+    vivado = json.loads(next((exp / "hw" / "b8_s20").glob("*/vivado_check.json")).read_text())
+    assert vivado["board"] == "arty-a7-100" and vivado["comblock_vlnv"] == "www.ictp.it:user:comblock:2.0"
 
     table = pd.read_csv(tmp_path / "results" / "report" / "table1.csv")
     assert list(table["implementation"]) == ["hls4ml IP", "da4ml RTL"] and set(table["P"]) == {student["params"]}

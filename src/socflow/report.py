@@ -21,6 +21,8 @@ COLUMNS = [
 
 def _percent(report: Mapping[str, Any], resource: str) -> float | None:
     entry = report["resources"].get(resource)
+    if entry is None and resource == "BRAM_18K":  # Vivado counts 36 Kb tiles; the share of the part is the same
+        entry = report["resources"].get("BRAM_36K")
     return None if entry is None or entry["percent"] is None else round(entry["percent"], 2)
 
 
@@ -31,10 +33,11 @@ def _resources(report: Mapping[str, Any]) -> dict[str, Any]:
 def table1_rows(
     entry: Mapping[str, str], teacher: Mapping[str, Any], student: Mapping[str, Any], csim: Mapping[str, Any],
     synth: Mapping[str, Any] | None, rtl_sim: Mapping[str, Any] | None, yosys: Mapping[str, Any] | None,
-    missing: Mapping[str, str],
+    missing: Mapping[str, str], vivado: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The hls4ml row and, where the RTL path ran, the da4ml row. Missing numbers stay empty, the source
-    column says why (e.g. "none: vitis-run not found on PATH (toolchain: auto)")."""
+    """The hls4ml row and, where the RTL path ran, the da4ml row (resources from Vivado post-route where the
+    assessment design was built, else from Yosys). Missing numbers stay empty, the source column says why
+    (e.g. "none: vitis-run not found on PATH (toolchain: auto)")."""
     common = {
         "application": entry["exp"], "variant": entry["variant"], "target": entry["target"],
         "teacher P": teacher["params"], "teacher OA [%]": round(100 * teacher["accuracy"], 2),
@@ -60,7 +63,9 @@ def table1_rows(
         "L [clk]": rtl_sim["latency_clocks"], "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
         "agreement [%]": round(100 * rtl_sim["agreement"], 2), "agreement source": "RTL simulation vs QKeras (bit-exact)",
     }
-    if yosys is None:
+    if vivado is not None:
+        rtl |= _resources(vivado) | {"resources source": f"Vivado post-route, whole assessment design ({vivado['tool']})"}
+    elif yosys is None:
         rtl |= {"resources source": f"none: {missing['yosys']}"}
     else:
         rtl |= _resources(yosys) | {"resources source": f"{yosys['source']}: {yosys['tools']['yosys']}"}

@@ -67,6 +67,7 @@ def stage_plan(exp, every_stage=False):
         "hls_csim",
         "hls_synth",
         *open_tools,
+        "vivado_project",
         "vivado_bitstream",
         "board_eval",
         "report",
@@ -81,11 +82,11 @@ def stage_plan(exp, every_stage=False):
         )
         for stage in stages
     }
-    if not plan["rtl_sim"][0]:
-        plan["board_eval"] = (
-            False,
-            f"the emulated board runs the RTL model, left out here: {plan['rtl_sim'][1]}",
-        )
+    if not plan["rtl_sim"][
+        0
+    ]:  # the assessment design and the emulated board use the RTL
+        for stage in ("vivado_project", "vivado_bitstream", "board_eval"):
+            plan[stage] = (False, f"needs the RTL, left out here: {plan['rtl_sim'][1]}")
     return plan
 
 
@@ -132,6 +133,7 @@ def get_final_output(every_stage=False):
             "rtl_generate": ["rtl/{variant}/{target}/rtl.json"],
             "rtl_sim": ["rtl/{variant}/{target}/rtl_sim.json"],
             "rtl_synth": ["rtl/{variant}/{target}/yosys.json"],
+            "vivado_project": ["hw/{variant}/{target}/vivado_check.json"],
             "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
             "board_eval": [f"board/{{variant}}/{{target}}/{b}.json" for b in backends],
         }
@@ -182,6 +184,10 @@ def report_entries():
                     "synth": ("hls_synth", f"{hls}/synth/report.json"),
                     "rtl_sim": ("rtl_sim", f"{rtl}/rtl_sim.json"),
                     "yosys": ("rtl_synth", f"{rtl}/yosys.json"),
+                    "vivado": (
+                        "vivado_bitstream",
+                        f"results/{exp}/hw/{variant}/{target}/utilization.json",
+                    ),
                 }
                 entries.append(
                     {
@@ -228,7 +234,15 @@ def report_files(wildcards):
     for entry in report_entries():
         files |= {
             entry[k]
-            for k in ("teacher", "student", "csim", "synth", "rtl_sim", "yosys")
+            for k in (
+                "teacher",
+                "student",
+                "csim",
+                "synth",
+                "rtl_sim",
+                "yosys",
+                "vivado",
+            )
             if entry[k]
         }
     return sorted(files)
