@@ -175,3 +175,68 @@ def test_a_broken_firmware_template_fails_to_compile(setup, tmp_path, monkeypatc
     fw = write_firmware(setup["protocol"], setup["words"][:2], expected_words(setup["protocol"], setup["golden"][:2]), np.zeros(2, int), tmp_path / "fw")
     with pytest.raises(BoardError, match="does not compile against the Xilinx BSP API"):
         compile_for_host(fw, tmp_path)
+
+
+def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):  # noqa: F811
+    import subprocess
+    import sys
+    import zipfile
+
+    from socflow.board.package import board_package
+    from socflow.board.pynq import run_deployed
+    from socflow.vivado import vivado_project
+
+    fw = board_firmware(setup["paths"]["json"], str(student / "model.h5"), str(student / "test.npz"), INPUT, 20, tmp_path / "fw")
+    vivado_project(str(setup["out"] / "verilog"), setup["paths"]["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0},
+                   BOARD, {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")})
+    args = (setup["paths"]["json"], setup["paths"]["header"], str(student / "summary.json"), str(fw), str(tmp_path / "vivado"),
+            str(student / "model.h5"), str(student / "test.npz"), INPUT, [])
+    board_package(*args, str(tmp_path / "a.zip"))
+    board_package(*args, str(tmp_path / "b.zip"))
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()  # reproducible
+    zipfile.ZipFile(tmp_path / "a.zip").extractall(tmp_path / "pkg")
+    names = {str(p.relative_to(tmp_path / "pkg")) for p in (tmp_path / "pkg").rglob("*") if p.is_file()}
+    assert {"run_on_board.py", "protocol.json", "vectors.npz", "firmware/socflow_algorithm1.c", "vivado/assessment.tcl",
+            "python/socflow/board/pynq.py"} <= names
+
+    fabric = RtlFabric(setup["library"])
+    result = run_deployed(tmp_path / "pkg", EmulatedComBlock(fabric))
+    fabric.close()
+    assert result["bit_exact_vs_golden"] == result["agreement"] == 1.0 and result["n"] == 200
+    # the packaged driver imports on its own, without TensorFlow or the rest of socflow
+    code = ("import sys; sys.path.insert(0, 'python'); import socflow.board.pynq as p; "
+            "assert p.__file__.startswith(sys.path[0]) or 'pkg' in p.__file__; print('tensorflow' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "pkg", capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+
+
+def test_pynq_transport_reads_and_writes_comblock_words(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+
+    class MMIO:
+        def __init__(self, base, size):
+            calls.append(("mmio", base, size))
+
+        def read(self, offset):
+            calls.append(("read", offset))
+            return 1
+
+        def write(self, offset, value):
+            calls.append(("write", offset, value))
+
+    class Overlay:
+        def __init__(self, bitfile):
+            self.ip_dict = {"comblock_0/AXIL": {"phys_addr": 0x43C00000, "addr_range": 0x10000}, "ps": {}}
+
+    monkeypatch.setitem(sys.modules, "pynq", types.SimpleNamespace(MMIO=MMIO, Overlay=Overlay))
+    from socflow.board.pynq import PynqTransport
+
+    board = ComBlock(PynqTransport("design.bit"))
+    board.fifo_write(-1)
+    assert board.in_empty()
+    assert calls == [("mmio", 0x43C00000, 0x10000), ("write", 36 * 4, 0xFFFFFFFF), ("read", 34 * 4)]
+    with pytest.raises(BoardError, match="no IP 'comblock_1' in the overlay"):
+        PynqTransport("design.bit", name="comblock_1")

@@ -47,6 +47,7 @@ STAGES: dict[str, Stage] = {
         Stage("board_firmware", True),
         Stage("board_eval", True),
         Stage("board_eval_pynq", False, 8),
+        Stage("board_package", True),
         Stage("report", True),
     )
 }

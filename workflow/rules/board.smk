@@ -73,3 +73,31 @@ rule board_eval:
         ],
     script:
         "../scripts/board_eval.py"
+
+
+rule board_package:
+    input:
+        unpack(package_hardware),
+        protocol="results/{exp}/board/{variant}/{target}/protocol.json",
+        header="results/{exp}/board/{variant}/{target}/protocol.h",
+        summary="results/{exp}/data/summary.json",
+        firmware="results/{exp}/board/{variant}/{target}/firmware",
+        vivado="results/{exp}/hw/{variant}/{target}/vivado",
+        model="results/{exp}/student/{variant}/model.h5",
+        test="results/{exp}/data/test.npz",
+    output:
+        package="results/{exp}/deploy/{variant}/{target}.zip",
+    log:
+        "logs/board_package/{exp}/{variant}/{target}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
+            "input_precision"
+        ],
+    script:
+        "../scripts/board_package.py"

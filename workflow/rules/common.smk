@@ -70,6 +70,7 @@ def stage_plan(exp, every_stage=False):
         "vivado_project",
         "vivado_bitstream",
         "board_eval",
+        "board_package",
         "report",
     )
     if every_stage:
@@ -82,10 +83,14 @@ def stage_plan(exp, every_stage=False):
         )
         for stage in stages
     }
-    if not plan["rtl_sim"][
-        0
-    ]:  # the assessment design and the emulated board use the RTL
-        for stage in ("vivado_project", "vivado_bitstream", "board_eval"):
+    # the assessment design and the emulated board use the RTL
+    if not plan["rtl_sim"][0]:
+        for stage in (
+            "vivado_project",
+            "vivado_bitstream",
+            "board_eval",
+            "board_package",
+        ):
             plan[stage] = (False, f"needs the RTL, left out here: {plan['rtl_sim'][1]}")
     return plan
 
@@ -134,6 +139,7 @@ def get_final_output(every_stage=False):
             "rtl_sim": ["rtl/{variant}/{target}/rtl_sim.json"],
             "rtl_synth": ["rtl/{variant}/{target}/yosys.json"],
             "vivado_project": ["hw/{variant}/{target}/vivado_check.json"],
+            "board_package": ["deploy/{variant}/{target}.zip"],
             "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
             "board_eval": [f"board/{{variant}}/{{target}}/{b}.json" for b in backends],
         }
@@ -166,6 +172,14 @@ def board_inputs(wildcards):
     rtl = f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}"
     if wildcards.backend == "emulated":
         return {"verilog": f"{rtl}/verilog", "rtl_sim": f"{rtl}/rtl_sim.json"}
+    hw = f"results/{wildcards.exp}/hw/{wildcards.variant}/{wildcards.target}"
+    return {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
+
+
+def package_hardware(wildcards):
+    """The bitstream and its hardware handoff, where vivado_bitstream runs."""
+    if not stage_plan(wildcards.exp)["vivado_bitstream"][0]:
+        return {}
     hw = f"results/{wildcards.exp}/hw/{wildcards.variant}/{wildcards.target}"
     return {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
 

@@ -1,0 +1,62 @@
+"""Stage board_package: a deployment package per target, like FINN's: everything a board needs to run
+Algorithm 1 and write the same JSON as board_eval, zipped.
+
+    protocol.json, protocol.h, summary.json   the protocol and the class names
+    vectors.npz                               test words, the model's answer words, labels
+    python/socflow/...                        the driver: protocol, ComBlock, Algorithm 1, PYNQ transport
+    run_on_board.py                           the entry point on a PYNQ board
+    firmware/                                 bare-metal C (MicroBlaze / Zynq standalone)
+    vivado/                                   the assessment design's Tcl project (hdl/, settings.tcl)
+    design.bit, design.hwh                    when vivado_bitstream ran
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from socflow.board.firmware import expected_words
+from socflow.board.protocol import Protocol
+from socflow.config import ROOT
+from socflow.io import atomic_path, save_npz
+
+SOURCES = ROOT / "src" / "socflow"
+DRIVER = ["__init__.py", "errors.py", "fixed.py", "io.py", "evaluate.py", "board/__init__.py", "board/protocol.py",
+          "board/comblock.py", "board/algorithm1.py", "board/pynq.py"]
+
+
+def board_package(
+    protocol_json: str, protocol_h: str, summary_json: str, firmware_dir: str, vivado_dir: str, model_path: str,
+    test_path: str, input_precision: str, hardware: Sequence[str], output: str,
+) -> Path:
+    """Write the zip (fixed timestamps: the same inputs give the same bytes)."""
+    from socflow.fixed import FixedType
+    from socflow.io import read_xy
+    from socflow.rtl import golden_predict
+    from socflow.training import load_model
+
+    protocol = Protocol.read(protocol_json)
+    x, y = read_xy(test_path)
+    in_type = FixedType.parse(input_precision)
+    xq = in_type.quantize(x)
+    golden = golden_predict(load_model(model_path), xq, in_type)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for name in DRIVER:
+            (root / "python" / "socflow" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(SOURCES / name, root / "python" / "socflow" / name)
+        for path in (protocol_json, protocol_h, summary_json, ROOT / "resources" / "deploy" / "run_on_board.py", *hardware):
+            shutil.copyfile(path, root / Path(path).name)
+        shutil.copytree(firmware_dir, root / "firmware")
+        shutil.copytree(vivado_dir, root / "vivado")
+        save_npz(root / "vectors.npz", {"words": protocol.encode(xq), "expected": expected_words(protocol, golden), "labels": y})
+        with atomic_path(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".snakemake")):
+                info = zipfile.ZipInfo(str(path.relative_to(root)), date_time=(2020, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
+    return Path(output)

@@ -1,0 +1,19 @@
+"""Rule board_package: the deployment package of one target (driver, vectors, firmware, Vivado project, bitstream)."""
+
+from socflow.smk import log_to
+
+with log_to(snakemake.log[0]):
+    from socflow.board.package import board_package
+
+    board_package(
+        snakemake.input.protocol,
+        snakemake.input.header,
+        snakemake.input.summary,
+        snakemake.input.firmware,
+        snakemake.input.vivado,
+        snakemake.input.model,
+        snakemake.input.test,
+        snakemake.params.input_precision,
+        [snakemake.input[k] for k in ("bit", "hwh") if k in snakemake.input.keys()],
+        snakemake.output.package,
+    )
