@@ -78,7 +78,11 @@ def with_values(space: Any, values: Mapping[str, Any]) -> Any:
 
 def journal_oracle(search: Mapping[str, Any], space: Any, trials: Sequence[Mapping[str, Any]]) -> Any:
     """keras-tuner's BO oracle in memory, holding the journal's trials: completed ones with their scores,
-    running ones as ongoing (scored pessimistically by the Gaussian process, so proposals avoid them)."""
+    running ones as ongoing (scored pessimistically by the Gaussian process, so proposals avoid them).
+
+    keras-tuner's long-lived oracle scores an ongoing trial with the Gaussian process of its last proposal;
+    a fresh oracle's process is unfitted and would score it +1 (the prior), an outlier that distorts the fit,
+    so the process is first fitted to the finished trials, then the running ones are added."""
     import keras_tuner as kt
     from keras_tuner.engine.trial import Trial
 
@@ -89,13 +93,17 @@ def journal_oracle(search: Mapping[str, Any], space: Any, trials: Sequence[Mappi
         seed=search["seed"],
         hyperparameters=space.copy(),
     )
-    for entry in trials:
-        trial = Trial(with_values(space, entry["values"]), trial_id=entry["trial_id"], status=entry["status"])
-        trial.score = entry["score"]
-        oracle.trials[trial.trial_id] = trial
-        oracle._record_values(trial)  # so random proposals are not repeated (keras-tuner 1.4.8, pinned)
-        if entry["status"] == RUNNING:
-            oracle.ongoing_trials[f"trial-{trial.trial_id}"] = trial
+    for running in (False, True):
+        if running and any(t["status"] == COMPLETED for t in trials):
+            x, y = oracle._vectorize_trials()  # keras-tuner 1.4.8 (pinned), as its populate_space does
+            oracle.gpr.fit(np.nan_to_num(x, posinf=0, neginf=0), np.nan_to_num(y, posinf=0, neginf=0))
+        for entry in (t for t in trials if (t["status"] == RUNNING) == running):
+            trial = Trial(with_values(space, entry["values"]), trial_id=entry["trial_id"], status=entry["status"])
+            trial.score = entry["score"]
+            oracle.trials[trial.trial_id] = trial
+            oracle._record_values(trial)  # so random proposals are not repeated
+            if running:
+                oracle.ongoing_trials[f"trial-{trial.trial_id}"] = trial
     return oracle
 
 
