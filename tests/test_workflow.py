@@ -68,6 +68,14 @@ def test_one_job_per_variant_and_target(tmp_path, tiny_config):
     assert jobs["train_student"] == 2 and jobs["hls_csim"] == 6 and jobs["train_teacher"] == 1
 
 
+def test_parallel_searches_plan_one_job_per_worker_and_one_collector(tmp_path, tiny_config):
+    tiny_config["experiments"]["tiny"]["teacher"] = {"search": {"workers": 2}}
+    tiny_config["experiments"]["tiny"]["student"] = {"search": {"workers": 3}}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+    assert jobs["tune_teacher_worker"] == 2 and jobs["tune_teacher"] == 1
+    assert jobs["tune_student_worker"] == 3 and jobs["tune_student"] == 1
+
+
 SUMMARY = "results/tiny/data/summary.json"
 
 

@@ -88,12 +88,24 @@ def bayesian_search(
         callbacks=[*callbacks(), *early_stopping(search["patience"])],
         verbose=2,
     )
-    table = trials_table(tuner.oracle)
-    if not (table["status"] == "COMPLETED").any():
+    return best_trial(tuner.oracle, state_dir), trials_table(tuner.oracle)
+
+
+def best_trial(oracle: Any, state_dir: str | Path) -> dict[str, Any]:
+    """The best completed trial: its values, its full hyperparameter config (space and values, what the
+    training rule rebuilds the model from), id and score. No completed trial is an error, not a default model."""
+    if not any(t.status == "COMPLETED" for t in oracle.trials.values()):
         raise RuntimeError(f"no trial of the search in {state_dir} completed; see the log for the trials' errors")
-    best = tuner.oracle.get_best_trials(1)[0]
+    best = oracle.get_best_trials(1)[0]
     return {"values": best.hyperparameters.values, "config": best.hyperparameters.get_config(),
-            "trial_id": best.trial_id, "score": best.score}, table
+            "trial_id": best.trial_id, "score": best.score}
+
+
+def state_dir(state_root: str | Path, settings: Mapping[str, Any], search: Mapping[str, Any]) -> Path:
+    """Folder of a search's state: `state_root`/<key of `settings` and of the budget except `trials` and
+    `workers`>, so a larger budget or more workers continue the same search."""
+    budget = {k: v for k, v in search.items() if k not in ("trials", "workers")}
+    return Path(state_root) / state_key(dict(settings) | {"search": budget})
 
 
 def begin_stage(data: Mapping[str, str], search: Mapping[str, Any], threads: int) -> dict[str, Any]:
@@ -112,10 +124,15 @@ def tune(
     outputs: Mapping[str, str],
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
 ) -> dict[str, Any]:
-    """Run or resume a search whose state lives under `state_root`/<key of `settings` and the budget except
-    `trials`>; write outputs['trials'] (trials.csv) and outputs['hparams'] (best hyperparameters)."""
-    state = Path(state_root) / state_key(dict(settings) | {"search": {k: v for k, v in search.items() if k != "trials"}})
-    best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), search, state, callbacks)
+    """Run or resume a search (one worker), or collect the trials of its parallel workers (`workers` > 1);
+    write outputs['trials'] (trials.csv) and outputs['hparams'] (best hyperparameters)."""
+    state = state_dir(state_root, settings, search)
+    if search["workers"] == 1:
+        best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), search, state, callbacks)
+    else:
+        from socflow.parallel_search import journal_results  # that module builds on this one
+
+        best, table = journal_results(state, search)
     with atomic_path(outputs["trials"]) as tmp:
         table.to_csv(tmp, index=False)
     guided = int((table["proposed_by"] == "guided").sum())
@@ -125,9 +142,18 @@ def tune(
     return best
 
 
-def trials_table(oracle: Any) -> pd.DataFrame:
-    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters."""
-    initial = oracle.num_initial_points or max(3 * len(oracle.hyperparameters.space), 3)
+def initial_points(oracle: Any) -> int:
+    """Random trials before the Gaussian process proposes any, as keras-tuner's BO oracle counts them."""
+    return oracle.num_initial_points or max(3 * len(oracle.hyperparameters.space), 3)
+
+
+def trials_table(oracle: Any, recorded: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters.
+
+    `recorded` (by trial id) overrides or adds columns: a parallel search records how each trial was
+    proposed (with workers, trial k may be drawn at random while fewer than `initial_points` have finished)
+    and which worker ran it."""
+    initial = initial_points(oracle)
     rows = []
     for index, trial in enumerate(sorted(oracle.trials.values(), key=lambda t: int(t.trial_id))):
         rows.append(
@@ -138,6 +164,7 @@ def trials_table(oracle: Any) -> pd.DataFrame:
                 "proposed_by": "random" if index < initial else "guided",
                 **trial.hyperparameters.values,
             }
+            | dict((recorded or {}).get(trial.trial_id, {}))
         )
     return pd.DataFrame(rows)
 

@@ -15,6 +15,7 @@ from socflow.evaluate import classification_metrics, predict_classes
 from socflow.figures import training_curves
 from socflow.hypermodels import count_layers
 from socflow.io import read_json, read_xy, sha256_file, write_json
+from socflow.parallel_search import search_worker
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
 from socflow.training import fit_model, load_model, save_model
 
@@ -61,12 +62,36 @@ def tune_student(
     outputs: Mapping[str, str],
     threads: int = 1,
 ) -> dict[str, Any]:
-    """BO over the student space, KD + QAP inside every trial; writes hparams.json and trials.csv."""
+    """BO over the student space, KD + QAP inside every trial (or the collection of its parallel workers'
+    trials); writes hparams.json and trials.csv."""
+    build, settings = _search_setup(data, teacher_path, student, variant, threads)
+    return tune(build, data, student["search"], settings, state_root, outputs, callbacks=_pruning_callbacks)
+
+
+def tune_student_worker(
+    data: Mapping[str, str],
+    teacher_path: str,
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    state_root: str,
+    worker: int,
+    output: str,
+    threads: int = 1,
+) -> list[str]:
+    """One of `search.workers` jobs running the student search's trials; writes the list of those it ran."""
+    build, settings = _search_setup(data, teacher_path, student, variant, threads)
+    return search_worker(build, data, student["search"], settings, state_root, worker, output, callbacks=_pruning_callbacks)
+
+
+def _search_setup(
+    data: Mapping[str, str], teacher_path: str, student: Mapping[str, Any], variant: Mapping[str, Any], threads: int
+) -> tuple[Callable[[Any], keras.Model], dict[str, Any]]:
+    """The build function and the settings that key the search's state, the same for its tune and worker jobs."""
     summary = begin_stage(data, student["search"], threads)
     plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
     settings = dict(student) | dict(variant) | {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
-    return tune(build, data, student["search"], settings, state_root, outputs, callbacks=_pruning_callbacks)
+    return build, settings
 
 
 def train_student(

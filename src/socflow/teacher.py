@@ -11,22 +11,38 @@ from typing import Any
 from socflow._keras import keras
 from socflow.evaluate import classification_metrics, predict_classes
 from socflow.figures import training_curves
-from socflow.hypermodels import check_model_io, count_layers, teacher_builder
+from socflow.hypermodels import Builder, check_model_io, count_layers, teacher_builder
 from socflow.io import read_json, read_xy, write_json
+from socflow.parallel_search import search_worker
 from socflow.search import begin_stage, early_stopping, hyperparameters, tune
 from socflow.training import fit_model, load_model, save_model
 
 log = logging.getLogger(__name__)
 
 
-def tune_teacher(
-    data: Mapping[str, str], teacher: Mapping[str, Any], state_root: str, outputs: Mapping[str, str], threads: int = 1
-) -> dict[str, Any]:
-    """BO over the teacher hypermodel on validation accuracy; writes hparams.json and trials.csv."""
+def _search_setup(data: Mapping[str, str], teacher: Mapping[str, Any], threads: int) -> tuple[Builder, dict[str, Any]]:
+    """The build function and the settings that key the search's state, the same for its tune and worker jobs."""
     summary = begin_stage(data, teacher["search"], threads)
     build = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])
     settings = {k: v for k, v in teacher.items() if k not in ("search", "pretrained", "fine_tune_epochs")}
-    return tune(build, data, teacher["search"], settings | {"data": summary["source_sha256"]}, state_root, outputs)
+    return build, settings | {"data": summary["source_sha256"]}
+
+
+def tune_teacher(
+    data: Mapping[str, str], teacher: Mapping[str, Any], state_root: str, outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """BO over the teacher hypermodel on validation accuracy (or the collection of its parallel workers'
+    trials); writes hparams.json and trials.csv."""
+    build, settings = _search_setup(data, teacher, threads)
+    return tune(build, data, teacher["search"], settings, state_root, outputs)
+
+
+def tune_teacher_worker(
+    data: Mapping[str, str], teacher: Mapping[str, Any], state_root: str, worker: int, output: str, threads: int = 1
+) -> list[str]:
+    """One of `search.workers` jobs running the teacher search's trials; writes the list of those it ran."""
+    build, settings = _search_setup(data, teacher, threads)
+    return search_worker(build, data, teacher["search"], settings, state_root, worker, output)
 
 
 def _finish(

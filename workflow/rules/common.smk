@@ -15,6 +15,7 @@ wildcard_constraints:
     exp="|".join(EXPERIMENTS),
     variant=r"b\d+_s\d+(_i\d+)?",
     target=r"[A-Za-z0-9][A-Za-z0-9_.-]*",
+    worker=r"\d+",
 
 
 def section(name, drop=()):
@@ -27,6 +28,18 @@ def section(name, drop=()):
 
 def variant_cfg(wildcards):
     return variants(EXPERIMENTS[wildcards.exp])[wildcards.variant]
+
+
+def search_workers(stage, pattern):
+    """Input function of a tune rule: the files of the search's worker jobs when `search.workers` > 1 (the
+    tune job then collects their trials), none with 1 worker (the tune job searches itself).
+    """
+
+    def files(wildcards):
+        n = EXPERIMENTS[wildcards.exp][stage]["search"]["workers"]
+        return expand(pattern, worker=range(n), **wildcards) if n > 1 else []
+
+    return files
 
 
 def target_cfg(wildcards):

@@ -1,9 +1,39 @@
+rule tune_student_worker:
+    input:
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        summary="results/{exp}/data/summary.json",
+        teacher="results/{exp}/teacher/model.h5",
+    output:
+        "results/{exp}/student/{variant}/workers/{worker}.json",
+    log:
+        "logs/tune_student_worker/{exp}/{variant}/{worker}.log",
+    benchmark:
+        "benchmarks/tune_student_worker/{exp}/{variant}/{worker}.tsv"
+    conda:
+        ENV
+    # one thread each, so that the workers run at once on a 2-core machine (on a cluster: set-threads)
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=240,
+    params:
+        student=section("student", drop=("variants",)),
+        variant=variant_cfg,
+        state="results/{exp}/student/{variant}/tuning",
+    script:
+        "../scripts/tune_student_worker.py"
+
+
 rule tune_student:
     input:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         summary="results/{exp}/data/summary.json",
         teacher="results/{exp}/teacher/model.h5",
+        workers=search_workers(
+            "student", "results/{exp}/student/{variant}/workers/{worker}.json"
+        ),
     output:
         hparams="results/{exp}/student/{variant}/hparams.json",
         trials=report(

@@ -1,8 +1,36 @@
+rule tune_teacher_worker:
+    input:
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        summary="results/{exp}/data/summary.json",
+    output:
+        "results/{exp}/teacher/workers/{worker}.json",
+    log:
+        "logs/tune_teacher_worker/{exp}/{worker}.log",
+    benchmark:
+        "benchmarks/tune_teacher_worker/{exp}/{worker}.tsv"
+    wildcard_constraints:
+        exp=pretrained_exps(False),
+    conda:
+        ENV
+    # one thread each, so that the workers run at once on a 2-core machine (on a cluster: set-threads)
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=240,
+    params:
+        teacher=section("teacher"),
+        state="results/{exp}/teacher/tuning",
+    script:
+        "../scripts/tune_teacher_worker.py"
+
+
 rule tune_teacher:
     input:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         summary="results/{exp}/data/summary.json",
+        workers=search_workers("teacher", "results/{exp}/teacher/workers/{worker}.json"),
     output:
         hparams="results/{exp}/teacher/hparams.json",
         trials=report(
