@@ -33,15 +33,19 @@ def algorithm1(board: ComBlock, protocol: Protocol, words: np.ndarray, max_polls
     board.register_write(protocol.reset_register, 1)
     board.register_write(protocol.reset_register, 0)
     answers = np.zeros((len(words), protocol.words_out), dtype=np.uint32)
-    for i, sample in enumerate(words):
-        for value in sample:
+    filler = np.zeros(protocol.n_inputs, dtype=np.uint32)  # pushes the last frames out of a lagging IP
+    for i in range(len(words) + protocol.lag_frames):
+        for value in words[i] if i < len(words) else filler:
             board.fifo_write(int(value))
         for _ in range(protocol.drain_words):
             board.fifo_write(0)
+        sample = i - protocol.lag_frames
+        if sample < 0:
+            continue
         for k in range(protocol.words_out):
-            wait_for_answer(board, i, k, max_polls)
-            answers[i, k] = board.fifo_read()
+            wait_for_answer(board, sample, k, max_polls)
+            answers[sample, k] = board.fifo_read()
         status = board.status()
         if status.out_overflow or status.in_underflow:
-            raise BoardError(f"sample {i}: FIFO {'overflow' if status.out_overflow else 'underflow'} ({status})")
+            raise BoardError(f"sample {sample}: FIFO {'overflow' if status.out_overflow else 'underflow'} ({status})")
     return Run(answers, time.perf_counter() - start)

@@ -5,8 +5,9 @@ Per inference the processor writes `n_inputs` words to ComBlock's OUT_FIFO, one 
 fixed-point code (the input type of the IP, two's complement) in the low `input_width` bits. The IP answers in
 ComBlock's IN_FIFO with one word, the class index (argmax, lowest index on ties), then, with `send_scores`, one
 word per class: the score's fixed-point code sign-extended to 32 bits. `drain_words` zero words follow every
-frame for IPs whose pipeline only moves on new input (socflow's own wrapper needs none). Bit 0 of ComBlock
-output register `reset_register` holds the IP in reset.
+frame for IPs that need them; with `lag_frames` > 0 an IP answers a frame only after that many more frames
+arrived (its pipeline moves only on new input), so the host writes ahead and ends with as many zero frames.
+socflow's own wrappers need neither. Bit 0 of ComBlock output register `reset_register` holds the IP in reset.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Protocol:
     latency_clocks: int = 0
     reset_register: int = 0
     drain_words: int = 0
+    lag_frames: int = 0
 
     def __post_init__(self) -> None:
         width = FixedType.parse(self.input_type).width

@@ -47,16 +47,24 @@ endmodule
 
 
 def build(verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, latency: int | None = None) -> Path:
-    """Verilate wrapper + RTL into build_dir/libsocflow_sim.so; a named error with the tool's output on failure."""
+    """The emulated board's fabric for the student's da4ml RTL: socflow_stream + the RTL, Verilated."""
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
-    (build_dir / "socflow_top.v").write_text(top_verilog(protocol, f"{TOP}_wrapper", latency))
-    sources = [*verilog_sources(verilog_dir, TOP), Path(verilog_dir) / "src" / f"{TOP}_wrapper.v", HDL / "socflow_stream.v", build_dir / "socflow_top.v"]
+    sources = [*verilog_sources(verilog_dir, TOP), Path(verilog_dir) / "src" / f"{TOP}_wrapper.v", HDL / "socflow_stream.v"]
+    return verilate(sources, top_verilog(protocol, f"{TOP}_wrapper", latency), build_dir, jobs)
+
+
+def verilate(sources: list[Path], top: str, build_dir: str | Path, jobs: int = 1) -> Path:
+    """Verilate `sources` and the socflow_top module `top` (ComBlock FIFO ports, see socflow_sim.cc) into
+    build_dir/libsocflow_sim.so; a named error with the tool's output on failure."""
+    build_dir = Path(build_dir)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    (build_dir / "socflow_top.v").write_text(top)
     env = verilator_env()
     obj = build_dir / "obj_dir"
     steps = [
-        ["verilator", "--cc", "--build", "-j", str(jobs), "--top-module", "socflow_top", "--prefix", "Vsocflow_top",
-         "-Wno-fatal", "--Mdir", str(obj), "-CFLAGS", "-std=c++17 -fPIC -O1", *map(str, sources)],
+        ["verilator", "--cc", "--build", "--no-timing", "-j", str(jobs), "--top-module", "socflow_top", "--prefix", "Vsocflow_top",
+         "-Wno-fatal", "--Mdir", str(obj), "-CFLAGS", "-std=c++17 -fPIC -O1", *map(str, sources), str(build_dir / "socflow_top.v")],
         ["g++", "-std=c++17", "-fPIC", "-O1", "-shared", "-o", str(build_dir / "libsocflow_sim.so"), f"-I{obj}",
          f"-I{verilator_root() / 'include'}", str(SIM / "socflow_sim.cc"), str(obj / "libVsocflow_top.a"),
          str(obj / "libverilated.a"), "-pthread"],
