@@ -1,9 +1,9 @@
-"""Stage selection of rule all: implemented stages, vendor tools found, forced or switched off."""
+"""Stage selection of rule all: vendor tools found, forced or switched off."""
 
 import pytest
 
-from socflow.errors import StageNotImplementedError, ToolNotFoundError
-from socflow.stages import STAGES, include_stage, not_implemented, require_tool
+from socflow.errors import ToolNotFoundError
+from socflow.stages import include_stage, require_tool
 
 
 def nothing(_tool):
@@ -27,17 +27,8 @@ def test_stage_that_runs_anywhere_is_included():
         ("off", everything, False, "needs vivado; toolchain: off"),
     ],
 )
-def test_vendor_stage_follows_toolchain_and_path(monkeypatch, toolchain, which, included, reason):
-    monkeypatch.setitem(STAGES, "vivado_bitstream", STAGES["vivado_bitstream"].__class__("vivado_bitstream", True))
+def test_vendor_stage_follows_toolchain_and_path(toolchain, which, included, reason):
     assert include_stage("vivado_bitstream", toolchain, "vivado", which) == (included, reason)
-
-
-def test_unimplemented_stage_is_left_out_with_its_issue():
-    stage = next(s for s in STAGES.values() if not s.implemented)
-    included, reason = include_stage(stage.name, "force", None, everything)
-    assert not included and f"issue #{stage.issue}" in reason
-    with pytest.raises(StageNotImplementedError, match=f"{stage.name}.*not implemented yet"):
-        not_implemented(stage.name)
 
 
 def test_missing_tool_error_names_tool_and_setting():

@@ -17,10 +17,6 @@ class ToolNotFoundError(SocflowError):
     """A vendor tool (vitis-run, vivado_hls, vivado) that a stage needs is not on PATH."""
 
 
-class StageNotImplementedError(SocflowError):
-    """A stage that is wired into the workflow but whose logic a later issue provides."""
-
-
 class HardwareMismatchError(SocflowError):
     """A hardware step (C simulation, RTL simulation, board) answers differently from the model it came from."""
 

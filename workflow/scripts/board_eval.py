@@ -5,21 +5,30 @@ import tempfile
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
-    from socflow.board.evaluate import board_eval
-    from socflow.stages import not_implemented
+    from socflow.board.evaluate import board_eval, board_eval_pynq
 
-    if snakemake.wildcards.backend != "emulated":
-        not_implemented("board_eval_pynq")
-    board_eval(
-        snakemake.input.verilog,
-        snakemake.input.protocol,
-        snakemake.input.firmware,
-        snakemake.input.model,
-        snakemake.input.test,
-        snakemake.input.summary,
-        snakemake.params.input_precision,
-        snakemake.params.board,
-        snakemake.threads,
-        scratch,
-        snakemake.output,
-    )
+    if snakemake.wildcards.backend == "pynq":
+        board_eval_pynq(
+            snakemake.input.bit,
+            snakemake.input.protocol,
+            snakemake.input.model,
+            snakemake.input.test,
+            snakemake.input.summary,
+            snakemake.params.input_precision,
+            snakemake.params.board,
+            snakemake.output.result,
+        )
+    else:
+        board_eval(
+            snakemake.input.verilog,
+            snakemake.input.protocol,
+            snakemake.input.firmware,
+            snakemake.input.model,
+            snakemake.input.test,
+            snakemake.input.summary,
+            snakemake.params.input_precision,
+            snakemake.params.board,
+            snakemake.threads,
+            scratch,
+            snakemake.output,
+        )

@@ -117,3 +117,27 @@ def write_protocol(rtl_json: str, board: Mapping[str, Any], outputs: Mapping[str
     with atomic_path(outputs["header"]) as tmp:
         tmp.write_text(protocol.c_header())
     return protocol
+
+
+def board_eval_pynq(
+    bitfile: str, protocol_json: str, model_path: str, test_path: str, summary_path: str, input_precision: str,
+    board: Mapping[str, Any], output: str,
+) -> dict[str, Any]:
+    """board_eval on a real PYNQ board (Snakemake running on the board): Algorithm 1 through the overlay's
+    ComBlock, every answer word against the model's; fails like the emulated board does."""
+    from socflow.board.pynq import PynqTransport, evaluate_run
+    from socflow.board.vectors import model_vectors
+
+    protocol = Protocol.read(protocol_json)
+    vectors = model_vectors(protocol, model_path, test_path, input_precision)
+    result = {"backend": "pynq", "bitstream": bitfile} | evaluate_run(
+        protocol, PynqTransport(bitfile), vectors.words, vectors.expected, vectors.labels, read_json(summary_path)["class_names"])
+    if result["agreement"] < board["min_agreement"] or result["bit_exact_vs_golden"] < 1.0:
+        first = result["first_mismatch"]
+        raise HardwareMismatchError(
+            f"the board's answers equal the model's on {result['bit_exact_vs_golden']:.2%} of {result['n']} test samples "
+            f"(classes {result['agreement']:.2%}); first mismatch at test sample {first}: expected words "
+            f"{vectors.expected[first].tolist()}"
+        )
+    write_json(output, result)
+    return result

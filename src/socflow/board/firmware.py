@@ -20,22 +20,14 @@ from typing import Any
 import numpy as np
 
 from socflow.board.comblock import BoardError, EmulatedComBlock
-from socflow.board.protocol import MASK32, Protocol
+from socflow.board.protocol import Protocol
+from socflow.board.vectors import model_vectors
 from socflow.config import ROOT
 from socflow.io import atomic_path
 
 SOURCE = ROOT / "resources" / "firmware" / "socflow_algorithm1.c"
 XILINX_API = ROOT / "resources" / "xilinx_api"
 RESULT = re.compile(r"SOCFLOW_RESULT n=(\d+) agree=(\d+) correct=(\d+) timeouts=(\d+)")
-
-
-def expected_words(protocol: Protocol, golden: np.ndarray) -> np.ndarray:
-    """The answer words the IP must give: the golden model's class, then its score codes."""
-    classes = golden.argmax(axis=1)[:, None]
-    if not protocol.send_scores:
-        return classes.astype(np.uint32)
-    codes = np.rint(golden * 2.0**protocol.score_fractional).astype(np.int64) & MASK32
-    return np.concatenate([classes, codes], axis=1).astype(np.uint32)
 
 
 def _c_array(name: str, ctype: str, values: np.ndarray) -> str:
@@ -107,14 +99,6 @@ def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, 
 def board_firmware(protocol_json: str, model_path: str, test_path: str, input_precision: str, samples: int, out_dir: str) -> Path:
     """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory
     is small: 256 samples of the 1D task take 36 KB of vectors)."""
-    from socflow.fixed import FixedType
-    from socflow.io import read_xy
-    from socflow.rtl import golden_predict
-    from socflow.training import load_model
-
     protocol = Protocol.read(protocol_json)
-    x, y = read_xy(test_path)
-    in_type = FixedType.parse(input_precision)
-    xq = in_type.quantize(x[:samples])
-    golden = golden_predict(load_model(model_path), xq, in_type)
-    return write_firmware(protocol, protocol.encode(xq), expected_words(protocol, golden), y[:samples], out_dir)
+    vectors = model_vectors(protocol, model_path, test_path, input_precision, samples)
+    return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, out_dir)

@@ -18,14 +18,14 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from socflow.board.firmware import expected_words
 from socflow.board.protocol import Protocol
+from socflow.board.vectors import model_vectors
 from socflow.config import ROOT
 from socflow.io import atomic_path, save_npz
 
 SOURCES = ROOT / "src" / "socflow"
 DRIVER = ["__init__.py", "errors.py", "fixed.py", "io.py", "evaluate.py", "board/__init__.py", "board/protocol.py",
-          "board/comblock.py", "board/algorithm1.py", "board/pynq.py"]
+          "board/comblock.py", "board/algorithm1.py", "board/pynq.py"]  # numpy only: runs on the board
 
 
 def board_package(
@@ -33,16 +33,7 @@ def board_package(
     test_path: str, input_precision: str, hardware: Sequence[str], output: str,
 ) -> Path:
     """Write the zip (fixed timestamps: the same inputs give the same bytes)."""
-    from socflow.fixed import FixedType
-    from socflow.io import read_xy
-    from socflow.rtl import golden_predict
-    from socflow.training import load_model
-
-    protocol = Protocol.read(protocol_json)
-    x, y = read_xy(test_path)
-    in_type = FixedType.parse(input_precision)
-    xq = in_type.quantize(x)
-    golden = golden_predict(load_model(model_path), xq, in_type)
+    vectors = model_vectors(Protocol.read(protocol_json), model_path, test_path, input_precision)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         for name in DRIVER:
@@ -52,7 +43,7 @@ def board_package(
             shutil.copyfile(path, root / Path(path).name)
         shutil.copytree(firmware_dir, root / "firmware")
         shutil.copytree(vivado_dir, root / "vivado")
-        save_npz(root / "vectors.npz", {"words": protocol.encode(xq), "expected": expected_words(protocol, golden), "labels": y})
+        save_npz(root / "vectors.npz", {"words": vectors.words, "expected": vectors.expected, "labels": vectors.labels})
         with atomic_path(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".snakemake")):
                 info = zipfile.ZipInfo(str(path.relative_to(root)), date_time=(2020, 1, 1, 0, 0, 0))

@@ -33,23 +33,28 @@ class PynqTransport:
         self.mmio.write(4 * word, int(value) & 0xFFFF_FFFF)
 
 
-def run_deployed(package: str | Path, transport: Any) -> dict[str, Any]:
-    """Algorithm 1 over the package's test vectors through `transport`; every answer word compared with the
-    model's (expected.npz), accuracy against the labels. The same JSON fields as the emulated board_eval."""
-    package = Path(package)
-    protocol = Protocol.read(package / "protocol.json")
-    vectors = np.load(package / "vectors.npz")
-    run = algorithm1(ComBlock(transport), protocol, vectors["words"])
-    exact = np.all(run.answers == vectors["expected"], axis=1)
+def evaluate_run(protocol: Protocol, transport: Any, words: np.ndarray, expected: np.ndarray, labels: np.ndarray,
+                 class_names: list[str]) -> dict[str, Any]:
+    """Algorithm 1 over `words` through `transport`; every answer word compared with the model's (`expected`),
+    accuracy against the labels."""
+    run = algorithm1(ComBlock(transport), protocol, words)
+    exact = np.all(run.answers == expected, axis=1)
     classes, _ = protocol.decode(run.answers)
-    class_names = read_json(package / "summary.json")["class_names"]
     return {
-        "backend": "pynq",
         "n": int(len(exact)),
-        "agreement": float((classes == vectors["expected"][:, 0]).mean()),
+        "agreement": float((classes == expected[:, 0]).mean()),
         "bit_exact_vs_golden": float(exact.mean()),
         "first_mismatch": int(np.argmin(exact)) if not exact.all() else None,
-        "board": classification_metrics(vectors["labels"], classes, class_names),
+        "board": classification_metrics(labels, classes, class_names),
         "host_seconds": run.seconds,
         "seconds_per_inference": run.seconds / len(exact),
     }
+
+
+def run_deployed(package: str | Path, transport: Any) -> dict[str, Any]:
+    """Algorithm 1 with a deployment package's protocol and vectors; the same JSON fields as board_eval."""
+    package = Path(package)
+    vectors = np.load(package / "vectors.npz")
+    result = evaluate_run(Protocol.read(package / "protocol.json"), transport, vectors["words"], vectors["expected"],
+                          vectors["labels"], read_json(package / "summary.json")["class_names"])
+    return {"backend": "pynq"} | result
