@@ -89,7 +89,7 @@ def setup(student, rtl_project, tmp_path_factory):  # noqa: F811
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("board")
     paths = {"json": str(folder / "protocol.json"), "header": str(folder / "protocol.h")}
-    protocol = write_protocol(str(out / "rtl.json"), BOARD, paths)
+    protocol = write_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, paths)
     in_type = FixedType.parse(INPUT)
     x, _ = read_xy(student / "test.npz")
     xq = in_type.quantize(x)
@@ -127,8 +127,9 @@ def test_one_clock_less_latency_is_caught(setup, tmp_path):
 
 
 def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):  # noqa: F811
-    firmware = board_firmware(setup["paths"]["json"], str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw")
-    args = (str(setup["out"] / "verilog"), setup["paths"]["json"], str(firmware), str(student / "model.h5"), str(student / "test.npz"),
+    ip = {"verilog": str(setup["out"] / "verilog")}
+    firmware = board_firmware(setup["paths"]["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw", tmp_path)
+    args = (ip, setup["paths"]["json"], str(firmware), str(student / "model.h5"), str(student / "test.npz"),
             str(student / "summary.json"), INPUT, BOARD | {"firmware_samples": 50}, 2)
     result = board_eval(*args, tmp_path / "a", {"result": str(tmp_path / "emulated.json")})
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0
@@ -140,7 +141,7 @@ def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path,
 
     real = socflow.rtl.golden_predict
     monkeypatch.setattr(socflow.rtl, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12)
-    with pytest.raises(HardwareMismatchError, match="equal the golden fixed-point model on 99.50% .* first mismatch at test sample 11"):
+    with pytest.raises(HardwareMismatchError, match="equal the IP model's reference on 99.50% .* first mismatch at test sample 11"):
         board_eval(*args, tmp_path / "b", {"result": str(tmp_path / "bad.json")})
     assert not (tmp_path / "bad.json").exists()
 
@@ -187,7 +188,8 @@ def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):  #
     from socflow.board.pynq import run_deployed
     from socflow.vivado import vivado_project
 
-    fw = board_firmware(setup["paths"]["json"], str(student / "model.h5"), str(student / "test.npz"), INPUT, 20, tmp_path / "fw")
+    fw = board_firmware(setup["paths"]["json"], {"verilog": str(setup["out"] / "verilog")}, str(student / "model.h5"),
+                        str(student / "test.npz"), INPUT, 20, tmp_path / "fw", tmp_path)
     vivado_project(str(setup["out"] / "verilog"), setup["paths"]["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0},
                    BOARD, {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")})
     args = (setup["paths"]["json"], setup["paths"]["header"], str(student / "summary.json"), str(fw), str(tmp_path / "vivado"),
@@ -275,3 +277,21 @@ def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkey
     fabric.close()
     assert (result["backend"], result["n"], result["bit_exact_vs_golden"], result["first_mismatch"]) == ("pynq", 200, 1.0, None)
     assert read_json(tmp_path / "pynq.json")["board"]["n_test"] == 200
+
+
+def test_emulated_board_with_the_c_simulation_as_ip_model(student, tmp_path):  # noqa: F811
+    """Where a student has no RTL (cnn), the board emulates the hls4ml IP with its C simulation behind the same
+    protocol; driver and firmware must reproduce the C simulation word for word."""
+    from test_hls import convert, csim
+
+    project = convert(student, tmp_path)
+    csim(student, project, tmp_path)
+    paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
+    protocol = write_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
+    assert protocol.latency_clocks == 0 and protocol.words_out == 5
+    ip = {"hls_config": project["config"]}
+    fw = board_firmware(paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw", tmp_path / "c")
+    result = board_eval(ip, paths["json"], str(fw), str(student / "model.h5"), str(student / "test.npz"), str(student / "summary.json"),
+                        INPUT, BOARD, 2, tmp_path / "scratch", {"result": str(tmp_path / "emulated.json")})
+    assert result["ip_model"].startswith("C simulation")
+    assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["firmware"]["agree"] == 30

@@ -24,7 +24,7 @@ def student(tmp_path_factory, request):
     model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
     y = model.predict(x, verbose=0).argmax(1)
     save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
-    write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"]})
+    write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
     return folder
 
 

@@ -36,10 +36,10 @@ def test_boards_from_parts_and_names():
 
 
 @pytest.fixture(scope="module")
-def protocol(rtl_project, tmp_path_factory):  # noqa: F811
+def protocol(rtl_project, student, tmp_path_factory):  # noqa: F811
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("protocol")
-    write_protocol(str(out / "rtl.json"), BOARD, {"json": str(folder / "p.json"), "header": str(folder / "p.h")})
+    write_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, {"json": str(folder / "p.json"), "header": str(folder / "p.h")})
     return folder / "p.json"
 
 

@@ -208,8 +208,9 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
     assert "hls_synth" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
 
 
-def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation(tmp_path):
-    """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project, C simulation (tiny budgets)."""
+def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path):
+    """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project, C simulation, and the emulated board
+    with the C simulation as IP model (no RTL for cnn students) (tiny budgets)."""
     search = {"trials": 1, "epochs": 2, "patience": 0}
     config = {"experiments": {"digits": {
         "dataset": {"kind": "digits"},
@@ -225,3 +226,7 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation(tmp_path):
     assert student["n_layers"] == 3 and abs(student["sparsity"] - 0.5) <= 0.01
     csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 270
+    board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
+    assert board["ip_model"].startswith("C simulation") and board["protocol"]["n_inputs"] == 64
+    assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["firmware"]["agree"] == 256
+    assert not (exp / "rtl").exists() and not (exp / "deploy").exists()

@@ -69,6 +69,13 @@ def to_hls(model: Any, settings: Mapping[str, Any], output_dir: str | Path, trac
     )
 
 
+def compiled(model: Any, settings: Mapping[str, Any], output_dir: str | Path) -> Any:
+    """The C simulation of the project that `settings` (hls_config.yml) describes, compiled in `output_dir`."""
+    hls_model = to_hls(model, settings, output_dir)
+    hls_model.compile()
+    return hls_model
+
+
 def hls_convert(model_path: str, hls: Mapping[str, Any], target: Mapping[str, Any], outputs: Mapping[str, str]) -> None:
     """Write the hls4ml project of the student for one target, and the settings that made it (hls_config.yml)."""
     model = load_model(model_path)
@@ -127,8 +134,7 @@ def hls_csim(
     reference = np.asarray(model.predict(xq, batch_size=1024, verbose=0), dtype=np.float64)
 
     start = time.perf_counter()
-    hls_model = to_hls(model, settings, scratch / "csim")
-    hls_model.compile()
+    hls_model = compiled(model, settings, scratch / "csim")
     compile_seconds = time.perf_counter() - start
     differing = _same_firmware(scratch / "csim", Path(project_dir))
     if differing:

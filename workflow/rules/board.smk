@@ -1,6 +1,7 @@
 rule board_protocol:
     input:
-        rtl="results/{exp}/rtl/{variant}/{target}/rtl.json",
+        unpack(ip_inputs),
+        summary="results/{exp}/data/summary.json",
     output:
         json="results/{exp}/board/{variant}/{target}/protocol.json",
         header="results/{exp}/board/{variant}/{target}/protocol.h",
@@ -20,6 +21,7 @@ rule board_protocol:
 
 rule board_firmware:
     input:
+        unpack(ip_inputs),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
         model="results/{exp}/student/{variant}/model.h5",
         test="results/{exp}/data/test.npz",

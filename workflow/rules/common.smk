@@ -96,12 +96,11 @@ def stage_plan(exp, every_stage=False):
         )
         for stage in stages
     }
-    # the assessment design and the emulated board use the RTL
+    # the assessment design is built around the RTL (the emulated board falls back on the C sim)
     if not plan["rtl_sim"][0]:
         for stage in (
             "vivado_project",
             "vivado_bitstream",
-            "board_eval",
             "board_package",
         ):
             plan[stage] = (False, f"needs the RTL, left out here: {plan['rtl_sim'][1]}")
@@ -180,11 +179,19 @@ def dataset_source(wildcards):
     return dataset["path"] if "path" in dataset else []
 
 
-def board_inputs(wildcards):
-    """The emulated board runs socflow's stream wrapper around the student's RTL; a real board needs the bitstream."""
+def ip_inputs(wildcards):
+    """The IP model behind the stream protocol: the da4ml RTL where the RTL path runs, else the hls4ml C sim."""
     rtl = f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}"
+    hls = f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}"
+    if stage_plan(wildcards.exp)["rtl_sim"][0]:
+        return {"verilog": f"{rtl}/verilog", "ip_json": f"{rtl}/rtl.json"}
+    return {"hls_config": f"{hls}/hls_config.yml", "ip_json": f"{hls}/csim.json"}
+
+
+def board_inputs(wildcards):
+    """The emulated board runs the IP model; a real board needs the bitstream."""
     if wildcards.backend == "emulated":
-        return {"verilog": f"{rtl}/verilog", "rtl_sim": f"{rtl}/rtl_sim.json"}
+        return ip_inputs(wildcards)
     hw = f"results/{wildcards.exp}/hw/{wildcards.variant}/{wildcards.target}"
     return {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
 

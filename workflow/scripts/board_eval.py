@@ -20,7 +20,7 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
         )
     else:
         board_eval(
-            snakemake.input.verilog,
+            {k: snakemake.input[k] for k in ("verilog", "hls_config") if k in snakemake.input.keys()},
             snakemake.input.protocol,
             snakemake.input.firmware,
             snakemake.input.model,

@@ -5,4 +5,4 @@ from socflow.smk import log_to
 with log_to(snakemake.log[0]):
     from socflow.board.evaluate import write_protocol
 
-    write_protocol(snakemake.input.rtl, snakemake.params.board, snakemake.output)
+    write_protocol(snakemake.input.ip_json, snakemake.input.summary, snakemake.params.board, snakemake.output)

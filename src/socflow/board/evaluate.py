@@ -1,6 +1,7 @@
 """Stage board_eval: Algorithm 1 on the whole test set through the ComBlock driver, answer by answer against
-the model. Emulated board: the software ComBlock in front of socflow's stream wrapper and the student's RTL,
-Verilated (the same HDL that goes into the bitstream)."""
+the model. Emulated board: the software ComBlock in front of a bit-accurate IP model (socflow's stream wrapper
+and the student's RTL, Verilated: the same HDL that goes into the bitstream; or the hls4ml C simulation where
+the student has no RTL). On a PYNQ board: the overlay's ComBlock."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import numpy as np
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import ComBlock, EmulatedComBlock
 from socflow.board.firmware import compile_for_host, run_on_emulator
+from socflow.board.ip_model import golden_reference, ip_model
 from socflow.board.protocol import Protocol
-from socflow.board.rtl_fabric import RtlFabric, build
 from socflow.errors import HardwareMismatchError
 from socflow.evaluate import classification_metrics
 from socflow.fixed import FixedType
@@ -34,59 +35,59 @@ def compare(protocol: Protocol, answers: np.ndarray, golden: np.ndarray, referen
 
 
 def board_eval(
-    verilog_dir: str, protocol_json: str, firmware_dir: str, model_path: str, test_path: str, summary_path: str,
+    ip: Mapping[str, str], protocol_json: str, firmware_dir: str, model_path: str, test_path: str, summary_path: str,
     input_precision: str, board: Mapping[str, Any], threads: int, scratch: str | Path, outputs: Mapping[str, str],
 ) -> dict[str, Any]:
     """Run Algorithm 1 on the emulated board twice, with the Python driver over the whole test set and with
-    the generated bare-metal firmware over its test vectors, and write outputs['result'].
+    the generated bare-metal firmware over its test vectors, and write outputs['result']. `ip` names the IP
+    model: {'verilog': da4ml project} or {'hls_config': hls_config.yml}.
 
     Raises :class:`HardwareMismatchError` naming the first mismatching sample when the classes agree with the
-    QKeras model on fewer than `board['min_agreement']` of the samples, or a score differs from the golden model.
+    QKeras model on fewer than `board['min_agreement']` of the samples, or an answer word differs from the IP
+    model's reference (golden fixed-point model or C simulation).
     """
-    from socflow.rtl import golden_predict
     from socflow.training import load_model
 
     protocol = Protocol.read(protocol_json)
     x, y = read_xy(test_path)
-    in_type = FixedType.parse(input_precision)
-    xq = in_type.quantize(x)
+    xq = FixedType.parse(input_precision).quantize(x)
     model = load_model(model_path)
-    reference = np.asarray(model.predict(xq.astype(np.float32), batch_size=1024, verbose=0), dtype=np.float64)
-    golden = golden_predict(model, xq, in_type)
+    summary = read_json(summary_path)
+    qkeras = np.asarray(model.predict(xq.astype(np.float32), batch_size=1024, verbose=0), dtype=np.float64)
+    ip_sim = ip_model(dict(ip), protocol, model, input_precision, summary["input_shape"], Path(scratch), threads)
+    golden = ip_sim.reference(xq)
 
-    library = build(verilog_dir, protocol, Path(scratch) / "board", threads)
-    fabric = RtlFabric(library)
+    fabric = ip_sim.fabric()
     device = EmulatedComBlock(fabric, depth=board["fifo_depth"])
     try:
         run = algorithm1(ComBlock(device), protocol, protocol.encode(xq))
     finally:
         fabric.close()
-    firmware = run_firmware(firmware_dir, library, board, Path(scratch) / "firmware")
-    check = compare(protocol, run.answers, golden, reference)
-    summary = read_json(summary_path)
+    firmware = run_firmware(firmware_dir, ip_sim.fabric(), board, Path(scratch) / "firmware")
+    check = compare(protocol, run.answers, golden, qkeras)
     result = {
         "backend": "emulated",
-        "ip_model": "RTL: socflow_stream wrapper + da4ml Verilog, Verilator",
+        "ip_model": ip_sim.name,
         "n": int(len(y)),
         "agreement": float(check["agree"].mean()),
         "bit_exact_vs_golden": float(check["exact"].mean()),
         "board": classification_metrics(y, check["classes"], summary["class_names"]),
-        "qkeras_accuracy": float((reference.argmax(axis=1) == y).mean()),
+        "qkeras_accuracy": float((qkeras.argmax(axis=1) == y).mean()),
         "fabric_cycles_per_inference": device.cycles / len(y),
         "host_seconds": run.seconds,
         "protocol": read_json(protocol_json),
         "firmware": {k: v for k, v in firmware.items() if k != "uart"},
     }
-    log.info("board (emulated): agreement %.4f, bit-exact %.4f, %.0f fabric cycles per inference",
+    log.info("board (emulated, %s): agreement %.4f, bit-exact %.4f, %.0f fabric cycles per inference", ip_sim.name,
              result["agreement"], result["bit_exact_vs_golden"], result["fabric_cycles_per_inference"])
-    for key, what, threshold in (("agree", "agree with the QKeras model", board["min_agreement"]), ("exact", "equal the golden fixed-point model", 1.0)):
+    for key, what, threshold in (("agree", "agree with the QKeras model", board["min_agreement"]), ("exact", "equal the IP model's reference", 1.0)):
         share = float(check[key].mean())
         if share < threshold:
             first = int(np.argmin(check[key]))
             raise HardwareMismatchError(
                 f"the board's answers {what} on {share:.2%} of {len(y)} test samples (needed {threshold:.0%}); first "
                 f"mismatch at test sample {first}: answer words {run.answers[first].tolist()}, QKeras class "
-                f"{reference[first].argmax()}, golden scores {golden[first].tolist()}"
+                f"{qkeras[first].argmax()}, reference scores {golden[first].tolist()}"
             )
     if firmware["exit"] != 0 or firmware["agree"] != firmware["n"]:
         raise HardwareMismatchError(
@@ -98,21 +99,25 @@ def board_eval(
     return result
 
 
-def run_firmware(firmware_dir: str | Path, library: Path, board: Mapping[str, Any], build_dir: Path) -> dict[str, Any]:
-    """The generated firmware, compiled for the host, against a fresh emulated board on the same fabric."""
+def run_firmware(firmware_dir: str | Path, fabric: Any, board: Mapping[str, Any], build_dir: Path) -> dict[str, Any]:
+    """The generated firmware, compiled for the host, against a fresh emulated board around `fabric`."""
     build_dir.mkdir(parents=True, exist_ok=True)
-    fabric = RtlFabric(library)
     try:
         return run_on_emulator(compile_for_host(firmware_dir, build_dir), EmulatedComBlock(fabric, depth=board["fifo_depth"]))
     finally:
         fabric.close()
 
 
-def write_protocol(rtl_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:
-    """Stage board_protocol: the protocol of this model and target, as JSON (host) and C header (firmware)."""
+def write_protocol(ip_json: str, summary_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:
+    """Stage board_protocol: the protocol of this model and target, as JSON (host) and C header (firmware);
+    from rtl.json (the da4ml RTL behind socflow_stream) or csim.json (the hls4ml IP)."""
     from socflow.io import atomic_path
 
-    protocol = Protocol.for_rtl(read_json(rtl_json), board["send_scores"])
+    ip, summary = read_json(ip_json), read_json(summary_json)
+    if "latency_clocks" in ip:
+        protocol = Protocol.for_rtl(ip, board["send_scores"])
+    else:
+        protocol = Protocol.for_csim(ip, summary["input_shape"], len(summary["class_names"]), board["send_scores"])
     protocol.write(outputs["json"])
     with atomic_path(outputs["header"]) as tmp:
         tmp.write_text(protocol.c_header())
@@ -127,9 +132,10 @@ def board_eval_pynq(
     ComBlock, every answer word against the model's; fails like the emulated board does."""
     from socflow.board.pynq import PynqTransport, evaluate_run
     from socflow.board.vectors import model_vectors
+    from socflow.training import load_model
 
     protocol = Protocol.read(protocol_json)
-    vectors = model_vectors(protocol, model_path, test_path, input_precision)
+    vectors = model_vectors(protocol, golden_reference(load_model(model_path), input_precision), test_path, input_precision)
     result = {"backend": "pynq", "bitstream": bitfile} | evaluate_run(
         protocol, PynqTransport(bitfile), vectors.words, vectors.expected, vectors.labels, read_json(summary_path)["class_names"])
     if result["agreement"] < board["min_agreement"] or result["bit_exact_vs_golden"] < 1.0:

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -96,9 +97,18 @@ def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, 
     return {"exit": int(status), "n": n, "agree": agree, "correct": correct, "timeouts": timeouts, "uart": output}
 
 
-def board_firmware(protocol_json: str, model_path: str, test_path: str, input_precision: str, samples: int, out_dir: str) -> Path:
+def board_firmware(
+    protocol_json: str, ip: Mapping[str, str], model_path: str, test_path: str, input_precision: str, samples: int,
+    out_dir: str, scratch: str | Path,
+) -> Path:
     """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory
-    is small: 256 samples of the 1D task take 36 KB of vectors)."""
+    is small: 256 samples of the 1D task take 36 KB of vectors), expecting the answers of the IP model `ip`
+    ({'verilog': ...}: the golden fixed-point model; {'hls_config': ...}: the C simulation)."""
+    from socflow.board.ip_model import csim_reference, golden_reference
+    from socflow.training import load_model
+
     protocol = Protocol.read(protocol_json)
-    vectors = model_vectors(protocol, model_path, test_path, input_precision, samples)
+    model = load_model(model_path)
+    reference = csim_reference(model, ip["hls_config"], scratch) if "hls_config" in ip else golden_reference(model, input_precision)
+    vectors = model_vectors(protocol, reference, test_path, input_precision, samples)
     return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, out_dir)

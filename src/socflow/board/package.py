@@ -33,7 +33,11 @@ def board_package(
     test_path: str, input_precision: str, hardware: Sequence[str], output: str,
 ) -> Path:
     """Write the zip (fixed timestamps: the same inputs give the same bytes)."""
-    vectors = model_vectors(Protocol.read(protocol_json), model_path, test_path, input_precision)
+    from socflow.board.ip_model import golden_reference
+    from socflow.training import load_model
+
+    reference = golden_reference(load_model(model_path), input_precision)  # the package carries the RTL design
+    vectors = model_vectors(Protocol.read(protocol_json), reference, test_path, input_precision)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         for name in DRIVER:

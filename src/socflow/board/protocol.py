@@ -86,6 +86,15 @@ class Protocol:
             latency_clocks=rtl["latency_clocks"],
         )
 
+    @classmethod
+    def for_csim(cls, csim: dict[str, Any], input_shape: list[int], n_classes: int, send_scores: bool) -> Protocol:
+        """The protocol of the hls4ml IP behind socflow's wrapper, from csim.json (its input and output types)."""
+        out = FixedType.parse(csim["output_type"])
+        return cls(
+            n_inputs=int(np.prod(input_shape)), input_type=csim["input_type"], n_classes=n_classes,
+            score_width=out.width, score_fractional=out.fractional, send_scores=send_scores,
+        )
+
     def c_header(self) -> str:
         """protocol.h for the bare-metal firmware."""
         fixed = self.input_fixed

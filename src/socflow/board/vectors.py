@@ -4,6 +4,7 @@ gives for them (golden fixed-point model: class, then score codes) and the label
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,15 +28,13 @@ def expected_words(protocol: Protocol, golden: np.ndarray) -> np.ndarray:
     return np.concatenate([classes, codes], axis=1).astype(np.uint32)
 
 
-def model_vectors(protocol: Protocol, model_path: str, test_path: str, input_precision: str, samples: int | None = None) -> Vectors:
-    """Vectors of the first `samples` test samples (all when None)."""
+def model_vectors(protocol: Protocol, reference: Callable[[np.ndarray], np.ndarray], test_path: str, input_precision: str,
+                  samples: int | None = None) -> Vectors:
+    """Vectors of the first `samples` test samples (all when None); `reference` gives the exact outputs the IP
+    must answer (ip_model.golden_reference or csim_reference)."""
     from socflow.fixed import FixedType
     from socflow.io import read_xy
-    from socflow.rtl import golden_predict
-    from socflow.training import load_model
 
     x, y = read_xy(test_path)
-    in_type = FixedType.parse(input_precision)
-    xq = in_type.quantize(x[:samples])
-    golden = golden_predict(load_model(model_path), xq, in_type)
-    return Vectors(protocol.encode(xq), expected_words(protocol, golden), y[: len(xq)])
+    xq = FixedType.parse(input_precision).quantize(x[:samples])
+    return Vectors(protocol.encode(xq), expected_words(protocol, reference(xq)), y[: len(xq)])
