@@ -31,11 +31,13 @@ XILINX_API = ROOT / "resources" / "xilinx_api"
 RESULT = re.compile(r"SOCFLOW_RESULT n=(\d+) agree=(\d+) correct=(\d+) timeouts=(\d+)")
 
 
-def _c_array(name: str, ctype: str, values: np.ndarray) -> str:
-    rows = ",\n".join("    {" + ", ".join(f"{int(v):#x}u" for v in row) + "}" for row in np.atleast_2d(values))
-    dims = "".join(f"[{n}]" for n in values.shape)
-    return f"static const {ctype} {name}{dims} = {{\n{rows}\n}};\n" if values.ndim == 2 else (
-        f"static const {ctype} {name}{dims} = {{{', '.join(str(int(v)) for v in values)}}};\n")
+def _c_array(name: str, values: np.ndarray) -> str:
+    """A C array of u32 (one row per line for a 2-D array)."""
+    def row(values: np.ndarray) -> str:
+        return "{" + ", ".join(f"{int(v):#x}u" for v in values) + "}"
+
+    body = ",\n    ".join(map(row, values)) if values.ndim == 2 else row(values)[1:-1]
+    return f"static const u32 {name}{''.join(f'[{n}]' for n in values.shape)} = {{\n    {body}\n}};\n"
 
 
 def test_vectors_header(words: np.ndarray, expected: np.ndarray, labels: np.ndarray) -> str:
@@ -43,7 +45,7 @@ def test_vectors_header(words: np.ndarray, expected: np.ndarray, labels: np.ndar
         "/* socflow test vectors, generated from the test set and the model: do not edit. */\n",
         "#ifndef SOCFLOW_TEST_VECTORS_H\n#define SOCFLOW_TEST_VECTORS_H\n#include \"xil_types.h\"\n",
         f"#define SF_N_SAMPLES {len(words)}\n",
-        _c_array("sf_inputs", "u32", words), _c_array("sf_expected", "u32", expected), _c_array("sf_labels", "u32", labels),
+        _c_array("sf_inputs", words), _c_array("sf_expected", expected), _c_array("sf_labels", labels),
         "#endif\n",
     ])
 
