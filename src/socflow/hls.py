@@ -3,7 +3,6 @@ answer against the QKeras model it came from."""
 
 from __future__ import annotations
 
-import filecmp
 import logging
 import time
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ import yaml
 from socflow.errors import HardwareMismatchError
 from socflow.evaluate import classification_metrics
 from socflow.fixed import FixedType
-from socflow.io import atomic_path, read_json, read_xy, write_json
+from socflow.io import atomic_path, differing_files, read_json, read_xy, write_json
 from socflow.training import load_model
 
 log = logging.getLogger(__name__)
@@ -87,16 +86,6 @@ def hls_convert(model_path: str, hls: Mapping[str, Any], target: Mapping[str, An
         tmp.write_text(yaml.safe_dump(settings, sort_keys=False))
 
 
-def _same_firmware(a: Path, b: Path) -> list[str]:
-    """Files of the generated firmware (sources and weights, not compiled libraries) that differ."""
-    differing = []
-    for path in sorted(p for p in (a / "firmware").rglob("*") if p.is_file() and p.suffix != ".so"):
-        other = b / path.relative_to(a)
-        if not other.exists() or not filecmp.cmp(path, other, shallow=False):
-            differing.append(str(path.relative_to(a)))
-    return differing
-
-
 def first_divergence(model: Any, settings: Mapping[str, Any], x: np.ndarray, scratch: Path) -> str:
     """The first layer (in model order) whose C-simulated outputs differ from the Keras layer's outputs."""
     from socflow._keras import keras
@@ -136,7 +125,8 @@ def hls_csim(
     start = time.perf_counter()
     hls_model = compiled(model, settings, scratch / "csim")
     compile_seconds = time.perf_counter() - start
-    differing = _same_firmware(scratch / "csim", Path(project_dir))
+    # sources and weights of the firmware, not the compiled library
+    differing = differing_files(scratch / "csim", project_dir, "firmware/**/*", skip_suffixes=(".so",))
     if differing:
         raise HardwareMismatchError(f"{project_dir}: the exported project differs from the simulated one in {differing[:5]}; rerun hls_convert")
     start = time.perf_counter()

@@ -20,7 +20,6 @@ the argmax must agree with the QKeras model on the test set (`rtl.sim_min_agreem
 
 from __future__ import annotations
 
-import filecmp
 import logging
 import time
 from collections.abc import Mapping
@@ -30,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from socflow.errors import HardwareMismatchError, ModelError, SocflowError
-from socflow.evaluate import classification_metrics
+from socflow.evaluate import classification_metrics, predict_classes
 from socflow.fixed import FixedType
-from socflow.io import read_json, read_xy, write_json
+from socflow.io import differing_files, read_json, read_xy, write_json
 from socflow.opentools import use_verilator, verilator_version
 
 log = logging.getLogger(__name__)
@@ -143,15 +142,12 @@ def golden_predict(model: Any, x: np.ndarray, input_type: FixedType) -> np.ndarr
     return x
 
 
-def _verilog_model(model_path: str, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path) -> tuple[Any, Any, Any]:
+def _verilog_model(model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path) -> tuple[Any, Any, Any]:
     """(da4ml VerilogModel written to `path`, the combinational logic it pipelines, the pipeline) for the
     student and the target's clock."""
     from da4ml.codegen import VerilogModel
     from da4ml.trace.pipeline import to_pipeline
 
-    from socflow.training import load_model
-
-    model = load_model(model_path)
     comb = trace_student(model, FixedType.parse(input_precision))
     cutoff = rtl["latency_cutoff"] or target["clock_period"]
     pipeline = to_pipeline(comb, cutoff, verbose=False)
@@ -171,8 +167,10 @@ def rtl_generate(model_path: str, input_precision: str, target: Mapping[str, Any
 
     from da4ml.types import minimal_kif
 
+    from socflow.training import load_model
+
     start = time.perf_counter()
-    _, _, pipeline = _verilog_model(model_path, input_precision, target, rtl, Path(outputs["verilog"]))
+    _, _, pipeline = _verilog_model(load_model(model_path), input_precision, target, rtl, Path(outputs["verilog"]))
     metadata = read_json(Path(outputs["verilog"]) / "metadata.json")
     out_kif = [list(map(int, minimal_kif(q))) for q in pipeline.out_qint]
     in_width = max(sum(map(int, minimal_kif(q))) for q in pipeline.inp_qint)
@@ -220,15 +218,6 @@ def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
     return sources
 
 
-def _differing_sources(a: Path, b: Path) -> list[str]:
-    """Verilog sources that differ between two generated projects."""
-    return [
-        str(path.relative_to(a))
-        for path in sorted((a / "src").rglob("*.v"))
-        if not (b / path.relative_to(a)).exists() or not filecmp.cmp(path, b / path.relative_to(a), shallow=False)
-    ]
-
-
 def rtl_sim(
     model_path: str, verilog_dir: str, test_path: str, summary_path: str, input_precision: str,
     target: Mapping[str, Any], rtl: Mapping[str, Any], threads: int, scratch: str | Path, output: str,
@@ -246,8 +235,8 @@ def rtl_sim(
     model = load_model(model_path)
     x, y = read_xy(test_path)
     xq = in_type.quantize(x)
-    verilog, comb, pipeline = _verilog_model(model_path, input_precision, target, rtl, Path(scratch) / "rtl")
-    differing = _differing_sources(Path(scratch) / "rtl", Path(verilog_dir))
+    verilog, comb, pipeline = _verilog_model(model, input_precision, target, rtl, Path(scratch) / "rtl")
+    differing = differing_files(Path(scratch) / "rtl", verilog_dir, "src/**/*.v")
     if differing:
         raise HardwareMismatchError(f"{verilog_dir}: the Verilog differs from the simulated one in {differing[:5]}; rerun rtl_generate")
     start = time.perf_counter()
@@ -259,7 +248,7 @@ def rtl_sim(
 
     golden = golden_predict(model, xq, in_type)
     software = np.asarray(comb.predict(xq.reshape(len(xq), -1)), dtype=np.float64)
-    reference = np.asarray(model.predict(xq.astype(np.float32), batch_size=1024, verbose=0), dtype=np.float64)
+    reference, _ = predict_classes(model, xq.astype(np.float32))
     exact = np.all(simulated == golden, axis=1)
     agree = simulated.argmax(axis=1) == reference.argmax(axis=1)
     summary = read_json(summary_path)
