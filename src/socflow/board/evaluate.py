@@ -5,6 +5,7 @@ the student has no RTL). On a PYNQ board: the overlay's ComBlock."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +19,7 @@ from socflow.board.firmware import compile_for_host, run_on_emulator
 from socflow.board.ip_model import golden_reference, ip_model
 from socflow.board.protocol import Protocol
 from socflow.errors import HardwareMismatchError
-from socflow.evaluate import classification_metrics
+from socflow.evaluate import classification_metrics, predict_classes
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy, write_json
 
@@ -53,7 +54,7 @@ def board_eval(
     xq = FixedType.parse(input_precision).quantize(x)
     model = load_model(model_path)
     summary = read_json(summary_path)
-    qkeras = np.asarray(model.predict(xq.astype(np.float32), batch_size=1024, verbose=0), dtype=np.float64)
+    qkeras, _ = predict_classes(model, xq.astype(np.float32))
     ip_sim = ip_model(dict(ip), protocol, model, input_precision, summary["input_shape"], Path(scratch), threads)
     golden = ip_sim.reference(xq)
 
@@ -75,7 +76,7 @@ def board_eval(
         "qkeras_accuracy": float((qkeras.argmax(axis=1) == y).mean()),
         "fabric_cycles_per_inference": device.cycles / len(y),
         "host_seconds": run.seconds,
-        "protocol": read_json(protocol_json),
+        "protocol": dataclasses.asdict(protocol),
         "firmware": {k: v for k, v in firmware.items() if k != "uart"},
     }
     log.info("board (emulated, %s): agreement %.4f, bit-exact %.4f, %.0f fabric cycles per inference", ip_sim.name,

@@ -106,11 +106,10 @@ def board_firmware(
     """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory
     is small: 256 samples of the 1D task take 36 KB of vectors), expecting the answers of the IP model `ip`
     ({'verilog': ...}: the golden fixed-point model; {'hls_config': ...}: the C simulation)."""
-    from socflow.board.ip_model import csim_reference, golden_reference
+    from socflow.board.ip_model import reference_for
     from socflow.training import load_model
 
     protocol = Protocol.read(protocol_json)
-    model = load_model(model_path)
-    reference = csim_reference(model, ip["hls_config"], scratch) if "hls_config" in ip else golden_reference(model, input_precision)
+    reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(scratch))
     vectors = model_vectors(protocol, reference, test_path, input_precision, samples)
     return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, out_dir)

@@ -49,16 +49,22 @@ def csim_reference(model: Any, hls_config: str, build_dir: str | Path) -> Callab
     return predict
 
 
+def reference_for(ip: dict[str, str], model: Any, input_precision: str, build_dir: Path) -> Callable[[np.ndarray], np.ndarray]:
+    """The exact outputs the IP model `ip` must give: the golden model's for the RTL, the C simulation's else."""
+    if "verilog" in ip:
+        return golden_reference(model, input_precision)
+    return csim_reference(model, ip["hls_config"], build_dir / "csim")
+
+
 def ip_model(
     ip: dict[str, str], protocol: Protocol, model: Any, input_precision: str, input_shape: list[int], build_dir: Path, jobs: int,
 ) -> IpModel:
     """The IP model for `ip`: {'verilog': da4ml project} or {'hls_config': hls_config.yml}."""
+    reference = reference_for(ip, model, input_precision, build_dir)
     if "verilog" in ip:
         from socflow.board.rtl_fabric import RtlFabric, build
 
         library = build(ip["verilog"], protocol, build_dir / "rtl", jobs)
-        return IpModel("RTL: socflow_stream wrapper + da4ml Verilog, Verilator", golden_reference(model, input_precision),
-                       lambda: RtlFabric(library))
-    predict = csim_reference(model, ip["hls_config"], build_dir / "csim")
-    return IpModel("C simulation: the hls4ml project behind the stream protocol", predict,
-                   lambda: CsimFabric(predict, protocol, input_shape))
+        return IpModel("RTL: socflow_stream wrapper + da4ml Verilog, Verilator", reference, lambda: RtlFabric(library))
+    return IpModel("C simulation: the hls4ml project behind the stream protocol", reference,
+                   lambda: CsimFabric(reference, protocol, input_shape))
