@@ -1,3 +1,5 @@
+from functools import cache
+
 from snakemake.utils import validate
 
 from socflow.config import check_config, targets, variants
@@ -66,8 +68,9 @@ def rtl_stage(exp, stage, tool):
     return include_stage(stage, "auto", tool, which=open_tool)
 
 
+@cache  # the config and the tools on PATH do not change during a run; input functions ask per job
 def stage_plan(exp, every_stage=False):
-    """{stage: (included, reason)} for one experiment; `every_stage` ignores implementation and tools."""
+    """{stage: (included, reason)} for one experiment; `every_stage` includes every stage, tools or not."""
     tools = {
         "hls_synth": HLS_TOOLS[EXPERIMENTS[exp]["hls"]["backend"]],
         "vivado_bitstream": "vivado",
