@@ -156,17 +156,11 @@ def test_stat_parser_weighs_bram_and_leaves_unknown_parts_without_percent():
 ])
 def test_part_capacities_match_real_vivado_reports(report, part):
     from socflow.parts import part_info
+    from socflow.vivado_report import parse_utilization
 
-    text = (REPORTS / report).read_text()
-
-    def available(label: str) -> float:
-        row = next(line for line in text.splitlines() if line.startswith(f"| {label} "))
-        return float([c.strip() for c in row.split("|")][-3])
-
+    available = {name: r["available"] for name, r in parse_utilization(REPORTS / report)["resources"].items()}
     info = part_info(part)
-    assert (info.lut, info.ff, info.dsp, info.bram36) == (
-        available("CLB LUTs" if "zu" in part else "Slice LUTs"), available("CLB Registers" if "zu" in part else "Slice Registers"),
-        available("DSPs"), available("Block RAM Tile"))
+    assert (info.lut, info.ff, info.dsp, info.bram36) == (available["LUT"], available["FF"], available["DSP"], available["BRAM_36K"])
 
 
 def test_part_names_and_families():

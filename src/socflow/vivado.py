@@ -157,7 +157,8 @@ def check_project(project_dir: str | Path, target: Mapping[str, Any]) -> dict[st
         if needed not in names:
             problems.append(f"{needed} is not added to the project")
     vlnvs = [c[c.index("-vlnv") + 1] for c in calls if c[0] == "create_bd_cell" and "-vlnv" in c]
-    processor = PROCESSOR_IP[board_for(target).processor]
+    board = board_for(target)
+    processor = PROCESSOR_IP[board.processor]
     for vlnv in (COMBLOCK_VLNV, processor):
         if vlnv not in vlnvs:
             problems.append(f"the block design has no {vlnv} (cells: {vlnvs})")
@@ -166,7 +167,7 @@ def check_project(project_dir: str | Path, target: Mapping[str, Any]) -> dict[st
             problems.append(f"the script never calls {step}")
     if problems:
         raise SocflowError(f"{project_dir}: the generated Vivado project fails its checks: " + "; ".join(problems))
-    return {"commands": len(calls), "part": target["part"], "board": board_for(target).name, "processor_ip": processor,
+    return {"commands": len(calls), "part": target["part"], "board": board.name, "processor_ip": processor,
             "comblock_vlnv": COMBLOCK_VLNV, "hdl_files": sorted(names)}
 
 
