@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from socflow.board.protocol import Protocol
-from socflow.board.rtl_fabric import HDL, top_verilog
+from socflow.board.rtl_fabric import design_sources, top_verilog
 from socflow.config import ROOT
 from socflow.errors import ConfigError, SocflowError
 from socflow.io import write_json
 from socflow.parts import device_of
-from socflow.rtl import TOP, verilog_sources
+from socflow.rtl import TOP
 from socflow.stages import require_tool
 from socflow.vivado_report import parse_timing_summary, parse_utilization
 
@@ -91,7 +91,7 @@ def write_project(verilog_dir: str, protocol: Protocol, target: Mapping[str, Any
     out = Path(out_dir)
     hdl = out / "hdl"
     hdl.mkdir(parents=True, exist_ok=True)
-    for source in [*verilog_sources(verilog_dir, TOP), Path(verilog_dir) / "src" / f"{TOP}_wrapper.v", HDL / "socflow_stream.v"]:
+    for source in design_sources(verilog_dir):
         shutil.copyfile(source, hdl / source.name)
     (hdl / "socflow_top.v").write_text(top_verilog(protocol, f"{TOP}_wrapper"))
     shutil.copyfile(TCL, out / TCL.name)

@@ -46,12 +46,15 @@ endmodule
 """
 
 
+def design_sources(verilog_dir: str | Path) -> list[Path]:
+    """The HDL of socflow_top around the da4ml RTL (socflow_top.v itself is generated): the same files for the
+    emulated board and the bitstream."""
+    return [*verilog_sources(verilog_dir, TOP), Path(verilog_dir) / "src" / f"{TOP}_wrapper.v", HDL / "socflow_stream.v"]
+
+
 def build(verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, latency: int | None = None) -> Path:
     """The emulated board's fabric for the student's da4ml RTL: socflow_stream + the RTL, Verilated."""
-    build_dir = Path(build_dir)
-    build_dir.mkdir(parents=True, exist_ok=True)
-    sources = [*verilog_sources(verilog_dir, TOP), Path(verilog_dir) / "src" / f"{TOP}_wrapper.v", HDL / "socflow_stream.v"]
-    return verilate(sources, top_verilog(protocol, f"{TOP}_wrapper", latency), build_dir, jobs)
+    return verilate(design_sources(verilog_dir), top_verilog(protocol, f"{TOP}_wrapper", latency), build_dir, jobs)
 
 
 def verilate(sources: list[Path], top: str, build_dir: str | Path, jobs: int = 1) -> Path:
