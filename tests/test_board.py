@@ -190,9 +190,9 @@ def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):  #
 
     fw = board_firmware(setup["paths"]["json"], {"verilog": str(setup["out"] / "verilog")}, str(student / "model.h5"),
                         str(student / "test.npz"), INPUT, 20, tmp_path / "fw", tmp_path)
-    vivado_project(str(setup["out"] / "verilog"), setup["paths"]["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0},
+    vivado_project({"verilog": str(setup["out"] / "verilog")}, setup["paths"]["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0},
                    BOARD, {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")})
-    args = (setup["paths"]["json"], setup["paths"]["header"], str(student / "summary.json"), str(fw), str(tmp_path / "vivado"),
+    args = ({"verilog": str(setup["out"] / "verilog")}, setup["paths"]["json"], setup["paths"]["header"], str(student / "summary.json"), str(fw), str(tmp_path / "vivado"),
             str(student / "model.h5"), str(student / "test.npz"), INPUT, [])
     board_package(*args, str(tmp_path / "a.zip"))
     board_package(*args, str(tmp_path / "b.zip"))
@@ -272,16 +272,16 @@ def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkey
             self.ip_dict = {"comblock_0": {"phys_addr": 0x40000000, "addr_range": 0x10000}}
 
     monkeypatch.setitem(sys.modules, "pynq", types.SimpleNamespace(MMIO=MMIO, Overlay=Overlay))
-    result = board_eval_pynq(str(tmp_path / "design.bit"), setup["paths"]["json"], str(student / "model.h5"),
+    result = board_eval_pynq({"verilog": str(setup["out"] / "verilog")}, str(tmp_path / "design.bit"), setup["paths"]["json"], str(student / "model.h5"),
                              str(student / "test.npz"), str(student / "summary.json"), INPUT, BOARD, str(tmp_path / "pynq.json"))
     fabric.close()
     assert (result["backend"], result["n"], result["bit_exact_vs_golden"], result["first_mismatch"]) == ("pynq", 200, 1.0, None)
     assert read_json(tmp_path / "pynq.json")["board"]["n_test"] == 200
 
 
-def test_emulated_board_with_the_c_simulation_as_ip_model(student, tmp_path):  # noqa: F811
-    """Where a student has no RTL (cnn), the board emulates the hls4ml IP with its C simulation behind the same
-    protocol; driver and firmware must reproduce the C simulation word for word."""
+def test_emulated_board_with_the_hls_ip(student, tmp_path):  # noqa: F811
+    """The hls4ml model as the HLS IP socflow_ip: socflow_axis (Verilated) around the C simulation of the
+    project's socflow_ip top; driver and firmware must reproduce hls4ml's C simulation word for word."""
     from test_hls import convert, csim
 
     project = convert(student, tmp_path)
@@ -289,9 +289,9 @@ def test_emulated_board_with_the_c_simulation_as_ip_model(student, tmp_path):  #
     paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
     protocol = write_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
     assert protocol.latency_clocks == 0 and protocol.words_out == 5
-    ip = {"hls_config": project["config"]}
+    ip = {"hls_config": project["config"], "project": project["project"]}
     fw = board_firmware(paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw", tmp_path / "c")
     result = board_eval(ip, paths["json"], str(fw), str(student / "model.h5"), str(student / "test.npz"), str(student / "summary.json"),
                         INPUT, BOARD, 2, tmp_path / "scratch", {"result": str(tmp_path / "emulated.json")})
-    assert result["ip_model"].startswith("C simulation")
+    assert result["ip_model"].startswith("HLS IP")
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["firmware"]["agree"] == 30

@@ -19,6 +19,7 @@ from test_rtl import rtl_project  # noqa: F401
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 BOARD = {"send_scores": True, "fifo_depth": 512, "comblock_repo": None}
+REQUIRED = ("socflow_stream.v", "student.v", "student_wrapper.v")
 TARGETS = [
     ({"part": "xc7a35tcpg236-1", "clock_period": 10.0}, "basys3", "xilinx.com:ip:microblaze"),
     ({"part": "xc7z020clg400-1", "clock_period": 5.0, "board": "pynq-z2"}, "pynq-z2", "xilinx.com:ip:processing_system7"),
@@ -47,7 +48,7 @@ def protocol(rtl_project, student, tmp_path_factory):  # noqa: F811
 def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_path, target, board, processor):  # noqa: F811
     out, _ = rtl_project
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    check = vivado_project(str(out / "verilog"), str(protocol), target | {"reuse_factor": 1}, BOARD, outputs)
+    check = vivado_project({"verilog": str(out / "verilog")}, str(protocol), target | {"reuse_factor": 1}, BOARD, outputs)
     assert (check["part"], check["board"], check["processor_ip"]) == (target["part"], board, processor)
     assert {"socflow_top.v", "socflow_stream.v", "student.v"} <= set(check["hdl_files"])
     assert json.loads((tmp_path / "check.json").read_text()) == check
@@ -60,7 +61,7 @@ def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_pa
 def test_dry_run_records_vivado_calls_and_stops_on_a_missing_comblock_repo(rtl_project, protocol, tmp_path):  # noqa: F811
     out, _ = rtl_project
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    vivado_project(str(out / "verilog"), str(protocol), TARGETS[0][0], BOARD, outputs)
+    vivado_project({"verilog": str(out / "verilog")}, str(protocol), TARGETS[0][0], BOARD, outputs)
     calls = dry_run(tmp_path / "vivado", tmp_path)
     assert calls[0][:2] == ["file", "mkdir"] and calls[1][:2] == ["create_project", "-force"]
     assert calls[-1][0] == "write_hw_platform"
@@ -74,14 +75,14 @@ def test_a_project_that_leaves_out_the_wrapper_fails_its_check(rtl_project, prot
     out, _ = rtl_project
     target = TARGETS[0][0]
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    vivado_project(str(out / "verilog"), str(protocol), target, BOARD, outputs)
+    vivado_project({"verilog": str(out / "verilog")}, str(protocol), target, BOARD, outputs)
     settings = tmp_path / "vivado" / "settings.tcl"
     settings.write_text(settings.read_text().replace(" [file join $here hdl {socflow_stream.v}]", ""))
     with pytest.raises(SocflowError, match="socflow_stream.v is not added to the project"):
-        check_project(tmp_path / "vivado", target)
+        check_project(tmp_path / "vivado", target, REQUIRED)
     settings.write_text(settings.read_text().replace("{xc7a35tcpg236-1}", "{xc7a100tcsg324-1}"))
     with pytest.raises(SocflowError, match="create_project does not ask for part xc7a35tcpg236-1"):
-        check_project(tmp_path / "vivado", target)
+        check_project(tmp_path / "vivado", target, REQUIRED)
 
 
 def test_bitstream_needs_vivado_then_the_comblock_repo(tmp_path, monkeypatch):

@@ -74,6 +74,13 @@ def check_config(config: Mapping[str, Any]) -> None:
                 )
         _unique([variant_name(v) for v in experiment["student"]["variants"]], f"{key}.student.variants")
         _unique([target_name(t) for t in experiment["hls"]["targets"]], f"{key}.hls.targets")
+        if experiment["board"]["ip"] == "rtl" and not has_rtl(experiment):
+            raise ConfigError(f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls")
+
+
+def has_rtl(experiment: Mapping[str, Any]) -> bool:
+    """Whether the experiment's students get da4ml RTL: the RTL path is enabled and covers dense students only."""
+    return bool(experiment["rtl"]["enabled"]) and experiment["student"]["model"] == "mlp"
 
 
 def load_config(path: str | Path, schema: str | Path = SCHEMA) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import yaml
 from socflow.errors import HardwareMismatchError
 from socflow.evaluate import classification_metrics
 from socflow.fixed import FixedType
+from socflow.hls_ip import write_ip_top
 from socflow.io import atomic_path, differing_files, read_json, read_xy, write_json
 from socflow.training import load_model
 
@@ -76,11 +77,14 @@ def compiled(model: Any, settings: Mapping[str, Any], output_dir: str | Path) ->
 
 
 def hls_convert(model_path: str, hls: Mapping[str, Any], target: Mapping[str, Any], outputs: Mapping[str, str]) -> None:
-    """Write the hls4ml project of the student for one target, and the settings that made it (hls_config.yml)."""
+    """Write the hls4ml project of the student for one target, with the board's IP top socflow_ip (hls_ip), and
+    the settings that made it (hls_config.yml)."""
     model = load_model(model_path)
     settings = hls_settings(model, hls, target)
     start = time.perf_counter()
     to_hls(model, settings, outputs["project"]).write()
+    n_in, n_out = int(np.prod(model.input_shape[1:])), int(model.output_shape[-1])
+    write_ip_top(outputs["project"], n_in, n_out, settings["IOType"])
     log.info("hls4ml project written to %s in %.1f s", outputs["project"], time.perf_counter() - start)
     with atomic_path(outputs["config"]) as tmp:
         tmp.write_text(yaml.safe_dump(settings, sort_keys=False))

@@ -1,4 +1,5 @@
-"""Stage hls_synth: C synthesis and IP export of the hls4ml project with the vendor HLS tool, and its report.
+"""Stage hls_synth: C synthesis and IP export of the hls4ml project with the vendor HLS tool, and its report;
+then the same for the board's IP top socflow_ip (socflow.hls_ip), whose Verilog vivado_project takes.
 
 Runs only where the tool is installed (`vitis-run` for the Vitis backend, `vivado_hls` for Vivado); elsewhere
 it stops at once with a :class:`ToolNotFoundError` naming the tool and the setting, before touching anything.
@@ -16,6 +17,7 @@ from typing import Any
 
 from socflow.errors import SocflowError
 from socflow.hls import PROJECT_NAME
+from socflow.hls_ip import EXPORT_DIR, EXPORT_TCL, exported_ip_sources
 from socflow.hls_report import ReportError, parse_csynth_xml
 from socflow.io import write_json
 from socflow.stages import HLS_TOOLS, require_tool
@@ -29,24 +31,38 @@ def build_command(backend: str, work: Path) -> list[str]:
     if backend == "Vitis":
         options = "".join(f"    {k:<10} {v}\n" for k, v in OPTIONS.items())
         (work / "build_opt.tcl").write_text(f"array set opt {{\n{options}}}\n")
-        return ["vitis-run", "--tcl", "build_prj.tcl", "--mode", "hls"]
-    return ["vivado_hls", "-f", "build_prj.tcl", " ".join(f"{k}={v}" for k, v in OPTIONS.items())]
+        return tool_command(backend, "build_prj.tcl")
+    return [*tool_command(backend, "build_prj.tcl"), " ".join(f"{k}={v}" for k, v in OPTIONS.items())]
+
+
+def tool_command(backend: str, script: str) -> list[str]:
+    """The vendor HLS tool running a Tcl script in batch."""
+    if backend == "Vitis":
+        return ["vitis-run", "--tcl", script, "--mode", "hls"]
+    return ["vivado_hls", "-f", script]
+
+
+def run(command: list[str], work: Path) -> float:
+    """Run the tool in `work` (its output goes to the rule's log); seconds taken, or a named error."""
+    log.info("running %s in %s", " ".join(command), work)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=work, check=False)
+    if done.returncode != 0:
+        raise SocflowError(f"{command[0]} failed (exit {done.returncode}) in {work}; its output is in this rule's log")
+    return time.perf_counter() - start
 
 
 def hls_synth(project_dir: str, backend: str, target: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
     """Synthesize a copy of the project in its own working folder (synth/work), export the IP to
-    outputs['synth'] and write the parsed report to outputs['report']. The tool's output goes to the log."""
+    outputs['synth'] and write the parsed report to outputs['report']; export socflow_ip and copy its Verilog to
+    outputs['board_ip'], checked to have the ports socflow_top connects. The tool's output goes to the log."""
     require_tool(HLS_TOOLS[backend], "hls_synth")
     work = Path(outputs["report"]).parent / "work"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(project_dir, work, ignore=shutil.ignore_patterns("*.so"))
-    command = build_command(backend, work)
-    log.info("running %s in %s", " ".join(command), work)
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=work, check=False)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SocflowError(f"{command[0]} failed (exit {done.returncode}) in {work}; its output is in this rule's log")
+    if not (work / EXPORT_TCL.name).is_file():
+        raise SocflowError(f"{project_dir}: no {EXPORT_TCL.name} (socflow_ip) in the project; rerun hls_convert")
+    seconds = run(build_command(backend, work), work)
     solution = work / f"{PROJECT_NAME}_prj" / "solution1"
     report = parse_csynth_xml(solution / "syn" / "report" / f"{PROJECT_NAME}_csynth.xml")
     if report["part"] and target["part"].lower().replace("-", "") not in report["part"].lower().replace("-", ""):
@@ -54,6 +70,10 @@ def hls_synth(project_dir: str, backend: str, target: Mapping[str, Any], outputs
     ip = solution / "impl" / "ip"
     if not ip.is_dir():
         raise ReportError(f"{ip}: no exported IP after synthesis; see the tool's output in this rule's log")
+    board_seconds = run(tool_command(backend, EXPORT_TCL.name), work)
+    exported_ip_sources(work / EXPORT_DIR)
     shutil.copytree(ip, outputs["synth"])
-    write_json(outputs["report"], report | {"backend": backend, "synth_seconds": seconds, "source": "HLS report"})
+    shutil.copytree(work / EXPORT_DIR, outputs["board_ip"])
+    write_json(outputs["report"], report | {"backend": backend, "synth_seconds": seconds, "board_ip_seconds": board_seconds,
+                                            "source": "HLS report"})
     return report

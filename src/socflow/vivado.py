@@ -2,7 +2,8 @@
 Vivado Tcl project per target, checked here, and built into a bitstream where Vivado is installed.
 
 The Tcl (resources/vivado/assessment.tcl) is static; settings.tcl carries what is specific to the target and
-model, and hdl/ the Verilog (da4ml's RTL, socflow_stream, socflow_top). Without Vivado, the project is still
+model, and hdl/ the Verilog of socflow_top and its IP (board.ip): da4ml's RTL behind socflow_stream, or the HLS
+IP socflow_ip exported by hls_synth behind socflow_axis. Without Vivado, the project is still
 generated and checked as far as is honest: the script runs under tclsh with every Vivado command recorded
 instead of executed, and the check asserts that it runs to the end, names only files that exist, and asks for
 the target's part, the right processor and the ComBlock IP.
@@ -22,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from socflow.board.protocol import Protocol
-from socflow.board.rtl_fabric import design_sources, top_verilog
+from socflow.board.rtl_fabric import HDL, design_sources, top_verilog, top_verilog_hls
 from socflow.config import ROOT
 from socflow.errors import ConfigError, SocflowError
+from socflow.hls_ip import IP_TOP, exported_ip_sources
 from socflow.io import write_json
 from socflow.parts import device_of
 from socflow.rtl import TOP
@@ -86,14 +88,30 @@ def settings_tcl(target: Mapping[str, Any], board: Board, hdl: list[str], fifo_d
     return text
 
 
-def write_project(verilog_dir: str, protocol: Protocol, target: Mapping[str, Any], board_cfg: Mapping[str, Any], out_dir: str | Path) -> Path:
+@dataclass(frozen=True)
+class Design:
+    sources: list[Path]  # the HDL socflow_top instantiates
+    top: str  # socflow_top.v
+    required: tuple[str, ...]  # file names the project must add (check_project)
+
+
+def design(ip: Mapping[str, str], protocol: Protocol) -> Design:
+    """socflow_top and its HDL for the IP `ip`: {'verilog': da4ml project} or {'hls_ip': exported socflow_ip}."""
+    if "verilog" in ip:
+        return Design(design_sources(ip["verilog"]), top_verilog(protocol, f"{TOP}_wrapper"),
+                      ("socflow_stream.v", f"{TOP}.v", f"{TOP}_wrapper.v"))
+    return Design([HDL / "socflow_axis.v", *exported_ip_sources(ip["hls_ip"])], top_verilog_hls(protocol),
+                  ("socflow_axis.v", f"{IP_TOP}.v"))
+
+
+def write_project(parts: Design, target: Mapping[str, Any], board_cfg: Mapping[str, Any], out_dir: str | Path) -> Path:
     """The Vivado project folder: assessment.tcl, settings.tcl, hdl/ (every file the design reads)."""
     out = Path(out_dir)
     hdl = out / "hdl"
     hdl.mkdir(parents=True, exist_ok=True)
-    for source in design_sources(verilog_dir):
+    for source in parts.sources:
         shutil.copyfile(source, hdl / source.name)
-    (hdl / "socflow_top.v").write_text(top_verilog(protocol, f"{TOP}_wrapper"))
+    (hdl / "socflow_top.v").write_text(parts.top)
     shutil.copyfile(TCL, out / TCL.name)
     names = sorted(p.name for p in hdl.iterdir())
     (out / "settings.tcl").write_text(settings_tcl(target, board_for(target), names, board_cfg["fifo_depth"], board_cfg.get("comblock_repo") or ""))
@@ -138,8 +156,9 @@ def dry_run(project_dir: str | Path, comblock_repo: str | Path) -> list[list[str
     return calls
 
 
-def check_project(project_dir: str | Path, target: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the dry run (with a stand-in ComBlock repository) and check what the script asks Vivado to do."""
+def check_project(project_dir: str | Path, target: Mapping[str, Any], required: tuple[str, ...]) -> dict[str, Any]:
+    """Run the dry run (with a stand-in ComBlock repository) and check what the script asks Vivado to do;
+    `required`: the HDL file names of the IP and its glue (Design.required)."""
     with tempfile.TemporaryDirectory() as repo:
         calls = dry_run(project_dir, repo)
     commands = [c[0] for c in calls]
@@ -153,7 +172,7 @@ def check_project(project_dir: str | Path, target: Mapping[str, Any]) -> dict[st
     if missing or not files:
         problems.append(f"add_files names missing files: {missing or 'none added'}")
     names = {Path(f).name for f in files}
-    for needed in ("socflow_top.v", "socflow_stream.v", f"{TOP}.v", f"{TOP}_wrapper.v"):
+    for needed in ("socflow_top.v", *required):
         if needed not in names:
             problems.append(f"{needed} is not added to the project")
     vlnvs = [c[c.index("-vlnv") + 1] for c in calls if c[0] == "create_bd_cell" and "-vlnv" in c]
@@ -167,14 +186,16 @@ def check_project(project_dir: str | Path, target: Mapping[str, Any]) -> dict[st
             problems.append(f"the script never calls {step}")
     if problems:
         raise SocflowError(f"{project_dir}: the generated Vivado project fails its checks: " + "; ".join(problems))
-    return {"commands": len(calls), "part": target["part"], "board": board.name, "processor_ip": processor,
+    return {"commands": len(calls), "part": target["part"], "board": board.name, "processor_ip": processor, "ip": IP_TOP if f"{IP_TOP}.v" in names else TOP,
             "comblock_vlnv": COMBLOCK_VLNV, "hdl_files": sorted(names)}
 
 
-def vivado_project(verilog_dir: str, protocol_json: str, target: Mapping[str, Any], board_cfg: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
-    """Stage vivado_project: write the project folder (outputs['project']) and its check (outputs['check'])."""
-    project = write_project(verilog_dir, Protocol.read(protocol_json), target, board_cfg, outputs["project"])
-    check = check_project(project, target)
+def vivado_project(ip: Mapping[str, str], protocol_json: str, target: Mapping[str, Any], board_cfg: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
+    """Stage vivado_project: write the project folder (outputs['project']) and its check (outputs['check']) for
+    the IP `ip` (see design)."""
+    parts = design(ip, Protocol.read(protocol_json))
+    project = write_project(parts, target, board_cfg, outputs["project"])
+    check = check_project(project, target, parts.required)
     write_json(outputs["check"], check)
     log.info("Vivado project for %s (%s): %d Vivado calls, checks passed", target["part"], check["board"], check["commands"])
     return check

@@ -79,6 +79,7 @@ rule board_eval:
 
 rule board_package:
     input:
+        unpack(ip_inputs),
         unpack(package_hardware),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
         header="results/{exp}/board/{variant}/{target}/protocol.h",

@@ -2,7 +2,7 @@ from functools import cache
 
 from snakemake.utils import validate
 
-from socflow.config import check_config, targets, variants
+from socflow.config import check_config, has_rtl, targets, variants
 from socflow.opentools import which as open_tool
 from socflow.stages import HLS_TOOLS, include_stage
 
@@ -61,11 +61,18 @@ def pretrained_exps(pretrained):
 def rtl_stage(exp, stage, tool):
     """The open-tool RTL stages: run when enabled, for dense students, where their tool is installed."""
     cfg = EXPERIMENTS[exp]
-    if not cfg["rtl"]["enabled"]:
-        return False, "rtl.enabled: false"
-    if cfg["student"]["model"] != "mlp":
-        return False, "the RTL path covers mlp students (student.model: cnn)"
+    if not has_rtl(cfg):
+        return False, "needs rtl.enabled: true and student.model: mlp (dense students)"
     return include_stage(stage, "auto", tool, which=open_tool)
+
+
+@cache
+def ip_kind(exp):
+    """The assessment design's inference IP (board.ip): rtl (da4ml RTL) or hls (the HLS IP socflow_ip)."""
+    choice = EXPERIMENTS[exp]["board"]["ip"]
+    if choice != "auto":
+        return choice
+    return "rtl" if rtl_stage(exp, "rtl_sim", "verilator")[0] else "hls"
 
 
 @cache  # the config and the tools on PATH do not change during a run; input functions ask per job
@@ -99,14 +106,17 @@ def stage_plan(exp, every_stage=False):
         )
         for stage in stages
     }
-    # the assessment design is built around the RTL (the emulated board falls back on the C sim)
-    if not plan["rtl_sim"][0]:
-        for stage in (
-            "vivado_project",
-            "vivado_bitstream",
-            "board_package",
-        ):
-            plan[stage] = (False, f"needs the RTL, left out here: {plan['rtl_sim'][1]}")
+    # the assessment design needs its IP: the RTL, or the HLS IP that hls_synth exports
+    needed, what = {
+        "rtl": ("rtl_sim", "the RTL"),
+        "hls": ("hls_synth", "the HLS IP exported by hls_synth"),
+    }[ip_kind(exp)]
+    if not plan[needed][0]:
+        for stage in ("vivado_project", "vivado_bitstream", "board_package"):
+            plan[stage] = (
+                False,
+                f"needs {what} (board.ip), left out here: {plan[needed][1]}",
+            )
     return plan
 
 
@@ -183,20 +193,37 @@ def dataset_source(wildcards):
 
 
 def ip_inputs(wildcards):
-    """The IP model behind the stream protocol: the da4ml RTL where the RTL path runs, else the hls4ml C sim."""
+    """The IP model behind the stream protocol (board.ip): the da4ml RTL, or the hls4ml project with its
+    socflow_ip top and its C simulation."""
     rtl = f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}"
     hls = f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}"
-    if stage_plan(wildcards.exp)["rtl_sim"][0]:
+    if ip_kind(wildcards.exp) == "rtl":
         return {"verilog": f"{rtl}/verilog", "ip_json": f"{rtl}/rtl.json"}
-    return {"hls_config": f"{hls}/hls_config.yml", "ip_json": f"{hls}/csim.json"}
+    return {
+        "hls_config": f"{hls}/hls_config.yml",
+        "project": f"{hls}/project",
+        "ip_json": f"{hls}/csim.json",
+    }
+
+
+def design_ip(wildcards):
+    """The IP's HDL for the Vivado project: the da4ml Verilog, or the HLS IP's exported Verilog."""
+    if ip_kind(wildcards.exp) == "rtl":
+        return {
+            "verilog": f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}/verilog"
+        }
+    return {
+        "hls_ip": f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}/synth/board_ip"
+    }
 
 
 def board_inputs(wildcards):
-    """The emulated board runs the IP model; a real board needs the bitstream."""
+    """The emulated board runs the IP model; a real board needs the bitstream (its answers are checked
+    against the same IP model's)."""
     if wildcards.backend == "emulated":
         return ip_inputs(wildcards)
     hw = f"results/{wildcards.exp}/hw/{wildcards.variant}/{wildcards.target}"
-    return {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
+    return ip_inputs(wildcards) | {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
 
 
 def package_hardware(wildcards):

@@ -55,6 +55,7 @@ rule hls_synth:
         csim="results/{exp}/hls/{variant}/{target}/csim.json",
     output:
         synth=directory("results/{exp}/hls/{variant}/{target}/synth/ip"),
+        board_ip=directory("results/{exp}/hls/{variant}/{target}/synth/board_ip"),
         report="results/{exp}/hls/{variant}/{target}/synth/report.json",
     log:
         "logs/hls_synth/{exp}/{variant}/{target}.log",

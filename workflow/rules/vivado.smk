@@ -1,6 +1,6 @@
 rule vivado_project:
     input:
-        verilog="results/{exp}/rtl/{variant}/{target}/verilog",
+        unpack(design_ip),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
     output:
         project=directory("results/{exp}/hw/{variant}/{target}/vivado"),

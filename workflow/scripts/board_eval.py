@@ -6,9 +6,11 @@ from socflow.smk import log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
     from socflow.board.evaluate import board_eval, board_eval_pynq
+    from socflow.board.ip_model import ip_files
 
     if snakemake.wildcards.backend == "pynq":
         board_eval_pynq(
+            ip_files(snakemake.input),
             snakemake.input.bit,
             snakemake.input.protocol,
             snakemake.input.model,
@@ -20,7 +22,7 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
         )
     else:
         board_eval(
-            {k: snakemake.input[k] for k in ("verilog", "hls_config") if k in snakemake.input.keys()},
+            ip_files(snakemake.input),
             snakemake.input.protocol,
             snakemake.input.firmware,
             snakemake.input.model,

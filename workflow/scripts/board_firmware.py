@@ -6,10 +6,11 @@ from socflow.smk import log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
     from socflow.board.firmware import board_firmware
+    from socflow.board.ip_model import ip_files
 
     board_firmware(
         snakemake.input.protocol,
-        {k: snakemake.input[k] for k in ("verilog", "hls_config") if k in snakemake.input.keys()},
+        ip_files(snakemake.input),
         snakemake.input.model,
         snakemake.input.test,
         snakemake.params.input_precision,

@@ -3,9 +3,11 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
+    from socflow.board.ip_model import ip_files
     from socflow.board.package import board_package
 
     board_package(
+        ip_files(snakemake.input),
         snakemake.input.protocol,
         snakemake.input.header,
         snakemake.input.summary,

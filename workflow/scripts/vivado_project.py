@@ -6,7 +6,7 @@ with log_to(snakemake.log[0]):
     from socflow.vivado import vivado_project
 
     vivado_project(
-        snakemake.input.verilog,
+        {k: snakemake.input[k] for k in ("verilog", "hls_ip") if k in snakemake.input.keys()},
         snakemake.input.protocol,
         snakemake.params.target,
         snakemake.params.board,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import ComBlock, EmulatedComBlock
 from socflow.board.firmware import compile_for_host, run_on_emulator
-from socflow.board.ip_model import golden_reference, ip_model
+from socflow.board.ip_model import ip_model, reference_for
 from socflow.board.protocol import Protocol
 from socflow.errors import HardwareMismatchError
 from socflow.evaluate import classification_metrics, predict_classes
@@ -41,7 +42,7 @@ def board_eval(
 ) -> dict[str, Any]:
     """Run Algorithm 1 on the emulated board twice, with the Python driver over the whole test set and with
     the generated bare-metal firmware over its test vectors, and write outputs['result']. `ip` names the IP
-    model: {'verilog': da4ml project} or {'hls_config': hls_config.yml}.
+    model: {'verilog': da4ml project} or {'hls_config': hls_config.yml, 'project': hls4ml project}.
 
     Raises :class:`HardwareMismatchError` naming the first mismatching sample when the classes agree with the
     QKeras model on fewer than `board['min_agreement']` of the samples, or an answer word differs from the IP
@@ -55,7 +56,7 @@ def board_eval(
     model = load_model(model_path)
     summary = read_json(summary_path)
     qkeras, _ = predict_classes(model, xq.astype(np.float32))
-    ip_sim = ip_model(dict(ip), protocol, model, input_precision, summary["input_shape"], Path(scratch), threads)
+    ip_sim = ip_model(dict(ip), protocol, model, input_precision, Path(scratch), threads)
     golden = ip_sim.reference(xq)
 
     fabric = ip_sim.fabric()
@@ -126,17 +127,20 @@ def write_protocol(ip_json: str, summary_json: str, board: Mapping[str, Any], ou
 
 
 def board_eval_pynq(
-    bitfile: str, protocol_json: str, model_path: str, test_path: str, summary_path: str, input_precision: str,
+    ip: Mapping[str, str], bitfile: str, protocol_json: str, model_path: str, test_path: str, summary_path: str, input_precision: str,
     board: Mapping[str, Any], output: str,
 ) -> dict[str, Any]:
     """board_eval on a real PYNQ board (Snakemake running on the board): Algorithm 1 through the overlay's
-    ComBlock, every answer word against the model's; fails like the emulated board does."""
+    ComBlock, every answer word against the IP model's (`ip`, as for board_eval); fails like the emulated board
+    does."""
     from socflow.board.pynq import PynqTransport, evaluate_run
     from socflow.board.vectors import model_vectors
     from socflow.training import load_model
 
     protocol = Protocol.read(protocol_json)
-    vectors = model_vectors(protocol, golden_reference(load_model(model_path), input_precision), test_path, input_precision)
+    with tempfile.TemporaryDirectory() as scratch:
+        reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(scratch))
+        vectors = model_vectors(protocol, reference, test_path, input_precision)
     result = {"backend": "pynq", "bitstream": bitfile} | evaluate_run(
         protocol, PynqTransport(bitfile), vectors.words, vectors.expected, vectors.labels, read_json(summary_path)["class_names"])
     if result["agreement"] < board["min_agreement"] or result["bit_exact_vs_golden"] < 1.0:

@@ -1,8 +1,9 @@
 """The bit-accurate IP models of the emulated board, and the answers they must give.
 
 RTL (dense students): socflow_stream + the student's da4ml Verilog, Verilated; its answers must equal our golden
-fixed-point model's. C simulation (students without RTL, e.g. cnn): the compiled hls4ml project behind the
-same protocol (CsimFabric); its answers are the C simulation's, which hls_csim has checked against QKeras.
+fixed-point model's. HLS IP (students without RTL, e.g. cnn): socflow_axis (Verilated) + the C simulation of the
+project's socflow_ip top (socflow.hls_ip); its answers must equal the hls4ml C simulation's (hls4ml's own
+compiled library of the same project), which hls_csim has checked against QKeras.
 """
 
 from __future__ import annotations
@@ -15,9 +16,16 @@ from typing import Any
 import numpy as np
 
 from socflow.board.comblock import Fabric
-from socflow.board.csim_fabric import CsimFabric
 from socflow.board.protocol import Protocol
 from socflow.fixed import FixedType
+
+
+IP_KEYS = ("verilog", "hls_config", "project")  # the input files that name an IP model (see ip_model)
+
+
+def ip_files(inputs: Any) -> dict[str, str]:
+    """The IP model's files among a rule's named inputs (Snakemake's input object or a mapping)."""
+    return {k: inputs[k] for k in IP_KEYS if k in inputs.keys()}
 
 
 @dataclass
@@ -57,14 +65,15 @@ def reference_for(ip: dict[str, str], model: Any, input_precision: str, build_di
 
 
 def ip_model(
-    ip: dict[str, str], protocol: Protocol, model: Any, input_precision: str, input_shape: list[int], build_dir: Path, jobs: int,
+    ip: dict[str, str], protocol: Protocol, model: Any, input_precision: str, build_dir: Path, jobs: int,
 ) -> IpModel:
-    """The IP model for `ip`: {'verilog': da4ml project} or {'hls_config': hls_config.yml}."""
+    """The IP model for `ip`: {'verilog': da4ml project} or {'hls_config': hls_config.yml, 'project': hls4ml
+    project}. Only one fabric of a library may be open at a time (socflow_ip's C simulation has global state)."""
+    from socflow.board.rtl_fabric import RtlFabric, build, build_hls
+
     reference = reference_for(ip, model, input_precision, build_dir)
     if "verilog" in ip:
-        from socflow.board.rtl_fabric import RtlFabric, build
-
         library = build(ip["verilog"], protocol, build_dir / "rtl", jobs)
         return IpModel("RTL: socflow_stream wrapper + da4ml Verilog, Verilator", reference, lambda: RtlFabric(library))
-    return IpModel("C simulation: the hls4ml project behind the stream protocol", reference,
-                   lambda: CsimFabric(reference, protocol, input_shape))
+    library = build_hls(ip["project"], protocol, build_dir / "hls", jobs)
+    return IpModel("HLS IP: socflow_axis (Verilator) + C simulation of socflow_ip", reference, lambda: RtlFabric(library))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from socflow.board.protocol import Protocol
@@ -29,17 +29,18 @@ DRIVER = ["__init__.py", "errors.py", "fixed.py", "io.py", "evaluate.py", "board
 
 
 def board_package(
-    protocol_json: str, protocol_h: str, summary_json: str, firmware_dir: str, vivado_dir: str, model_path: str,
+    ip: Mapping[str, str], protocol_json: str, protocol_h: str, summary_json: str, firmware_dir: str, vivado_dir: str, model_path: str,
     test_path: str, input_precision: str, hardware: Sequence[str], output: str,
 ) -> Path:
-    """Write the zip (fixed timestamps: the same inputs give the same bytes)."""
-    from socflow.board.ip_model import golden_reference
+    """Write the zip (fixed timestamps: the same inputs give the same bytes); the expected answers are those of
+    the IP model `ip` (as for board_eval) that the package's design carries."""
+    from socflow.board.ip_model import reference_for
     from socflow.training import load_model
 
-    reference = golden_reference(load_model(model_path), input_precision)  # the package carries the RTL design
-    vectors = model_vectors(Protocol.read(protocol_json), reference, test_path, input_precision)
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as build:
         root = Path(scratch)
+        reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(build))
+        vectors = model_vectors(Protocol.read(protocol_json), reference, test_path, input_precision)
         for name in DRIVER:
             (root / "python" / "socflow" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(SOURCES / name, root / "python" / "socflow" / name)
