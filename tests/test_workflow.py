@@ -51,7 +51,12 @@ def test_cnn_students_leave_the_rtl_path_out_and_say_why(tmp_path, tiny_config):
     assert "hls_csim" in jobs and "rtl_generate" not in jobs
     assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0  # writes the stage plan
     plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
-    assert plan["rtl_sim"] == {"included": False, "reason": "the RTL path covers mlp students (student.model: cnn)"}
+    assert plan["rtl_sim"] == {"included": False, "reason": "needs rtl.enabled: true and student.model: mlp (dense students)"}
+    # the assessment design then takes the HLS IP, which needs the vendor HLS tool
+    assert plan["vivado_project"] == {
+        "included": False,
+        "reason": "needs the HLS IP exported by hls_synth (board.ip), left out here: vitis-run not found on PATH (toolchain: auto)",
+    }
 
 
 def test_pretrained_teacher_is_imported_not_searched(tmp_path, tiny_config):
@@ -201,6 +206,23 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     assert not {"prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student"} & set(jobs)
 
 
+def test_board_ip_picks_the_design_around_the_rtl_or_the_hls_ip(tmp_path, tiny_config):
+    """board.ip: the emulated board and the Vivado project take the da4ml RTL or the HLS IP; the HLS IP's
+    project needs the IP that hls_synth exports, so it is planned only where the HLS tool is (here: forced)."""
+    tiny_config["experiments"]["tiny"]["board"] = {"ip": "hls"}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+    assert "board_eval" in jobs and "vivado_project" not in jobs and "rtl_sim" in jobs  # RTL numbers still made
+    tiny_config["toolchain"] = "force"
+    result = run_snakemake(tmp_path, tiny_config, "-n", "-p", "results/tiny/hw/b8_s20/xc7a100tcsg324-1_200mhz_rf1_latency_stream/vivado_check.json")
+    jobs = planned_jobs(result)
+    assert jobs["hls_synth"] == jobs["vivado_project"] == 1 and "rtl_generate" not in jobs
+    tiny_config["experiments"]["tiny"]["student"] = {"model": "cnn"}
+    tiny_config["experiments"]["tiny"]["board"] = {"ip": "rtl"}
+    result = run_snakemake(tmp_path, tiny_config, "-n")
+    assert result.returncode != 0
+    assert "experiments.tiny.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp)" in result.stdout + result.stderr
+
+
 def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tiny_config):
     tiny_config["toolchain"] = "force"
     assert "hls_synth" in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
@@ -210,7 +232,7 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
 
 def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path):
     """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project, C simulation, and the emulated board
-    with the C simulation as IP model (no RTL for cnn students) (tiny budgets)."""
+    with the HLS IP (socflow_axis + socflow_ip's C simulation; no RTL for cnn students) (tiny budgets)."""
     search = {"trials": 1, "epochs": 2, "patience": 0}
     config = {"experiments": {"digits": {
         "dataset": {"kind": "digits"},
@@ -227,6 +249,6 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path)
     csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 270
     board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
-    assert board["ip_model"].startswith("C simulation") and board["protocol"]["n_inputs"] == 64
+    assert board["ip_model"].startswith("HLS IP") and board["protocol"]["n_inputs"] == 64
     assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["firmware"]["agree"] == 256
     assert not (exp / "rtl").exists() and not (exp / "deploy").exists()

@@ -60,11 +60,12 @@ endmodule
 """
 
 
-def top_verilog_hls(protocol: Protocol) -> str:
+def top_verilog_hls(protocol: Protocol, start_ip: bool = True) -> str:
     """socflow_top: socflow_axis and the HLS IP socflow_ip, whose score words come sign-extended to 32 bits;
-    the IP is started once after reset with auto-restart. Port names are Vitis HLS's for socflow_ip.cpp."""
+    the IP is started once after reset with auto-restart (`start_ip` False: never, as tests show it must be).
+    Port names are Vitis HLS's for socflow_ip.cpp."""
     params = {"N_IN": protocol.n_inputs, "N_OUT": protocol.n_classes, "OUT_W": 32,
-              "SEND_SCORES": int(protocol.send_scores), "START_IP": 1}
+              "SEND_SCORES": int(protocol.send_scores), "START_IP": int(start_ip)}
     return TOP_PORTS + f"""    wire [31:0] m_tdata, s_tdata, wdata;
     wire m_tvalid, m_tlast, m_tready, s_tvalid, s_tready;
     wire [5:0] awaddr;
@@ -102,7 +103,7 @@ def build(verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jo
     return verilate(design_sources(verilog_dir), top_verilog(protocol, f"{TOP}_wrapper", latency), build_dir, jobs)
 
 
-def build_hls(project_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1) -> Path:
+def build_hls(project_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, start_ip: bool = True) -> Path:
     """The emulated board's fabric for the hls4ml model: socflow_axis + socflow_ip's ports (Verilated) with the
     C simulation of the project's socflow_ip.cpp and myproject.cpp behind them."""
     firmware = Path(project_dir).resolve() / "firmware"
@@ -110,7 +111,7 @@ def build_hls(project_dir: str | Path, protocol: Protocol, build_dir: str | Path
         raise SocflowError(f"{firmware}: no {IP_TOP}.cpp in the hls4ml project; rerun hls_convert")
     cpp = [SIM / "socflow_ip_dpi.cc", firmware / f"{IP_TOP}.cpp", firmware / "myproject.cpp"]
     flags = [f"-I{firmware}", f"-I{firmware / 'ap_types'}", f'-DWEIGHTS_DIR="{firmware / "weights"}"']
-    return verilate([HDL / "socflow_axis.v", SIM / "socflow_ip_dpi.v"], top_verilog_hls(protocol), build_dir, jobs, cpp, flags)
+    return verilate([HDL / "socflow_axis.v", SIM / "socflow_ip_dpi.v"], top_verilog_hls(protocol, start_ip), build_dir, jobs, cpp, flags)
 
 
 def verilate(sources: list[Path], top: str, build_dir: str | Path, jobs: int = 1, cpp: list[Path] = (), cflags: list[str] = ()) -> Path:
