@@ -14,7 +14,8 @@ STUDENT = {"params": 529, "compression_ratio": 30.91, "n_layers": 2, "accuracy":
 CSIM = {"agreement": 1.0}
 
 
-ENTRY = {"exp": "pulses", "variant": "b8_s20", "target": "z7", "part": "xc7z020clg400-1"}
+ENTRY = {"exp": "pulses", "variant": "b8_s20", "target": "z7", "part": "xc7z020clg400-1", "ip": "rtl"}
+REPORTS = Path(__file__).parent / "fixtures" / "reports"
 RTL_SIM = {"latency_clocks": 4, "agreement": 1.0, "tools": {"verilator": "Verilator 5.48.0"}}
 YOSYS = {"resources": {"LUT": {"used": 5320, "available": 53200, "percent": 10.0}, "FF": {"used": 1064, "available": 106400, "percent": 1.0},
                        "DSP": {"used": 0, "available": 220, "percent": 0.0}, "BRAM_18K": {"used": 0, "available": 280, "percent": 0.0}},
@@ -49,3 +50,16 @@ def test_row_without_synthesis_says_why_and_leaves_cells_empty(tmp_path):
     assert pd.read_csv(tmp_path / "t.csv")["LUT [%]"].isna().all()
     markdown = (tmp_path / "t.md").read_text()
     assert "none: vitis-run not found on PATH (toolchain: auto)" in markdown and "nan" not in markdown
+
+
+def test_post_route_resources_go_to_the_row_of_the_ip_in_the_design():
+    from socflow.vivado_report import parse_utilization
+
+    vivado = parse_utilization(REPORTS / "vivado2018_zynq7020_conv64_utilization_placed.rpt")
+    hls, rtl = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, vivado)
+    lut = round(vivado["resources"]["LUT"]["percent"], 2)
+    assert rtl["resources source"].startswith("Vivado post-route") and rtl["LUT [%]"] == lut != 10.0
+    assert hls["resources source"].startswith("none:")
+    hls, rtl = table1_rows(ENTRY | {"ip": "hls"}, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, vivado)
+    assert hls["resources source"].startswith("Vivado post-route") and hls["LUT [%]"] == lut != 10.0
+    assert rtl["resources source"].startswith("Yosys estimate") and rtl["LUT [%]"] == 10.0

@@ -35,9 +35,12 @@ def table1_rows(
     synth: Mapping[str, Any] | None, rtl_sim: Mapping[str, Any] | None, yosys: Mapping[str, Any] | None,
     missing: Mapping[str, str], vivado: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The hls4ml row and, where the RTL path ran, the da4ml row (resources from Vivado post-route where the
-    assessment design was built, else from Yosys). Missing numbers stay empty, the source column says why
+    """The hls4ml row and, where the RTL path ran, the da4ml row. Where the assessment design was built
+    (`vivado`), its post-route resources go to the row of the IP it carries (entry['ip']: hls or rtl); else the
+    resources come from the HLS report and from Yosys. Missing numbers stay empty, the source column says why
     (e.g. "none: vitis-run not found on PATH (toolchain: auto)")."""
+    post_route = {} if vivado is None else _resources(vivado) | {
+        "resources source": f"Vivado post-route, whole assessment design ({vivado['tool']})"}
     common = {
         "application": entry["exp"], "variant": entry["variant"], "target": entry["target"],
         "teacher P": teacher["params"], "teacher OA [%]": round(100 * teacher["accuracy"], 2),
@@ -56,6 +59,8 @@ def table1_rows(
         hls |= _resources(synth) | {
             "resources source": source, "L [clk]": synth["latency_cycles"]["worst"], "latency source": source,
         }
+    if entry["ip"] == "hls":
+        hls |= post_route
     if rtl_sim is None:
         return [hls]
     rtl = common | {
@@ -63,8 +68,8 @@ def table1_rows(
         "L [clk]": rtl_sim["latency_clocks"], "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
         "agreement [%]": round(100 * rtl_sim["agreement"], 2), "agreement source": "RTL simulation vs QKeras (bit-exact)",
     }
-    if vivado is not None:
-        rtl |= _resources(vivado) | {"resources source": f"Vivado post-route, whole assessment design ({vivado['tool']})"}
+    if post_route and entry["ip"] == "rtl":
+        rtl |= post_route
     elif yosys is None:
         rtl |= {"resources source": f"none: {missing['yosys']}"}
     else:

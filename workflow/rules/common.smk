@@ -259,6 +259,7 @@ def report_entries():
                         "variant": variant,
                         "target": target,
                         "part": tcfg["part"],
+                        "ip": ip_kind(exp),
                         "teacher": f"results/{exp}/teacher/metrics.json",
                         "student": f"results/{exp}/student/{variant}/metrics.json",
                         "csim": f"{hls}/csim.json",
