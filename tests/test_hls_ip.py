@@ -103,3 +103,18 @@ def test_no_word_flows_before_the_glue_starts_the_ip(hls_project, student, tmp_p
             algorithm1(ComBlock(EmulatedComBlock(fabric, depth=64)), protocol, words, max_polls=500)
     finally:
         fabric.close()
+
+
+def test_export_script_asks_for_socflow_ip_with_the_projects_settings(hls_project):
+    """export_ip.tcl, run under tclsh in the generated project with the vendor commands recorded: it runs to the
+    end and asks for the top socflow_ip from both sources, hls4ml's part and clock (project.tcl), and the IP."""
+    from socflow.tcl import dry_run_tcl
+
+    project = Path(hls_project[0]["project"])
+    calls = dry_run_tcl(project / "export_ip.tcl", project)
+    by_command = {c[0]: c[1:] for c in calls}
+    assert by_command["set_top"] == [IP_TOP] and by_command["set_part"] == ["xc7z020clg400-1"]
+    assert by_command["create_clock"] == ["-period", "10.0", "-name", "default"]
+    added = [c[1] for c in calls if c[0] == "add_files"]
+    assert added == ["firmware/myproject.cpp", "firmware/socflow_ip.cpp"] and all((project / f).is_file() for f in added)
+    assert calls[-1][:3] == ["export_design", "-format", "ip_catalog"]

@@ -12,7 +12,6 @@ the target's part, the right processor and the ComBlock IP.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
@@ -31,6 +30,7 @@ from socflow.io import write_json
 from socflow.parts import device_of
 from socflow.rtl import TOP
 from socflow.stages import require_tool
+from socflow.tcl import dry_run_tcl
 from socflow.vivado_report import parse_timing_summary, parse_utilization
 
 log = logging.getLogger(__name__)
@@ -118,42 +118,19 @@ def write_project(parts: Design, target: Mapping[str, Any], board_cfg: Mapping[s
     return out
 
 
-# Every Vivado command becomes a recorded call; the few whose answers the script uses get plausible ones.
-DRY_RUN_PRELUDE = r"""
-set ::sf_log [open $::env(SF_DRY_LOG) w]
-proc sf_record {args} { puts $::sf_log [join $args "\x1f"]; flush $::sf_log }
-proc unknown {cmd args} {
-    sf_record $cmd {*}$args
-    switch -- $cmd {
-        get_board_parts { return "vendor.com:board:part0:1.0" }
-        get_ipdefs { return [lindex $args end] }
-        get_property { if {[lindex $args 0] eq "PROGRESS"} { return "100%" } ; return "/run" }
-        get_files { return "/project/socflow.bd" }
-        default { return "" }
-    }
+# the few Vivado commands whose answers assessment.tcl uses, with plausible answers
+DRY_RUN_ANSWERS = {
+    "get_board_parts": 'return "vendor.com:board:part0:1.0"',
+    "get_ipdefs": "return [lindex $args end]",
+    "get_property": 'if {[lindex $args 0] eq "PROGRESS"} { return "100%" } ; return "/run"',
+    "get_files": 'return "/project/socflow.bd"',
 }
-rename file sf_tcl_file
-proc file {sub args} {
-    if {$sub in {copy mkdir delete}} { sf_record file $sub {*}$args ; return }
-    return [sf_tcl_file $sub {*}$args]
-}
-"""
 
 
 def dry_run(project_dir: str | Path, comblock_repo: str | Path) -> list[list[str]]:
     """Run assessment.tcl under tclsh with Vivado's commands recorded; the list of calls, or the script's error."""
-    tclsh = shutil.which("tclsh")
-    if tclsh is None:
-        raise SocflowError("tclsh not found: run tools/install-system-packages.sh (Debian package tcl)")
-    with tempfile.TemporaryDirectory() as scratch:
-        script, record = Path(scratch) / "dry_run.tcl", Path(scratch) / "calls.txt"
-        script.write_text(DRY_RUN_PRELUDE + f"\nsource {{{Path(project_dir).resolve() / TCL.name}}}\n")
-        env = dict(os.environ, SF_DRY_LOG=str(record), SOCFLOW_COMBLOCK_REPO=str(comblock_repo))
-        done = subprocess.run([tclsh, str(script)], capture_output=True, text=True, env=env, check=False)
-        calls = [line.split("\x1f") for line in record.read_text().splitlines()] if record.exists() else []
-    if done.returncode != 0:
-        raise SocflowError(f"{project_dir}/assessment.tcl stops under tclsh: {(done.stderr or done.stdout).strip()[-1500:]}")
-    return calls
+    project = Path(project_dir).resolve()
+    return dry_run_tcl(project / TCL.name, project, {"SOCFLOW_COMBLOCK_REPO": str(comblock_repo)}, DRY_RUN_ANSWERS)
 
 
 def check_project(project_dir: str | Path, target: Mapping[str, Any], required: tuple[str, ...]) -> dict[str, Any]:
