@@ -38,7 +38,7 @@ def hls_project(student, tmp_path_factory):  # noqa: F811
 
 
 def test_the_dpi_model_has_the_ports_socflow_top_connects():
-    assert module_ports(SIM / "socflow_ip_dpi.v") == set(IP_PORTS)
+    assert set(module_ports(SIM / "socflow_ip_dpi.v")) == set(IP_PORTS)
 
 
 def test_an_export_that_is_not_socflow_ip_is_refused(tmp_path):
@@ -48,6 +48,11 @@ def test_an_export_that_is_not_socflow_ip_is_refused(tmp_path):
         exported_ip_sources(tmp_path)
     with pytest.raises(SocflowError, match="no socflow_ip.v; not an export of socflow_ip"):
         exported_ip_sources(THIRD_PARTY_IP)
+    # an export whose streams carry side channels (TKEEP, TLAST, ...: ap_axis arguments) that nothing drives
+    dpi = (SIM / "socflow_ip_dpi.v").read_text()
+    (tmp_path / f"{IP_TOP}.v").write_text(dpi.replace("input wire words_in_TVALID,", "input wire words_in_TVALID,\n    input wire [3:0] words_in_TKEEP,"))
+    with pytest.raises(SocflowError, match=r"has inputs socflow_top does not drive: \['words_in_TKEEP'\]"):
+        exported_ip_sources(tmp_path)
     shutil.copyfile(SIM / "socflow_ip_dpi.v", tmp_path / f"{IP_TOP}.v")
     (tmp_path / "socflow_ip_fmul_32ns_32ns_32_4_max_dsp_1_ip.tcl").write_text("create_ip\n")
     with pytest.raises(SocflowError, match="needs Xilinx IP cores"):

@@ -53,12 +53,12 @@ IP_PORTS = (
         "AWADDR", "AWVALID", "AWREADY", "WDATA", "WSTRB", "WVALID", "WREADY", "BRESP", "BVALID", "BREADY",
         "ARADDR", "ARVALID", "ARREADY", "RDATA", "RRESP", "RVALID", "RREADY")), "interrupt",
 )
-PORT = re.compile(r"^\s*(?:input|output)\s+(?:wire\s+|reg\s+)?(?:\[[^\]]*\]\s*)?(\w+)", re.MULTILINE)
+PORT = re.compile(r"^\s*(input|output)\s+(?:wire\s+|reg\s+)?(?:\[[^\]]*\]\s*)?(\w+)", re.MULTILINE)
 
 
-def module_ports(verilog: str | Path) -> set[str]:
-    """The port names a Verilog file declares (ANSI or Verilog-1995 style)."""
-    return set(PORT.findall(Path(verilog).read_text()))
+def module_ports(verilog: str | Path) -> dict[str, str]:
+    """{port name: input|output} of the ports a Verilog file declares (ANSI or Verilog-1995 style)."""
+    return {name: direction for direction, name in PORT.findall(Path(verilog).read_text())}
 
 
 def exported_ip_sources(verilog_dir: str | Path) -> list[Path]:
@@ -69,9 +69,13 @@ def exported_ip_sources(verilog_dir: str | Path) -> list[Path]:
     top = folder / f"{IP_TOP}.v"
     if not top.is_file():
         raise SocflowError(f"{folder}: no {top.name}; not an export of {IP_TOP} (see {EXPORT_TCL.name})")
-    missing = sorted(set(IP_PORTS) - module_ports(top))
+    ports = module_ports(top)
+    missing = sorted(set(IP_PORTS) - set(ports))
     if missing:
         raise SocflowError(f"{top}: {IP_TOP} lacks the ports socflow_top connects: {missing}")
+    undriven = sorted(name for name, direction in ports.items() if direction == "input" and name not in IP_PORTS)
+    if undriven:
+        raise SocflowError(f"{top}: {IP_TOP} has inputs socflow_top does not drive: {undriven}")
     cores = sorted(p.name for p in folder.glob("*_ip.tcl"))
     if cores:
         raise SocflowError(f"{folder}: the IP needs Xilinx IP cores ({cores}); socflow's Vivado project does not generate them")
