@@ -1,11 +1,13 @@
 """socflow's AXI-Stream glue around an IP it did not write: the paper repository's own HLS-exported test IP
-(tests/fixtures/thirdparty_ip). The emulated board (software ComBlock + socflow_axis + the IP, Verilated) must
+(tests/fixtures/thirdparty_ip), through the path of an exported socflow_ip (rtl_fabric.build_exported: the
+generated socflow_top, socflow_axis). The emulated board (software ComBlock + socflow_axis + the IP, Verilated) must
 return, frame by frame, exactly the score words the IP gives when driven directly by a plain testbench, and
 their argmax as the class: words in, words out, AXI-Stream handshakes, the start over AXI-Lite, and the IP's
 one-frame lag (it answers a frame when the next one arrives)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,46 +17,45 @@ import pytest
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import ComBlock, EmulatedComBlock
 from socflow.board.protocol import Protocol
-from socflow.board.rtl_fabric import HDL, RtlFabric, verilate
+from socflow.board.rtl_fabric import RtlFabric, build_exported
 from socflow.data.pulses import generate_pulses
 from socflow.opentools import verilator_env
 
 IP = Path(__file__).parent / "fixtures" / "thirdparty_ip"
 DIRECT_TB = Path(__file__).parent / "thirdparty" / "direct_tb.cc"
 PROTOCOL = Protocol(n_inputs=30, input_type="ap_fixed<16,16>", n_classes=4, score_width=32, score_fractional=0, lag_frames=1)
-TOP = """
+# Adapts the paper's IP to the ports of socflow_ip, so that it goes through the same path as an exported
+# socflow_ip (rtl_fabric.build_exported: socflow_top, socflow_axis): side channels tied off, TLAST unused by it.
+ADAPTER = """
 `timescale 1 ns / 1 ps
-module socflow_top (
-    input wire clk, input wire rst,
-    output wire fifo_re, input wire [31:0] fifo_rdata, input wire fifo_rvalid, input wire fifo_empty,
-    output wire fifo_we, output wire [31:0] fifo_wdata, input wire fifo_full
+module socflow_ip (
+    input wire ap_clk, input wire ap_rst_n,
+    input wire [31:0] words_in_TDATA, input wire words_in_TVALID, output wire words_in_TREADY,
+    output wire [31:0] words_out_TDATA, output wire words_out_TVALID, input wire words_out_TREADY,
+    input wire [5:0] s_axi_control_AWADDR, input wire s_axi_control_AWVALID, output wire s_axi_control_AWREADY,
+    input wire [31:0] s_axi_control_WDATA, input wire [3:0] s_axi_control_WSTRB, input wire s_axi_control_WVALID,
+    output wire s_axi_control_WREADY, output wire [1:0] s_axi_control_BRESP, output wire s_axi_control_BVALID,
+    input wire s_axi_control_BREADY, input wire [5:0] s_axi_control_ARADDR, input wire s_axi_control_ARVALID,
+    output wire s_axi_control_ARREADY, output wire [31:0] s_axi_control_RDATA, output wire [1:0] s_axi_control_RRESP,
+    output wire s_axi_control_RVALID, input wire s_axi_control_RREADY, output wire interrupt
 );
-    wire [31:0] m_tdata, s_tdata, wdata;
-    wire m_tvalid, m_tlast, m_tready, s_tvalid, s_tready;
-    wire [5:0] awaddr;
-    wire awvalid, awready, wvalid, wready, bvalid, bready;
-    socflow_axis #(.N_IN(30), .N_OUT(4), .OUT_W(32), .SEND_SCORES(1), .START_IP(1)) glue (
-        .clk(clk), .rst(rst), .fifo_re(fifo_re), .fifo_rdata(fifo_rdata), .fifo_rvalid(fifo_rvalid),
-        .fifo_empty(fifo_empty), .fifo_we(fifo_we), .fifo_wdata(fifo_wdata), .fifo_full(fifo_full),
-        .m_tdata(m_tdata), .m_tvalid(m_tvalid), .m_tlast(m_tlast), .m_tready(m_tready),
-        .s_tdata(s_tdata), .s_tvalid(s_tvalid), .s_tready(s_tready),
-        .ctrl_awaddr(awaddr), .ctrl_awvalid(awvalid), .ctrl_awready(awready), .ctrl_wdata(wdata),
-        .ctrl_wvalid(wvalid), .ctrl_wready(wready), .ctrl_bvalid(bvalid), .ctrl_bready(bready)
-    );
     myproject ip (
-        .ap_clk(clk), .ap_rst_n(!rst),
-        .inputSignal_TDATA(m_tdata), .inputSignal_TVALID(m_tvalid), .inputSignal_TREADY(m_tready),
-        .inputSignal_TKEEP(4'hf), .inputSignal_TSTRB(4'hf), .inputSignal_TUSER(2'b0), .inputSignal_TLAST(m_tlast),
+        .ap_clk(ap_clk), .ap_rst_n(ap_rst_n),
+        .inputSignal_TDATA(words_in_TDATA), .inputSignal_TVALID(words_in_TVALID), .inputSignal_TREADY(words_in_TREADY),
+        .inputSignal_TKEEP(4'hf), .inputSignal_TSTRB(4'hf), .inputSignal_TUSER(2'b0), .inputSignal_TLAST(1'b0),
         .inputSignal_TID(5'b0), .inputSignal_TDEST(6'b0),
-        .outputPrediction_TDATA(s_tdata), .outputPrediction_TVALID(s_tvalid), .outputPrediction_TREADY(s_tready),
-        .outputPrediction_TKEEP(), .outputPrediction_TSTRB(), .outputPrediction_TUSER(), .outputPrediction_TLAST(),
-        .outputPrediction_TID(), .outputPrediction_TDEST(),
-        .s_axi_control_AWVALID(awvalid), .s_axi_control_AWREADY(awready), .s_axi_control_AWADDR(awaddr[4:0]),
-        .s_axi_control_WVALID(wvalid), .s_axi_control_WREADY(wready), .s_axi_control_WDATA(wdata),
-        .s_axi_control_WSTRB(4'hf), .s_axi_control_ARVALID(1'b0), .s_axi_control_ARREADY(),
-        .s_axi_control_ARADDR(5'b0), .s_axi_control_RVALID(), .s_axi_control_RREADY(1'b0), .s_axi_control_RDATA(),
-        .s_axi_control_RRESP(), .s_axi_control_BVALID(bvalid), .s_axi_control_BREADY(bready), .s_axi_control_BRESP(),
-        .interrupt()
+        .outputPrediction_TDATA(words_out_TDATA), .outputPrediction_TVALID(words_out_TVALID),
+        .outputPrediction_TREADY(words_out_TREADY), .outputPrediction_TKEEP(), .outputPrediction_TSTRB(),
+        .outputPrediction_TUSER(), .outputPrediction_TLAST(), .outputPrediction_TID(), .outputPrediction_TDEST(),
+        .s_axi_control_AWVALID(s_axi_control_AWVALID), .s_axi_control_AWREADY(s_axi_control_AWREADY),
+        .s_axi_control_AWADDR(s_axi_control_AWADDR[4:0]), .s_axi_control_WVALID(s_axi_control_WVALID),
+        .s_axi_control_WREADY(s_axi_control_WREADY), .s_axi_control_WDATA(s_axi_control_WDATA),
+        .s_axi_control_WSTRB(s_axi_control_WSTRB), .s_axi_control_ARVALID(s_axi_control_ARVALID),
+        .s_axi_control_ARREADY(s_axi_control_ARREADY), .s_axi_control_ARADDR(s_axi_control_ARADDR[4:0]),
+        .s_axi_control_RVALID(s_axi_control_RVALID), .s_axi_control_RREADY(s_axi_control_RREADY),
+        .s_axi_control_RDATA(s_axi_control_RDATA), .s_axi_control_RRESP(s_axi_control_RRESP),
+        .s_axi_control_BVALID(s_axi_control_BVALID), .s_axi_control_BREADY(s_axi_control_BREADY),
+        .s_axi_control_BRESP(s_axi_control_BRESP), .interrupt(interrupt)
     );
 endmodule
 """
@@ -85,8 +86,10 @@ def test_axis_glue_returns_exactly_what_the_ip_computes(frames, tmp_path):
     assert len(reference) >= 4 * n  # the IP answers every frame once the next one arrives
     reference = reference[: 4 * n].reshape(n, 4)
 
-    library = verilate([*sorted(IP.glob("*.v")), HDL / "socflow_axis.v"], TOP, tmp_path / "board", jobs=2)
-    fabric = RtlFabric(library)
+    export = tmp_path / "export"  # laid out as hls_synth leaves an exported socflow_ip
+    shutil.copytree(IP, export)
+    (export / "socflow_ip.v").write_text(ADAPTER)
+    fabric = RtlFabric(build_exported(export, PROTOCOL, tmp_path / "board", jobs=2))
     try:
         run = algorithm1(ComBlock(EmulatedComBlock(fabric, depth=64)), PROTOCOL, frames)
     finally:

@@ -53,12 +53,15 @@ IP_PORTS = (
         "AWADDR", "AWVALID", "AWREADY", "WDATA", "WSTRB", "WVALID", "WREADY", "BRESP", "BVALID", "BREADY",
         "ARADDR", "ARVALID", "ARREADY", "RDATA", "RRESP", "RVALID", "RREADY")), "interrupt",
 )
-PORT = re.compile(r"^\s*(input|output)\s+(?:wire\s+|reg\s+)?(?:\[[^\]]*\]\s*)?(\w+)", re.MULTILINE)
+PORT = re.compile(r"\b(input|output)\s+(?:wire\s+|reg\s+)?(?:\[[^\]]*\]\s*)?(\w+)")
+# comments, DPI imports and function/task bodies (their arguments are not ports)
+NOT_PORTS = re.compile(r"//[^\n]*|/\*.*?\*/|\bimport\s+\"DPI[^;]*;|\bfunction\b.*?\bendfunction\b|\btask\b.*?\bendtask\b", re.DOTALL)
 
 
 def module_ports(verilog: str | Path) -> dict[str, str]:
-    """{port name: input|output} of the ports a Verilog file declares (ANSI or Verilog-1995 style)."""
-    return {name: direction for direction, name in PORT.findall(Path(verilog).read_text())}
+    """{port name: input|output} of the ports a Verilog file declares (ANSI or Verilog-1995 style, one name
+    per declaration as HLS tools write them)."""
+    return {name: direction for direction, name in PORT.findall(NOT_PORTS.sub("", Path(verilog).read_text()))}
 
 
 def exported_ip_sources(verilog_dir: str | Path) -> list[Path]:

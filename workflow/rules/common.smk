@@ -194,12 +194,18 @@ def dataset_source(wildcards):
 
 def ip_inputs(wildcards):
     """The IP model behind the stream protocol (board.ip): the da4ml RTL, or the hls4ml project with its
-    socflow_ip top and its C simulation."""
+    socflow_ip top and its C simulation, and the exported socflow_ip where hls_synth runs (then simulated as RTL).
+    """
     rtl = f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}"
     hls = f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}"
     if ip_kind(wildcards.exp) == "rtl":
         return {"verilog": f"{rtl}/verilog", "ip_json": f"{rtl}/rtl.json"}
-    return {
+    exported = (
+        {"hls_ip": f"{hls}/synth/board_ip"}
+        if stage_plan(wildcards.exp)["hls_synth"][0]
+        else {}
+    )
+    return exported | {
         "hls_config": f"{hls}/hls_config.yml",
         "project": f"{hls}/project",
         "ip_json": f"{hls}/csim.json",

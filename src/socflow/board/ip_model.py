@@ -8,6 +8,7 @@ compiled library of the same project), which hls_csim has checked against QKeras
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from socflow.board.protocol import Protocol
 from socflow.fixed import FixedType
 
 
-IP_KEYS = ("verilog", "hls_config", "project")  # the input files that name an IP model (see ip_model)
+IP_KEYS = ("verilog", "hls_config", "project", "hls_ip")  # the input files that name an IP model (see ip_model)
 
 
 def ip_files(inputs: Any) -> dict[str, str]:
@@ -68,12 +69,21 @@ def ip_model(
     ip: dict[str, str], protocol: Protocol, model: Any, input_precision: str, build_dir: Path, jobs: int,
 ) -> IpModel:
     """The IP model for `ip`: {'verilog': da4ml project} or {'hls_config': hls_config.yml, 'project': hls4ml
-    project}. Only one fabric of a library may be open at a time (socflow_ip's C simulation has global state)."""
-    from socflow.board.rtl_fabric import RtlFabric, build, build_hls
+    project} and, where hls_synth ran, 'hls_ip': the exported socflow_ip, then simulated as RTL instead of C.
+    Only one fabric of a library may be open at a time (socflow_ip's C simulation has global state)."""
+    from socflow.board.rtl_fabric import RtlFabric, build, build_exported, build_hls
 
     reference = reference_for(ip, model, input_precision, build_dir)
     if "verilog" in ip:
         library = build(ip["verilog"], protocol, build_dir / "rtl", jobs)
         return IpModel("RTL: socflow_stream wrapper + da4ml Verilog, Verilator", reference, lambda: RtlFabric(library))
+    if "hls_ip" in ip:
+        library = build_exported(ip["hls_ip"], protocol, build_dir / "exported", jobs)
+
+        def exported() -> RtlFabric:
+            with contextlib.chdir(ip["hls_ip"]):  # the IP's ROMs read their .dat images from the working folder
+                return RtlFabric(library)
+
+        return IpModel("HLS IP: socflow_axis + the exported socflow_ip RTL, Verilator", reference, exported)
     library = build_hls(ip["project"], protocol, build_dir / "hls", jobs)
     return IpModel("HLS IP: socflow_axis (Verilator) + C simulation of socflow_ip", reference, lambda: RtlFabric(library))

@@ -18,7 +18,7 @@ from socflow.board.protocol import Protocol
 from socflow.config import ROOT
 from socflow.errors import SocflowError
 from socflow.opentools import verilator_env, verilator_root
-from socflow.hls_ip import IP_TOP
+from socflow.hls_ip import IP_TOP, exported_ip_sources
 from socflow.rtl import TOP, verilog_sources
 
 HDL = ROOT / "resources" / "hdl"
@@ -112,6 +112,12 @@ def build_hls(project_dir: str | Path, protocol: Protocol, build_dir: str | Path
     cpp = [SIM / "socflow_ip_dpi.cc", firmware / f"{IP_TOP}.cpp", firmware / "myproject.cpp"]
     flags = [f"-I{firmware}", f"-I{firmware / 'ap_types'}", f'-DWEIGHTS_DIR="{firmware / "weights"}"']
     return verilate([HDL / "socflow_axis.v", SIM / "socflow_ip_dpi.v"], top_verilog_hls(protocol, start_ip), build_dir, jobs, cpp, flags)
+
+
+def build_exported(verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1) -> Path:
+    """The emulated board's fabric for the HLS IP as the vendor tool exported it (hls_synth's board_ip, where
+    the tool runs): socflow_axis + the exported socflow_ip RTL, Verilated; an RTL simulation of the IP."""
+    return verilate([HDL / "socflow_axis.v", *exported_ip_sources(verilog_dir)], top_verilog_hls(protocol), build_dir, jobs)
 
 
 def verilate(sources: list[Path], top: str, build_dir: str | Path, jobs: int = 1, cpp: list[Path] = (), cflags: list[str] = ()) -> Path:
