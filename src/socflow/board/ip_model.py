@@ -20,7 +20,6 @@ from socflow.board.comblock import Fabric
 from socflow.board.protocol import Protocol
 from socflow.fixed import FixedType
 
-
 IP_KEYS = ("verilog", "hls_config", "project", "hls_ip")  # the input files that name an IP model (see ip_model)
 
 

@@ -3,22 +3,23 @@ by cycle, behind the emulated ComBlock: socflow_top, the ComBlock glue around th
 same HDL as in the bitstream:
 
 - the student's da4ml RTL behind socflow_stream.v (dense students);
-- the hls4ml model as the HLS IP socflow_ip (socflow.hls_ip) behind socflow_axis.v; here socflow_ip is
-  resources/sim/socflow_ip_dpi.v, its ports with the IP's C simulation behind them, in the bitstream the IP the
-  vendor HLS tool exported.
+- the hls4ml model as the HLS IP socflow_ip (socflow.hls_ip) behind socflow_axis.v; socflow_ip is the IP the
+  vendor HLS tool exported (in the bitstream, and here where the tool ran), or else
+  resources/sim/socflow_ip_dpi.v: its ports with the IP's C simulation behind them.
 """
 
 from __future__ import annotations
 
 import ctypes
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from socflow.board.protocol import Protocol
 from socflow.config import ROOT
 from socflow.errors import SocflowError
-from socflow.opentools import verilator_env, verilator_root
 from socflow.hls_ip import IP_TOP, exported_ip_sources
+from socflow.opentools import verilator_env, verilator_root
 from socflow.rtl import TOP, verilog_sources
 
 HDL = ROOT / "resources" / "hdl"
@@ -120,7 +121,9 @@ def build_exported(verilog_dir: str | Path, protocol: Protocol, build_dir: str |
     return verilate([HDL / "socflow_axis.v", *exported_ip_sources(verilog_dir)], top_verilog_hls(protocol), build_dir, jobs)
 
 
-def verilate(sources: list[Path], top: str, build_dir: str | Path, jobs: int = 1, cpp: list[Path] = (), cflags: list[str] = ()) -> Path:
+def verilate(
+    sources: Sequence[Path], top: str, build_dir: str | Path, jobs: int = 1, cpp: Sequence[Path] = (), cflags: Sequence[str] = (),
+) -> Path:
     """Verilate `sources` and the socflow_top module `top` (ComBlock FIFO ports, see socflow_sim.cc) into
     build_dir/libsocflow_sim.so, linked with the C++ files `cpp` (compiled with `cflags`: DPI-C functions the
     Verilog imports); a named error with the tool's output on failure."""
