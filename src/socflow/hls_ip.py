@@ -3,11 +3,12 @@
 socflow's word protocol with AXI-Stream ports and an AXI-Lite start, the interface socflow_axis.v drives.
 
 hls_convert writes it into the project (firmware/socflow_ip.{h,cpp}); hls_synth exports it with the vendor HLS
-tool (resources/hls/export_ip.tcl) for vivado_project; the emulated board runs its C simulation, or the
-exported RTL where the tool ran, behind socflow_axis (board.rtl_fabric). Why a top of our own and not hls4ml's: hls4ml's io_parallel IP has one wide
-ap_vld port per array and its io_stream IP one AXI-Stream beat per channel vector, so a wrapper in HDL would
-depend on the model's shapes and types; one 32-bit word per beat keeps socflow_axis and the protocol the same
-for every model.
+tool (resources/hls/export_ip.tcl) for vivado_project; the emulated board runs its C simulation, or the exported
+RTL where the tool ran, behind socflow_axis (board.rtl_fabric).
+
+Why a top of our own and not hls4ml's: hls4ml's io_parallel IP has one wide ap_vld port per array and its
+io_stream IP one AXI-Stream beat per channel vector, so a wrapper in HDL would depend on the model's shapes and
+types; one 32-bit word per beat keeps socflow_axis and the protocol the same for every model.
 """
 
 from __future__ import annotations
