@@ -49,6 +49,8 @@ def test_cnn_students_leave_the_rtl_path_out_and_say_why(tmp_path, tiny_config):
     tiny_config["experiments"]["tiny"]["student"] = {"model": "cnn"}
     jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
     assert "hls_csim" in jobs and "rtl_generate" not in jobs
+    every = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))  # every stage the config allows
+    assert "rtl_generate" not in every and every["hls_synth"] == every["vivado_project"] == 1
     assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0  # writes the stage plan
     plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
     assert plan["rtl_sim"] == {"included": False, "reason": "needs rtl.enabled: true and student.model: mlp (dense students)"}

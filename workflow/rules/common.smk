@@ -77,7 +77,8 @@ def ip_kind(exp):
 
 @cache  # the config and the tools on PATH do not change during a run; input functions ask per job
 def stage_plan(exp, every_stage=False):
-    """{stage: (included, reason)} for one experiment; `every_stage` includes every stage, tools or not."""
+    """{stage: (included, reason)} for one experiment; `every_stage` includes every stage the config allows
+    (the RTL path only for dense students), tools or not."""
     tools = {
         "hls_synth": HLS_TOOLS[EXPERIMENTS[exp]["hls"]["backend"]],
         "vivado_bitstream": "vivado",
@@ -96,8 +97,15 @@ def stage_plan(exp, every_stage=False):
         "board_package",
         "report",
     )
-    if every_stage:
-        return {stage: (True, "asked for") for stage in stages}
+    if every_stage:  # every stage the config allows, tools or not
+        return {
+            stage: (
+                rtl_stage(exp, stage, None)
+                if stage in open_tools and not has_rtl(EXPERIMENTS[exp])
+                else (True, "asked for")
+            )
+            for stage in stages
+        }
     plan = {
         stage: (
             rtl_stage(exp, stage, open_tools[stage])
