@@ -39,16 +39,15 @@ ap_uint<32> to_word(out_elem_t value) {
     return wide.range(31, 0);
 }
 
-}  // namespace
-
-void socflow_ip(hls::stream<ap_uint<32> > &words_in, hls::stream<ap_uint<32> > &words_out) {
-#pragma HLS INTERFACE axis port=words_in
-#pragma HLS INTERFACE axis port=words_out
-#pragma HLS INTERFACE s_axilite port=return bundle=control
 #ifdef SOCFLOW_IO_STREAM
-    hls::stream<input_t> x("socflow_x");
-    hls::stream<result_t> y("socflow_y");
-    for (unsigned i = 0; i < SOCFLOW_N_IN / input_t::size; i++) {
+// io_stream: three dataflow processes joined by FIFOs deep enough for a whole frame, so that the frame can be
+// read in full before myproject takes it (between sequential loops a shallow FIFO would deadlock the hardware;
+// C simulation's unbounded streams would not show it)
+const unsigned IN_BEATS = SOCFLOW_N_IN / input_t::size;
+const unsigned OUT_BEATS = SOCFLOW_N_OUT / result_t::size;
+
+void read_frame(hls::stream<ap_uint<32> > &words_in, hls::stream<input_t> &x) {
+    for (unsigned i = 0; i < IN_BEATS; i++) {
         input_t beat;
         for (unsigned j = 0; j < input_t::size; j++) {
 #pragma HLS PIPELINE
@@ -56,17 +55,39 @@ void socflow_ip(hls::stream<ap_uint<32> > &words_in, hls::stream<ap_uint<32> > &
         }
         x.write(beat);
     }
-    myproject(x, y);
-    for (unsigned i = 0; i < SOCFLOW_N_OUT / result_t::size; i++) {
+}
+
+void write_scores(hls::stream<result_t> &y, hls::stream<ap_uint<32> > &words_out) {
+    for (unsigned i = 0; i < OUT_BEATS; i++) {
         result_t beat = y.read();
         for (unsigned j = 0; j < result_t::size; j++) {
 #pragma HLS PIPELINE
             words_out.write(to_word(beat[j]));
         }
     }
+}
+#endif
+
+}  // namespace
+
+void socflow_ip(hls::stream<ap_uint<32> > &words_in, hls::stream<ap_uint<32> > &words_out) {
+#pragma HLS INTERFACE axis port=words_in
+#pragma HLS INTERFACE axis port=words_out
+#pragma HLS INTERFACE s_axilite port=return bundle=control
+#ifdef SOCFLOW_IO_STREAM
+#pragma HLS DATAFLOW
+    hls::stream<input_t> x("socflow_x");
+    hls::stream<result_t> y("socflow_y");
+#pragma HLS STREAM variable=x depth=IN_BEATS
+#pragma HLS STREAM variable=y depth=OUT_BEATS
+    read_frame(words_in, x);
+    myproject(x, y);
+    write_scores(y, words_out);
 #else
     input_t x[SOCFLOW_N_IN];
     result_t y[SOCFLOW_N_OUT];
+#pragma HLS ARRAY_PARTITION variable=x complete
+#pragma HLS ARRAY_PARTITION variable=y complete
     for (unsigned i = 0; i < SOCFLOW_N_IN; i++) {
 #pragma HLS PIPELINE
         x[i] = from_word(words_in.read());
