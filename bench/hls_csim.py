@@ -8,15 +8,11 @@ cut by flags). Runs the workflow itself (snakemake) in bench/out/hls_csim/<name>
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, benchmark_seconds, run_workflow
 
 
 def configs(trials: int, epochs: int) -> dict[str, dict]:
@@ -25,11 +21,6 @@ def configs(trials: int, epochs: int) -> dict[str, dict]:
     for stage in ("teacher", "student"):
         cnn["experiments"]["digits_cnn"][stage]["search"] |= {"trials": trials, "epochs": epochs}
     return {"default_pulses_mlp": default, "digits_cnn": cnn}
-
-
-def seconds(tsv: Path) -> float:
-    with open(tsv) as handle:
-        return float(next(csv.DictReader(handle, delimiter="\t"))["s"])
 
 
 def main() -> None:
@@ -41,14 +32,11 @@ def main() -> None:
     rows = []
     for name, config in configs(args.cnn_trials, args.cnn_epochs).items():
         work = Path(args.out) / name
-        work.mkdir(parents=True, exist_ok=True)
-        (work / "config.yaml").write_text(yaml.safe_dump(config))
-        subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work),
-                        "--configfile", str(work / "config.yaml"), "--cores", "2", "--quiet"], check=True)
+        run_workflow(work, config)
         for csim_file in sorted(work.glob("results/*/hls/*/*/csim.json")):
             exp, _, variant, target = csim_file.parts[-5:-1]
             csim = json.loads(csim_file.read_text())
-            convert = seconds(work / "benchmarks/hls_convert" / exp / variant / f"{target}.tsv")
+            convert = benchmark_seconds(work / "benchmarks/hls_convert" / exp / variant / f"{target}.tsv")
             rows.append([name, variant, target, csim["n"], 100 * csim["agreement"], csim["max_diff_lsb"],
                          100 * csim["qkeras_accuracy"], 100 * csim["csim"]["accuracy"], convert, csim["compile_seconds"],
                          csim["predict_seconds"]])

@@ -12,25 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import yaml
-
-from socflow.config import ROOT
+from common import ROOT, run_workflow
 
 EXP = "pulses"
-
-
-def snakemake(workdir: Path, cores: int, target: str) -> None:
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           "--configfile", str(workdir / "config.yaml"), "--cores", str(cores), target]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
-    if result.returncode != 0:
-        raise RuntimeError(f"snakemake {target} failed in {workdir}:\n{result.stderr[-3000:]}")
 
 
 def run(workers: int, args: argparse.Namespace) -> dict:
@@ -39,10 +28,9 @@ def run(workers: int, args: argparse.Namespace) -> dict:
     workdir.mkdir(parents=True)
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     config["experiments"][EXP]["teacher"]["search"] |= {"trials": args.trials, "epochs": args.epochs, "workers": workers}
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-    snakemake(workdir, args.cores, f"results/{EXP}/data/summary.json")
+    run_workflow(workdir, config, f"results/{EXP}/data/summary.json", cores=args.cores)
     start = time.perf_counter()
-    snakemake(workdir, args.cores, f"results/{EXP}/teacher/hparams.json")
+    run_workflow(workdir, config, f"results/{EXP}/teacher/hparams.json", cores=args.cores)
     seconds = time.perf_counter() - start
     best = json.loads((workdir / f"results/{EXP}/teacher/hparams.json").read_text())
     trials = pd.read_csv(workdir / f"results/{EXP}/teacher/trials.csv")

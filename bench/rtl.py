@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
+from common import ROOT, run_workflow
 
-ROOT = Path(__file__).resolve().parents[1]
 # Table I, 1D-MLP row (Artix-7, post place and route, Vivado): LUT, FF, DSP, BRAM in % and latency in clocks
 PAPER = {"LUT [%]": 26.27, "FF [%]": 2.75, "DSP [%]": 14.00, "BRAM [%]": 0.00, "L [clk]": 10}
 TARGETS = [
@@ -43,10 +41,7 @@ def main() -> None:
     parser.add_argument("--n-per-class", type=int, default=2000)
     args = parser.parse_args()
     work = Path(args.out)
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "config.yaml").write_text(yaml.safe_dump(config(args.n_per_class)))
-    subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work),
-                    "--configfile", str(work / "config.yaml"), "--cores", "2", "--quiet"], check=True)
+    run_workflow(work, config(args.n_per_class))
 
     exp = work / "results" / "pulses_30_15_4"
     student = json.loads((exp / "student/b8_s20/metrics.json").read_text())
