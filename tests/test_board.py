@@ -128,7 +128,7 @@ def test_one_clock_less_latency_is_caught(setup, tmp_path):
 
 def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):  # noqa: F811
     ip = {"verilog": str(setup["out"] / "verilog")}
-    firmware = board_firmware(setup["paths"]["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw", tmp_path)
+    firmware = board_firmware(setup["paths"]["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw")
     args = (ip, setup["paths"]["json"], str(firmware), str(student / "model.h5"), str(student / "test.npz"),
             str(student / "summary.json"), INPUT, BOARD | {"firmware_samples": 50}, 2)
     result = board_eval(*args, tmp_path / "a", {"result": str(tmp_path / "emulated.json")})
@@ -189,7 +189,7 @@ def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):  #
     from socflow.vivado import vivado_project
 
     fw = board_firmware(setup["paths"]["json"], {"verilog": str(setup["out"] / "verilog")}, str(student / "model.h5"),
-                        str(student / "test.npz"), INPUT, 20, tmp_path / "fw", tmp_path)
+                        str(student / "test.npz"), INPUT, 20, tmp_path / "fw")
     vivado_project({"verilog": str(setup["out"] / "verilog")}, setup["paths"]["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0},
                    BOARD, {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")})
     args = ({"verilog": str(setup["out"] / "verilog")}, setup["paths"]["json"], setup["paths"]["header"], str(student / "summary.json"), str(fw), str(tmp_path / "vivado"),
@@ -290,7 +290,7 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):  # noqa: F811
     protocol = write_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
     assert protocol.latency_clocks == 0 and protocol.words_out == 5
     ip = {"hls_config": project["config"], "project": project["project"]}
-    fw = board_firmware(paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw", tmp_path / "c")
+    fw = board_firmware(paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw")
     result = board_eval(ip, paths["json"], str(fw), str(student / "model.h5"), str(student / "test.npz"), str(student / "summary.json"),
                         INPUT, BOARD, 2, tmp_path / "scratch", {"result": str(tmp_path / "emulated.json")})
     assert result["ip_model"].startswith("HLS IP")

@@ -1,10 +1,8 @@
 """Rule board_firmware: bare-metal C of Algorithm 1 with this model's protocol and test vectors."""
 
-import tempfile
-
 from socflow.smk import log_to
 
-with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
+with log_to(snakemake.log[0]):
     from socflow.board.firmware import board_firmware
     from socflow.board.ip_model import ip_files
 
@@ -16,5 +14,4 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
         snakemake.params.input_precision,
         snakemake.params.samples,
         snakemake.output.firmware,
-        scratch,
     )

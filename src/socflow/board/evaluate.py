@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import numpy as np
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import ComBlock, EmulatedComBlock
 from socflow.board.firmware import compile_for_host, run_on_emulator
-from socflow.board.ip_model import ip_model, reference_for
+from socflow.board.ip_model import ip_model, ip_vectors
 from socflow.board.protocol import Protocol
 from socflow.errors import HardwareMismatchError
 from socflow.evaluate import classification_metrics, predict_classes
@@ -134,13 +133,9 @@ def board_eval_pynq(
     ComBlock, every answer word against the IP model's (`ip`, as for board_eval); fails like the emulated board
     does."""
     from socflow.board.pynq import PynqTransport, evaluate_run
-    from socflow.board.vectors import model_vectors
-    from socflow.training import load_model
 
     protocol = Protocol.read(protocol_json)
-    with tempfile.TemporaryDirectory() as scratch:
-        reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(scratch))
-        vectors = model_vectors(protocol, reference, test_path, input_precision)
+    vectors = ip_vectors(ip, model_path, protocol, test_path, input_precision)
     result = {"backend": "pynq", "bitstream": bitfile} | evaluate_run(
         protocol, PynqTransport(bitfile), vectors.words, vectors.expected, vectors.labels, read_json(summary_path)["class_names"])
     if result["agreement"] < board["min_agreement"] or result["bit_exact_vs_golden"] < 1.0:

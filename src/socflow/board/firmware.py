@@ -22,7 +22,6 @@ import numpy as np
 
 from socflow.board.comblock import BoardError, EmulatedComBlock
 from socflow.board.protocol import Protocol
-from socflow.board.vectors import model_vectors
 from socflow.config import ROOT
 from socflow.io import atomic_path
 
@@ -101,15 +100,13 @@ def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, 
 
 def board_firmware(
     protocol_json: str, ip: Mapping[str, str], model_path: str, test_path: str, input_precision: str, samples: int,
-    out_dir: str, scratch: str | Path,
+    out_dir: str,
 ) -> Path:
     """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory
     is small: 256 samples of the 1D task take 36 KB of vectors), expecting the answers of the IP model `ip`
     ({'verilog': ...}: the golden fixed-point model; {'hls_config': ...}: the C simulation)."""
-    from socflow.board.ip_model import reference_for
-    from socflow.training import load_model
+    from socflow.board.ip_model import ip_vectors
 
     protocol = Protocol.read(protocol_json)
-    reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(scratch))
-    vectors = model_vectors(protocol, reference, test_path, input_precision, samples)
+    vectors = ip_vectors(ip, model_path, protocol, test_path, input_precision, samples)
     return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, out_dir)

@@ -9,6 +9,7 @@ compiled library of the same project), which hls_csim has checked against QKeras
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 
 from socflow.board.comblock import Fabric
 from socflow.board.protocol import Protocol
+from socflow.board.vectors import Vectors, model_vectors
 from socflow.fixed import FixedType
 
 IP_KEYS = ("verilog", "hls_config", "project", "hls_ip")  # the input files that name an IP model (see ip_model)
@@ -62,6 +64,16 @@ def reference_for(ip: dict[str, str], model: Any, input_precision: str, build_di
     if "verilog" in ip:
         return golden_reference(model, input_precision)
     return csim_reference(model, ip["hls_config"], build_dir / "csim")
+
+
+def ip_vectors(ip: dict[str, str], model_path: str, protocol: Protocol, test_path: str, input_precision: str,
+               samples: int | None = None) -> Vectors:
+    """Test vectors (firmware, deployment package, PYNQ run) whose expected answers are the IP model `ip`'s."""
+    from socflow.training import load_model
+
+    with tempfile.TemporaryDirectory() as build:
+        reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(build))
+        return model_vectors(protocol, reference, test_path, input_precision, samples)
 
 
 def ip_model(

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from socflow.board.protocol import Protocol
-from socflow.board.vectors import model_vectors
 from socflow.config import ROOT
 from socflow.io import atomic_path, save_npz
 
@@ -34,13 +33,11 @@ def board_package(
 ) -> Path:
     """Write the zip (fixed timestamps: the same inputs give the same bytes); the expected answers are those of
     the IP model `ip` (as for board_eval) that the package's design carries."""
-    from socflow.board.ip_model import reference_for
-    from socflow.training import load_model
+    from socflow.board.ip_model import ip_vectors
 
-    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as build:
+    vectors = ip_vectors(ip, model_path, Protocol.read(protocol_json), test_path, input_precision)
+    with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(build))
-        vectors = model_vectors(Protocol.read(protocol_json), reference, test_path, input_precision)
         for name in DRIVER:
             (root / "python" / "socflow" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(SOURCES / name, root / "python" / "socflow" / name)
