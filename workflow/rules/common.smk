@@ -200,12 +200,20 @@ def dataset_source(wildcards):
     return dataset["path"] if "path" in dataset else []
 
 
+def ip_folders(wildcards):
+    """The RTL and the hls4ml folders of one variant and target."""
+    where = f"{wildcards.variant}/{wildcards.target}"
+    return (
+        f"results/{wildcards.exp}/rtl/{where}",
+        f"results/{wildcards.exp}/hls/{where}",
+    )
+
+
 def ip_inputs(wildcards):
     """The IP model behind the stream protocol (board.ip): the da4ml RTL, or the hls4ml project with its
     socflow_ip top and its C simulation, and the exported socflow_ip where hls_synth runs (then simulated as RTL).
     """
-    rtl = f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}"
-    hls = f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}"
+    rtl, hls = ip_folders(wildcards)
     if ip_kind(wildcards.exp) == "rtl":
         return {"verilog": f"{rtl}/verilog", "ip_json": f"{rtl}/rtl.json"}
     exported = (
@@ -222,13 +230,10 @@ def ip_inputs(wildcards):
 
 def design_ip(wildcards):
     """The IP's HDL for the Vivado project: the da4ml Verilog, or the HLS IP's exported Verilog."""
+    rtl, hls = ip_folders(wildcards)
     if ip_kind(wildcards.exp) == "rtl":
-        return {
-            "verilog": f"results/{wildcards.exp}/rtl/{wildcards.variant}/{wildcards.target}/verilog"
-        }
-    return {
-        "hls_ip": f"results/{wildcards.exp}/hls/{wildcards.variant}/{wildcards.target}/synth/board_ip"
-    }
+        return {"verilog": f"{rtl}/verilog"}
+    return {"hls_ip": f"{hls}/synth/board_ip"}
 
 
 def board_inputs(wildcards):

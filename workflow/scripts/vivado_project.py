@@ -3,10 +3,11 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
+    from socflow.board.ip_model import ip_files
     from socflow.vivado import vivado_project
 
     vivado_project(
-        {k: snakemake.input[k] for k in ("verilog", "hls_ip") if k in snakemake.input.keys()},
+        ip_files(snakemake.input),
         snakemake.input.protocol,
         snakemake.params.target,
         snakemake.params.board,
