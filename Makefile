@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml tools/install-system-packages.sh
 	touch $@
 
 run: $(STAMP)
-	$(VENV)/bin/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
+	$(VENV)/bin/snakemake --cores $(CORES)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest

@@ -3,7 +3,10 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# the embedded default, unless the command line names config files (--configfile): those replace it
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"
@@ -18,6 +21,7 @@ include: "workflow/rules/report.smk"
 
 
 onstart:
+    check_vendor_tools()
     write_stage_plan()
 
 

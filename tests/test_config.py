@@ -6,19 +6,13 @@ import copy
 
 import pytest
 import yaml
-from snakemake.exceptions import WorkflowError
 
-from socflow.config import SCHEMA, check_config, load_config, target_name, targets, variant_name, variants
+from socflow.config import SCHEMA, load_config, target_name, targets, validate_config, variant_name, variants
 from socflow.errors import ConfigError
 
 
 def validated(config):
-    from snakemake.utils import validate
-
-    config = copy.deepcopy(config)
-    validate(config, str(SCHEMA))
-    check_config(config)
-    return config
+    return validate_config(copy.deepcopy(config))
 
 
 @pytest.mark.parametrize("name", ["config/config.yaml", "config/examples/pulses_mlp.yaml", "config/examples/digits_cnn.yaml", "config/examples/user_data.yaml"])
@@ -50,28 +44,40 @@ def bad(config, path, value):
 
 
 @pytest.mark.parametrize(
-    "path,value,message,where",
+    "path,value,message",
     [
-        (["experiments", "tiny", "dataset", "shape"], 3, "'shape' was unexpected", "['tiny']['dataset']"),
-        (["experiments", "tiny", "teachr"], {}, "'teachr' was unexpected", "['experiments']['tiny']"),
-        (["experiments", "tiny", "dataset", "kind"], "mnist", "'mnist' is not one of", "['dataset']['kind']"),
-        (["experiments", "tiny", "dataset", "n_per_class"], "many", "'many' is not of type 'integer'", "['n_per_class']"),
-        (["experiments", "tiny", "split", "train"], 1.5, "greater than or equal to the maximum", "['split']['train']"),
-        (["experiments", "tiny", "student", "variants"], [{"bits": 8}], "'sparsity' is a required", "['variants'][0]"),
-        (["experiments", "tiny", "hls", "targets"], [{"part": "x", "io_type": "axi"}], "'axi' is not one of", "[0]['io_type']"),
-        (["toolchain"], "maybe", "'maybe' is not one of", "On instance['toolchain']"),
+        (["experiments", "tiny", "dataset", "shape"], 3, "experiments.tiny.dataset: Additional properties are not allowed ('shape' was unexpected)"),
+        (["experiments", "tiny", "teachr"], {}, "experiments.tiny: Additional properties are not allowed ('teachr' was unexpected)"),
+        (["experiments", "tiny", "dataset", "kind"], "mnist", "experiments.tiny.dataset.kind: 'mnist' is not one of"),
+        (["experiments", "tiny", "dataset", "n_per_class"], "many", "experiments.tiny.dataset.n_per_class: 'many' is not of type 'integer'"),
+        (["experiments", "tiny", "split", "train"], 1.5, "experiments.tiny.split.train: 1.5 is greater than or equal to the maximum"),
+        (["experiments", "tiny", "student", "variants"], [{"bits": 8}], "experiments.tiny.student.variants[0]: 'sparsity' is a required"),
+        (["experiments", "tiny", "hls", "targets"], [{"part": "x", "io_type": "axi"}], "experiments.tiny.hls.targets[0].io_type: 'axi' is not one of"),
+        (["toolchain"], "maybe", "toolchain: 'maybe' is not one of"),
+        # JSON Schema takes 8.0 for the integer 8; socflow does not (it would name the variant b8.0_s20)
+        (["experiments", "tiny", "student", "variants"], [{"bits": 8.0, "sparsity": 0.2}], "experiments.tiny.student.variants[0].bits: 8.0 is not of type 'integer'"),
+        (["experiments", "tiny", "teacher", "search"], {"trials": 2.0}, "experiments.tiny.teacher.search.trials: 2.0 is not of type 'integer'"),
     ],
 )
-def test_schema_errors_name_the_key(tiny_config, path, value, message, where):
-    with pytest.raises(WorkflowError) as info:
+def test_schema_errors_lead_with_the_key_path_and_the_reason(tiny_config, path, value, message):
+    with pytest.raises(ConfigError) as info:
         validated(bad(tiny_config, path, value))
-    text = str(info.value)
-    assert message in text and where in text, text
+    lines = str(info.value).splitlines()
+    assert lines[0] == "invalid config:" and lines[1].startswith(message), lines
+    assert len(lines) <= 3  # no dump of the schema
+
+
+def test_every_schema_error_is_listed_on_its_own_line(tiny_config):
+    tiny_config["experiments"]["tiny"]["split"] = {"seed": "x"}
+    tiny_config["experiments"]["tiny"]["board"] = {"fifo_depth": 1}
+    lines = str(pytest.raises(ConfigError, validated, tiny_config).value).splitlines()
+    assert lines[1:] == ["experiments.tiny.board.fifo_depth: 1 is less than the minimum of 2",
+                         "experiments.tiny.split.seed: 'x' is not of type 'integer'"]
 
 
 def test_user_data_kind_needs_a_path(tiny_config):
     tiny_config["experiments"]["tiny"]["dataset"] = {"kind": "npz"}
-    with pytest.raises(WorkflowError, match="'path' is a required property"):
+    with pytest.raises(ConfigError, match="experiments.tiny.dataset: 'path' is a required property"):
         validated(tiny_config)
 
 
@@ -105,7 +111,7 @@ def test_duplicate_variants_and_targets(tiny_config):
 
 def test_bad_experiment_name(tiny_config):
     tiny_config["experiments"]["bad/name"] = tiny_config["experiments"]["tiny"]
-    with pytest.raises(WorkflowError, match="bad/name"):
+    with pytest.raises(ConfigError, match="experiments: 'bad/name' does not match any of the regexes"):
         validated(tiny_config)
 
 
@@ -125,8 +131,76 @@ def test_variants_and_targets_by_name(root):
     assert len(names) == 30 and "zcu102_100mhz_rf64" in names
 
 
+def subschemas(node, path="schema"):
+    """Every subschema of a schema, with its path."""
+    yield path, node
+    for key in ("properties", "patternProperties", "$defs"):
+        for name, sub in node.get(key, {}).items():
+            yield from subschemas(sub, f"{path}.{name}")
+    for key in ("items", "if", "then", "else"):
+        if isinstance(node.get(key), dict):
+            yield from subschemas(node[key], f"{path}.{key}")
+    for key in ("oneOf", "anyOf", "allOf"):
+        for i, sub in enumerate(node.get(key, [])):
+            yield from subschemas(sub, f"{path}.{key}[{i}]")
+
+
 def test_schema_file_is_yaml_with_descriptions():
     schema = yaml.safe_load(SCHEMA.read_text())
     experiment = schema["$defs"]["experiment"]
     assert experiment["additionalProperties"] is False
     assert all("description" in schema["$defs"][s] for s in ("dataset", "split", "teacher", "student", "hls", "board"))
+
+
+def test_schema_holds_only_json_schema_keywords():
+    """An unquoted comma in a YAML flow mapping cuts a description short and makes the rest a key."""
+    keywords = {"description", "type", "default", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                "items", "minItems", "maxItems", "properties", "additionalProperties", "required", "patternProperties",
+                "oneOf", "anyOf", "allOf", "if", "then", "else", "$ref", "pattern", "minProperties", "$schema", "$defs"}
+    found = [(path, key) for path, node in subschemas(yaml.safe_load(SCHEMA.read_text())) for key in node if key not in keywords]
+    assert found == []
+    cut = [path for path, node in subschemas(yaml.safe_load(SCHEMA.read_text()))
+           if isinstance(node.get("description"), str) and node["description"].rstrip()[-1] not in ".)"]
+    assert cut == []
+
+
+def test_equal_configs_are_equal_after_validation(tiny_config):
+    """Snakemake compares params by repr: key order and restated defaults must not change it."""
+    restated = {"experiments": {"tiny": {
+        "student": {"search": {"workers": 1, "seed": 7, "trials": 4}, "alpha": 0.1},
+        "hls": {"targets": [{"reuse_factor": 1, "part": "xc7a100tcsg324-1", "clock_period": 5}]},
+        "dataset": {"n_per_class": 40, "kind": "pulses"},
+    }}}
+    assert repr(validated(restated)) == repr(validated(tiny_config))
+    exp = validated(restated)["experiments"]["tiny"]
+    assert list(exp) == sorted(exp) and list(exp["student"]["search"]) == sorted(exp["student"]["search"])
+    assert repr(exp["hls"]["targets"][0]["clock_period"]) == "5.0"  # a number setting is a float
+
+
+@pytest.mark.parametrize(
+    "target,rtl,message",
+    [
+        # Kintex-7 is 7 series: Yosys maps it (xc7), the KC705 carries it
+        ({"part": "xc7k325tffg900-2"}, True, None),
+        ({"part": "xc7k325tffg900-2", "board": "basys3"}, True, "hls.targets[0]: board basys3 carries xc7a35tcpg236-1, the target asks for xc7k325tffg900-2"),
+        ({"part": "xc7a100tcsg324-1", "board": "nexys"}, True, "hls.targets[0]: board 'nexys' is not one of"),
+        ({"part": "xc7a200tfbg676-2"}, True, "hls.targets[0]: no known board carries xc7a200tfbg676-2; set `board`"),
+        ({"part": "xcvc1902-vsva2197-2MP-e-S"}, True, "hls.targets[0].part: part 'xcvc1902-vsva2197-2MP-e-S' (Versal): stage rtl_synth (Yosys synth_xilinx) supports Artix-7"),
+        ({"part": "10AX115S2F45I1SG"}, False, "hls.targets[0].part: part '10AX115S2F45I1SG': not a Xilinx part number of a family socflow knows"),
+    ],
+)
+def test_parts_and_boards_are_checked_before_any_job(tiny_config, target, rtl, message):
+    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [target]}
+    tiny_config["experiments"]["tiny"]["rtl"] = {"enabled": rtl}
+    if message is None:
+        assert validated(tiny_config)
+    else:
+        with pytest.raises(ConfigError) as info:
+            validated(tiny_config)
+        assert str(info.value).startswith(f"experiments.tiny.{message}"), str(info.value)
+
+
+def test_fixed_point_types_are_checked_before_any_job(tiny_config):
+    tiny_config["experiments"]["tiny"]["hls"] = {"input_precision": "int8"}
+    with pytest.raises(ConfigError, match=r"experiments\.tiny\.hls\.input_precision: 'int8' is not a fixed-point type"):
+        validated(tiny_config)

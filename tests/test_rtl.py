@@ -166,10 +166,13 @@ def test_part_capacities_match_real_vivado_reports(report, part):
 def test_part_names_and_families():
     from socflow.parts import yosys_family
 
-    assert [yosys_family(p) for p in ("xc7a100tcsg324-1", "xc7z020clg400-1", "xczu9eg-ffvb1156-2-e", "xcku040-ffva1156-2-e")] == [
-        "xc7", "xc7", "xcup", "xcu"]
-    with pytest.raises(ConfigError, match="not a Xilinx 7-series or UltraScale"):
+    parts = ("xc7a100tcsg324-1", "xc7z020clg400-1", "xc7k325tffg900-2", "xc7vx485tffg1761-2", "xc7s50csga324-1",
+             "xczu9eg-ffvb1156-2-e", "xcku040-ffva1156-2-e", "xcvu9p-flga2104-2L-e")
+    assert [yosys_family(p) for p in parts] == ["xc7", "xc7", "xc7", "xc7", "xc7", "xcup", "xcu", "xcup"]
+    with pytest.raises(ConfigError, match="not a Xilinx part number of a family socflow knows"):
         yosys_family("EP4CE22F17C6")
+    with pytest.raises(ConfigError, match=r"\(Versal\): stage rtl_synth \(Yosys synth_xilinx\) supports Artix-7, Kintex-7"):
+        yosys_family("xcvc1902-vsva2197-2MP-e-S")
 
 
 def test_missing_verilator_is_a_named_error(monkeypatch, tmp_path):

@@ -165,3 +165,51 @@ def test_empty_class_folder(tmp_path):
     (tmp_path / "imgs" / "cow").mkdir()
     with pytest.raises(DataError, match=r"cow: class folder holds no images"):
         load_dataset(dataset("images", tmp_path / "imgs"))
+
+
+def corrupt_copies(good, folder):
+    """An empty, a truncated and a CRC-corrupt copy (one byte of the first array flipped) of a file."""
+    raw = good.read_bytes()
+    flipped = bytearray(raw)
+    flipped[raw.index(b"\x93NUMPY") + 100 if b"\x93NUMPY" in raw else len(raw) // 2] ^= 0xFF
+    copies = {"empty": b"", "truncated": raw[: len(raw) // 2], "flipped": bytes(flipped)}
+    for name, content in copies.items():
+        (folder / f"{name}{good.suffix}").write_bytes(content)
+    return [folder / f"{name}{good.suffix}" for name in copies]
+
+
+@pytest.mark.parametrize("kind", ["npz", "h5"])
+def test_empty_truncated_or_corrupt_files_are_named(tmp_path, arrays, kind):
+    good = tmp_path / f"good.{kind}"
+    if kind == "npz":
+        np.savez(good, x=arrays[0], y=arrays[1])
+    else:
+        with h5py.File(good, "w") as store:
+            store["x"], store["y"] = arrays
+    bad = corrupt_copies(good, tmp_path)
+    for path in bad[: 3 if kind == "npz" else 2]:  # a flipped data byte in HDF5 is not detected by the format
+        with pytest.raises(DataError, match=rf"{path.name}: not a readable"):
+            load_dataset(dataset(kind, path))
+
+
+def test_empty_csv_is_named(tmp_path):
+    (tmp_path / "d.csv").write_text("")
+    with pytest.raises(DataError, match=r"d\.csv: not a readable \.csv"):
+        load_dataset(dataset("csv", tmp_path / "d.csv"))
+
+
+def test_the_plan_time_check_reads_a_file_once_until_it_changes(tmp_path, arrays, monkeypatch):
+    from socflow.data import check_source, sources
+
+    split = {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 1}
+    np.savez(tmp_path / "d.npz", x=arrays[0], y=arrays[1])
+    reads = []
+    monkeypatch.setitem(sources.LOADERS, "npz", lambda cfg: reads.append(cfg) or sources.load_npz(cfg))
+    check_source(dataset("npz", tmp_path / "d.npz"), split, tmp_path / "checks")
+    check_source(dataset("npz", tmp_path / "d.npz"), split, tmp_path / "checks")
+    assert len(reads) == 1  # the second start of Snakemake finds the pass
+    np.savez(tmp_path / "d.npz", x=arrays[0][:30], y=arrays[1])
+    with pytest.raises(DataError, match=r"d\.npz: 30 samples but 60 labels"):
+        check_source(dataset("npz", tmp_path / "d.npz"), split, tmp_path / "checks")
+    check_source({"kind": "pulses"}, split, tmp_path / "none")  # built-in kinds: nothing to check
+    assert not (tmp_path / "none").exists()

@@ -122,3 +122,55 @@ def test_search_resumes_and_marks_random_and_guided_trials(tmp_path, data):
     assert table["proposed_by"].tolist() == ["random", "guided", "guided"]
     assert best["score"] == pytest.approx(table["val_accuracy"].max())
     assert isinstance(table, pd.DataFrame) and {"units_0", "units_1", "learning_rate"} <= set(table.columns)
+
+
+# A one-worker search in its own process; with "kill_in_trial" set it kills itself (SIGKILL, as a node loss or
+# `kill -9` would) after the first epoch of that trial.
+SEARCH_PROCESS = """
+import json, os, signal, sys
+from socflow._keras import keras, set_threads
+from socflow.hypermodels import teacher_builder
+from socflow.io import read_xy
+from socflow.search import bayesian_search
+
+args = json.loads(sys.argv[1])
+set_threads(1)
+trainings = [0]
+
+class Kill(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        trainings[0] += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if trainings[0] == args["kill_in_trial"]:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+build = teacher_builder(args["teacher"], [30], 4)
+_, table = bayesian_search(build, read_xy(args["data"]["train"]), read_xy(args["data"]["val"]), args["search"],
+                           args["state"], callbacks=lambda: [Kill()])
+table.to_csv(args["out"], index=False)
+"""
+
+
+def run_search(tmp_path, data, state, kill_in_trial=0):
+    import json
+    import subprocess
+    import sys
+
+    args = {"teacher": TEACHER, "search": dict(TEACHER["search"], trials=4, initial_points=2), "data": data,
+            "state": str(tmp_path / state), "out": str(tmp_path / f"{state}.csv"), "kill_in_trial": kill_in_trial}
+    result = subprocess.run([sys.executable, "-c", SEARCH_PROCESS, json.dumps(args)], capture_output=True, text=True,
+                            timeout=600)
+    return result, tmp_path / f"{state}.csv"
+
+
+def test_a_killed_and_resumed_search_gives_the_trials_of_an_uninterrupted_one(tmp_path, data):
+    result, whole = run_search(tmp_path, data, "whole")
+    assert result.returncode == 0, result.stderr[-3000:]
+    result, resumed = run_search(tmp_path, data, "resumed", kill_in_trial=3)
+    assert result.returncode == -9 and not resumed.exists()  # killed in trial 3, after two completed trials
+    result, resumed = run_search(tmp_path, data, "resumed")
+    assert result.returncode == 0, result.stderr[-3000:]
+    a, b = pd.read_csv(whole), pd.read_csv(resumed)
+    assert len(a) == 4 and (a["status"] == "COMPLETED").all()
+    pd.testing.assert_frame_equal(a, b)  # same values, same scores, trial by trial

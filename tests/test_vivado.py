@@ -10,7 +10,8 @@ import pytest
 
 from socflow.board.evaluate import write_protocol
 from socflow.errors import ConfigError, SocflowError, ToolNotFoundError
-from socflow.vivado import board_for, check_project, dry_run, vivado_bitstream, vivado_project
+from socflow.parts import board_for
+from socflow.vivado import check_project, dry_run, vivado_bitstream, vivado_project
 from socflow.vivado_report import ReportError, parse_timing_summary, parse_utilization
 
 from test_compression import trained  # noqa: F401  (module-scoped fixtures reused)
@@ -32,8 +33,9 @@ def test_boards_from_parts_and_names():
     assert board_for({"part": "xc7z020clg400-1"}).name == "pynq-z1"  # the paper's board first
     with pytest.raises(ConfigError, match="board pynq-z2 carries xc7z020clg400-1, the target asks for xc7a35tcpg236-1"):
         board_for({"part": "xc7a35tcpg236-1", "board": "pynq-z2"})
-    with pytest.raises(ConfigError, match="no known board carries xc7k325tffg900-2; set `board`"):
-        board_for({"part": "xc7k325tffg900-2"})
+    assert board_for({"part": "xc7k325tffg900-2"}).name == "kc705"
+    with pytest.raises(ConfigError, match="no known board carries xc7a200tfbg676-2; set `board`"):
+        board_for({"part": "xc7a200tfbg676-2"})
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -27,8 +28,10 @@ EVERY_RULE = {
 
 
 def planned_jobs(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
-    """Rule -> job count from the 'Job stats' table of a dry run."""
+    """Rule -> job count from the 'Job stats' table of a dry run (empty when there is nothing to do)."""
     assert result.returncode == 0, result.stderr + result.stdout
+    if "Nothing to be done" in result.stdout + result.stderr:
+        return {}
     table = (result.stdout + result.stderr).split("Job stats:")[-1]
     return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"}
 
@@ -122,8 +125,9 @@ def test_bad_config_stops_before_any_job(tmp_path, tiny_config):
 def test_unknown_dataset_kind_stops_before_any_job(tmp_path, tiny_config):
     tiny_config["experiments"]["tiny"]["dataset"]["kind"] = "mnist"
     result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
-    assert result.returncode != 0 and "'mnist' is not one of" in result.stderr
-    assert "On instance['experiments']['tiny']['dataset']['kind']" in result.stderr
+    assert result.returncode != 0 and "ConfigError" in result.stderr
+    assert "experiments.tiny.dataset.kind: 'mnist' is not one of" in result.stderr
+    assert "$defs" not in result.stderr  # the reason, not a dump of the schema
 
 
 def test_missing_user_file_is_named_before_any_job(tmp_path, tiny_config):
@@ -133,13 +137,57 @@ def test_missing_user_file_is_named_before_any_job(tmp_path, tiny_config):
     assert not (tmp_path / "results").exists()
 
 
-def test_bad_user_data_fails_the_job_with_the_named_error(tmp_path, tiny_config):
-    np.savez(tmp_path / "d.npz", x=np.zeros((30, 4)), y=np.repeat([0, 1], 15)[:29])
-    tiny_config["experiments"]["tiny"]["dataset"] = {"kind": "npz", "path": "d.npz"}
-    result = run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY)
-    assert result.returncode != 0
-    log = (tmp_path / "logs" / "prepare_data" / "tiny.log").read_text()
-    assert "DataError: d.npz: 30 samples but 29 labels" in log
+def test_a_bad_data_file_stops_before_any_job_and_the_good_split_stays(tmp_path, tiny_config):
+    """Snakemake deletes a job's outputs before it runs: a bad file must stop the run at planning instead."""
+    np.savez(tmp_path / "good.npz", x=np.random.default_rng(0).normal(size=(40, 4)), y=np.repeat([0, 1], 20))
+    tiny_config["experiments"]["tiny"]["dataset"] = {"kind": "npz", "path": "good.npz"}
+    assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0
+    split = (tmp_path / "results" / "tiny" / "data" / "train.npz").read_bytes()
+    np.savez(tmp_path / "short.npz", x=np.zeros((30, 4)), y=np.repeat([0, 1], 15)[:29])
+    (tmp_path / "truncated.npz").write_bytes((tmp_path / "good.npz").read_bytes()[:300])
+    for bad, message in (("short.npz", "short.npz: 30 samples but 29 labels"), ("truncated.npz", "truncated.npz: not a readable .npz")):
+        tiny_config["experiments"]["tiny"]["dataset"]["path"] = bad
+        result = run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY)
+        assert result.returncode != 0 and "DataError" in result.stderr
+        assert f"experiments.tiny.dataset: {message}" in result.stderr
+        assert (tmp_path / "results" / "tiny" / "data" / "train.npz").read_bytes() == split
+    tiny_config["experiments"]["tiny"]["dataset"]["path"] = "good.npz"  # back to the good file: nothing to redo
+    assert planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", SUMMARY)) == {}
+
+
+def test_forced_toolchain_without_the_tool_stops_before_any_job(tmp_path, tiny_config):
+    if shutil.which("vitis-run"):
+        pytest.skip("vitis-run is installed here")
+    tiny_config["toolchain"] = "force"
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
+    assert result.returncode != 0 and "ToolNotFoundError" in result.stderr
+    assert "stage 'hls_synth' needs 'vitis-run', which is not on PATH" in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_configfile_on_the_command_line_replaces_the_default_one(tmp_path):
+    """From the repository root, as the README shows: --configfile replaces config/config.yaml (no `pulses` jobs),
+    and an experiment named like one there takes the schema defaults, not that file's values."""
+    def dry_run(*args):
+        cmd = [sys.executable, "-m", "snakemake", "-n", *args]
+        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout + result.stderr
+
+    text = dry_run("--configfile", "config/examples/digits_cnn.yaml")
+    assert "results/digits_cnn/data/summary.json" in text and "results/pulses/" not in text
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({"experiments": {"pulses": {"dataset": {"kind": "pulses"}}}}))
+    text = dry_run("--configfile", str(tmp_path / "c.yaml"))
+    assert "xc7a100tcsg324-1_200mhz_rf1_latency_stream" in text  # the schema's io_stream, not config.yaml's io_parallel
+    assert "_latency_parallel" not in text
+    assert "results/pulses/data/summary.json" in dry_run()  # no --configfile: the embedded default
+
+
+def test_the_default_profile_is_found_without_being_named(tmp_path, tiny_config):
+    result = run_snakemake(tmp_path, tiny_config, "-n")
+    assert "Using workflow specific profile" in result.stdout + result.stderr
+    profile = yaml.safe_load((ROOT / "profiles" / "default" / "config.yaml").read_text())
+    assert profile["rerun-incomplete"] is True and profile["show-failed-logs"] is True
 
 
 def test_lint_is_clean():
@@ -199,6 +247,16 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     assert report.returncode == 0, report.stderr[-2000:]
     html = (tmp_path / "report.html").read_text()
     assert all(s in html for s in ("1 Teacher", "2 Student", "Pareto front", "search trials", "4 Table I", "Fig. 5", "confusion"))
+
+    # the same config with its keys in another order and defaults stated: nothing to rerun
+    restated = json.loads(json.dumps(config))
+    pulses = restated["experiments"]["pulses"]
+    for section in ("teacher", "student"):
+        pulses[section]["search"] = dict(reversed(list(pulses[section]["search"].items())), workers=1, seed=7)
+        pulses[section] = dict(reversed(list(pulses[section].items())))
+    pulses["hls"]["targets"] = [dict(t, strategy="Latency") for t in pulses["hls"]["targets"]]
+    restated["experiments"]["pulses"] = dict(reversed(list(pulses.items())))
+    assert planned_jobs(run_snakemake(tmp_path, restated, "-n")) == {}
 
     # editing only the hls section reruns only hls jobs, never data or training
     config["experiments"]["pulses"]["hls"]["targets"][0]["reuse_factor"] = 4

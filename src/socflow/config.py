@@ -1,22 +1,115 @@
-"""Config checks the JSON schema cannot express, names of the {variant}/{target} wildcards, and loading.
+"""Config validation (schema, cross-field rules, canonical form), names of the {variant}/{target} wildcards, loading.
 
-The schema (config/schema.yaml) checks types, ranges, enums and unknown keys and fills defaults;
-:func:`check_config` adds the cross-field rules. Both run before any job starts.
+:func:`validate_config` is what the Snakefile and :func:`load_config` run before any job: the JSON schema
+(config/schema.yaml) checks types, ranges, enums and unknown keys and fills defaults; :func:`check_config` adds
+the rules a schema cannot express. Two details are ours rather than jsonschema's defaults: an integer setting
+must be written as an integer (JSON Schema accepts ``8.0`` as the integer 8, and ``b8.0_s20`` then names no
+file), and the result is canonical (a number setting is a float, mapping keys are sorted), because Snakemake
+compares a rule's params by their ``repr``: a reordered or restated config must rerun nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
+from jsonschema.exceptions import ValidationError, best_match
 
 from socflow.data.split import split_fractions
 from socflow.errors import ConfigError
+from socflow.fixed import FixedType
+from socflow.parts import board_for, family_of, yosys_family
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (socflow is installed editable, with the workflow)
 SCHEMA = ROOT / "config" / "schema.yaml"
+MAX_REPORTED = 10  # schema errors listed, one line each
+
+
+def _is_number_only(schema: Mapping[str, Any]) -> bool:
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds or []
+    return "number" in kinds and "integer" not in kinds
+
+
+def _as_float(value: Any) -> Any:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _fill_defaults(validator: Any, properties: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+    """`properties` that first fills each missing key's default (a copy) and writes number settings as
+    floats, then validates as usual, so defaults inside defaults are filled too (jsonschema's FAQ recipe)."""
+    if isinstance(instance, dict):
+        for name, subschema in properties.items():
+            if name not in instance and "default" in subschema:
+                instance[name] = copy.deepcopy(subschema["default"])
+            if name in instance and _is_number_only(subschema):
+                instance[name] = _as_float(instance[name])
+            items = subschema.get("items")
+            if isinstance(instance.get(name), list) and isinstance(items, Mapping) and _is_number_only(items):
+                instance[name] = [_as_float(v) for v in instance[name]]
+    yield from _PROPERTIES(validator, properties, instance, schema)
+
+
+_PROPERTIES = jsonschema.Draft202012Validator.VALIDATORS["properties"]
+# JSON Schema counts 8.0 as an integer; a bits or seed setting written 8.0 would name files b8.0_s20
+_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+)
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, validators={"properties": _fill_defaults}, type_checker=_TYPES
+)
+
+
+def key_path(path: Any) -> str:
+    """`experiments.tiny.student.variants[0].bits` for jsonschema's path deque."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text or "config"
+
+
+def _describe(error: ValidationError) -> str:
+    return f"{key_path(error.absolute_path)}: {error.message}"
+
+
+def schema_errors(config: Any, schema: Mapping[str, Any]) -> list[str]:
+    """One line per schema violation, key path first (the most specific reason of each)."""
+    errors = sorted(_Validator(schema).iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path])
+    return [_describe(best_match([error])) for error in errors]
+
+
+def canonical(value: Any) -> Any:
+    """The same config with every mapping's keys sorted (recursively, in place, so Snakemake's `config`
+    object is the canonical one)."""
+    if isinstance(value, dict):
+        items = {key: canonical(value[key]) for key in sorted(value)}
+        value.clear()
+        value.update(items)
+    elif isinstance(value, list):
+        value[:] = [canonical(v) for v in value]
+    return value
+
+
+def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict[str, Any]:
+    """Validate ``config`` in place: schema (defaults filled), cross-field rules, canonical form.
+
+    Raises :class:`ConfigError` whose message leads with the key path and the reason of each violation
+    (not a dump of the schema)."""
+    with open(schema) as handle:
+        schema_doc = yaml.safe_load(handle)
+    problems = schema_errors(config, schema_doc)
+    if problems:
+        more = f"\n(and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
+        raise ConfigError("invalid config:\n" + "\n".join(problems[:MAX_REPORTED]) + more)
+    check_config(config)
+    experiments = config["experiments"]
+    for name in experiments:  # the experiments keep the user's order (the order of Table I's rows)
+        canonical(experiments[name])
+    return config
 
 
 def variant_name(variant: Mapping[str, Any]) -> str:
@@ -76,6 +169,22 @@ def check_config(config: Mapping[str, Any]) -> None:
         _unique([target_name(t) for t in experiment["hls"]["targets"]], f"{key}.hls.targets")
         if experiment["board"]["ip"] == "rtl" and not has_rtl(experiment):
             raise ConfigError(f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls")
+        for name in ("input_precision", "default_precision"):
+            _named(f"{key}.hls.{name}", FixedType.parse, experiment["hls"][name])
+        for i, target in enumerate(experiment["hls"]["targets"]):
+            where = f"{key}.hls.targets[{i}]"
+            _named(f"{where}.part", family_of, target["part"])
+            if has_rtl(experiment):
+                _named(f"{where}.part", yosys_family, target["part"])
+            _named(where, board_for, target)
+
+
+def _named(key: str, check: Callable[[Any], Any], value: Any) -> None:
+    """Run a check of one config value; its ConfigError is re-raised with the key path in front."""
+    try:
+        check(value)
+    except ConfigError as error:
+        raise ConfigError(f"{key}: {error}") from None
 
 
 def has_rtl(experiment: Mapping[str, Any]) -> bool:
@@ -84,14 +193,7 @@ def has_rtl(experiment: Mapping[str, Any]) -> bool:
 
 
 def load_config(path: str | Path, schema: str | Path = SCHEMA) -> dict[str, Any]:
-    """Read a config file, validate it against the schema (filling defaults) and check it.
-
-    The same validation the Snakefile runs, for use outside Snakemake (tests, benchmarks, notebooks).
-    """
-    from snakemake.utils import validate
-
+    """Read a config file and validate it as the Snakefile does, for use outside Snakemake (tests, benchmarks)."""
     with open(path) as handle:
         config = yaml.safe_load(handle)
-    validate(config, str(schema))
-    check_config(config)
-    return config
+    return validate_config(config, schema)

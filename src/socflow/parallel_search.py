@@ -37,7 +37,16 @@ import pandas as pd
 
 from socflow._keras import keras
 from socflow.io import read_json, read_xy, write_json
-from socflow.search import OBJECTIVE, best_trial, early_stopping, initial_points, state_dir, trials_table
+from socflow.search import (
+    OBJECTIVE,
+    best_trial,
+    bo_oracle,
+    early_stopping,
+    initial_points,
+    seed_trial,
+    state_dir,
+    trials_table,
+)
 from socflow.training import fit_model
 
 log = logging.getLogger(__name__)
@@ -83,16 +92,9 @@ def journal_oracle(search: Mapping[str, Any], space: Any, trials: Sequence[Mappi
     keras-tuner's long-lived oracle scores an ongoing trial with the Gaussian process of its last proposal;
     a fresh oracle's process is unfitted and would score it +1 (the prior), an outlier that distorts the fit,
     so the process is first fitted to the finished trials, then the running ones are added."""
-    import keras_tuner as kt
     from keras_tuner.engine.trial import Trial
 
-    oracle = kt.oracles.BayesianOptimizationOracle(
-        objective=kt.Objective(OBJECTIVE, direction="max"),
-        max_trials=search["trials"],
-        num_initial_points=search["initial_points"],
-        seed=search["seed"],
-        hyperparameters=space.copy(),
-    )
+    oracle = bo_oracle(search, space.copy())
     for running in (False, True):
         if running and any(t["status"] == COMPLETED for t in trials):
             x, y = oracle._vectorize_trials()  # keras-tuner 1.4.8 (pinned), as its populate_space does
@@ -160,8 +162,7 @@ def _train_trial(
 ) -> float:
     """Train one trial as keras-tuner's search does (same build, fit and callbacks); its score is the best
     epoch's validation accuracy, as keras-tuner scores a trial."""
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(search["seed"] + int(entry["trial_id"]))
+    seed_trial(search["seed"], entry["trial_id"])
     history, _ = fit_model(build(with_values(space, entry["values"])), *data, search["epochs"], search["batch_size"],
                            [*callbacks(), *early_stopping(search["patience"])])
     return float(np.nanmax(history[OBJECTIVE]))

@@ -7,8 +7,6 @@ hyperparameters) before its Gaussian process proposes any; a budget at or below 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -17,8 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from socflow._keras import keras, set_threads
-from socflow.io import atomic_path, read_json, read_xy, write_json
+from socflow._keras import keras, set_threads  # before keras_tuner: it must find Keras 2
+from socflow.io import atomic_path, read_json, read_xy, sha256_json, write_json
+
+import keras_tuner as kt  # noqa: E402,I001
 
 log = logging.getLogger(__name__)
 OBJECTIVE = "val_accuracy"
@@ -27,7 +27,7 @@ OBJECTIVE = "val_accuracy"
 def state_key(settings: Mapping[str, Any]) -> str:
     """Folder name of a search's keras-tuner state: a hash of everything that shapes its trials except the
     trial budget, so raising `trials` extends the search while a new space or new data starts afresh."""
-    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    return sha256_json(settings)[:12]
 
 
 def seed_everything(seed: int) -> None:
@@ -36,6 +36,46 @@ def seed_everything(seed: int) -> None:
     import tensorflow as tf
 
     tf.config.experimental.enable_op_determinism()
+
+
+def seed_trial(search_seed: int, trial_id: str) -> None:
+    """Start a trial's training from (search seed, trial id) alone, as a fresh process would: so a resumed
+    search trains its remaining trials exactly as an uninterrupted one, and a trial scores the same whichever
+    worker (or the one-worker loop) runs it."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(search_seed + int(trial_id))
+
+
+class ReproducibleBayesianOracle(kt.oracles.BayesianOptimizationOracle):
+    """keras-tuner's BO oracle whose every proposal starts its random restarts from the search seed.
+
+    keras-tuner's oracle draws the restarts of its acquisition optimisation from one generator that runs on
+    across proposals and is not saved with the oracle, so a reloaded search proposed other guided trials than an
+    uninterrupted one would have. Seeded per proposal, a proposal depends only on the finished trials: the same
+    after a resume, and the same as a parallel search's (which builds a fresh oracle for each proposal)."""
+
+    def populate_space(self, trial_id: str) -> dict[str, Any]:
+        self._random_state = np.random.RandomState(self.seed)
+        return super().populate_space(trial_id)
+
+
+def bo_oracle(search: Mapping[str, Any], hyperparameters: Any = None) -> ReproducibleBayesianOracle:
+    """The BO oracle of a search's budget (trials, initial points, seed), on val accuracy."""
+    return ReproducibleBayesianOracle(
+        objective=kt.Objective(OBJECTIVE, direction="max"),
+        max_trials=search["trials"],
+        num_initial_points=search["initial_points"],
+        seed=search["seed"],
+        hyperparameters=hyperparameters,
+    )
+
+
+class SeededTuner(kt.Tuner):
+    """keras-tuner's tuner training each trial seeded by (search seed, trial id), see :func:`seed_trial`."""
+
+    def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> Any:
+        seed_trial(self.oracle.seed, trial.trial_id)
+        return super().run_trial(trial, *args, **kwargs)
 
 
 def early_stopping(patience: int, start_epoch: int = 0) -> list[keras.callbacks.Callback]:
@@ -63,17 +103,12 @@ def bayesian_search(
     """Run (or resume) the search; return the best hyperparameters' config and the table of all trials.
 
     The keras-tuner project lives in `state_dir`: trials finished there are not run again, and one
-    interrupted mid-way is retried.
+    interrupted mid-way is retried. Each trial trains seeded by (search seed, trial id), see :func:`seed_trial`.
     """
-    import keras_tuner as kt
-
     state_dir = Path(state_dir)
-    tuner = kt.BayesianOptimization(
+    tuner = SeededTuner(
+        oracle=bo_oracle(search),
         hypermodel=build,
-        objective=kt.Objective(OBJECTIVE, direction="max"),
-        max_trials=search["trials"],
-        num_initial_points=search["initial_points"],
-        seed=search["seed"],
         directory=str(state_dir.parent),
         project_name=state_dir.name,
         overwrite=False,
@@ -171,6 +206,4 @@ def trials_table(oracle: Any, recorded: Mapping[str, Mapping[str, Any]] | None =
 
 def hyperparameters(config: Mapping[str, Any]) -> Any:
     """keras-tuner HyperParameters rebuilt from a saved config (with the best trial's values)."""
-    import keras_tuner as kt
-
     return kt.HyperParameters.from_config(config)

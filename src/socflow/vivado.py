@@ -27,7 +27,7 @@ from socflow.config import ROOT
 from socflow.errors import ConfigError, SocflowError
 from socflow.hls_ip import IP_TOP, exported_ip_sources
 from socflow.io import write_json
-from socflow.parts import device_of
+from socflow.parts import Board, board_for, device_of
 from socflow.rtl import TOP
 from socflow.stages import require_tool
 from socflow.tcl import dry_run_tcl
@@ -38,38 +38,6 @@ TCL = ROOT / "resources" / "vivado" / "assessment.tcl"
 COMBLOCK_VLNV = "www.ictp.it:user:comblock:2.0"  # as the paper's assessment design instantiates it
 PROCESSOR_IP = {"microblaze": "xilinx.com:ip:microblaze", "zynq7": "xilinx.com:ip:processing_system7",
                 "zynqmp": "xilinx.com:ip:zynq_ultra_ps_e"}
-
-
-@dataclass(frozen=True)
-class Board:
-    name: str
-    part: str
-    processor: str  # microblaze (soft core + UART), zynq7 or zynqmp (hard core)
-
-
-BOARDS = {b.name: b for b in (
-    Board("basys3", "xc7a35tcpg236-1", "microblaze"),
-    Board("arty-a7-100", "xc7a100tcsg324-1", "microblaze"),
-    Board("pynq-z1", "xc7z020clg400-1", "zynq7"),
-    Board("pynq-z2", "xc7z020clg400-1", "zynq7"),
-    Board("zcu102", "xczu9eg-ffvb1156-2-e", "zynqmp"),
-)}
-
-
-def board_for(target: Mapping[str, Any]) -> Board:
-    """The target's board: its `board` key, or the first known board with its part (the paper's boards first)."""
-    name = target.get("board")
-    if name:
-        if name not in BOARDS:
-            raise ConfigError(f"hls.targets: board {name!r} is not one of {sorted(BOARDS)}")
-        board = BOARDS[name]
-        if device_of(board.part) != device_of(target["part"]):
-            raise ConfigError(f"hls.targets: board {name} carries {board.part}, the target asks for {target['part']}")
-        return board
-    for board in BOARDS.values():
-        if board.part == target["part"]:
-            return board
-    raise ConfigError(f"hls.targets: no known board carries {target['part']}; set `board` ({', '.join(BOARDS)})")
 
 
 def settings_tcl(target: Mapping[str, Any], board: Board, hdl: list[str], fifo_depth: int, comblock_repo: str) -> str:

@@ -1,15 +1,26 @@
 from functools import cache
 
-from snakemake.utils import validate
-
-from socflow.config import check_config, has_rtl, targets, variants
+from socflow.config import has_rtl, targets, validate_config, variants
+from socflow.data import check_source
+from socflow.errors import DataError
 from socflow.opentools import which as open_tool
-from socflow.stages import HLS_TOOLS, include_stage
+from socflow.stages import HLS_TOOLS, include_stage, require_tool
 
-validate(config, schema="../../config/schema.yaml")
-check_config(config)
+validate_config(
+    config
+)  # defaults filled, canonical (sorted keys): equal configs give equal params
 
 EXPERIMENTS = config["experiments"]
+for (
+    exp,
+    cfg,
+) in (
+    EXPERIMENTS.items()
+):  # a bad data file stops here, before any job can delete a good split
+    try:
+        check_source(cfg["dataset"], cfg["split"], ".snakemake/socflow/data_checks")
+    except DataError as error:
+        raise DataError(f"experiments.{exp}.dataset: {error}") from None
 ENV = "../../envs/socflow.yaml"
 
 
@@ -126,6 +137,21 @@ def stage_plan(exp, every_stage=False):
                 f"needs {what} (board.ip), left out here: {plan[needed][1]}",
             )
     return plan
+
+
+def check_vendor_tools():
+    """onstart, before any job: each planned job that needs a vendor tool (toolchain: force, or its file asked
+    for by name) finds it on PATH, else a ToolNotFoundError naming the tool, the stage and the setting. With a
+    cluster executor the tools are on the nodes, so there each job checks its own tool when it starts.
+    """
+    if not workflow.local_exec:
+        return
+    for job in workflow.dag.needrun_jobs():
+        if job.rule.name == "hls_synth":
+            backend = EXPERIMENTS[job.wildcards.exp]["hls"]["backend"]
+            require_tool(HLS_TOOLS[backend], "hls_synth")
+        elif job.rule.name == "vivado_bitstream":
+            require_tool("vivado", "vivado_bitstream")
 
 
 def write_stage_plan(path="results/stage_plan.json"):

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from socflow.data.checks import check_dataset
-from socflow.data.sources import GENERATED, LOADERS
+from socflow.data.sources import GENERATED, LOADERS, existing_path
 from socflow.data.split import PARTS, Scaler, split_fractions, stratified_split
 from socflow.errors import ConfigError
-from socflow.io import save_npz, sha256_arrays, sha256_file, write_json
+from socflow.io import save_npz, sha256_arrays, sha256_file, sha256_json, write_bytes, write_json
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,32 @@ def load_dataset(
     x, y, found = check_dataset(x_raw, y_raw, source, fractions)
     checksum = sha256_arrays(x, y) if kind in GENERATED else sha256_file(dataset["path"])
     return x, y, names if names is not None and len(names) == len(found) else found, checksum
+
+
+def _source_key(dataset: Mapping[str, Any], fractions: tuple[float, ...]) -> str:
+    """What a check of user data depends on: the dataset settings, the split, and each file's size and
+    modification time (the files of a folder, by relative name)."""
+    root = Path(dataset["path"])
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    stats = [(str(f.relative_to(root)) if root.is_dir() else f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    return sha256_json({"dataset": dict(dataset), "fractions": list(fractions), "files": stats})
+
+
+def check_source(dataset: Mapping[str, Any], split: Mapping[str, Any], cache_dir: str | Path) -> None:
+    """Before any job: load and check a user data file (format, keys, shapes, NaN/inf, labels, class counts),
+    so that a bad file stops the run while the good split of an earlier run is still there (Snakemake deletes a
+    job's outputs before running it). A pass is remembered in `cache_dir` by the file's size and time, so an
+    unchanged file is read once, not at every start of Snakemake. Built-in kinds need no check."""
+    if dataset["kind"] in GENERATED:
+        return
+    fractions = split_fractions(split)
+    existing_path(dataset["path"], dataset["kind"])
+    passed = Path(cache_dir) / f"{_source_key(dataset, fractions)}.ok"
+    if passed.exists():
+        return
+    x_raw, y_raw, _ = LOADERS[dataset["kind"]](dataset)
+    check_dataset(x_raw, y_raw, str(dataset["path"]), fractions)
+    write_bytes(passed, f"{dataset['path']}\n".encode())
 
 
 def prepare_data(

@@ -6,6 +6,7 @@ validates them. File problems raise :class:`DataError` naming the file and what 
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from socflow.errors import DataError
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"}
 
 
-def _existing(path: str | Path, kind: str) -> Path:
+def existing_path(path: str | Path, kind: str) -> Path:
+    """The user data file or folder, or a DataError naming it."""
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: dataset file not found (dataset.kind={kind}, dataset.path)")
@@ -49,11 +51,11 @@ def load_digits(cfg: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, list[st
 
 def load_npz(cfg: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, None]:
     """An .npz archive with a sample array and a label array (names from dataset.x_key / y_key)."""
-    path = _existing(cfg["path"], "npz")
+    path = existing_path(cfg["path"], "npz")
     try:
         with np.load(path, allow_pickle=False) as store:
             return _key(store, cfg["x_key"], path, "x_key"), _key(store, cfg["y_key"], path, "y_key"), None
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:  # empty, truncated, CRC-corrupt
         raise DataError(f"{path}: not a readable .npz archive ({error})") from error
 
 
@@ -61,7 +63,7 @@ def load_csv(cfg: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, None]:
     """A .csv with a header: the label column (dataset.label_column) and numeric feature columns."""
     import pandas as pd
 
-    path = _existing(cfg["path"], "csv")
+    path = existing_path(cfg["path"], "csv")
     try:
         frame = pd.read_csv(path)
     except (ValueError, pd.errors.ParserError) as error:
@@ -80,7 +82,7 @@ def load_h5(cfg: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, None]:
     """An HDF5 file with a sample dataset and a label dataset (names from dataset.x_key / y_key)."""
     import h5py
 
-    path = _existing(cfg["path"], "h5")
+    path = existing_path(cfg["path"], "h5")
     try:
         with h5py.File(path, "r") as store:
             return _key(store, cfg["x_key"], path, "x_key"), _key(store, cfg["y_key"], path, "y_key"), None
@@ -93,7 +95,7 @@ def load_images(cfg: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, list[st
     dataset.image_size and converted to dataset.color_mode; pixel values 0..255."""
     from PIL import Image, UnidentifiedImageError
 
-    root = _existing(cfg["path"], "images")
+    root = existing_path(cfg["path"], "images")
     if not root.is_dir():
         raise DataError(f"{root}: dataset.kind=images needs a folder with one sub-folder per class")
     classes = sorted(p.name for p in root.iterdir() if p.is_dir())
