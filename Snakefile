@@ -28,9 +28,9 @@ onstart:
 rule all:
     default_target: True
     input:
-        get_final_output(),
+        PLAN.final_outputs(),
 
 
 rule all_stages:
     input:
-        get_final_output(every_stage=True),
+        PLAN.final_outputs(every_stage=True),

@@ -18,10 +18,12 @@ import time
 from pathlib import Path
 
 import socflow._keras  # noqa: F401  (Keras 2 first)
-from socflow.config import ROOT, load_config, variants
+
+from common import ROOT
+from socflow.config import load_config, variants
 from socflow.data import prepare_data
-from socflow.student import train_student, tune_student
-from socflow.teacher import train_teacher, tune_teacher
+from socflow.train.student import train_student, tune_student
+from socflow.train.teacher import train_teacher, tune_teacher
 
 
 def run(args: argparse.Namespace) -> list[dict]:

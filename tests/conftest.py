@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root, a valid minimal experiment, and a helper to run Snakemake."""
+"""Shared fixtures, built once per test session: the repository root, a valid minimal experiment, a helper to run
+Snakemake, a small pulse dataset, a trained QKeras student (model, saved with a test set) and its da4ml RTL."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from socflow._keras import keras  # Keras 2 first: test modules import keras_tuner and qkeras directly
+
+import keras_tuner as kt
+import numpy as np
 import pytest
 import yaml
 
-import socflow._keras  # noqa: F401  (Keras 2 first: test modules import keras_tuner and qkeras directly)
+from socflow.data import prepare_data
+from socflow.io import save_npz, write_json
+from socflow.rtl.generate import rtl_generate
+from socflow.train.compression import PruningPlan, student_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,3 +41,72 @@ def run_snakemake(workdir: Path, config: dict[str, Any], *args: str) -> subproce
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
     cmd += ["--configfile", str(workdir / "config.yaml"), *args]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=600)
+
+
+STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}
+RTL_TARGET = {"part": "xc7z020clg400-1", "clock_period": 5.0}
+RTL = {"latency_cutoff": None, "sim_min_agreement": 1.0}
+INPUT = "ap_fixed<16,6>"
+TEACHER = {
+    "model": "mlp", "layers": 2, "units": [8, 32], "learning_rates": [0.01, 0.001], "pretrained": None,
+    "fine_tune_epochs": 0,
+    "search": {"trials": 2, "initial_points": 1, "epochs": 2, "patience": 0, "batch_size": 32, "seed": 3},
+}
+
+
+@pytest.fixture(scope="session")
+def data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data")
+    paths = {p: str(folder / f"{p}.npz") for p in ("train", "val", "test")}
+    paths |= {"scaler": str(folder / "scaler.json"), "summary": str(folder / "summary.json")}
+    prepare_data(
+        {"kind": "pulses", "n_per_class": 60, "seed": 1, "class_weights": [1, 1, 1, 1], "noise_sigma": 3.0},
+        {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 1},
+        {"method": "standard", "per_feature": False},
+        paths,
+    )
+    return paths
+
+
+def hp_fixed(**values):
+    hp = kt.HyperParameters()
+    for name, value in values.items():
+        hp.Fixed(name, value)
+    return hp
+
+
+@pytest.fixture(scope="session")
+def trained():
+    """A 30-16-4 student pruned to 50 % and quantized to 6 bits (1 integer bit), trained briefly."""
+    import tensorflow_model_optimization as tfmot
+
+    keras.utils.set_random_seed(1)
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(512, 30)).astype(np.float32)
+    y = (x[:, :4].argmax(axis=1)).astype(np.int64)
+    variant = {"bits": 6, "integer_bits": 1, "sparsity": 0.5}
+    plan = PruningPlan.for_training(0.5, len(x), 64, epochs=4)
+    model = student_model(hp_fixed(units_0=16), STUDENT, variant, [30], 4, plan)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=4, batch_size=64, callbacks=[tfmot.sparsity.keras.UpdatePruningStep()], verbose=0)
+    return tfmot.sparsity.keras.strip_pruning(model), variant, x
+
+
+@pytest.fixture(scope="session")
+def student(tmp_path_factory, request):
+    """The trained 30-16-4 QKeras student, saved, with a test set labelled by its own answers."""
+    model, _, x = request.getfixturevalue("trained")
+    folder = tmp_path_factory.mktemp("student")
+    model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
+    y = model.predict(x, verbose=0).argmax(1)
+    save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
+    write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
+    return folder
+
+
+@pytest.fixture(scope="session")
+def rtl_project(student, tmp_path_factory):
+    out = tmp_path_factory.mktemp("rtl")
+    outputs = {"verilog": str(out / "verilog"), "summary": str(out / "rtl.json")}
+    summary = rtl_generate(str(student / "model.h5"), INPUT, RTL_TARGET, RTL, outputs)
+    return out, summary

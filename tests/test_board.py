@@ -6,24 +6,27 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import INPUT
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import (
-    IFIFO_STATUS, IFIFO_VALUE, OFIFO_STATUS, OFIFO_VALUE, BoardError, ComBlock, EmulatedComBlock,
+    IFIFO_STATUS,
+    IFIFO_VALUE,
+    OFIFO_STATUS,
+    OFIFO_VALUE,
+    BoardError,
+    ComBlock,
+    EmulatedComBlock,
 )
-from socflow.board.evaluate import board_eval, compare, write_protocol
+from socflow.board.evaluate import board_eval, compare
 from socflow.board.firmware import board_firmware, compile_for_host, run_on_emulator, write_firmware
-from socflow.board.vectors import expected_words
-from socflow.board.protocol import Protocol
+from socflow.board.protocol import Protocol, board_protocol
 from socflow.board.rtl_fabric import RtlFabric, build
-from socflow.errors import ConfigError, HardwareMismatchError
+from socflow.board.vectors import expected_words
+from socflow.errors import ConfigError, HardwareMismatchError, ToolError
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy
-from socflow.rtl import golden_predict
-from socflow.training import load_model
-
-from test_compression import trained  # noqa: F401  (module-scoped fixtures reused)
-from test_hls import student  # noqa: F401
-from test_rtl import INPUT, rtl_project  # noqa: F401
+from socflow.models import load_model
+from socflow.rtl.generate import golden_predict
 
 BOARD = {"send_scores": True, "fifo_depth": 1024, "min_agreement": 1.0}
 
@@ -85,11 +88,11 @@ def test_an_ip_that_never_answers_is_named():
 
 
 @pytest.fixture(scope="module")
-def setup(student, rtl_project, tmp_path_factory):  # noqa: F811
+def setup(student, rtl_project, tmp_path_factory):
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("board")
     paths = {"json": str(folder / "protocol.json"), "header": str(folder / "protocol.h")}
-    protocol = write_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, paths)
+    protocol = board_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, paths)
     in_type = FixedType.parse(INPUT)
     x, _ = read_xy(student / "test.npz")
     xq = in_type.quantize(x)
@@ -126,7 +129,7 @@ def test_one_clock_less_latency_is_caught(setup, tmp_path):
     assert not check["exact"].all()
 
 
-def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):  # noqa: F811
+def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):
     ip = {"verilog": str(setup["out"] / "verilog")}
     firmware = board_firmware(setup["paths"]["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw")
     args = (ip, setup["paths"]["json"], str(firmware), str(student / "model.h5"), str(student / "test.npz"),
@@ -137,16 +140,16 @@ def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path,
     assert result["fabric_cycles_per_inference"] > setup["protocol"].n_inputs
     assert result["firmware"] == {"exit": 0, "n": 50, "agree": 50, "correct": result["firmware"]["correct"], "timeouts": 0}
 
-    import socflow.rtl
+    import socflow.rtl.generate
 
-    real = socflow.rtl.golden_predict
-    monkeypatch.setattr(socflow.rtl, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12)
+    real = socflow.rtl.generate.golden_predict
+    monkeypatch.setattr(socflow.rtl.generate, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12)
     with pytest.raises(HardwareMismatchError, match="equal the IP model's reference on 99.50% .* first mismatch at test sample 11"):
         board_eval(*args, tmp_path / "b", {"result": str(tmp_path / "bad.json")})
     assert not (tmp_path / "bad.json").exists()
 
 
-def test_generated_firmware_runs_algorithm1_on_the_emulated_board(setup, student, tmp_path, capfd):  # noqa: F811
+def test_generated_firmware_runs_algorithm1_on_the_emulated_board(setup, student, tmp_path, capfd):
     """The C firmware, compiled against the BSP API declarations, agrees with the model on every vector; with one
     expected word altered, it reports exactly that sample and exits 1."""
     protocol, words = setup["protocol"], setup["words"][:40]
@@ -175,18 +178,18 @@ def test_a_broken_firmware_template_fails_to_compile(setup, tmp_path, monkeypatc
     broken.write_text(firmware.SOURCE.read_text().replace("Xil_Out32(", "Xil_Write32("))
     monkeypatch.setattr(firmware, "SOURCE", broken)
     fw = write_firmware(setup["protocol"], setup["words"][:2], expected_words(setup["protocol"], setup["golden"][:2]), np.zeros(2, int), tmp_path / "fw")
-    with pytest.raises(BoardError, match="does not compile against the Xilinx BSP API"):
+    with pytest.raises(ToolError, match="does not compile against the Xilinx BSP API"):
         compile_for_host(fw, tmp_path)
 
 
-def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):  # noqa: F811
+def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):
     import subprocess
     import sys
     import zipfile
 
     from socflow.board.package import board_package
     from socflow.board.pynq import run_deployed
-    from socflow.vivado import vivado_project
+    from socflow.vivado.project import vivado_project
 
     fw = board_firmware(setup["paths"]["json"], {"verilog": str(setup["out"] / "verilog")}, str(student / "model.h5"),
                         str(student / "test.npz"), INPUT, 20, tmp_path / "fw")
@@ -245,7 +248,7 @@ def test_pynq_transport_reads_and_writes_comblock_words(monkeypatch):
         PynqTransport("design.bit", name="comblock_1")
 
 
-def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkeypatch):  # noqa: F811
+def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkeypatch):
     """The pynq backend end to end: pynq's MMIO here forwards to the emulated ComBlock, so the same run the board
     would do (overlay, ComBlock address from the .hwh, Algorithm 1, answer checks) is exercised."""
     import sys
@@ -279,7 +282,7 @@ def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkey
     assert read_json(tmp_path / "pynq.json")["board"]["n_test"] == 200
 
 
-def test_emulated_board_with_the_hls_ip(student, tmp_path):  # noqa: F811
+def test_emulated_board_with_the_hls_ip(student, tmp_path):
     """The hls4ml model as the HLS IP socflow_ip: socflow_axis (Verilated) around the C simulation of the
     project's socflow_ip top; driver and firmware must reproduce hls4ml's C simulation word for word."""
     from test_hls import convert, csim
@@ -287,7 +290,7 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):  # noqa: F811
     project = convert(student, tmp_path)
     csim(student, project, tmp_path)
     paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
-    protocol = write_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
+    protocol = board_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
     assert protocol.latency_clocks == 0 and protocol.words_out == 5
     ip = {"hls_config": project["config"], "project": project["project"]}
     fw = board_firmware(paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw")

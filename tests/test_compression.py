@@ -3,39 +3,12 @@ real step count, and a saved .h5 that QKeras loads back to the same predictions.
 
 from __future__ import annotations
 
-import keras_tuner as kt
 import numpy as np
 import pytest
 
-from socflow._keras import keras
-from socflow.compression import PruningPlan, quantized_kernels, sparsity_report, student_model
-from socflow.training import load_model
-
-STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}
-
-
-def hp_fixed(**values):
-    hp = kt.HyperParameters()
-    for name, value in values.items():
-        hp.Fixed(name, value)
-    return hp
-
-
-@pytest.fixture(scope="module")
-def trained():
-    """A 30-16-4 student pruned to 50 % and quantized to 6 bits (1 integer bit), trained briefly."""
-    import tensorflow_model_optimization as tfmot
-
-    keras.utils.set_random_seed(1)
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(512, 30)).astype(np.float32)
-    y = (x[:, :4].argmax(axis=1)).astype(np.int64)
-    variant = {"bits": 6, "integer_bits": 1, "sparsity": 0.5}
-    plan = PruningPlan.for_training(0.5, len(x), 64, epochs=4)
-    model = student_model(hp_fixed(units_0=16), STUDENT, variant, [30], 4, plan)
-    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(x, y, epochs=4, batch_size=64, callbacks=[tfmot.sparsity.keras.UpdatePruningStep()], verbose=0)
-    return tfmot.sparsity.keras.strip_pruning(model), variant, x
+from conftest import STUDENT, hp_fixed
+from socflow.models import load_model
+from socflow.train.compression import PruningPlan, quantized_kernels, sparsity_report, student_model
 
 
 def test_quantized_weights_lie_on_the_fixed_point_grid(trained):

@@ -3,11 +3,12 @@ toward the teacher."""
 
 from __future__ import annotations
 
+from socflow._keras import keras, tf
+
 import numpy as np
 import pytest
 
-from socflow._keras import keras, tf
-from socflow.distill import Distiller, kd_loss, kd_terms, logits_of
+from socflow.train.distill import Distiller, kd_loss, kd_terms, logits_of
 
 
 def softmax(z):

@@ -5,8 +5,8 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pytest
 
-from socflow.figures import confusion_matrices, fig5_points, latency_vs_reuse
-from socflow.hls_report import parse_csynth_xml
+from socflow.hls.report import parse_csynth_xml
+from socflow.report.figures import confusion_matrices, fig5_points, latency_vs_reuse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 

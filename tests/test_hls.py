@@ -8,27 +8,12 @@ import pytest
 import yaml
 
 from socflow.errors import HardwareMismatchError
-from socflow.hls import hls_convert, hls_csim, hls_settings, to_hls
-from socflow.io import save_npz, write_json
-from socflow.training import load_model
+from socflow.hls.convert import hls_convert, hls_settings, to_hls
+from socflow.hls.csim import hls_csim
+from socflow.models import load_model
 
 HLS = {"backend": "Vitis", "default_precision": "ap_fixed<16,6>", "input_precision": "ap_fixed<16,6>"}
 TARGET = {"part": "xc7z020clg400-1", "clock_period": 10.0, "reuse_factor": 1, "strategy": "Latency", "io_type": "io_parallel"}
-
-
-@pytest.fixture(scope="module")
-def student(tmp_path_factory, request):
-    """The trained 30-16-4 QKeras student of test_compression, saved, with a test set."""
-    model, _, x = request.getfixturevalue("trained")
-    folder = tmp_path_factory.mktemp("student")
-    model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
-    y = model.predict(x, verbose=0).argmax(1)
-    save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
-    write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
-    return folder
-
-
-from test_compression import trained  # noqa: E402,F401  (module-scoped fixture reused)
 
 
 def convert(student, tmp_path, target=TARGET):

@@ -8,32 +8,30 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_hls import HLS, TARGET, convert, csim
 
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import BoardError, ComBlock, EmulatedComBlock
-from socflow.board.evaluate import write_protocol
+from socflow.board.protocol import board_protocol
 from socflow.board.rtl_fabric import SIM, RtlFabric, build_hls
 from socflow.errors import SocflowError
 from socflow.fixed import FixedType
-from socflow.hls_ip import IP_PORTS, IP_TOP, exported_ip_sources, module_ports
+from socflow.hls.ip import IP_PORTS, IP_TOP, exported_ip_sources, module_ports
 from socflow.io import read_xy
-from socflow.vivado import vivado_project
-
-from test_compression import trained  # noqa: F401  (module-scoped fixtures reused)
-from test_hls import HLS, TARGET, convert, csim, student  # noqa: F401
+from socflow.vivado.project import vivado_project
 
 THIRD_PARTY_IP = Path(__file__).parent / "fixtures" / "thirdparty_ip"
 BOARD = {"send_scores": True, "fifo_depth": 64, "comblock_repo": None}
 
 
 @pytest.fixture(scope="module")
-def hls_project(student, tmp_path_factory):  # noqa: F811
+def hls_project(student, tmp_path_factory):
     """The student's hls4ml project (io_parallel) with socflow_ip, its C simulation and protocol."""
     folder = tmp_path_factory.mktemp("hls_ip")
     project = convert(student, folder)
     csim(student, project, folder)
     paths = {"json": str(folder / "protocol.json"), "header": str(folder / "protocol.h")}
-    protocol = write_protocol(str(folder / "csim.json"), str(student / "summary.json"), BOARD, paths)
+    protocol = board_protocol(str(folder / "csim.json"), str(student / "summary.json"), BOARD, paths)
     return project, protocol, paths
 
 
@@ -75,17 +73,17 @@ def test_vivado_project_around_the_hls_ip(hls_project, tmp_path):
     assert "socflow_ip ip (" in top and ".N_IN(30)" in top and ".START_IP(1)" in top
 
 
-def test_socflow_ip_around_an_io_stream_project(student, tmp_path):  # noqa: F811
+def test_socflow_ip_around_an_io_stream_project(student, tmp_path):
     """socflow_ip around an io_stream myproject (one stream beat carries all 30 inputs; io_parallel is in
     test_board, a CNN's one-channel beats in test_workflow), behind socflow_axis: every answer word equals
     hls4ml's own C simulation of the project."""
     from socflow.board.ip_model import csim_reference
-    from socflow.training import load_model
+    from socflow.models import load_model
 
     project = convert(student, tmp_path, dict(TARGET, io_type="io_stream"))
     csim(student, project, tmp_path)
     paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
-    protocol = write_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
+    protocol = board_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
     x, _ = read_xy(student / "test.npz")
     xq = FixedType.parse(HLS["input_precision"]).quantize(x[:60])
     reference = csim_reference(load_model(student / "model.h5"), project["config"], tmp_path / "ref")(xq)
@@ -99,7 +97,7 @@ def test_socflow_ip_around_an_io_stream_project(student, tmp_path):  # noqa: F81
     assert len(np.unique(classes)) > 1
 
 
-def test_no_word_flows_before_the_glue_starts_the_ip(hls_project, student, tmp_path):  # noqa: F811
+def test_no_word_flows_before_the_glue_starts_the_ip(hls_project, student, tmp_path):
     project, protocol, _ = hls_project
     fabric = RtlFabric(build_hls(project["project"], protocol, tmp_path, jobs=2, start_ip=False))
     words = protocol.encode(np.zeros((1, 30)))
@@ -113,7 +111,7 @@ def test_no_word_flows_before_the_glue_starts_the_ip(hls_project, student, tmp_p
 def test_export_script_asks_for_socflow_ip_with_the_projects_settings(hls_project):
     """export_ip.tcl, run under tclsh in the generated project with the vendor commands recorded: it runs to the
     end and asks for the top socflow_ip from both sources, hls4ml's part and clock (project.tcl), and the IP."""
-    from socflow.tcl import dry_run_tcl
+    from socflow.vivado.tcl import dry_run_tcl
 
     project = Path(hls_project[0]["project"])
     calls = dry_run_tcl(project / "export_ip.tcl", project)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from socflow.hls_report import ReportError, parse_csynth_xml
+from socflow.errors import ReportError
+from socflow.hls.report import parse_csynth_xml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from socflow.errors import ToolNotFoundError
-from socflow.hls_synth import build_command, hls_synth
+from socflow.hls.synth import build_command, hls_synth
 
 
 def test_missing_tool_stops_before_any_work(tmp_path, monkeypatch):
@@ -53,9 +53,9 @@ esac
 def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_top, error):
     """hls_synth runs hls4ml's build, then export_ip.tcl in the same folder, and takes the board IP only if it
     has the ports socflow_top connects (the paper's export, with other stream names, is refused)."""
-    from socflow.config import ROOT
+    from conftest import ROOT
     from socflow.errors import SocflowError
-    from socflow.hls_ip import write_ip_top
+    from socflow.hls.ip import write_ip_top
     from socflow.io import read_json
 
     (tmp_path / "bin").mkdir()

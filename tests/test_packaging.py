@@ -2,8 +2,8 @@
 
 import re
 import sys
-import tomllib
 
+import tomllib
 import yaml
 
 
@@ -40,3 +40,49 @@ def test_conda_env_pins_equal_pyproject(root):
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert pinned == {p for p in pip if "==" in p}
     assert f"python={sys.version_info.major}" in " ".join(str(d) for d in env["dependencies"])
+
+
+BASE = {"errors", "io", "fixed", "parts", "config", "plan", "tools", "metrics", "models", "smk", "_keras", "__init__"}
+STAGES = ["data", "train", "hls", "rtl", "board", "vivado", "report"]
+
+
+def package_imports(root):
+    """{stage package or base module: the socflow packages and base modules it imports}, from the source text
+    (resources/ is data: the PYNQ driver it ships imports the board package on the board)."""
+    graph = {}
+    package = root / "src" / "socflow"
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).with_suffix("").parts
+        if parts[0] == "resources":
+            continue
+        for match in re.finditer(r"^\s*(?:from|import) socflow\.([a-z_0-9]+)", path.read_text(), re.M):
+            if match[1] != parts[0]:
+                graph.setdefault(parts[0], set()).add(match[1])
+    return graph
+
+
+def test_the_import_graph_flows_one_way(root):
+    graph = package_imports(root)
+    assert set(graph) <= BASE | set(STAGES)
+    assert {unit: deps - BASE for unit, deps in graph.items() if unit in BASE and deps - BASE} == {}  # the base knows no stage
+    # a stage uses the stages before it in the data flow; train draws its curves with report.figures, and report
+    # imports no stage, so no cycle goes through it
+    order = {s: i for i, s in enumerate(STAGES)}
+    later = {(u, d) for u, deps in graph.items() if u in order for d in deps if d in order and order[d] > order[u]}
+    assert later == {("train", "report")} and graph["report"] <= BASE
+
+
+def test_a_regular_install_carries_the_templates(root, tmp_path):
+    """A wheel (a regular, non-editable install) holds the package data the stages read."""
+    import subprocess
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+                   check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("socflow-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {"socflow/resources/config.schema.yaml", "socflow/resources/hls/socflow_ip.cpp", "socflow/resources/hls/export_ip.tcl",
+                "socflow/resources/vivado/assessment.tcl", "socflow/resources/hdl/socflow_axis.v", "socflow/resources/firmware/socflow_algorithm1.c",
+                "socflow/resources/deploy/run_on_board.py", "socflow/resources/xilinx_api/xil_io.h", "socflow/plan.py", "socflow/train/trials.py"}
+    assert expected <= names
+

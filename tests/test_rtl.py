@@ -6,21 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from socflow._keras import keras
+
 import numpy as np
 import pytest
 
-from socflow._keras import keras
+from conftest import INPUT, RTL, RTL_TARGET
 from socflow.errors import ConfigError, HardwareMismatchError, ModelError, ToolNotFoundError
 from socflow.fixed import FixedType
-from socflow.rtl import golden_predict, rtl_generate, rtl_sim, trace_student
-from socflow.yosys import parse_stat, yosys_synth
+from socflow.rtl.generate import golden_predict, trace_student
+from socflow.rtl.sim import rtl_sim
+from socflow.rtl.synth import parse_stat, rtl_synth
 
-from test_compression import trained  # noqa: F401  (module-scoped fixtures reused)
-from test_hls import student  # noqa: F401
-
-TARGET = {"part": "xc7z020clg400-1", "clock_period": 5.0}
-RTL = {"latency_cutoff": None, "sim_min_agreement": 1.0}
-INPUT = "ap_fixed<16,6>"
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 
 
@@ -59,7 +56,7 @@ def test_ties_round_half_to_even_like_qkeras():
 
 
 def golden_weights(model: keras.Model, name: str) -> tuple[np.ndarray, np.ndarray]:
-    from socflow.rtl import dense_constants
+    from socflow.rtl.generate import dense_constants
 
     return dense_constants(model.get_layer(name))
 
@@ -72,21 +69,13 @@ def test_layers_without_an_rtl_mapping_are_named():
         trace_student(model, FixedType.parse(INPUT))
 
 
-@pytest.fixture(scope="module")
-def rtl_project(student, tmp_path_factory):  # noqa: F811
-    out = tmp_path_factory.mktemp("rtl")
-    outputs = {"verilog": str(out / "verilog"), "summary": str(out / "rtl.json")}
-    summary = rtl_generate(str(student / "model.h5"), INPUT, TARGET, RTL, outputs)
-    return out, summary
-
-
-def run_sim(student, rtl_project, tmp_path):  # noqa: F811
+def run_sim(student, rtl_project, tmp_path):
     out, _ = rtl_project
     return rtl_sim(str(student / "model.h5"), str(out / "verilog"), str(student / "test.npz"), str(student / "summary.json"),
-                   INPUT, TARGET, RTL, 2, tmp_path / "scratch", str(tmp_path / "rtl_sim.json"))
+                   INPUT, RTL_TARGET, RTL, 2, tmp_path / "scratch", str(tmp_path / "rtl_sim.json"))
 
 
-def test_verilator_simulation_is_bit_exact_on_the_test_set(student, rtl_project, tmp_path):  # noqa: F811
+def test_verilator_simulation_is_bit_exact_on_the_test_set(student, rtl_project, tmp_path):
     out, summary = rtl_project
     assert summary["n_inputs"] == 30 and summary["n_outputs"] == 4
     assert summary["latency_clocks"] == summary["stages"] + 1 >= 2
@@ -99,23 +88,23 @@ def test_verilator_simulation_is_bit_exact_on_the_test_set(student, rtl_project,
     assert json.loads((tmp_path / "rtl_sim.json").read_text())["rtl"]["n_test"] == 200
 
 
-def test_rtl_that_differs_from_the_golden_model_fails_naming_the_sample(student, rtl_project, tmp_path, monkeypatch):  # noqa: F811
-    import socflow.rtl
+def test_rtl_that_differs_from_the_golden_model_fails_naming_the_sample(student, rtl_project, tmp_path, monkeypatch):
+    import socflow.rtl.sim
 
-    real = socflow.rtl.golden_predict
+    real = socflow.rtl.sim.golden_predict
 
     def off_by_one_lsb(*args):
         out = real(*args)
         out[7, 2] += 2.0**-12
         return out
 
-    monkeypatch.setattr(socflow.rtl, "golden_predict", off_by_one_lsb)
+    monkeypatch.setattr(socflow.rtl.sim, "golden_predict", off_by_one_lsb)
     with pytest.raises(HardwareMismatchError, match="on 1 of 200 test samples; first at test sample 7"):
         run_sim(student, rtl_project, tmp_path)
     assert not (tmp_path / "rtl_sim.json").exists()
 
 
-def test_edited_verilog_is_refused(student, rtl_project, tmp_path):  # noqa: F811
+def test_edited_verilog_is_refused(student, rtl_project, tmp_path):
     out, _ = rtl_project
     stage = out / "verilog" / "src" / "student_stage0.v"
     original = stage.read_text()
@@ -130,7 +119,7 @@ def test_edited_verilog_is_refused(student, rtl_project, tmp_path):  # noqa: F81
 def test_yosys_estimate_counts_xilinx_primitives(rtl_project, tmp_path):
     out, _ = rtl_project
     outputs = {"report": str(tmp_path / "yosys.json"), "yosys_log": str(tmp_path / "yosys.log")}
-    report = yosys_synth(str(out / "verilog"), "student", TARGET["part"], tmp_path, outputs)
+    report = rtl_synth(str(out / "verilog"), "student", RTL_TARGET["part"], tmp_path, outputs)
     lut, ff = report["resources"]["LUT"], report["resources"]["FF"]
     assert lut["used"] > 50 and lut["available"] == 53_200
     assert lut["percent"] == pytest.approx(100 * lut["used"] / 53_200)
@@ -156,7 +145,7 @@ def test_stat_parser_weighs_bram_and_leaves_unknown_parts_without_percent():
 ])
 def test_part_capacities_match_real_vivado_reports(report, part):
     from socflow.parts import part_info
-    from socflow.vivado_report import parse_utilization
+    from socflow.vivado.report import parse_utilization
 
     available = {name: r["available"] for name, r in parse_utilization(REPORTS / report)["resources"].items()}
     info = part_info(part)
@@ -176,9 +165,9 @@ def test_part_names_and_families():
 
 
 def test_missing_verilator_is_a_named_error(monkeypatch, tmp_path):
-    import socflow.opentools
+    import socflow.tools
 
-    monkeypatch.setattr(socflow.opentools.sysconfig, "get_paths", lambda: {"purelib": str(tmp_path)})
+    monkeypatch.setattr(socflow.tools.sysconfig, "get_paths", lambda: {"purelib": str(tmp_path)})
     with pytest.raises(ToolNotFoundError, match="Verilator is not installed"):
-        socflow.opentools.verilator_env()
-    assert socflow.opentools.which("verilator") is None
+        socflow.tools.verilator_env()
+    assert socflow.tools.open_tool("verilator") is None

@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from socflow.config import split_fractions
 from socflow.data import prepare_data
-from socflow.data.split import Scaler, split_fractions, stratified_split
+from socflow.data.split import Scaler, stratified_split
 from socflow.errors import ConfigError
 
 SPLIT = {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 42}

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
+from socflow._keras import keras
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from socflow._keras import keras
-from socflow.data import prepare_data
+from conftest import TEACHER
 from socflow.errors import ConfigError, DataError
-from socflow.hypermodels import teacher_builder
 from socflow.io import read_json
-from socflow.search import bayesian_search
-from socflow.teacher import import_teacher
-
-TEACHER = {
-    "model": "mlp", "layers": 2, "units": [8, 32], "learning_rates": [0.01, 0.001], "pretrained": None,
-    "fine_tune_epochs": 0,
-    "search": {"trials": 2, "initial_points": 1, "epochs": 2, "patience": 0, "batch_size": 32, "seed": 3},
-}
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("data")
-    paths = {p: str(folder / f"{p}.npz") for p in ("train", "val", "test")}
-    paths |= {"scaler": str(folder / "scaler.json"), "summary": str(folder / "summary.json")}
-    prepare_data(
-        {"kind": "pulses", "n_per_class": 60, "seed": 1, "class_weights": [1, 1, 1, 1], "noise_sigma": 3.0},
-        {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 1},
-        {"method": "standard", "per_feature": False},
-        paths,
-    )
-    return paths
+from socflow.train.bayes import bayesian_search
+from socflow.train.hypermodels import teacher_builder
+from socflow.train.teacher import import_teacher
 
 
 def saved_model(path, n_in, n_out, softmax=True):
@@ -129,9 +110,9 @@ def test_search_resumes_and_marks_random_and_guided_trials(tmp_path, data):
 SEARCH_PROCESS = """
 import json, os, signal, sys
 from socflow._keras import keras, set_threads
-from socflow.hypermodels import teacher_builder
+from socflow.train.hypermodels import teacher_builder
 from socflow.io import read_xy
-from socflow.search import bayesian_search
+from socflow.train.bayes import bayesian_search
 
 args = json.loads(sys.argv[1])
 set_threads(1)

@@ -19,7 +19,7 @@ from socflow.board.comblock import ComBlock, EmulatedComBlock
 from socflow.board.protocol import Protocol
 from socflow.board.rtl_fabric import RtlFabric, build_exported
 from socflow.data.pulses import generate_pulses
-from socflow.opentools import verilator_env
+from socflow.tools import verilator_env
 
 IP = Path(__file__).parent / "fixtures" / "thirdparty_ip"
 DIRECT_TB = Path(__file__).parent / "thirdparty" / "direct_tb.cc"

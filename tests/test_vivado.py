@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from socflow.board.evaluate import write_protocol
+from socflow.board.protocol import board_protocol
 from socflow.errors import ConfigError, SocflowError, ToolNotFoundError
 from socflow.parts import board_for
-from socflow.vivado import check_project, dry_run, vivado_bitstream, vivado_project
-from socflow.vivado_report import ReportError, parse_timing_summary, parse_utilization
-
-from test_compression import trained  # noqa: F401  (module-scoped fixtures reused)
-from test_hls import student  # noqa: F401
-from test_rtl import rtl_project  # noqa: F401
+from socflow.vivado.bitstream import vivado_bitstream
+from socflow.vivado.project import check_project, dry_run, vivado_project
+from socflow.vivado.report import ReportError, parse_timing_summary, parse_utilization
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 BOARD = {"send_scores": True, "fifo_depth": 512, "comblock_repo": None}
@@ -39,15 +36,15 @@ def test_boards_from_parts_and_names():
 
 
 @pytest.fixture(scope="module")
-def protocol(rtl_project, student, tmp_path_factory):  # noqa: F811
+def protocol(rtl_project, student, tmp_path_factory):
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("protocol")
-    write_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, {"json": str(folder / "p.json"), "header": str(folder / "p.h")})
+    board_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, {"json": str(folder / "p.json"), "header": str(folder / "p.h")})
     return folder / "p.json"
 
 
 @pytest.mark.parametrize("target,board,processor", TARGETS)
-def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_path, target, board, processor):  # noqa: F811
+def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_path, target, board, processor):
     out, _ = rtl_project
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
     check = vivado_project({"verilog": str(out / "verilog")}, str(protocol), target | {"reuse_factor": 1}, BOARD, outputs)
@@ -60,7 +57,7 @@ def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_pa
     assert ".N_IN(30)" in top and ".IN_W(16)" in top
 
 
-def test_dry_run_records_vivado_calls_and_stops_on_a_missing_comblock_repo(rtl_project, protocol, tmp_path):  # noqa: F811
+def test_dry_run_records_vivado_calls_and_stops_on_a_missing_comblock_repo(rtl_project, protocol, tmp_path):
     out, _ = rtl_project
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
     vivado_project({"verilog": str(out / "verilog")}, str(protocol), TARGETS[0][0], BOARD, outputs)
@@ -73,7 +70,7 @@ def test_dry_run_records_vivado_calls_and_stops_on_a_missing_comblock_repo(rtl_p
         dry_run(tmp_path / "vivado", tmp_path / "absent")
 
 
-def test_a_project_that_leaves_out_the_wrapper_fails_its_check(rtl_project, protocol, tmp_path):  # noqa: F811
+def test_a_project_that_leaves_out_the_wrapper_fails_its_check(rtl_project, protocol, tmp_path):
     out, _ = rtl_project
     target = TARGETS[0][0]
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}

@@ -202,7 +202,7 @@ def test_snakefmt_is_clean():
 
 def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
-    from socflow.training import load_model
+    from socflow.models import load_model
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     result = run_snakemake(tmp_path, config, "--cores", "2")

@@ -19,13 +19,12 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
-from socflow.data.split import split_fractions
+from socflow import RESOURCES
 from socflow.errors import ConfigError
 from socflow.fixed import FixedType
 from socflow.parts import board_for, family_of, yosys_family
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository (socflow is installed editable, with the workflow)
-SCHEMA = ROOT / "config" / "schema.yaml"
+SCHEMA = RESOURCES / "config.schema.yaml"  # also config/schema.yaml in the repository
 MAX_REPORTED = 10  # schema errors listed, one line each
 
 
@@ -135,6 +134,14 @@ def variants(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def targets(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """The experiment's hardware targets by wildcard name."""
     return {target_name(t): dict(t) for t in experiment["hls"]["targets"]}
+
+
+def split_fractions(cfg: Mapping[str, Any]) -> tuple[float, float, float]:
+    """(train, val, test) from the config's split section; they must sum to 1."""
+    fractions = tuple(float(cfg[p]) for p in ("train", "val", "test"))
+    if abs(sum(fractions) - 1.0) > 1e-6:
+        raise ConfigError(f"split: train + val + test must be 1, got {' + '.join(map(str, fractions))} = {sum(fractions):g}")
+    return fractions  # type: ignore[return-value]
 
 
 def _unique(names: list[str], key: str) -> None:

@@ -23,3 +23,11 @@ class HardwareMismatchError(SocflowError):
 
 class ModelError(SocflowError):
     """A model a stage cannot take: a layer or quantizer without a mapping to the stage's hardware form."""
+
+
+class ReportError(SocflowError):
+    """A tool report that is missing or lacks what socflow reads from it."""
+
+
+class ToolError(SocflowError):
+    """An external tool (compiler, simulator, synthesis) that ran and failed; the message ends with its log's tail."""

@@ -36,12 +36,8 @@ rule board_firmware:
         mem_mb=2000,
         runtime=10,
     params:
-        samples=lambda wildcards: EXPERIMENTS[wildcards.exp]["board"][
-            "firmware_samples"
-        ],
-        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
-            "input_precision"
-        ],
+        samples=setting("board", "firmware_samples"),
+        input_precision=INPUT_PRECISION,
     script:
         "../scripts/board_firmware.py"
 
@@ -70,9 +66,7 @@ rule board_eval:
         runtime=60,
     params:
         board=section("board"),
-        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
-            "input_precision"
-        ],
+        input_precision=INPUT_PRECISION,
     script:
         "../scripts/board_eval.py"
 
@@ -99,8 +93,6 @@ rule board_package:
         mem_mb=2000,
         runtime=10,
     params:
-        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
-            "input_precision"
-        ],
+        input_precision=INPUT_PRECISION,
     script:
         "../scripts/board_package.py"

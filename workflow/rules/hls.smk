@@ -42,9 +42,7 @@ rule hls_csim:
         mem_mb=4000,
         runtime=60,
     params:
-        min_agreement=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
-            "csim_min_agreement"
-        ],
+        min_agreement=setting("hls", "csim_min_agreement"),
     script:
         "../scripts/hls_csim.py"
 
@@ -68,7 +66,7 @@ rule hls_synth:
         mem_mb=16000,
         runtime=240,
     params:
-        backend=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"]["backend"],
+        backend=setting("hls", "backend"),
         target=target_cfg,
     script:
         "../scripts/hls_synth.py"

@@ -17,7 +17,7 @@ rule report:
         mem_mb=2000,
         runtime=10,
     params:
-        entries=report_entries(),
+        entries=PLAN.report_entries(),
     script:
         "../scripts/report.py"
 

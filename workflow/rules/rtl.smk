@@ -13,9 +13,7 @@ rule rtl_generate:
         mem_mb=4000,
         runtime=20,
     params:
-        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
-            "input_precision"
-        ],
+        input_precision=INPUT_PRECISION,
         target=target_cfg,
         rtl=section("rtl"),
     script:
@@ -42,9 +40,7 @@ rule rtl_sim:
         mem_mb=4000,
         runtime=60,
     params:
-        input_precision=lambda wildcards: EXPERIMENTS[wildcards.exp]["hls"][
-            "input_precision"
-        ],
+        input_precision=INPUT_PRECISION,
         target=target_cfg,
         rtl=section("rtl"),
     script:

@@ -95,7 +95,7 @@ rule train_teacher:
 
 rule import_teacher:
     input:
-        pretrained=lambda wildcards: EXPERIMENTS[wildcards.exp]["teacher"]["pretrained"],
+        pretrained=setting("teacher", "pretrained"),
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",

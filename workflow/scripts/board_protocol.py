@@ -3,6 +3,6 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.board.evaluate import write_protocol
+    from socflow.board.protocol import board_protocol
 
-    write_protocol(snakemake.input.ip_json, snakemake.input.summary, snakemake.params.board, snakemake.output)
+    board_protocol(snakemake.input.ip_json, snakemake.input.summary, snakemake.params.board, snakemake.output)

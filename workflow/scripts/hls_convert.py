@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.hls import hls_convert
+    from socflow.hls.convert import hls_convert
 
     hls_convert(
         snakemake.input.model,

@@ -5,7 +5,7 @@ import tempfile
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
-    from socflow.hls import hls_csim
+    from socflow.hls.csim import hls_csim
 
     hls_csim(
         snakemake.input.model,

@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.hls_synth import hls_synth
+    from socflow.hls.synth import hls_synth
 
     hls_synth(
         snakemake.input.project,

@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.teacher import import_teacher
+    from socflow.train.teacher import import_teacher
 
     import_teacher(
         dict(snakemake.input.items()),

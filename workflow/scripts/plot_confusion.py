@@ -3,8 +3,8 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.figures import confusion_matrices
     from socflow.io import read_json
+    from socflow.report.figures import confusion_matrices
 
     matrices = {"QKeras": read_json(snakemake.input.student)["confusion_matrix"]}
     for key, label, field in (("csim", "C sim", "csim"), ("rtl_sim", "RTL sim", "rtl")):

@@ -3,8 +3,8 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.figures import fig5_points, latency_vs_reuse
     from socflow.io import read_json
+    from socflow.report.figures import fig5_points, latency_vs_reuse
 
     names = list(snakemake.params.targets)
     reports = {key: dict(zip(names, map(read_json, snakemake.input.get(key, [])))) for key in ("synth", "rtl_sim")}

@@ -3,6 +3,6 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.figures import pareto
+    from socflow.report.figures import pareto
 
     pareto(dict(zip(snakemake.params.variants, snakemake.input.metrics)), snakemake.output.plot)

@@ -4,7 +4,7 @@ from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
     from socflow.io import read_json
-    from socflow.report import table1_rows, write_table1
+    from socflow.report.table1 import table1_rows, write_table1
 
     def _read(path):
         return read_json(path) if path else None

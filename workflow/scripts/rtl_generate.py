@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.rtl import rtl_generate
+    from socflow.rtl.generate import rtl_generate
 
     rtl_generate(
         snakemake.input.model,

@@ -5,7 +5,7 @@ import tempfile
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
-    from socflow.rtl import rtl_sim
+    from socflow.rtl.sim import rtl_sim
 
     rtl_sim(
         snakemake.input.model,

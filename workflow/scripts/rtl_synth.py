@@ -5,10 +5,10 @@ import tempfile
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
-    from socflow.rtl import TOP
-    from socflow.yosys import yosys_synth
+    from socflow.rtl.generate import TOP
+    from socflow.rtl.synth import rtl_synth
 
-    yosys_synth(
+    rtl_synth(
         snakemake.input.verilog,
         TOP,
         snakemake.params.part,

@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.student import train_student
+    from socflow.train.student import train_student
 
     train_student(
         dict(snakemake.input.items()),

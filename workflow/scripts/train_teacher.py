@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.teacher import train_teacher
+    from socflow.train.teacher import train_teacher
 
     train_teacher(
         dict(snakemake.input.items()),

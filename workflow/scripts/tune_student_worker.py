@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.student import tune_student_worker
+    from socflow.train.student import tune_student_worker
 
     tune_student_worker(
         dict(snakemake.input.items()),

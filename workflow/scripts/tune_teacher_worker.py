@@ -3,7 +3,7 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.teacher import tune_teacher_worker
+    from socflow.train.teacher import tune_teacher_worker
 
     tune_teacher_worker(
         dict(snakemake.input.items()),

@@ -3,6 +3,6 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.vivado import vivado_bitstream
+    from socflow.vivado.bitstream import vivado_bitstream
 
     vivado_bitstream(snakemake.input.project, snakemake.params.target, snakemake.params.board, snakemake.output)

@@ -4,7 +4,7 @@ from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
     from socflow.board.ip_model import ip_files
-    from socflow.vivado import vivado_project
+    from socflow.vivado.project import vivado_project
 
     vivado_project(
         ip_files(snakemake.input),

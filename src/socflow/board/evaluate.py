@@ -19,9 +19,9 @@ from socflow.board.firmware import compile_for_host, run_on_emulator
 from socflow.board.ip_model import ip_model, ip_vectors
 from socflow.board.protocol import Protocol
 from socflow.errors import HardwareMismatchError
-from socflow.evaluate import classification_metrics, predict_classes
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy, write_json
+from socflow.metrics import classification_metrics, predict_classes
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def board_eval(
     QKeras model on fewer than `board['min_agreement']` of the samples, or an answer word differs from the IP
     model's reference (golden fixed-point model or C simulation).
     """
-    from socflow.training import load_model
+    from socflow.models import load_model
 
     protocol = Protocol.read(protocol_json)
     x, y = read_xy(test_path)
@@ -107,22 +107,6 @@ def run_firmware(firmware_dir: str | Path, fabric: Any, board: Mapping[str, Any]
         return run_on_emulator(compile_for_host(firmware_dir, build_dir), EmulatedComBlock(fabric, depth=board["fifo_depth"]))
     finally:
         fabric.close()
-
-
-def write_protocol(ip_json: str, summary_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:
-    """Stage board_protocol: the protocol of this model and target, as JSON (host) and C header (firmware);
-    from rtl.json (the da4ml RTL behind socflow_stream) or csim.json (the hls4ml IP)."""
-    from socflow.io import atomic_path
-
-    ip, summary = read_json(ip_json), read_json(summary_json)
-    if "latency_clocks" in ip:
-        protocol = Protocol.for_rtl(ip, board["send_scores"])
-    else:
-        protocol = Protocol.for_csim(ip, summary["input_shape"], len(summary["class_names"]), board["send_scores"])
-    protocol.write(outputs["json"])
-    with atomic_path(outputs["header"]) as tmp:
-        tmp.write_text(protocol.c_header())
-    return protocol
 
 
 def board_eval_pynq(

@@ -12,7 +12,6 @@ import ctypes
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
+from socflow import RESOURCES
 from socflow.board.comblock import BoardError, EmulatedComBlock
 from socflow.board.protocol import Protocol
-from socflow.config import ROOT
 from socflow.io import atomic_path
+from socflow.tools import run_tool
 
-SOURCE = ROOT / "resources" / "firmware" / "socflow_algorithm1.c"
-XILINX_API = ROOT / "resources" / "xilinx_api"
+SOURCE = RESOURCES / "firmware" / "socflow_algorithm1.c"
+XILINX_API = RESOURCES / "xilinx_api"
 RESULT = re.compile(r"SOCFLOW_RESULT n=(\d+) agree=(\d+) correct=(\d+) timeouts=(\d+)")
 
 
@@ -66,9 +66,7 @@ def compile_for_host(firmware_dir: str | Path, build_dir: str | Path) -> Path:
     command = ["gcc", "-std=c99", "-O1", "-Wall", "-Werror", "-fPIC", "-shared", "-Dmain=socflow_firmware_main",
                f"-I{XILINX_API}", f"-I{firmware_dir}", str(Path(firmware_dir) / SOURCE.name), str(XILINX_API / "host_bsp.c"),
                "-o", str(library)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BoardError(f"the generated firmware does not compile against the Xilinx BSP API:\n{done.stderr[-3000:]}")
+    run_tool(command, Path(build_dir) / "gcc.log", "the generated firmware does not compile against the Xilinx BSP API")
     return library
 
 

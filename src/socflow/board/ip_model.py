@@ -2,7 +2,7 @@
 
 RTL (dense students): socflow_stream + the student's da4ml Verilog, Verilated; its answers must equal our golden
 fixed-point model's. HLS IP (students without RTL, e.g. cnn): socflow_axis (Verilated) + the C simulation of the
-project's socflow_ip top (socflow.hls_ip); its answers must equal the hls4ml C simulation's (hls4ml's own
+project's socflow_ip top (socflow.hls.ip); its answers must equal the hls4ml C simulation's (hls4ml's own
 compiled library of the same project), which hls_csim has checked against QKeras.
 """
 
@@ -38,7 +38,7 @@ class IpModel:
 
 
 def golden_reference(model: Any, input_precision: str) -> Callable[[np.ndarray], np.ndarray]:
-    from socflow.rtl import golden_predict
+    from socflow.rtl.generate import golden_predict
 
     in_type = FixedType.parse(input_precision)
     return lambda xq: golden_predict(model, xq, in_type)
@@ -48,7 +48,7 @@ def csim_reference(model: Any, hls_config: str, build_dir: str | Path) -> Callab
     """The C simulation of the project, rebuilt from hls_config.yml and compiled in build_dir."""
     import yaml
 
-    from socflow.hls import compiled
+    from socflow.hls.convert import compiled
 
     hls_model = compiled(model, yaml.safe_load(Path(hls_config).read_text()), build_dir)
 
@@ -69,7 +69,7 @@ def reference_for(ip: dict[str, str], model: Any, input_precision: str, build_di
 def ip_vectors(ip: dict[str, str], model_path: str, protocol: Protocol, test_path: str, input_precision: str,
                samples: int | None = None) -> Vectors:
     """Test vectors (firmware, deployment package, PYNQ run) whose expected answers are the IP model `ip`'s."""
-    from socflow.training import load_model
+    from socflow.models import load_model
 
     with tempfile.TemporaryDirectory() as build:
         reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(build))

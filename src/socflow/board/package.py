@@ -18,12 +18,12 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from socflow import PACKAGE, RESOURCES
 from socflow.board.protocol import Protocol
-from socflow.config import ROOT
 from socflow.io import atomic_path, save_npz
 
-SOURCES = ROOT / "src" / "socflow"
-DRIVER = ["__init__.py", "errors.py", "fixed.py", "io.py", "evaluate.py", "board/__init__.py", "board/protocol.py",
+SOURCES = PACKAGE
+DRIVER = ["__init__.py", "errors.py", "fixed.py", "io.py", "metrics.py", "board/__init__.py", "board/protocol.py",
           "board/comblock.py", "board/algorithm1.py", "board/pynq.py"]  # numpy only: runs on the board
 
 
@@ -41,7 +41,7 @@ def board_package(
         for name in DRIVER:
             (root / "python" / "socflow" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(SOURCES / name, root / "python" / "socflow" / name)
-        for path in (protocol_json, protocol_h, summary_json, ROOT / "resources" / "deploy" / "run_on_board.py", *hardware):
+        for path in (protocol_json, protocol_h, summary_json, RESOURCES / "deploy" / "run_on_board.py", *hardware):
             shutil.copyfile(path, root / Path(path).name)
         shutil.copytree(firmware_dir, root / "firmware")
         shutil.copytree(vivado_dir, root / "vivado")

@@ -13,6 +13,7 @@ socflow's own wrappers need neither. Bit 0 of ComBlock output register `reset_re
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,19 @@ class Protocol:
             f"#define SF_DRAIN_WORDS {self.drain_words}",
             "", "#endif", "",
         ])
+
+
+def board_protocol(ip_json: str, summary_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:
+    """Stage board_protocol: the protocol of this model and target, as JSON (host) and C header (firmware);
+    from rtl.json (the da4ml RTL behind socflow_stream) or csim.json (the hls4ml IP)."""
+    from socflow.io import atomic_path
+
+    ip, summary = read_json(ip_json), read_json(summary_json)
+    if "latency_clocks" in ip:
+        protocol = Protocol.for_rtl(ip, board["send_scores"])
+    else:
+        protocol = Protocol.for_csim(ip, summary["input_shape"], len(summary["class_names"]), board["send_scores"])
+    protocol.write(outputs["json"])
+    with atomic_path(outputs["header"]) as tmp:
+        tmp.write_text(protocol.c_header())
+    return protocol

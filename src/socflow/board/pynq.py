@@ -12,8 +12,8 @@ import numpy as np
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import BoardError, ComBlock
 from socflow.board.protocol import Protocol
-from socflow.evaluate import classification_metrics
 from socflow.io import read_json
+from socflow.metrics import classification_metrics
 
 
 class PynqTransport:

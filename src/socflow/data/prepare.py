@@ -9,9 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from socflow.config import split_fractions
 from socflow.data.checks import check_dataset
 from socflow.data.sources import GENERATED, LOADERS, existing_path
-from socflow.data.split import PARTS, Scaler, split_fractions, stratified_split
+from socflow.data.split import PARTS, Scaler, stratified_split
 from socflow.errors import ConfigError
 from socflow.io import save_npz, sha256_arrays, sha256_file, sha256_json, write_bytes, write_json
 

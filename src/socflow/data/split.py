@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,14 +10,6 @@ import numpy as np
 from socflow.errors import ConfigError
 
 PARTS = ("train", "val", "test")
-
-
-def split_fractions(cfg: Mapping[str, Any]) -> tuple[float, float, float]:
-    """(train, val, test) from the config's split section; they must sum to 1."""
-    fractions = tuple(float(cfg[p]) for p in PARTS)
-    if abs(sum(fractions) - 1.0) > 1e-6:
-        raise ConfigError(f"split: train + val + test must be 1, got {' + '.join(map(str, fractions))} = {sum(fractions):g}")
-    return fractions  # type: ignore[return-value]
 
 
 def stratified_split(y: np.ndarray, fractions: tuple[float, float, float], seed: int) -> dict[str, np.ndarray]:

@@ -1,0 +1,133 @@
+"""Stage board_eval: Algorithm 1 on the whole test set through the ComBlock driver, answer by answer against
+the model. Emulated board: the software ComBlock in front of a bit-accurate IP model (socflow's stream wrapper
+and the student's RTL, Verilated: the same HDL that goes into the bitstream; or the hls4ml C simulation where
+the student has no RTL). On a PYNQ board: the overlay's ComBlock."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow.board.algorithm1 import algorithm1
+from socflow.board.comblock import ComBlock, EmulatedComBlock
+from socflow.board.firmware import compile_for_host, run_on_emulator
+from socflow.board.ip_model import ip_model, ip_vectors
+from socflow.board.protocol import Protocol
+from socflow.errors import HardwareMismatchError
+from socflow.fixed import FixedType
+from socflow.io import read_json, read_xy, write_json
+from socflow.metrics import classification_metrics, predict_classes
+
+log = logging.getLogger(__name__)
+
+
+def compare(protocol: Protocol, answers: np.ndarray, golden: np.ndarray, reference: np.ndarray) -> dict[str, Any]:
+    """Agreement of the board's classes with the model's, and of its scores with the golden fixed-point model."""
+    classes, scores = protocol.decode(answers)
+    agree = classes == reference.argmax(axis=1)
+    exact = np.ones(len(classes), bool) if scores is None else np.all(scores == golden, axis=1)
+    exact &= classes == golden.argmax(axis=1)
+    return {"classes": classes, "agree": agree, "exact": exact}
+
+
+def board_eval(
+    ip: Mapping[str, str], protocol_json: str, firmware_dir: str, model_path: str, test_path: str, summary_path: str,
+    input_precision: str, board: Mapping[str, Any], threads: int, scratch: str | Path, outputs: Mapping[str, str],
+) -> dict[str, Any]:
+    """Run Algorithm 1 on the emulated board twice, with the Python driver over the whole test set and with
+    the generated bare-metal firmware over its test vectors, and write outputs['result']. `ip` names the IP
+    model: {'verilog': da4ml project} or {'hls_config': hls_config.yml, 'project': hls4ml project}.
+
+    Raises :class:`HardwareMismatchError` naming the first mismatching sample when the classes agree with the
+    QKeras model on fewer than `board['min_agreement']` of the samples, or an answer word differs from the IP
+    model's reference (golden fixed-point model or C simulation).
+    """
+    from socflow.models import load_model
+
+    protocol = Protocol.read(protocol_json)
+    x, y = read_xy(test_path)
+    xq = FixedType.parse(input_precision).quantize(x)
+    model = load_model(model_path)
+    summary = read_json(summary_path)
+    qkeras, _ = predict_classes(model, xq.astype(np.float32))
+    ip_sim = ip_model(dict(ip), protocol, model, input_precision, Path(scratch), threads)
+    golden = ip_sim.reference(xq)
+
+    fabric = ip_sim.fabric()
+    device = EmulatedComBlock(fabric, depth=board["fifo_depth"])
+    try:
+        run = algorithm1(ComBlock(device), protocol, protocol.encode(xq))
+    finally:
+        fabric.close()
+    firmware = run_firmware(firmware_dir, ip_sim.fabric(), board, Path(scratch) / "firmware")
+    check = compare(protocol, run.answers, golden, qkeras)
+    result = {
+        "backend": "emulated",
+        "ip_model": ip_sim.name,
+        "n": int(len(y)),
+        "agreement": float(check["agree"].mean()),
+        "bit_exact_vs_golden": float(check["exact"].mean()),
+        "board": classification_metrics(y, check["classes"], summary["class_names"]),
+        "qkeras_accuracy": float((qkeras.argmax(axis=1) == y).mean()),
+        "fabric_cycles_per_inference": device.cycles / len(y),
+        "host_seconds": run.seconds,
+        "protocol": dataclasses.asdict(protocol),
+        "firmware": {k: v for k, v in firmware.items() if k != "uart"},
+    }
+    log.info("board (emulated, %s): agreement %.4f, bit-exact %.4f, %.0f fabric cycles per inference", ip_sim.name,
+             result["agreement"], result["bit_exact_vs_golden"], result["fabric_cycles_per_inference"])
+    for key, what, threshold in (("agree", "agree with the QKeras model", board["min_agreement"]), ("exact", "equal the IP model's reference", 1.0)):
+        share = float(check[key].mean())
+        if share < threshold:
+            first = int(np.argmin(check[key]))
+            raise HardwareMismatchError(
+                f"the board's answers {what} on {share:.2%} of {len(y)} test samples (needed {threshold:.0%}); first "
+                f"mismatch at test sample {first}: answer words {run.answers[first].tolist()}, QKeras class "
+                f"{qkeras[first].argmax()}, reference scores {golden[first].tolist()}"
+            )
+    if firmware["exit"] != 0 or firmware["agree"] != firmware["n"]:
+        raise HardwareMismatchError(
+            f"the generated firmware, run against the emulated board, found {firmware['n'] - firmware['agree']} of "
+            f"{firmware['n']} answers different from the model's ({firmware['timeouts']} timeouts); its UART output:\n"
+            + firmware["uart"][-1500:]
+        )
+    write_json(outputs["result"], result)
+    return result
+
+
+def run_firmware(firmware_dir: str | Path, fabric: Any, board: Mapping[str, Any], build_dir: Path) -> dict[str, Any]:
+    """The generated firmware, compiled for the host, against a fresh emulated board around `fabric`."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return run_on_emulator(compile_for_host(firmware_dir, build_dir), EmulatedComBlock(fabric, depth=board["fifo_depth"]))
+    finally:
+        fabric.close()
+
+
+def board_eval_pynq(
+    ip: Mapping[str, str], bitfile: str, protocol_json: str, model_path: str, test_path: str, summary_path: str, input_precision: str,
+    board: Mapping[str, Any], output: str,
+) -> dict[str, Any]:
+    """board_eval on a real PYNQ board (Snakemake running on the board): Algorithm 1 through the overlay's
+    ComBlock, every answer word against the IP model's (`ip`, as for board_eval); fails like the emulated board
+    does."""
+    from socflow.board.pynq import PynqTransport, evaluate_run
+
+    protocol = Protocol.read(protocol_json)
+    vectors = ip_vectors(ip, model_path, protocol, test_path, input_precision)
+    result = {"backend": "pynq", "bitstream": bitfile} | evaluate_run(
+        protocol, PynqTransport(bitfile), vectors.words, vectors.expected, vectors.labels, read_json(summary_path)["class_names"])
+    if result["agreement"] < board["min_agreement"] or result["bit_exact_vs_golden"] < 1.0:
+        first = result["first_mismatch"]
+        raise HardwareMismatchError(
+            f"the board's answers equal the model's on {result['bit_exact_vs_golden']:.2%} of {result['n']} test samples "
+            f"(classes {result['agreement']:.2%}); first mismatch at test sample {first}: expected words "
+            f"{vectors.expected[first].tolist()}"
+        )
+    write_json(output, result)
+    return result

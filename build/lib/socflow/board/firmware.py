@@ -1,0 +1,110 @@
+"""Bare-metal firmware of the assessment design: the generated C of Algorithm 1 (resources/firmware/) with
+this model's protocol.h and test vectors (inputs, the model's answer words, the labels).
+
+The same C runs here against the emulated board: compiled with the host stand-ins of the few Xilinx BSP calls
+it makes (resources/xilinx_api/), its register accesses go to the software ComBlock through ctypes callbacks,
+so a broken template or a firmware that disagrees with the Python driver fails the tests and board_eval.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow import RESOURCES
+from socflow.board.comblock import BoardError, EmulatedComBlock
+from socflow.board.protocol import Protocol
+from socflow.io import atomic_path
+from socflow.tools import run_tool
+
+SOURCE = RESOURCES / "firmware" / "socflow_algorithm1.c"
+XILINX_API = RESOURCES / "xilinx_api"
+RESULT = re.compile(r"SOCFLOW_RESULT n=(\d+) agree=(\d+) correct=(\d+) timeouts=(\d+)")
+
+
+def _c_array(name: str, values: np.ndarray) -> str:
+    """A C array of u32 (one row per line for a 2-D array)."""
+    def row(values: np.ndarray) -> str:
+        return "{" + ", ".join(f"{int(v):#x}u" for v in values) + "}"
+
+    body = ",\n    ".join(map(row, values)) if values.ndim == 2 else row(values)[1:-1]
+    return f"static const u32 {name}{''.join(f'[{n}]' for n in values.shape)} = {{\n    {body}\n}};\n"
+
+
+def test_vectors_header(words: np.ndarray, expected: np.ndarray, labels: np.ndarray) -> str:
+    return "".join([
+        "/* socflow test vectors, generated from the test set and the model: do not edit. */\n",
+        "#ifndef SOCFLOW_TEST_VECTORS_H\n#define SOCFLOW_TEST_VECTORS_H\n#include \"xil_types.h\"\n",
+        f"#define SF_N_SAMPLES {len(words)}\n",
+        _c_array("sf_inputs", words), _c_array("sf_expected", expected), _c_array("sf_labels", labels),
+        "#endif\n",
+    ])
+
+
+def write_firmware(protocol: Protocol, words: np.ndarray, expected: np.ndarray, labels: np.ndarray, out_dir: str | Path) -> Path:
+    """The firmware folder: socflow_algorithm1.c, protocol.h, test_vectors.h."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SOURCE, out / SOURCE.name)
+    for name, text in (("protocol.h", protocol.c_header()), ("test_vectors.h", test_vectors_header(words, expected, labels))):
+        with atomic_path(out / name) as tmp:
+            tmp.write_text(text)
+    return out
+
+
+def compile_for_host(firmware_dir: str | Path, build_dir: str | Path) -> Path:
+    """The firmware with the host BSP stand-ins, as a shared library (its main renamed socflow_firmware_main)."""
+    library = Path(build_dir) / "libfirmware.so"
+    command = ["gcc", "-std=c99", "-O1", "-Wall", "-Werror", "-fPIC", "-shared", "-Dmain=socflow_firmware_main",
+               f"-I{XILINX_API}", f"-I{firmware_dir}", str(Path(firmware_dir) / SOURCE.name), str(XILINX_API / "host_bsp.c"),
+               "-o", str(library)]
+    run_tool(command, Path(build_dir) / "gcc.log", "the generated firmware does not compile against the Xilinx BSP API")
+    return library
+
+
+READ = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_uint32)
+WRITE = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_uint32)
+
+
+def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, Any]:
+    """Run the compiled firmware against the emulated board; its UART output and SOCFLOW_RESULT numbers."""
+    lib = ctypes.CDLL(str(library))
+    read, write = READ(device.read), WRITE(device.write)
+    lib.host_bind(read, write)
+    with tempfile.TemporaryFile(mode="w+") as uart:
+        saved = os.dup(1)
+        os.dup2(uart.fileno(), 1)
+        try:
+            status = lib.socflow_firmware_main()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        uart.seek(0)
+        output = uart.read()
+    match = RESULT.search(output)
+    if not match:
+        raise BoardError(f"the firmware printed no SOCFLOW_RESULT line (exit {status}):\n{output[-2000:]}")
+    n, agree, correct, timeouts = map(int, match.groups())
+    return {"exit": int(status), "n": n, "agree": agree, "correct": correct, "timeouts": timeouts, "uart": output}
+
+
+def board_firmware(
+    protocol_json: str, ip: Mapping[str, str], model_path: str, test_path: str, input_precision: str, samples: int,
+    out_dir: str,
+) -> Path:
+    """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory
+    is small: 256 samples of the 1D task take 36 KB of vectors), expecting the answers of the IP model `ip`
+    ({'verilog': ...}: the golden fixed-point model; {'hls_config': ...}: the C simulation)."""
+    from socflow.board.ip_model import ip_vectors
+
+    protocol = Protocol.read(protocol_json)
+    vectors = ip_vectors(ip, model_path, protocol, test_path, input_precision, samples)
+    return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, out_dir)

@@ -1,0 +1,206 @@
+"""Config validation (schema, cross-field rules, canonical form), names of the {variant}/{target} wildcards, loading.
+
+:func:`validate_config` is what the Snakefile and :func:`load_config` run before any job: the JSON schema
+(config/schema.yaml) checks types, ranges, enums and unknown keys and fills defaults; :func:`check_config` adds
+the rules a schema cannot express. Two details are ours rather than jsonschema's defaults: an integer setting
+must be written as an integer (JSON Schema accepts ``8.0`` as the integer 8, and ``b8.0_s20`` then names no
+file), and the result is canonical (a number setting is a float, mapping keys are sorted), because Snakemake
+compares a rule's params by their ``repr``: a reordered or restated config must rerun nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from jsonschema.exceptions import ValidationError, best_match
+
+from socflow import RESOURCES
+from socflow.errors import ConfigError
+from socflow.fixed import FixedType
+from socflow.parts import board_for, family_of, yosys_family
+
+SCHEMA = RESOURCES / "config.schema.yaml"  # also config/schema.yaml in the repository
+MAX_REPORTED = 10  # schema errors listed, one line each
+
+
+def _is_number_only(schema: Mapping[str, Any]) -> bool:
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds or []
+    return "number" in kinds and "integer" not in kinds
+
+
+def _as_float(value: Any) -> Any:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _fill_defaults(validator: Any, properties: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+    """`properties` that first fills each missing key's default (a copy) and writes number settings as
+    floats, then validates as usual, so defaults inside defaults are filled too (jsonschema's FAQ recipe)."""
+    if isinstance(instance, dict):
+        for name, subschema in properties.items():
+            if name not in instance and "default" in subschema:
+                instance[name] = copy.deepcopy(subschema["default"])
+            if name in instance and _is_number_only(subschema):
+                instance[name] = _as_float(instance[name])
+            items = subschema.get("items")
+            if isinstance(instance.get(name), list) and isinstance(items, Mapping) and _is_number_only(items):
+                instance[name] = [_as_float(v) for v in instance[name]]
+    yield from _PROPERTIES(validator, properties, instance, schema)
+
+
+_PROPERTIES = jsonschema.Draft202012Validator.VALIDATORS["properties"]
+# JSON Schema counts 8.0 as an integer; a bits or seed setting written 8.0 would name files b8.0_s20
+_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+)
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, validators={"properties": _fill_defaults}, type_checker=_TYPES
+)
+
+
+def key_path(path: Any) -> str:
+    """`experiments.tiny.student.variants[0].bits` for jsonschema's path deque."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text or "config"
+
+
+def _describe(error: ValidationError) -> str:
+    return f"{key_path(error.absolute_path)}: {error.message}"
+
+
+def schema_errors(config: Any, schema: Mapping[str, Any]) -> list[str]:
+    """One line per schema violation, key path first (the most specific reason of each)."""
+    errors = sorted(_Validator(schema).iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path])
+    return [_describe(best_match([error])) for error in errors]
+
+
+def canonical(value: Any) -> Any:
+    """The same config with every mapping's keys sorted (recursively, in place, so Snakemake's `config`
+    object is the canonical one)."""
+    if isinstance(value, dict):
+        items = {key: canonical(value[key]) for key in sorted(value)}
+        value.clear()
+        value.update(items)
+    elif isinstance(value, list):
+        value[:] = [canonical(v) for v in value]
+    return value
+
+
+def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict[str, Any]:
+    """Validate ``config`` in place: schema (defaults filled), cross-field rules, canonical form.
+
+    Raises :class:`ConfigError` whose message leads with the key path and the reason of each violation
+    (not a dump of the schema)."""
+    with open(schema) as handle:
+        schema_doc = yaml.safe_load(handle)
+    problems = schema_errors(config, schema_doc)
+    if problems:
+        more = f"\n(and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
+        raise ConfigError("invalid config:\n" + "\n".join(problems[:MAX_REPORTED]) + more)
+    check_config(config)
+    experiments = config["experiments"]
+    for name in experiments:  # the experiments keep the user's order (the order of Table I's rows)
+        canonical(experiments[name])
+    return config
+
+
+def variant_name(variant: Mapping[str, Any]) -> str:
+    """Wildcard name of a student compression point, e.g. ``b8_s20`` (8 bits, 20 % sparsity)."""
+    name = f"b{variant['bits']}_s{round(variant['sparsity'] * 100)}"
+    return name + (f"_i{variant['integer_bits']}" if variant.get("integer_bits") else "")
+
+
+def target_name(target: Mapping[str, Any]) -> str:
+    """Wildcard name of a hardware target, e.g. ``xc7a100tcsg324-1_200mhz_rf1_latency_stream``."""
+    if target.get("name"):
+        return str(target["name"])
+    mhz = f"{1000.0 / target['clock_period']:.6g}"
+    io = target["io_type"].removeprefix("io_")
+    return f"{target['part'].lower()}_{mhz}mhz_rf{target['reuse_factor']}_{target['strategy'].lower()}_{io}"
+
+
+def variants(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The experiment's student variants by wildcard name."""
+    return {variant_name(v): dict(v) for v in experiment["student"]["variants"]}
+
+
+def targets(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The experiment's hardware targets by wildcard name."""
+    return {target_name(t): dict(t) for t in experiment["hls"]["targets"]}
+
+
+def split_fractions(cfg: Mapping[str, Any]) -> tuple[float, float, float]:
+    """(train, val, test) from the config's split section; they must sum to 1."""
+    fractions = tuple(float(cfg[p]) for p in ("train", "val", "test"))
+    if abs(sum(fractions) - 1.0) > 1e-6:
+        raise ConfigError(f"split: train + val + test must be 1, got {' + '.join(map(str, fractions))} = {sum(fractions):g}")
+    return fractions  # type: ignore[return-value]
+
+
+def _unique(names: list[str], key: str) -> None:
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"{key}: entries {duplicates} appear more than once (each needs its own name)")
+
+
+def _range(values: list[int], key: str) -> None:
+    if values[0] > values[1]:
+        raise ConfigError(f"{key}: minimum {values[0]} is larger than maximum {values[1]}")
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Cross-field checks of a schema-validated config; raises :class:`ConfigError` naming the key."""
+    for exp, experiment in config["experiments"].items():
+        key = f"experiments.{exp}"
+        try:
+            split_fractions(experiment["split"])
+        except ConfigError as error:
+            raise ConfigError(f"{key}.{error}") from None
+        for section in ("teacher", "student"):
+            _range(experiment[section]["units"], f"{key}.{section}.units")
+        relu_bits = experiment["student"]["activation_integer_bits"]
+        for v in experiment["student"]["variants"]:
+            if max(v["integer_bits"], relu_bits) >= v["bits"]:
+                raise ConfigError(
+                    f"{key}.student.variants: integer_bits {v['integer_bits']} and student.activation_integer_bits "
+                    f"{relu_bits} must be below bits {v['bits']}"
+                )
+        _unique([variant_name(v) for v in experiment["student"]["variants"]], f"{key}.student.variants")
+        _unique([target_name(t) for t in experiment["hls"]["targets"]], f"{key}.hls.targets")
+        if experiment["board"]["ip"] == "rtl" and not has_rtl(experiment):
+            raise ConfigError(f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls")
+        for name in ("input_precision", "default_precision"):
+            _named(f"{key}.hls.{name}", FixedType.parse, experiment["hls"][name])
+        for i, target in enumerate(experiment["hls"]["targets"]):
+            where = f"{key}.hls.targets[{i}]"
+            _named(f"{where}.part", family_of, target["part"])
+            if has_rtl(experiment):
+                _named(f"{where}.part", yosys_family, target["part"])
+            _named(where, board_for, target)
+
+
+def _named(key: str, check: Callable[[Any], Any], value: Any) -> None:
+    """Run a check of one config value; its ConfigError is re-raised with the key path in front."""
+    try:
+        check(value)
+    except ConfigError as error:
+        raise ConfigError(f"{key}: {error}") from None
+
+
+def has_rtl(experiment: Mapping[str, Any]) -> bool:
+    """Whether the experiment's students get da4ml RTL: the RTL path is enabled and covers dense students only."""
+    return bool(experiment["rtl"]["enabled"]) and experiment["student"]["model"] == "mlp"
+
+
+def load_config(path: str | Path, schema: str | Path = SCHEMA) -> dict[str, Any]:
+    """Read a config file and validate it as the Snakefile does, for use outside Snakemake (tests, benchmarks)."""
+    with open(path) as handle:
+        config = yaml.safe_load(handle)
+    return validate_config(config, schema)

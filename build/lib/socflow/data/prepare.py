@@ -1,0 +1,99 @@
+"""Stage prepare_data: load and check a dataset, split it stratified, fit the scaling, write the parts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow.config import split_fractions
+from socflow.data.checks import check_dataset
+from socflow.data.sources import GENERATED, LOADERS, existing_path
+from socflow.data.split import PARTS, Scaler, stratified_split
+from socflow.errors import ConfigError
+from socflow.io import save_npz, sha256_arrays, sha256_file, sha256_json, write_bytes, write_json
+
+log = logging.getLogger(__name__)
+
+
+def load_dataset(
+    dataset: Mapping[str, Any], fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
+) -> tuple[np.ndarray, np.ndarray, list[str], str]:
+    """Load and check the dataset described by a config ``dataset`` section.
+
+    Returns float32 samples, int64 labels 0..K-1, class names and the SHA-256 of the source
+    (of the file or folder for user data, of the generated arrays for built-in kinds).
+    """
+    kind = dataset["kind"]
+    if kind not in LOADERS:
+        raise ConfigError(f"dataset.kind: unknown kind {kind!r}; choose one of {sorted(LOADERS)}")
+    source = kind if kind in GENERATED else str(dataset["path"])
+    x_raw, y_raw, names = LOADERS[kind](dataset)
+    x, y, found = check_dataset(x_raw, y_raw, source, fractions)
+    checksum = sha256_arrays(x, y) if kind in GENERATED else sha256_file(dataset["path"])
+    return x, y, names if names is not None and len(names) == len(found) else found, checksum
+
+
+def _source_key(dataset: Mapping[str, Any], fractions: tuple[float, ...]) -> str:
+    """What a check of user data depends on: the dataset settings, the split, and each file's size and
+    modification time (the files of a folder, by relative name)."""
+    root = Path(dataset["path"])
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    stats = [(str(f.relative_to(root)) if root.is_dir() else f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    return sha256_json({"dataset": dict(dataset), "fractions": list(fractions), "files": stats})
+
+
+def check_source(dataset: Mapping[str, Any], split: Mapping[str, Any], cache_dir: str | Path) -> None:
+    """Before any job: load and check a user data file (format, keys, shapes, NaN/inf, labels, class counts),
+    so that a bad file stops the run while the good split of an earlier run is still there (Snakemake deletes a
+    job's outputs before running it). A pass is remembered in `cache_dir` by the file's size and time, so an
+    unchanged file is read once, not at every start of Snakemake. Built-in kinds need no check."""
+    if dataset["kind"] in GENERATED:
+        return
+    fractions = split_fractions(split)
+    existing_path(dataset["path"], dataset["kind"])
+    passed = Path(cache_dir) / f"{_source_key(dataset, fractions)}.ok"
+    if passed.exists():
+        return
+    x_raw, y_raw, _ = LOADERS[dataset["kind"]](dataset)
+    check_dataset(x_raw, y_raw, str(dataset["path"]), fractions)
+    write_bytes(passed, f"{dataset['path']}\n".encode())
+
+
+def prepare_data(
+    dataset: Mapping[str, Any],
+    split: Mapping[str, Any],
+    normalize: Mapping[str, Any],
+    outputs: Mapping[str, str | Path],
+) -> dict[str, Any]:
+    """Write ``outputs['train'|'val'|'test']`` (.npz with x, y), ``outputs['scaler']`` and ``outputs['summary']``.
+
+    The split is stratified and seeded; the scaler is fitted on the training part only and applied
+    to every part; the summary records shapes, class counts per part and the source checksum.
+    """
+    fractions = split_fractions(split)
+    x, y, class_names, checksum = load_dataset(dataset, fractions)
+    log.info("loaded %s: x %s, %d classes", dataset["kind"], x.shape, len(class_names))
+    parts = stratified_split(y, fractions, split["seed"])
+    scaler = Scaler.fit(x[parts["train"]], normalize["method"], normalize["per_feature"])
+    for part in PARTS:
+        idx = parts[part]
+        save_npz(outputs[part], {"x": scaler.transform(x[idx]), "y": y[idx]})
+    write_json(outputs["scaler"], scaler.to_dict())
+    summary = {
+        "kind": dataset["kind"],
+        "source_sha256": checksum,
+        "input_shape": list(x.shape[1:]),
+        "n_classes": len(class_names),
+        "class_names": class_names,
+        "n_samples": int(len(y)),
+        "split": {part: float(f) for part, f in zip(PARTS, fractions)},
+        "split_seed": split["seed"],
+        "class_counts": {p: np.bincount(y[parts[p]], minlength=len(class_names)).tolist() for p in PARTS},
+        "normalize": normalize["method"],
+    }
+    write_json(outputs["summary"], summary)
+    return summary

@@ -1,0 +1,239 @@
+"""Which stages rule `all` runs, and the files that join the rules: the planning half of the workflow.
+
+A stage that needs a vendor tool runs where the tool is found, or where the config forces it with
+``toolchain: force``; the open-tool RTL stages run for dense students where their tool is installed; the
+assessment design (Vivado project, bitstream, package) runs where its inference IP exists (``board.ip``).
+Rule `all_stages` asks for every stage the config allows, so ``snakemake -n all_stages`` shows the whole graph.
+The Snakefile's `common.smk` only wires these functions to the rules; they are plain Python, tested as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from itertools import product
+from typing import Any, NamedTuple
+
+from socflow.config import has_rtl, targets, variants
+from socflow.tools import HLS_TOOLS, open_tool, tool_available
+
+Which = Callable[[str], "str | None"]
+
+STAGES = (
+    "prepare_data", "train_teacher", "train_student", "hls_csim", "hls_synth", "rtl_generate", "rtl_sim",
+    "rtl_synth", "vivado_project", "vivado_bitstream", "board_eval", "board_package", "report",
+)
+OPEN_TOOLS = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yosys"}
+# what each stage leaves for rule `all` to ask for, per experiment ({variant}, {target} expanded)
+STAGE_FILES = {
+    "prepare_data": ["data/summary.json"],
+    "train_teacher": ["teacher/metrics.json"],
+    "train_student": ["student/{variant}/metrics.json", "student/pareto.png"],
+    "hls_csim": ["hls/{variant}/{target}/csim.json"],
+    "hls_synth": ["hls/{variant}/{target}/synth/report.json"],
+    "rtl_generate": ["rtl/{variant}/{target}/rtl.json"],
+    "rtl_sim": ["rtl/{variant}/{target}/rtl_sim.json"],
+    "rtl_synth": ["rtl/{variant}/{target}/yosys.json"],
+    "vivado_project": ["hw/{variant}/{target}/vivado_check.json"],
+    "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
+    "board_package": ["deploy/{variant}/{target}.zip"],
+}
+TABLE1 = "results/report/table1.csv"
+
+
+class Decision(NamedTuple):
+    """Whether rule `all` asks for a stage, and why (the reason the report shows for a left-out stage)."""
+
+    included: bool
+    reason: str
+
+
+def include_stage(stage: str, toolchain: str, tool: str | None = None, which: Which | None = None) -> Decision:
+    """The decision for one stage that needs `tool` (None: no tool) under `toolchain`."""
+    if tool is None:
+        return Decision(True, "runs here")
+    if toolchain == "off":
+        return Decision(False, f"needs {tool}; toolchain: off")
+    if toolchain == "force":
+        return Decision(True, f"needs {tool}; toolchain: force")
+    if tool_available(tool, which):
+        return Decision(True, f"{tool} found")
+    return Decision(False, f"{tool} not found on PATH (toolchain: auto)")
+
+
+class Paths:
+    """The files of one variant and target of an experiment (the wildcards of most rules)."""
+
+    def __init__(self, exp: str, variant: str, target: str) -> None:
+        self.exp, self.where = f"results/{exp}", f"{variant}/{target}"
+        self.hls, self.rtl = f"{self.exp}/hls/{self.where}", f"{self.exp}/rtl/{self.where}"
+        self.hw = f"{self.exp}/hw/{self.where}"
+
+    @property
+    def csim(self) -> str:
+        return f"{self.hls}/csim.json"
+
+    @property
+    def synth(self) -> str:
+        return f"{self.hls}/synth/report.json"
+
+    @property
+    def hls_ip(self) -> str:
+        return f"{self.hls}/synth/board_ip"
+
+    @property
+    def rtl_sim(self) -> str:
+        return f"{self.rtl}/rtl_sim.json"
+
+
+class Plan:
+    """The stage plan of a validated config on this machine (tools looked up once, with `which`)."""
+
+    def __init__(self, config: Mapping[str, Any], which: Which | None = None, open_which: Which = open_tool) -> None:
+        self.experiments = config["experiments"]
+        self.toolchain = config["toolchain"]
+        self.which, self.open_which = which, open_which
+        self._plans: dict[tuple[str, bool], dict[str, Decision]] = {}
+
+    def rtl_stage(self, exp: str, stage: str, tool: str | None) -> Decision:
+        """The open-tool RTL stages: run when enabled, for dense students, where their tool is installed."""
+        if not has_rtl(self.experiments[exp]):
+            return Decision(False, "needs rtl.enabled: true and student.model: mlp (dense students)")
+        return include_stage(stage, "auto", tool, self.open_which)
+
+    def ip_kind(self, exp: str) -> str:
+        """The assessment design's inference IP (board.ip): rtl (da4ml RTL) or hls (the HLS IP socflow_ip)."""
+        choice = self.experiments[exp]["board"]["ip"]
+        if choice != "auto":
+            return choice
+        return "rtl" if self.stages(exp)["rtl_sim"].included else "hls"
+
+    def stages(self, exp: str, every_stage: bool = False) -> dict[str, Decision]:
+        """{stage: Decision} for one experiment; `every_stage`: every stage the config allows, tools or not."""
+        key = (exp, every_stage)
+        if key not in self._plans:
+            self._plans[key] = self._every_stage(exp) if every_stage else self._here(exp)
+        return self._plans[key]
+
+    def _every_stage(self, exp: str) -> dict[str, Decision]:
+        dense = has_rtl(self.experiments[exp])
+        return {s: self.rtl_stage(exp, s, None) if s in OPEN_TOOLS and not dense else Decision(True, "asked for")
+                for s in STAGES}
+
+    def _here(self, exp: str) -> dict[str, Decision]:
+        tools = {"hls_synth": HLS_TOOLS[self.experiments[exp]["hls"]["backend"]], "vivado_bitstream": "vivado"}
+        plan = {
+            s: self.rtl_stage(exp, s, OPEN_TOOLS[s]) if s in OPEN_TOOLS
+            else include_stage(s, self.toolchain, tools.get(s), self.which)
+            for s in STAGES
+        }
+        self._plans[(exp, False)] = plan  # ip_kind reads the RTL decisions
+        # the assessment design needs its IP: the RTL, or the HLS IP that hls_synth exports
+        needed, what = {"rtl": ("rtl_sim", "the RTL"), "hls": ("hls_synth", "the HLS IP exported by hls_synth")}[self.ip_kind(exp)]
+        if not plan[needed].included:
+            for stage in ("vivado_project", "vivado_bitstream", "board_package"):
+                plan[stage] = Decision(False, f"needs {what} (board.ip), left out here: {plan[needed].reason}")
+        return plan
+
+    def summary(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """The plan of every experiment as results/stage_plan.json records it."""
+        return {exp: {s: {"included": d.included, "reason": d.reason} for s, d in self.stages(exp).items()}
+                for exp in self.experiments}
+
+    def final_outputs(self, every_stage: bool = False) -> list[str]:
+        """Targets of rule `all` (or `all_stages`): the last file of every stage this config and machine can run."""
+        outputs = []
+        for exp, cfg in self.experiments.items():
+            plan = {s: d.included for s, d in self.stages(exp, every_stage).items()}
+            names = {"variant": list(variants(cfg)), "target": list(targets(cfg))}
+            files = [f for s, patterns in STAGE_FILES.items() if plan[s] for f in patterns]
+            if plan["board_eval"]:
+                files += [f"board/{{variant}}/{{target}}/{b}.json" for b in self.board_backends(exp, every_stage)]
+            if plan["report"]:
+                figures = ["confusion"] + (["fig5_latency"] if plan["hls_synth"] or plan["rtl_sim"] else [])
+                files += [f"figures/{{variant}}/{f}.png" for f in figures]
+                outputs.append(TABLE1)
+            outputs += [f"results/{exp}/{f}".format(variant=v, target=t)
+                        for f in files for v, t in product(names["variant"], names["target"])]
+        return sorted(set(outputs))
+
+    def board_backends(self, exp: str, every_stage: bool = False) -> list[str]:
+        """The board back-ends that run: the emulated board always, a real one where its bitstream is built."""
+        built = self.stages(exp, every_stage)["vivado_bitstream"].included
+        return [b for b in self.experiments[exp]["board"]["backends"] if b == "emulated" or built]
+
+    def ip_inputs(self, exp: str, variant: str, target: str) -> dict[str, str]:
+        """The IP model behind the stream protocol (board.ip): the da4ml RTL, or the hls4ml project with its
+        socflow_ip top and its C simulation, and the exported socflow_ip where hls_synth runs (then simulated as RTL)."""
+        paths = Paths(exp, variant, target)
+        if self.ip_kind(exp) == "rtl":
+            return {"verilog": f"{paths.rtl}/verilog", "ip_json": f"{paths.rtl}/rtl.json"}
+        exported = {"hls_ip": paths.hls_ip} if self.stages(exp)["hls_synth"].included else {}
+        return exported | {"hls_config": f"{paths.hls}/hls_config.yml", "project": f"{paths.hls}/project", "ip_json": paths.csim}
+
+    def design_ip(self, exp: str, variant: str, target: str) -> dict[str, str]:
+        """The IP's HDL for the Vivado project: the da4ml Verilog, or the HLS IP's exported Verilog."""
+        paths = Paths(exp, variant, target)
+        return {"verilog": f"{paths.rtl}/verilog"} if self.ip_kind(exp) == "rtl" else {"hls_ip": paths.hls_ip}
+
+    def hardware(self, exp: str, variant: str, target: str) -> dict[str, str]:
+        """The bitstream and its hardware handoff, where vivado_bitstream runs."""
+        if not self.stages(exp)["vivado_bitstream"].included:
+            return {}
+        hw = Paths(exp, variant, target).hw
+        return {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
+
+    def board_inputs(self, exp: str, variant: str, target: str, backend: str) -> dict[str, str]:
+        """The emulated board runs the IP model; a real board needs the bitstream too (its answers are checked
+        against the same IP model's)."""
+        inputs = self.ip_inputs(exp, variant, target)
+        if backend == "emulated":
+            return inputs
+        hw = Paths(exp, variant, target).hw
+        return inputs | {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
+
+    def report_entries(self) -> list[dict[str, Any]]:
+        """One Table I entry per experiment x variant x target: the files its numbers come from, the optional
+        ones only where their stage runs (else why not)."""
+        entries = []
+        for exp, cfg in self.experiments.items():
+            plan = self.stages(exp)
+            for variant in variants(cfg):
+                for target, tcfg in targets(cfg).items():
+                    paths = Paths(exp, variant, target)
+                    optional = {
+                        "synth": ("hls_synth", paths.synth),
+                        "rtl_sim": ("rtl_sim", paths.rtl_sim),
+                        "yosys": ("rtl_synth", f"{paths.rtl}/yosys.json"),
+                        "vivado": ("vivado_bitstream", f"{paths.hw}/utilization.json"),
+                    }
+                    entries.append({
+                        "exp": exp, "variant": variant, "target": target, "part": tcfg["part"], "ip": self.ip_kind(exp),
+                        "teacher": f"{paths.exp}/teacher/metrics.json",
+                        "student": f"{paths.exp}/student/{variant}/metrics.json",
+                        "csim": paths.csim,
+                        **{k: f if plan[s].included else None for k, (s, f) in optional.items()},
+                        "missing": {k: plan[s].reason for k, (s, _) in optional.items()},
+                    })
+        return entries
+
+    def report_files(self) -> list[str]:
+        """Every file Table I reads."""
+        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "vivado")
+        return sorted({e[k] for e in self.report_entries() for k in keys if e[k]})
+
+    def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:
+        """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run."""
+        plan = self.stages(exp)
+        paths = [Paths(exp, variant, t) for t in targets(self.experiments[exp])]
+        stages = {"csim": "hls_csim", "synth": "hls_synth", "rtl_sim": "rtl_sim"}
+        return {key: [getattr(p, key) for p in paths] for key, stage in stages.items() if plan[stage].included}
+
+    def vendor_tools(self, jobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(tool, stage) for the jobs (rule, experiment) that need a vendor tool."""
+        needed = []
+        for rule, exp in jobs:
+            if rule == "hls_synth":
+                needed.append((HLS_TOOLS[self.experiments[exp]["hls"]["backend"]], rule))
+            elif rule == "vivado_bitstream":
+                needed.append(("vivado", rule))
+        return needed

@@ -1,0 +1,103 @@
+// socflow_stream: glue between ComBlock's FIFOs and a pipelined inference core (one input vector per clock,
+// fixed latency), following socflow's stream protocol (protocol.json / protocol.h, generated per model):
+//
+//   processor -> ComBlock OUT_FIFO -> N_IN words, one sample each: a fixed-point code in bits [IN_W-1:0]
+//   processor <- ComBlock IN_FIFO  <- 1 word: the class index (argmax, lowest index on ties),
+//                                     then, when SEND_SCORES, N_OUT words: the scores, sign-extended codes
+//   reset: ComBlock OREG0 bit 0 (1 holds this block in reset; frames restart from the first word)
+//
+// One frame at a time (LOAD -> WAIT -> SEND): nothing in the pipeline is ever overwritten, no drain words are
+// needed, and the answer leaves as soon as the core has computed it. At most one FIFO read is outstanding, so
+// the wrapper never reads an empty FIFO whatever its read latency; data is taken on fifo_rvalid.
+`timescale 1 ns / 1 ps
+
+module socflow_stream #(
+    parameter integer N_IN = 30,
+    parameter integer IN_W = 16,
+    parameter integer N_OUT = 4,
+    parameter integer OUT_W = 19,
+    parameter integer LATENCY = 4,  // clock edges from a complete input vector to its answer at model_out
+    parameter integer SEND_SCORES = 0
+) (
+    input wire clk,
+    input wire rst,
+    // ComBlock OUT_FIFO, processor -> fabric (ComBlock fifo_re_i, fifo_data_o, fifo_valid_o, fifo_empty_o)
+    output reg fifo_re,
+    input wire [31:0] fifo_rdata,
+    input wire fifo_rvalid,
+    input wire fifo_empty,
+    // ComBlock IN_FIFO, fabric -> processor (ComBlock fifo_we_i, fifo_data_i, fifo_full_o)
+    output reg fifo_we,
+    output reg [31:0] fifo_wdata,
+    input wire fifo_full,
+    // the inference core: inputs packed LSB first, IN_W bits each; outputs OUT_W bits each, signed
+    output reg [N_IN*IN_W-1:0] model_inp,
+    input wire [N_OUT*OUT_W-1:0] model_out
+);
+    localparam [1:0] LOAD = 2'd0, WAIT = 2'd1, SEND = 2'd2;
+    localparam integer N_WORDS = 1 + (SEND_SCORES != 0 ? N_OUT : 0);
+
+    reg [1:0] state;
+    reg [15:0] count;  // words received (LOAD), clock edges waited (WAIT), words sent (SEND)
+    reg [31:0] answer[0:N_OUT];  // class index, then the scores
+
+    // argmax of the core's outputs, first maximum wins (as numpy.argmax)
+    integer k;
+    reg [31:0] best;
+    reg signed [OUT_W-1:0] best_score, score;
+    always @* begin
+        best = 0;
+        best_score = model_out[OUT_W-1:0];
+        for (k = 1; k < N_OUT; k = k + 1) begin
+            score = model_out[k*OUT_W+:OUT_W];
+            if (score > best_score) begin
+                best = k;
+                best_score = score;
+            end
+        end
+    end
+
+    integer j;
+    always @(posedge clk) begin
+        fifo_re <= 1'b0;
+        fifo_we <= 1'b0;
+        if (rst) begin
+            state <= LOAD;
+            count <= 0;
+        end else begin
+            case (state)
+                LOAD: begin
+                    if (fifo_rvalid) begin
+                        model_inp[count*IN_W+:IN_W] <= fifo_rdata[IN_W-1:0];
+                        if (count == N_IN - 1) begin
+                            state <= WAIT;
+                            count <= 0;
+                        end else count <= count + 1;
+                    end else if (!fifo_empty && !fifo_re) fifo_re <= 1'b1;
+                end
+                WAIT: begin
+                    // model_inp took its last word at the edge that entered WAIT; the core samples it at the
+                    // next edge and its answer is at model_out LATENCY edges after that one
+                    if (count == LATENCY) begin
+                        answer[0] <= best;
+                        for (j = 0; j < N_OUT; j = j + 1)
+                            answer[j+1] <= {{(32 - OUT_W) {model_out[j*OUT_W+OUT_W-1]}}, model_out[j*OUT_W+:OUT_W]};
+                        state <= SEND;
+                        count <= 0;
+                    end else count <= count + 1;
+                end
+                SEND: begin
+                    if (!fifo_full && !fifo_we) begin
+                        fifo_we <= 1'b1;
+                        fifo_wdata <= answer[count];
+                        if (count == N_WORDS - 1) begin
+                            state <= LOAD;
+                            count <= 0;
+                        end else count <= count + 1;
+                    end
+                end
+                default: state <= LOAD;
+            endcase
+        end
+    end
+endmodule

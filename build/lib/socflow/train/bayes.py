@@ -1,0 +1,90 @@
+"""The one-worker Bayesian search (keras-tuner's own loop, resumable) and `tune`, which runs it or collects
+the trials of a parallel search's workers (socflow.train.journal)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from socflow._keras import keras
+
+import keras_tuner as kt
+import numpy as np
+import pandas as pd
+
+from socflow.io import atomic_path, read_xy, write_json
+from socflow.train.fit import early_stopping
+from socflow.train.trials import OBJECTIVE, best_trial, bo_oracle, seed_trial, state_dir, trials_table
+
+log = logging.getLogger(__name__)
+
+
+class SeededTuner(kt.Tuner):
+    """keras-tuner's tuner training each trial seeded by (search seed, trial id), see :func:`seed_trial`."""
+
+    def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> Any:
+        seed_trial(self.oracle.seed, trial.trial_id)
+        return super().run_trial(trial, *args, **kwargs)
+
+
+def bayesian_search(
+    build: Callable[[Any], keras.Model],
+    train: tuple[np.ndarray, np.ndarray],
+    val: tuple[np.ndarray, np.ndarray],
+    search: Mapping[str, Any],
+    state_dir: str | Path,
+    callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run (or resume) the search; return the best hyperparameters' config and the table of all trials.
+
+    The keras-tuner project lives in `state_dir`: trials finished there are not run again, and one
+    interrupted mid-way is retried. Each trial trains seeded by (search seed, trial id), see :func:`seed_trial`.
+    """
+    state_dir = Path(state_dir)
+    tuner = SeededTuner(
+        oracle=bo_oracle(search),
+        hypermodel=build,
+        directory=str(state_dir.parent),
+        project_name=state_dir.name,
+        overwrite=False,
+    )
+    done = len([t for t in tuner.oracle.trials.values() if t.status == "COMPLETED"])
+    log.info("search in %s: %d of %d trials already done", state_dir, done, search["trials"])
+    tuner.search(
+        *train,
+        validation_data=val,
+        epochs=search["epochs"],
+        batch_size=search["batch_size"],
+        callbacks=[*callbacks(), *early_stopping(search["patience"])],
+        verbose=2,
+    )
+    return best_trial(tuner.oracle, state_dir), trials_table(tuner.oracle)
+
+
+def tune(
+    build: Callable[[Any], keras.Model],
+    data: Mapping[str, str],
+    search: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    state_root: str | Path,
+    outputs: Mapping[str, str],
+    callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
+) -> dict[str, Any]:
+    """Run or resume a search (one worker), or collect the trials of its parallel workers (`workers` > 1);
+    write outputs['trials'] (trials.csv) and outputs['hparams'] (best hyperparameters)."""
+    state = state_dir(state_root, settings, search)
+    if search["workers"] == 1:
+        best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), search, state, callbacks)
+    else:
+        from socflow.train.journal import journal_results  # that module builds on this one
+
+        best, table = journal_results(state, search)
+    with atomic_path(outputs["trials"]) as tmp:
+        table.to_csv(tmp, index=False)
+    guided = int((table["proposed_by"] == "guided").sum())
+    write_json(outputs["hparams"], best | {"state": str(state), "guided_trials": guided})
+    log.info("best trial %s: %s %.4f %s (%d of %d trials model-guided)", best["trial_id"], OBJECTIVE, best["score"],
+             best["values"], guided, len(table))
+    return best

@@ -1,0 +1,151 @@
+"""Stage 2: the student, searched with BO where every trial trains with knowledge distillation and
+quantization-aware pruning (tune_student), then trained with the best hyperparameters (train_student)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from socflow._keras import keras
+
+from socflow.config import variant_name
+from socflow.io import read_json, read_xy, sha256_file, write_json
+from socflow.metrics import classification_metrics, predict_classes
+from socflow.models import load_model, save_model
+from socflow.report.figures import training_curves
+from socflow.train.bayes import tune
+from socflow.train.compression import PruningPlan, sparsity_report, student_model
+from socflow.train.distill import Distiller, logits_of
+from socflow.train.fit import begin_stage, early_stopping, fit_model
+from socflow.train.hypermodels import count_layers
+from socflow.train.journal import search_worker
+from socflow.train.trials import hyperparameters
+
+log = logging.getLogger(__name__)
+
+
+def student_builder(
+    student: Mapping[str, Any], variant: Mapping[str, Any], teacher: keras.Model, summary: Mapping[str, Any], plan: PruningPlan
+) -> Callable[[Any], keras.Model]:
+    """keras-tuner build function: a compiled Distiller around a fresh pruned QKeras student."""
+
+    def build(hp: Any) -> keras.Model:
+        model = student_model(hp, student, variant, summary["input_shape"], summary["n_classes"], plan)
+        distiller = Distiller(model, teacher, searched(hp, "alpha", student["alpha"]),
+                              searched(hp, "temperature", student["temperature"]))
+        distiller.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", list(student["learning_rates"]))))
+        return distiller
+
+    return build
+
+
+def searched(hp: Any, name: str, setting: float | list[float]) -> float:
+    """A KD setting: a number is used as it is, a list is a hyperparameter the search chooses from."""
+    return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
+
+
+def _plan(student: Mapping[str, Any], variant: Mapping[str, Any], n_train: int) -> PruningPlan:
+    search = student["search"]
+    return PruningPlan.for_training(variant["sparsity"], n_train, search["batch_size"], search["epochs"])
+
+
+def _pruning_callbacks() -> list[keras.callbacks.Callback]:
+    import tensorflow_model_optimization as tfmot
+
+    return [tfmot.sparsity.keras.UpdatePruningStep()]
+
+
+def tune_student(
+    data: Mapping[str, str],
+    teacher_path: str,
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    state_root: str,
+    outputs: Mapping[str, str],
+    threads: int = 1,
+) -> dict[str, Any]:
+    """BO over the student space, KD + QAP inside every trial (or the collection of its parallel workers'
+    trials); writes hparams.json and trials.csv."""
+    build, settings = _search_setup(data, teacher_path, student, variant, threads)
+    return tune(build, data, student["search"], settings, state_root, outputs, callbacks=_pruning_callbacks)
+
+
+def tune_student_worker(
+    data: Mapping[str, str],
+    teacher_path: str,
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    state_root: str,
+    worker: int,
+    output: str,
+    threads: int = 1,
+) -> list[str]:
+    """One of `search.workers` jobs running the student search's trials; writes the list of those it ran."""
+    build, settings = _search_setup(data, teacher_path, student, variant, threads)
+    return search_worker(build, data, student["search"], settings, state_root, worker, output, callbacks=_pruning_callbacks)
+
+
+def _search_setup(
+    data: Mapping[str, str], teacher_path: str, student: Mapping[str, Any], variant: Mapping[str, Any], threads: int
+) -> tuple[Callable[[Any], keras.Model], dict[str, Any]]:
+    """The build function and the settings that key the search's state, the same for its tune and worker jobs."""
+    summary = begin_stage(data, student["search"], threads)
+    plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
+    build = student_builder(student, variant, load_model(teacher_path), summary, plan)
+    settings = dict(student) | dict(variant) | {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
+    return build, settings
+
+
+def train_student(
+    data: Mapping[str, str],
+    teacher_path: str,
+    teacher_metrics: str,
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    hparams: str,
+    outputs: Mapping[str, str],
+    threads: int = 1,
+) -> dict[str, Any]:
+    """Distil the teacher into the student with the best hyperparameters, pruning and quantizing as it
+    learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json and curves.png."""
+    import tensorflow_model_optimization as tfmot
+
+    summary = begin_stage(data, student["search"], threads)
+    search = student["search"]
+    train, val = read_xy(data["train"]), read_xy(data["val"])
+    plan = _plan(student, variant, len(train[1]))
+    hp = hyperparameters(read_json(hparams)["config"])
+    teacher = load_model(teacher_path)
+    distiller = student_builder(student, variant, teacher, summary, plan)(hp)
+    curves, seconds = fit_model(distiller, train, val, search["epochs"], search["batch_size"],
+                                [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)])
+    model = tfmot.sparsity.keras.strip_pruning(distiller.student)
+    training_curves(curves, outputs["curves"], f"student {variant_name(variant)}")
+    x_test, y_test = read_xy(data["test"])
+    _, predicted = predict_classes(model, x_test)
+    _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
+    teacher_params = read_json(teacher_metrics)["params"]
+    metrics = classification_metrics(y_test, predicted, summary["class_names"]) | sparsity_report(model)
+    metrics |= {
+        "params": int(model.count_params()),
+        "teacher_params": int(teacher_params),
+        "compression_ratio": teacher_params / model.count_params(),
+        "n_layers": count_layers(model),
+        "bits": variant["bits"],
+        "integer_bits": variant["integer_bits"],
+        "target_sparsity": variant["sparsity"],
+        "size_bits": int(metrics["nonzero_params"] * variant["bits"]),
+        "agreement_with_teacher": float((predicted == teacher_predicted).mean()),
+        "hyperparameters": hp.values,
+        "kd": {"alpha": searched(hp, "alpha", student["alpha"]),
+               "temperature": searched(hp, "temperature", student["temperature"])},
+        "train_seconds": seconds,
+        "epochs_run": len(curves["loss"]),
+        "history": curves,
+    }
+    save_model(model, outputs["model"])
+    write_json(outputs["metrics"], metrics)
+    log.info("student %s: %d params (CR %.1f), sparsity %.3f, test accuracy %.4f", variant, metrics["params"],
+             metrics["compression_ratio"], metrics["sparsity"], metrics["accuracy"])
+    return metrics

@@ -1,0 +1,115 @@
+"""The pieces of a hyperparameter search that the one-worker loop (socflow.train.bayes) and the parallel
+journal (socflow.train.journal) share: the objective, the state folder, the reproducible BO oracle, trial
+seeding, the best trial and the trials table.
+
+keras-tuner's BayesianOptimization draws `num_initial_points` random trials (by default 3 x the number of
+hyperparameters) before its Gaussian process proposes any; a budget at or below that is a random search
+(the paper's reference code ran one iteration). trials.csv marks each trial `random` or `guided`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from socflow._keras import keras
+
+import keras_tuner as kt
+import numpy as np
+import pandas as pd
+
+from socflow.io import sha256_json
+
+log = logging.getLogger(__name__)
+
+
+OBJECTIVE = "val_accuracy"
+
+
+def state_key(settings: Mapping[str, Any]) -> str:
+    """Folder name of a search's keras-tuner state: a hash of everything that shapes its trials except the
+    trial budget, so raising `trials` extends the search while a new space or new data starts afresh."""
+    return sha256_json(settings)[:12]
+
+
+def seed_trial(search_seed: int, trial_id: str) -> None:
+    """Start a trial's training from (search seed, trial id) alone, as a fresh process would: so a resumed
+    search trains its remaining trials exactly as an uninterrupted one, and a trial scores the same whichever
+    worker (or the one-worker loop) runs it."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(search_seed + int(trial_id))
+
+
+class ReproducibleBayesianOracle(kt.oracles.BayesianOptimizationOracle):
+    """keras-tuner's BO oracle whose every proposal starts its random restarts from the search seed.
+
+    keras-tuner's oracle draws the restarts of its acquisition optimisation from one generator that runs on
+    across proposals and is not saved with the oracle, so a reloaded search proposed other guided trials than an
+    uninterrupted one would have. Seeded per proposal, a proposal depends only on the finished trials: the same
+    after a resume, and the same as a parallel search's (which builds a fresh oracle for each proposal)."""
+
+    def populate_space(self, trial_id: str) -> dict[str, Any]:
+        self._random_state = np.random.RandomState(self.seed)
+        return super().populate_space(trial_id)
+
+
+def bo_oracle(search: Mapping[str, Any], hyperparameters: Any = None) -> ReproducibleBayesianOracle:
+    """The BO oracle of a search's budget (trials, initial points, seed), on val accuracy."""
+    return ReproducibleBayesianOracle(
+        objective=kt.Objective(OBJECTIVE, direction="max"),
+        max_trials=search["trials"],
+        num_initial_points=search["initial_points"],
+        seed=search["seed"],
+        hyperparameters=hyperparameters,
+    )
+
+
+def best_trial(oracle: Any, state_dir: str | Path) -> dict[str, Any]:
+    """The best completed trial: its values, its full hyperparameter config (space and values, what the
+    training rule rebuilds the model from), id and score. No completed trial is an error, not a default model."""
+    if not any(t.status == "COMPLETED" for t in oracle.trials.values()):
+        raise RuntimeError(f"no trial of the search in {state_dir} completed; see the log for the trials' errors")
+    best = oracle.get_best_trials(1)[0]
+    return {"values": best.hyperparameters.values, "config": best.hyperparameters.get_config(),
+            "trial_id": best.trial_id, "score": best.score}
+
+
+def state_dir(state_root: str | Path, settings: Mapping[str, Any], search: Mapping[str, Any]) -> Path:
+    """Folder of a search's state: `state_root`/<key of `settings` and of the budget except `trials` and
+    `workers`>, so a larger budget or more workers continue the same search."""
+    budget = {k: v for k, v in search.items() if k not in ("trials", "workers")}
+    return Path(state_root) / state_key(dict(settings) | {"search": budget})
+
+
+def initial_points(oracle: Any) -> int:
+    """Random trials before the Gaussian process proposes any, as keras-tuner's BO oracle counts them."""
+    return oracle.num_initial_points or max(3 * len(oracle.hyperparameters.space), 3)
+
+
+def trials_table(oracle: Any, recorded: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters.
+
+    `recorded` (by trial id) overrides or adds columns: a parallel search records how each trial was
+    proposed (with workers, trial k may be drawn at random while fewer than `initial_points` have finished)
+    and which worker ran it."""
+    initial = initial_points(oracle)
+    rows = []
+    for index, trial in enumerate(sorted(oracle.trials.values(), key=lambda t: int(t.trial_id))):
+        rows.append(
+            {
+                "trial_id": trial.trial_id,
+                "status": trial.status,
+                OBJECTIVE: trial.score,
+                "proposed_by": "random" if index < initial else "guided",
+                **trial.hyperparameters.values,
+            }
+            | dict((recorded or {}).get(trial.trial_id, {}))
+        )
+    return pd.DataFrame(rows)
+
+
+def hyperparameters(config: Mapping[str, Any]) -> Any:
+    """keras-tuner HyperParameters rebuilt from a saved config (with the best trial's values)."""
+    return kt.HyperParameters.from_config(config)

@@ -1,0 +1,1 @@
+"""The results (rules of report.smk): the paper's Table I and the figures."""

@@ -1,0 +1,82 @@
+"""Stage rtl_synth: a resource estimate of the student's Verilog from Yosys `synth_xilinx`.
+
+An estimate before place and route, and labelled so everywhere: Yosys maps to the part's primitives (LUTs,
+flip-flops, CARRY4/CARRY8, DSP48, block RAM) without Vivado's optimisations, packing or routing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from socflow.errors import ReportError
+from socflow.io import write_json
+from socflow.parts import part_info, yosys_family
+from socflow.rtl.generate import verilog_sources
+from socflow.tools import run_tool, yosys, yosys_version
+
+log = logging.getLogger(__name__)
+SOURCE = "Yosys estimate (synth_xilinx, before place and route)"
+
+# Yosys cell types of each resource we report; BRAM in 18 Kb halves like the HLS reports (RAMB36 = 2).
+CELLS = {
+    "LUT": {"LUT1": 1, "LUT2": 1, "LUT3": 1, "LUT4": 1, "LUT5": 1, "LUT6": 1, "INV": 1},
+    "FF": {"FDRE": 1, "FDSE": 1, "FDCE": 1, "FDPE": 1},
+    "DSP": {"DSP48E1": 1, "DSP48E2": 1},
+    "BRAM_18K": {"RAMB18E1": 1, "RAMB36E1": 2, "RAMB18E2": 1, "RAMB36E2": 2},
+    "CARRY": {"CARRY4": 1, "CARRY8": 1},
+    "LUTRAM": {"RAM32M": 1, "RAM64M": 1, "RAM32X1D": 1, "RAM64X1D": 1, "RAM128X1D": 1, "SRL16E": 1, "SRLC32E": 1},
+}
+
+
+def yosys_script(sources: list[Path], top: str, family: str, stat_json: Path) -> str:
+    reads = "\n".join(f"read_verilog {p}" for p in sources)
+    return f"{reads}\nsynth_xilinx -flatten -noiopad -family {family} -top {top}\ntee -q -o {stat_json} stat -json\n"
+
+
+def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
+    """Resources (used, available, % of the part) from Yosys's `stat -json` of the synthesized design."""
+    cells = stat["design"]["num_cells_by_type"]
+    known = set().union(*CELLS.values())
+    capacity = part_info(part)
+    resources = {}
+    for name, weights in CELLS.items():
+        used = sum(count * weights[cell] for cell, count in cells.items() if cell in weights)
+        available = capacity.capacity(name) if capacity and name in ("LUT", "FF", "DSP", "BRAM_18K") else None
+        resources[name] = {"used": used, "available": available, "percent": 100.0 * used / available if available else None}
+    return {
+        "resources": resources,
+        "cells": dict(sorted(cells.items())),
+        "other_cells": sorted(set(cells) - known - {"BUFG", "IBUF", "OBUF", "MUXF7", "MUXF8", "VCC", "GND"}),
+    }
+
+
+def rtl_synth(verilog_dir: str, top: str, part: str, scratch: str | Path, outputs: Mapping[str, str]) -> dict[str, Any]:
+    """Synthesize the Verilog for the part's family; write outputs['report'] (yosys.json) and Yosys's own
+    log to outputs['yosys_log']."""
+    tool = yosys()
+    family = yosys_family(part)
+    stat_json = Path(scratch) / "stat.json"
+    script = Path(scratch) / "synth.ys"
+    script.write_text(yosys_script(verilog_sources(verilog_dir, top), top, family, stat_json))
+    start = time.perf_counter()
+    run_tool([tool, "-q", "-l", outputs["yosys_log"], "-s", str(script)], Path(scratch) / "yosys.out", f"Yosys synthesis of {verilog_dir}")
+    seconds = time.perf_counter() - start
+    try:
+        stat = json.loads(stat_json.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ReportError(f"{stat_json}: Yosys wrote no readable statistics ({error})") from error
+    report = parse_stat(stat, part) | {
+        "source": SOURCE,
+        "part": part,
+        "family": family,
+        "synth_seconds": seconds,
+        "tools": {"yosys": yosys_version()},
+    }
+    write_json(outputs["report"], report)
+    log.info("Yosys (%s, %.0f s): %s", family, seconds, {k: v["used"] for k, v in report["resources"].items()})
+    return report

@@ -1,0 +1,139 @@
+"""Stage-2 student: QKeras layers (quantization-aware training) wrapped for magnitude pruning (tfmot),
+with a pruning schedule computed from the real number of training steps."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from socflow._keras import keras
+
+import numpy as np
+
+from socflow.train.hypermodels import conv_blocks, require_image
+
+
+def quantizers(variant: Mapping[str, Any], activation_integer_bits: int) -> tuple[Any, Any]:
+    """Weight/bias quantizer (signed, `bits` wide, `integer_bits` integer bits, no scale: alpha=1, which
+    hls4ml maps to a plain ap_fixed) and the ReLU quantizer."""
+    from qkeras import quantized_bits, quantized_relu
+
+    weights = quantized_bits(variant["bits"], variant["integer_bits"], alpha=1)
+    return weights, quantized_relu(variant["bits"], activation_integer_bits)
+
+
+@dataclass(frozen=True)
+class PruningPlan:
+    """When pruning runs: sparsity ramps from 0 to the target over `end_epoch` epochs, then stays."""
+
+    sparsity: float
+    steps_per_epoch: int
+    end_epoch: int
+    end_step: int
+    frequency: int
+
+    @classmethod
+    def for_training(cls, sparsity: float, n_samples: int, batch_size: int, epochs: int) -> PruningPlan:
+        """Ramp over the first ~60 % of the epochs; the target is reached at the last mask update of
+        epoch `end_epoch`, so early stopping may only start from there (see :attr:`start_epoch`)."""
+        steps_per_epoch = math.ceil(n_samples / batch_size)
+        end_epoch = max(1, math.ceil(0.6 * epochs))
+        frequency = max(1, steps_per_epoch // 4)
+        end_step = ((end_epoch * steps_per_epoch - 1) // frequency) * frequency
+        return cls(sparsity, steps_per_epoch, end_epoch, end_step, frequency)
+
+    @property
+    def start_epoch(self) -> int:
+        """First epoch (0-based) that early stopping may keep: the target sparsity holds from here on."""
+        return self.end_epoch - 1
+
+    def schedule(self) -> Any:
+        import tensorflow_model_optimization as tfmot
+
+        if self.end_step <= 0:  # one step in all: prune to the target at once
+            return tfmot.sparsity.keras.ConstantSparsity(self.sparsity, begin_step=0, frequency=1)
+        return tfmot.sparsity.keras.PolynomialDecay(
+            initial_sparsity=0.0,
+            final_sparsity=self.sparsity,
+            begin_step=0,
+            end_step=self.end_step,
+            frequency=self.frequency,
+        )
+
+
+def _prunable(layer: keras.layers.Layer, plan: PruningPlan | None) -> keras.layers.Layer:
+    if plan is None or plan.sparsity == 0:
+        return layer
+    import tensorflow_model_optimization as tfmot
+
+    return tfmot.sparsity.keras.prune_low_magnitude(layer, pruning_schedule=plan.schedule())
+
+
+def student_model(
+    hp: Any,
+    cfg: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    input_shape: Sequence[int],
+    n_classes: int,
+    plan: PruningPlan | None,
+) -> keras.Model:
+    """QKeras student (logits out): `layers` QDense+quantized ReLU (mlp) or QConv2D blocks (cnn), every
+    weight layer wrapped for pruning to the variant's sparsity. Units/filters per layer from hp in `units`."""
+    from qkeras import QActivation, QConv2D, QDense
+
+    weight_q, relu_q = quantizers(variant, cfg["activation_integer_bits"])
+    lo, hi = cfg["units"]
+    quant = {"kernel_quantizer": weight_q, "bias_quantizer": weight_q}
+    inputs = keras.Input(tuple(input_shape))
+    x = inputs
+    if cfg["model"] == "cnn":
+        require_image(input_shape, "student")
+        for i in range(conv_blocks(input_shape, cfg["layers"])):
+            x = _prunable(QConv2D(hp.Int(f"conv_{i}", lo, hi), (3, 3), padding="same", name=f"qconv_{i}", **quant), plan)(x)
+            x = QActivation(relu_q, name=f"qrelu_{i}")(x)
+            x = keras.layers.MaxPooling2D((2, 2))(x)
+        x = keras.layers.Flatten()(x)
+    else:
+        if len(input_shape) > 1:
+            x = keras.layers.Flatten()(x)
+        for i in range(cfg["layers"]):
+            x = _prunable(QDense(hp.Int(f"units_{i}", lo, hi), name=f"qdense_{i}", **quant), plan)(x)
+            x = QActivation(relu_q, name=f"qrelu_{i}")(x)
+    logits = _prunable(QDense(n_classes, name="logits", **quant), plan)(x)
+    return keras.Model(inputs, logits, name="student")
+
+
+def weight_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """Layers holding a kernel (looking through pruning wrappers)."""
+    layers = [getattr(layer, "layer", layer) for layer in model.layers]
+    return [layer for layer in layers if hasattr(layer, "kernel")]
+
+
+def quantized_kernels(model: keras.Model) -> dict[str, np.ndarray]:
+    """Each weight layer's kernel as the hardware sees it: through its QKeras quantizer."""
+    out = {}
+    for layer in weight_layers(model):
+        quantizer = getattr(layer, "kernel_quantizer_internal", None)
+        kernel = layer.kernel
+        out[layer.name] = np.asarray(quantizer(kernel) if quantizer is not None else kernel)
+    return out
+
+
+def sparsity_report(model: keras.Model) -> dict[str, Any]:
+    """Zero weights per layer and overall, counted on the stored kernels (pruning) and on the quantized
+    kernels (pruning plus weights that round to zero), and the non-zero parameter count."""
+    stored = {layer.name: np.asarray(layer.kernel) for layer in weight_layers(model)}
+    quantized = quantized_kernels(model)
+    total = sum(k.size for k in stored.values())
+    zeros = sum(int((k == 0).sum()) for k in stored.values())
+    q_zeros = sum(int((k == 0).sum()) for k in quantized.values())
+    return {
+        "per_layer": {name: float((k == 0).mean()) for name, k in stored.items()},
+        "per_layer_quantized": {name: float((k == 0).mean()) for name, k in quantized.items()},
+        "kernel_weights": int(total),
+        "sparsity": zeros / total,
+        "sparsity_quantized": q_zeros / total,
+        "nonzero_params": int(model.count_params() - q_zeros),
+    }

@@ -1,0 +1,119 @@
+"""Hypermodels of stage 1 (floating-point teacher) and stage 2 (QKeras student), as keras-tuner build functions.
+
+Every model ends in a linear layer: it outputs logits. Knowledge distillation needs the logits (softened by
+a temperature), and argmax, the class the hardware reports, is the same on logits as on probabilities.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from socflow._keras import keras
+
+from socflow.errors import ConfigError
+
+Builder = Callable[[Any], keras.Model]
+
+
+def conv_blocks(input_shape: Sequence[int], blocks: int) -> int:
+    """Conv blocks that still halve the image: a 2x2 max-pool needs at least 2 pixels per side."""
+    side = min(input_shape[:2])
+    pools = 0
+    while side >= 2 and pools < blocks:
+        side //= 2
+        pools += 1
+    return pools
+
+
+def require_image(input_shape: Sequence[int], model: str) -> None:
+    if len(input_shape) != 3:
+        raise ConfigError(f"{model}: model 'cnn' needs image input (height, width, channels), got shape {tuple(input_shape)}")
+
+
+def teacher_mlp(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> keras.Model:
+    """Stage-1 MLP: `layers` dense ReLU layers of hp-chosen width in `units` (paper: 32-300)."""
+    lo, hi = cfg["units"]
+    inputs = keras.Input(tuple(input_shape))
+    x = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
+    for i in range(cfg["layers"]):
+        x = keras.layers.Dense(hp.Int(f"units_{i}", lo, hi), activation="relu", name=f"dense_{i}")(x)
+    return keras.Model(inputs, keras.layers.Dense(n_classes, name="logits")(x), name="teacher_mlp")
+
+
+def teacher_cnn(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> keras.Model:
+    """Stage-1 CNN as in the paper's Fig. 3: Conv2D(3x3, filters in `units`, step 8), ReLU, BatchNorm,
+    MaxPool per block, then a dense ReLU layer and the logits."""
+    require_image(input_shape, "teacher")
+    lo, hi = cfg["units"]
+    step = 8 if hi - lo >= 8 else 1
+    inputs = keras.Input(tuple(input_shape))
+    x = inputs
+    for i in range(conv_blocks(input_shape, cfg["layers"])):
+        x = keras.layers.Conv2D(hp.Int(f"conv_{i}", lo, hi, step=step), (3, 3), padding="same", name=f"conv_{i}")(x)
+        x = keras.layers.Activation("relu")(x)
+        x = keras.layers.BatchNormalization()(x)
+        x = keras.layers.MaxPooling2D((2, 2))(x)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dense(hp.Int("dense_units", lo, hi, step=step), activation="relu", name="dense")(x)
+    return keras.Model(inputs, keras.layers.Dense(n_classes, name="logits")(x), name="teacher_cnn")
+
+
+def user_hypermodel(spec: str) -> Callable[..., keras.Model]:
+    """The user's ``module:function`` (called with hp, input shape, number of classes)."""
+    module_name, _, function = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), function)
+    except (ImportError, AttributeError) as error:
+        raise ConfigError(f"teacher.model: cannot load hypermodel {spec!r} ({error})") from error
+
+
+def teacher_builder(cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> Builder:
+    """keras-tuner build function of the teacher: the hypermodel plus an hp-chosen learning rate, compiled."""
+    if cfg["model"] == "mlp":
+        def body(hp):
+            return teacher_mlp(hp, cfg, input_shape, n_classes)
+    elif cfg["model"] == "cnn":
+        def body(hp):
+            return teacher_cnn(hp, cfg, input_shape, n_classes)
+    else:
+        user = user_hypermodel(cfg["model"])
+
+        def body(hp):
+            return user(hp, tuple(input_shape), n_classes)
+
+    def build(hp: Any) -> keras.Model:
+        model = body(hp)
+        check_model_io(model, input_shape, n_classes, f"teacher.model {cfg['model']!r}")
+        model.compile(
+            optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", list(cfg["learning_rates"]))),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=not outputs_probabilities(model)),
+            metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        )
+        return model
+
+    return build
+
+
+def outputs_probabilities(model: keras.Model) -> bool:
+    """Whether the model's last layer applies a softmax (a pretrained or user teacher may)."""
+    activation = getattr(model.layers[-1], "activation", None)
+    return getattr(activation, "__name__", "") == "softmax"
+
+
+def check_model_io(model: keras.Model, input_shape: Sequence[int], n_classes: int, what: str) -> None:
+    """Named error when a model does not fit the data: input shape or number of classes."""
+    got_in = tuple(model.input_shape[1:])
+    if got_in != tuple(input_shape):
+        raise ConfigError(f"{what}: model input shape {got_in} does not match the data's {tuple(input_shape)}")
+    got_out = model.output_shape[-1]
+    if got_out != n_classes:
+        raise ConfigError(f"{what}: model has {got_out} outputs but the data have {n_classes} classes")
+
+
+def count_layers(model: keras.Model) -> int:
+    """Conv and dense layers (the paper's NL column), looking through pruning wrappers."""
+    names = ("Dense", "Conv1D", "Conv2D", "QDense", "QConv1D", "QConv2D", "DepthwiseConv2D", "SeparableConv2D")
+    kinds = [type(getattr(layer, "layer", layer)).__name__ for layer in model.layers]
+    return sum(kind in names for kind in kinds)

@@ -1,0 +1,92 @@
+"""socflow.plan: the stages rule all runs (vendor tools found, forced or off; RTL for dense students; the
+assessment design where its IP is) and the files that join the rules."""
+
+import pytest
+
+from socflow.errors import ToolNotFoundError
+from socflow.plan import include_stage
+from socflow.tools import require_tool
+
+
+def nothing(_tool):
+    return None
+
+
+def everything(tool):
+    return f"/opt/xilinx/bin/{tool}"
+
+
+def test_stage_that_runs_anywhere_is_included():
+    assert include_stage("prepare_data", "auto", None, nothing) == (True, "runs here")
+
+
+@pytest.mark.parametrize(
+    "toolchain,which,included,reason",
+    [
+        ("auto", nothing, False, "vivado not found on PATH (toolchain: auto)"),
+        ("auto", everything, True, "vivado found"),
+        ("force", nothing, True, "needs vivado; toolchain: force"),
+        ("off", everything, False, "needs vivado; toolchain: off"),
+    ],
+)
+def test_vendor_stage_follows_toolchain_and_path(toolchain, which, included, reason):
+    assert include_stage("vivado_bitstream", toolchain, "vivado", which) == (included, reason)
+
+
+def test_missing_tool_error_names_tool_and_setting():
+    with pytest.raises(ToolNotFoundError, match=r"'hls_synth' needs 'vitis_hls'.*toolchain: auto"):
+        require_tool("vitis_hls", "hls_synth", nothing)
+    assert require_tool("vivado", "vivado_bitstream", everything) == "/opt/xilinx/bin/vivado"
+
+
+def planned(experiment, toolchain="auto", which=nothing, open_which=everything):
+    from socflow.config import validate_config
+    from socflow.plan import Plan
+
+    config = validate_config({"toolchain": toolchain, "experiments": {"e": experiment}})
+    return Plan(config, which=which, open_which=open_which)
+
+
+PULSES = {"dataset": {"kind": "pulses"}, "hls": {"targets": [{"name": "t", "part": "xc7a35tcpg236-1"}]}}
+
+
+def test_dense_students_get_the_rtl_path_and_the_design_around_it():
+    plan = planned(PULSES)
+    stages = plan.stages("e")
+    assert stages["rtl_sim"].included and stages["vivado_project"].included and not stages["hls_synth"].included
+    assert plan.ip_kind("e") == "rtl"
+    assert plan.ip_inputs("e", "b8_s20", "t") == {"verilog": "results/e/rtl/b8_s20/t/verilog",
+                                                  "ip_json": "results/e/rtl/b8_s20/t/rtl.json"}
+    outputs = plan.final_outputs()
+    assert "results/e/deploy/b8_s20/t.zip" in outputs and "results/e/board/b8_s20/t/emulated.json" in outputs
+    assert "results/e/figures/b8_s20/fig5_latency.png" in outputs and "results/report/table1.csv" in outputs
+    assert not any("synth/report.json" in f or "utilization.json" in f for f in outputs)
+
+
+def test_cnn_students_take_the_hls_ip_which_needs_the_vendor_tool():
+    plan = planned(PULSES | {"student": {"model": "cnn"}})
+    stages = plan.stages("e")
+    assert stages["rtl_sim"] == (False, "needs rtl.enabled: true and student.model: mlp (dense students)")
+    assert plan.ip_kind("e") == "hls"
+    assert stages["vivado_project"].reason == (
+        "needs the HLS IP exported by hls_synth (board.ip), left out here: vitis-run not found on PATH (toolchain: auto)")
+    assert "hls_ip" not in plan.ip_inputs("e", "b8_s20", "t")  # no export here: the C simulation is the IP model
+    every = plan.stages("e", every_stage=True)
+    assert every["vivado_project"].included and not every["rtl_generate"].included
+    assert not any("/rtl/" in f for f in plan.final_outputs(every_stage=True))
+
+
+def test_a_forced_toolchain_plans_the_vendor_stages_and_their_tools():
+    plan = planned(PULSES | {"board": {"backends": ["emulated", "pynq"]}}, toolchain="force")
+    assert plan.stages("e")["hls_synth"] == (True, "needs vitis-run; toolchain: force")
+    assert "results/e/board/b8_s20/t/pynq.json" in plan.final_outputs()
+    assert plan.board_inputs("e", "b8_s20", "t", "pynq")["bit"] == "results/e/hw/b8_s20/t/design.bit"
+    assert plan.vendor_tools([("hls_synth", "e"), ("train_student", "e"), ("vivado_bitstream", "e")]) == [
+        ("vitis-run", "hls_synth"), ("vivado", "vivado_bitstream")]
+
+
+def test_table1_entries_name_their_files_or_why_not():
+    (entry,) = planned(PULSES).report_entries()
+    assert entry["csim"] == "results/e/hls/b8_s20/t/csim.json" and entry["yosys"] == "results/e/rtl/b8_s20/t/yosys.json"
+    assert entry["synth"] is None and entry["missing"]["synth"] == "vitis-run not found on PATH (toolchain: auto)"
+    assert entry["ip"] == "rtl" and entry["part"] == "xc7a35tcpg236-1"

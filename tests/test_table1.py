@@ -1,0 +1,65 @@
+"""Table I rows: numbers from the metrics, hardware numbers with their source, or the reason there are none."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from socflow.hls.report import parse_csynth_xml
+from socflow.report.table1 import COLUMNS, table1_rows, write_table1
+
+FIXTURE = Path(__file__).parent / "fixtures" / "reports" / "vivadohls2020_hls4ml_test_myproject_csynth.xml"
+TEACHER = {"params": 16352, "accuracy": 0.997}
+STUDENT = {"params": 529, "compression_ratio": 30.91, "n_layers": 2, "accuracy": 0.9896, "bits": 8, "sparsity": 0.2}
+CSIM = {"agreement": 1.0}
+
+
+ENTRY = {"exp": "pulses", "variant": "b8_s20", "target": "z7", "part": "xc7z020clg400-1", "ip": "rtl"}
+REPORTS = Path(__file__).parent / "fixtures" / "reports"
+RTL_SIM = {"latency_clocks": 4, "agreement": 1.0, "tools": {"verilator": "Verilator 5.48.0"}}
+YOSYS = {"resources": {"LUT": {"used": 5320, "available": 53200, "percent": 10.0}, "FF": {"used": 1064, "available": 106400, "percent": 1.0},
+                       "DSP": {"used": 0, "available": 220, "percent": 0.0}, "BRAM_18K": {"used": 0, "available": 280, "percent": 0.0}},
+         "source": "Yosys estimate (synth_xilinx, before place and route)", "tools": {"yosys": "Yosys 0.23"}}
+MISSING = {"synth": "vitis-run not found on PATH (toolchain: auto)", "rtl_sim": "", "yosys": "yosys not found on PATH (toolchain: auto)"}
+
+
+def test_row_with_a_synthesis_report(tmp_path):
+    synth = parse_csynth_xml(FIXTURE) | {"backend": "Vivado"}
+    [row] = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, synth, None, None, MISSING)
+    assert (row["teacher P"], row["teacher OA [%]"], row["P"], row["CR"], row["OA [%]"], row["SP [%]"]) == (
+        16352, 99.7, 529, 30.91, 98.96, 20.0)
+    assert (row["DSP [%]"], row["LUT [%]"], row["L [clk]"]) == (pytest.approx(33.18), pytest.approx(4.76), 10)
+    assert row["resources source"] == row["latency source"] == "HLS report (Vivado HLS 2020.1, before place and route)"
+    assert row["implementation"] == "hls4ml IP" and row["agreement source"] == "C simulation vs QKeras"
+
+
+def test_rtl_row_takes_yosys_resources_and_simulated_latency(tmp_path):
+    hls, rtl = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING)
+    assert hls["resources source"] == "none: vitis-run not found on PATH (toolchain: auto)" and "L [clk]" not in hls
+    assert (rtl["implementation"], rtl["LUT [%]"], rtl["FF [%]"], rtl["DSP [%]"], rtl["L [clk]"]) == ("da4ml RTL", 10.0, 1.0, 0.0, 4)
+    assert rtl["resources source"].startswith("Yosys estimate") and "before place and route" in rtl["resources source"]
+    assert rtl["latency source"] == "RTL simulation (Verilator 5.48.0)"
+    [_, no_yosys] = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, None, MISSING)
+    assert no_yosys["resources source"] == "none: yosys not found on PATH (toolchain: auto)"
+
+
+def test_row_without_synthesis_says_why_and_leaves_cells_empty(tmp_path):
+    rows = table1_rows(ENTRY | {"part": "xc7a100tcsg324-1"}, TEACHER, STUDENT, CSIM, None, None, None, MISSING)
+    frame = write_table1(rows, tmp_path / "t.csv", tmp_path / "t.md")
+    assert list(frame.columns) == COLUMNS
+    assert pd.read_csv(tmp_path / "t.csv")["LUT [%]"].isna().all()
+    markdown = (tmp_path / "t.md").read_text()
+    assert "none: vitis-run not found on PATH (toolchain: auto)" in markdown and "nan" not in markdown
+
+
+def test_post_route_resources_go_to_the_row_of_the_ip_in_the_design():
+    from socflow.vivado.report import parse_utilization
+
+    vivado = parse_utilization(REPORTS / "vivado2018_zynq7020_conv64_utilization_placed.rpt")
+    hls, rtl = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, vivado)
+    lut = round(vivado["resources"]["LUT"]["percent"], 2)
+    assert rtl["resources source"].startswith("Vivado post-route") and rtl["LUT [%]"] == lut != 10.0
+    assert hls["resources source"].startswith("none:")
+    hls, rtl = table1_rows(ENTRY | {"ip": "hls"}, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, vivado)
+    assert hls["resources source"].startswith("Vivado post-route") and hls["LUT [%]"] == lut != 10.0
+    assert rtl["resources source"].startswith("Yosys estimate") and rtl["LUT [%]"] == 10.0
