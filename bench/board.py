@@ -21,7 +21,17 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(args.out)
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
-    header = ["board.ip", "IP model", "n", "agree %", "bit-exact %", "firmware", "cycles/inference", "host s", "board_eval s"]
+    header = [
+        "board.ip",
+        "IP model",
+        "n",
+        "agree %",
+        "bit-exact %",
+        "firmware",
+        "cycles/inference",
+        "host s",
+        "board_eval s",
+    ]
     rows = []
     for ip in ("rtl", "hls"):
         for experiment in config["experiments"].values():
@@ -31,9 +41,19 @@ def main() -> None:
             exp, _, variant, target = result_file.parts[-5:-1]
             result = json.loads(result_file.read_text())
             firmware = f"{result['firmware']['agree']}/{result['firmware']['n']}"
-            rows.append([ip, result["ip_model"], result["n"], 100 * result["agreement"], 100 * result["bit_exact_vs_golden"], firmware,
-                         result["fabric_cycles_per_inference"], result["host_seconds"],
-                         benchmark_seconds(work / "benchmarks/board_eval" / exp / variant / target / "emulated.tsv")])
+            rows.append(
+                [
+                    ip,
+                    result["ip_model"],
+                    result["n"],
+                    100 * result["agreement"],
+                    100 * result["bit_exact_vs_golden"],
+                    firmware,
+                    result["fabric_cycles_per_inference"],
+                    result["host_seconds"],
+                    benchmark_seconds(work / "benchmarks/board_eval" / exp / variant / target / "emulated.tsv"),
+                ]
+            )
     print(" | ".join(header))
     for row in rows:
         print(" | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))

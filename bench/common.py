@@ -19,8 +19,20 @@ def run_workflow(work: Path, config: dict[str, Any], *args: str, cores: int = 2)
     a failed run stops the benchmark with the end of snakemake's output."""
     work.mkdir(parents=True, exist_ok=True)
     (work / "config.yaml").write_text(yaml.safe_dump(config))
-    command = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work),
-               "--configfile", str(work / "config.yaml"), "--cores", str(cores), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-s",
+        str(ROOT / "Snakefile"),
+        "-d",
+        str(work),
+        "--configfile",
+        str(work / "config.yaml"),
+        "--cores",
+        str(cores),
+        *args,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, cwd=work, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"snakemake {' '.join(args)} failed in {work}:\n{done.stderr[-3000:]}")

@@ -37,11 +37,34 @@ def main() -> None:
             exp, _, variant, target = csim_file.parts[-5:-1]
             csim = json.loads(csim_file.read_text())
             convert = benchmark_seconds(work / "benchmarks/hls_convert" / exp / variant / f"{target}.tsv")
-            rows.append([name, variant, target, csim["n"], 100 * csim["agreement"], csim["max_diff_lsb"],
-                         100 * csim["qkeras_accuracy"], 100 * csim["csim"]["accuracy"], convert, csim["compile_seconds"],
-                         csim["predict_seconds"]])
-    header = ["config", "variant", "target", "n", "agree %", "max LSB", "QKeras acc %", "csim acc %", "convert s",
-              "compile s", "predict s"]
+            rows.append(
+                [
+                    name,
+                    variant,
+                    target,
+                    csim["n"],
+                    100 * csim["agreement"],
+                    csim["max_diff_lsb"],
+                    100 * csim["qkeras_accuracy"],
+                    100 * csim["csim"]["accuracy"],
+                    convert,
+                    csim["compile_seconds"],
+                    csim["predict_seconds"],
+                ]
+            )
+    header = [
+        "config",
+        "variant",
+        "target",
+        "n",
+        "agree %",
+        "max LSB",
+        "QKeras acc %",
+        "csim acc %",
+        "convert s",
+        "compile s",
+        "predict s",
+    ]
     print(" | ".join(header))
     for row in rows:
         print(" | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row))

@@ -27,15 +27,24 @@ def run(workers: int, args: argparse.Namespace) -> dict:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    config["experiments"][EXP]["teacher"]["search"] |= {"trials": args.trials, "epochs": args.epochs, "workers": workers}
+    config["experiments"][EXP]["teacher"]["search"] |= {
+        "trials": args.trials,
+        "epochs": args.epochs,
+        "workers": workers,
+    }
     run_workflow(workdir, config, f"results/{EXP}/data/summary.json", cores=args.cores)
     start = time.perf_counter()
     run_workflow(workdir, config, f"results/{EXP}/teacher/hparams.json", cores=args.cores)
     seconds = time.perf_counter() - start
     best = json.loads((workdir / f"results/{EXP}/teacher/hparams.json").read_text())
     trials = pd.read_csv(workdir / f"results/{EXP}/teacher/trials.csv")
-    return {"workers": workers, "seconds": seconds, "best": best["score"], "completed": int((trials["status"] == "COMPLETED").sum()),
-            "guided": int((trials["proposed_by"] == "guided").sum())}
+    return {
+        "workers": workers,
+        "seconds": seconds,
+        "best": best["score"],
+        "completed": int((trials["status"] == "COMPLETED").sum()),
+        "guided": int((trials["proposed_by"] == "guided").sum()),
+    }
 
 
 def main() -> None:
@@ -48,11 +57,17 @@ def main() -> None:
     args = parser.parse_args()
     rows = [run(n, args) for n in args.workers]
     base = rows[0]["seconds"]
-    print(f"\nteacher search of config/config.yaml, {args.trials} trials x {args.epochs} epochs at most, --cores {args.cores}\n")
+    print(
+        f"\nteacher search of config/config.yaml, {args.trials} trials x {args.epochs} epochs at most, "
+        f"--cores {args.cores}\n"
+    )
     print("| workers | wall time s | speed-up | best val_accuracy | completed | guided |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['workers']} | {r['seconds']:.0f} | {base / r['seconds']:.2f} | {r['best']:.4f} | {r['completed']} | {r['guided']} |")
+        print(
+            f"| {r['workers']} | {r['seconds']:.0f} | {base / r['seconds']:.2f} | {r['best']:.4f} "
+            f"| {r['completed']} | {r['guided']} |"
+        )
     Path(args.out, "bench.json").write_text(json.dumps(rows, indent=2))
 
 

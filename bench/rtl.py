@@ -45,23 +45,76 @@ def main() -> None:
 
     exp = work / "results" / "pulses_30_15_4"
     student = json.loads((exp / "student/b8_s20/metrics.json").read_text())
-    print(f"student: {student['params']} parameters, {100 * student['accuracy']:.2f} % test accuracy, "
-          f"sparsity {100 * student['sparsity']:.1f} %, {student['bits']} bits\n")
-    header = ["part", "MHz", "LUT", "LUT [%]", "FF", "FF [%]", "DSP [%]", "BRAM [%]", "CARRY", "L [clk]", "L [ns]",
-              "RTL = golden", "agree %", "da4ml s", "Verilator compile s", "sim s", "Yosys s"]
-    rows = [["paper, Artix-7 (Vivado post-route)", "200", "", PAPER["LUT [%]"], "", PAPER["FF [%]"], PAPER["DSP [%]"],
-             PAPER["BRAM [%]"], "", PAPER["L [clk]"], 50.0, "", "", "", "", "", ""]]
+    print(
+        f"student: {student['params']} parameters, {100 * student['accuracy']:.2f} % test accuracy, "
+        f"sparsity {100 * student['sparsity']:.1f} %, {student['bits']} bits\n"
+    )
+    header = [
+        "part",
+        "MHz",
+        "LUT",
+        "LUT [%]",
+        "FF",
+        "FF [%]",
+        "DSP [%]",
+        "BRAM [%]",
+        "CARRY",
+        "L [clk]",
+        "L [ns]",
+        "RTL = golden",
+        "agree %",
+        "da4ml s",
+        "Verilator compile s",
+        "sim s",
+        "Yosys s",
+    ]
+    rows = [
+        [
+            "paper, Artix-7 (Vivado post-route)",
+            "200",
+            "",
+            PAPER["LUT [%]"],
+            "",
+            PAPER["FF [%]"],
+            PAPER["DSP [%]"],
+            PAPER["BRAM [%]"],
+            "",
+            PAPER["L [clk]"],
+            50.0,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    ]
     for folder in sorted((exp / "rtl/b8_s20").iterdir()):
         rtl = json.loads((folder / "rtl.json").read_text())
         sim = json.loads((folder / "rtl_sim.json").read_text())
         yosys = json.loads((folder / "yosys.json").read_text())
         res = yosys["resources"]
-        rows.append([
-            rtl["part"], f"{1000 / rtl['clock_period_ns']:g}", res["LUT"]["used"], res["LUT"]["percent"], res["FF"]["used"],
-            res["FF"]["percent"], res["DSP"]["percent"], res["BRAM_18K"]["percent"], res["CARRY"]["used"], sim["latency_clocks"],
-            sim["latency_clocks"] * rtl["clock_period_ns"], f"{100 * sim['bit_exact_vs_golden']:.0f} %", 100 * sim["agreement"],
-            rtl["generate_seconds"], sim["compile_seconds"], sim["predict_seconds"], yosys["synth_seconds"],
-        ])
+        rows.append(
+            [
+                rtl["part"],
+                f"{1000 / rtl['clock_period_ns']:g}",
+                res["LUT"]["used"],
+                res["LUT"]["percent"],
+                res["FF"]["used"],
+                res["FF"]["percent"],
+                res["DSP"]["percent"],
+                res["BRAM_18K"]["percent"],
+                res["CARRY"]["used"],
+                sim["latency_clocks"],
+                sim["latency_clocks"] * rtl["clock_period_ns"],
+                f"{100 * sim['bit_exact_vs_golden']:.0f} %",
+                100 * sim["agreement"],
+                rtl["generate_seconds"],
+                sim["compile_seconds"],
+                sim["predict_seconds"],
+                yosys["synth_seconds"],
+            ]
+        )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:

@@ -20,6 +20,7 @@ from pathlib import Path
 import socflow._keras  # noqa: F401  (Keras 2 first)
 
 from common import ROOT
+
 from socflow.config import load_config, variants
 from socflow.data import prepare_data
 from socflow.train.student import train_student, tune_student
@@ -35,15 +36,32 @@ def run(args: argparse.Namespace) -> list[dict]:
     prepare_data(dataset, exp["split"], exp["normalize"], data)
 
     teacher = copy.deepcopy(exp["teacher"])
-    teacher["search"] |= {"trials": args.teacher_trials, "initial_points": args.teacher_trials // 2, "epochs": args.epochs}
-    t_out = {k: str(out / "teacher" / f) for k, f in
-             {"hparams": "hparams.json", "trials": "trials.csv", "model": "model.h5", "metrics": "metrics.json",
-              "curves": "curves.png"}.items()}
+    teacher["search"] |= {
+        "trials": args.teacher_trials,
+        "initial_points": args.teacher_trials // 2,
+        "epochs": args.epochs,
+    }
+    t_out = {
+        k: str(out / "teacher" / f)
+        for k, f in {
+            "hparams": "hparams.json",
+            "trials": "trials.csv",
+            "model": "model.h5",
+            "metrics": "metrics.json",
+            "curves": "curves.png",
+        }.items()
+    }
     start = time.perf_counter()
     tune_teacher(data, teacher, str(out / "teacher/tuning"), t_out, args.threads)
     t_metrics = train_teacher(data, teacher, t_out["hparams"], t_out, args.threads)
-    rows = [{"run": "teacher (BO)", "accuracy": t_metrics["accuracy"], "params": t_metrics["params"],
-             "seconds": time.perf_counter() - start}]
+    rows = [
+        {
+            "run": "teacher (BO)",
+            "accuracy": t_metrics["accuracy"],
+            "params": t_metrics["params"],
+            "seconds": time.perf_counter() - start,
+        }
+    ]
 
     variant = variants(exp)["b8_s20"]
     half = args.student_trials // 2
@@ -57,17 +75,40 @@ def run(args: argparse.Namespace) -> list[dict]:
         student.pop("variants")
         student["alpha"] = change.get("alpha", student["alpha"])
         student["temperature"] = change.get("temperature", student["temperature"])
-        student["search"] |= {"trials": args.student_trials, "initial_points": change["initial_points"], "epochs": args.epochs}
+        student["search"] |= {
+            "trials": args.student_trials,
+            "initial_points": change["initial_points"],
+            "epochs": args.epochs,
+        }
         folder = out / name.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "").replace("=", "")
-        s_out = {k: str(folder / f) for k, f in
-                 {"hparams": "hparams.json", "trials": "trials.csv", "model": "model.h5", "metrics": "metrics.json",
-                  "curves": "curves.png"}.items()}
+        s_out = {
+            k: str(folder / f)
+            for k, f in {
+                "hparams": "hparams.json",
+                "trials": "trials.csv",
+                "model": "model.h5",
+                "metrics": "metrics.json",
+                "curves": "curves.png",
+            }.items()
+        }
         start = time.perf_counter()
         best = tune_student(data, t_out["model"], student, variant, str(folder / "tuning"), s_out, args.threads)
-        m = train_student(data, t_out["model"], t_out["metrics"], student, variant, s_out["hparams"], s_out, args.threads)
-        rows.append({"run": name, "accuracy": m["accuracy"], "params": m["params"], "cr": m["compression_ratio"],
-                     "sparsity": m["sparsity"], "bits": m["bits"], "best_val": best["score"],
-                     "hyperparameters": m["hyperparameters"], "seconds": time.perf_counter() - start})
+        m = train_student(
+            data, t_out["model"], t_out["metrics"], student, variant, s_out["hparams"], s_out, args.threads
+        )
+        rows.append(
+            {
+                "run": name,
+                "accuracy": m["accuracy"],
+                "params": m["params"],
+                "cr": m["compression_ratio"],
+                "sparsity": m["sparsity"],
+                "bits": m["bits"],
+                "best_val": best["score"],
+                "hyperparameters": m["hyperparameters"],
+                "seconds": time.perf_counter() - start,
+            }
+        )
     return rows
 
 
@@ -82,15 +123,23 @@ def main() -> None:
     args = parser.parse_args()
     rows = run(args)
     teacher = rows[0]
-    print(f"\n{'run':34s} {'test acc %':>10s} {'params':>7s} {'CR':>6s} {'sparsity %':>10s} {'bits':>4s} {'val best %':>10s} {'time s':>7s}")
+    print(
+        f"\n{'run':34s} {'test acc %':>10s} {'params':>7s} {'CR':>6s} {'sparsity %':>10s} {'bits':>4s} "
+        f"{'val best %':>10s} {'time s':>7s}"
+    )
     for r in rows:
-        print(f"{r['run']:34s} {100 * r['accuracy']:10.2f} {r['params']:7d} {r.get('cr', 1):6.1f} "
-              f"{100 * r.get('sparsity', 0):10.1f} {r.get('bits', 32):4d} {100 * r.get('best_val', float('nan')):10.2f} {r['seconds']:7.0f}")
+        print(
+            f"{r['run']:34s} {100 * r['accuracy']:10.2f} {r['params']:7d} {r.get('cr', 1):6.1f} "
+            f"{100 * r.get('sparsity', 0):10.1f} {r.get('bits', 32):4d} "
+            f"{100 * r.get('best_val', float('nan')):10.2f} {r['seconds']:7.0f}"
+        )
     for r in rows[1:]:
         print(f"  {r['run']}: {r['hyperparameters']}")
     kd_on = rows[1]
     ok = kd_on["accuracy"] >= teacher["accuracy"] - 0.01 and kd_on["cr"] >= 30 and kd_on["sparsity"] >= 0.195
-    print(f"\ntarget (student >= teacher - 1 point at CR >= 30, 8 bits, >= 20 % sparsity): {'met' if ok else 'NOT met'}")
+    print(
+        f"\ntarget (student >= teacher - 1 point at CR >= 30, 8 bits, >= 20 % sparsity): {'met' if ok else 'NOT met'}"
+    )
     Path(args.out, "bench.json").write_text(json.dumps(rows, indent=2, default=str))
 
 

@@ -48,7 +48,11 @@ RTL_TARGET = {"part": "xc7z020clg400-1", "clock_period": 5.0}
 RTL = {"latency_cutoff": None, "sim_min_agreement": 1.0}
 INPUT = "ap_fixed<16,6>"
 TEACHER = {
-    "model": "mlp", "layers": 2, "units": [8, 32], "learning_rates": [0.01, 0.001], "pretrained": None,
+    "model": "mlp",
+    "layers": 2,
+    "units": [8, 32],
+    "learning_rates": [0.01, 0.001],
+    "pretrained": None,
     "fine_tune_epochs": 0,
     "search": {"trials": 2, "initial_points": 1, "epochs": 2, "patience": 0, "batch_size": 32, "seed": 3},
 }

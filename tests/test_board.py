@@ -98,8 +98,15 @@ def setup(student, rtl_project, tmp_path_factory):
     xq = in_type.quantize(x)
     model = load_model(student / "model.h5")
     reference = np.asarray(model.predict(xq.astype(np.float32), verbose=0), dtype=np.float64)
-    return {"out": out, "protocol": protocol, "paths": paths, "words": protocol.encode(xq), "golden": golden_predict(model, xq, in_type),
-            "reference": reference, "library": build(out / "verilog", protocol, folder / "sim", jobs=2)}
+    return {
+        "out": out,
+        "protocol": protocol,
+        "paths": paths,
+        "words": protocol.encode(xq),
+        "golden": golden_predict(model, xq, in_type),
+        "reference": reference,
+        "library": build(out / "verilog", protocol, folder / "sim", jobs=2),
+    }
 
 
 def run_board(setup, library=None, depth=1024):
@@ -124,27 +131,50 @@ def test_a_fifo_shallower_than_a_frame_still_works(setup):
 def test_one_clock_less_latency_is_caught(setup, tmp_path):
     """The wrapper waits exactly the RTL's latency; one clock less reads the pipeline early, and the score
     check sees it even where the class happens to agree."""
-    library = build(setup["out"] / "verilog", setup["protocol"], tmp_path, jobs=2, latency=setup["protocol"].latency_clocks - 1)
+    library = build(
+        setup["out"] / "verilog", setup["protocol"], tmp_path, jobs=2, latency=setup["protocol"].latency_clocks - 1
+    )
     check = compare(setup["protocol"], run_board(setup, library), setup["golden"], setup["reference"])
     assert not check["exact"].all()
 
 
 def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):
     ip = {"verilog": str(setup["out"] / "verilog")}
-    firmware = board_firmware(setup["paths"]["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw")
-    args = (ip, setup["paths"]["json"], str(firmware), str(student / "model.h5"), str(student / "test.npz"),
-            str(student / "summary.json"), INPUT, BOARD | {"firmware_samples": 50}, 2)
+    firmware = board_firmware(
+        setup["paths"]["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw"
+    )
+    args = (
+        ip,
+        setup["paths"]["json"],
+        str(firmware),
+        str(student / "model.h5"),
+        str(student / "test.npz"),
+        str(student / "summary.json"),
+        INPUT,
+        BOARD | {"firmware_samples": 50},
+        2,
+    )
     result = board_eval(*args, tmp_path / "a", {"result": str(tmp_path / "emulated.json")})
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0
     assert read_json(tmp_path / "emulated.json")["board"]["n_test"] == 200
     assert result["fabric_cycles_per_inference"] > setup["protocol"].n_inputs
-    assert result["firmware"] == {"exit": 0, "n": 50, "agree": 50, "correct": result["firmware"]["correct"], "timeouts": 0}
+    assert result["firmware"] == {
+        "exit": 0,
+        "n": 50,
+        "agree": 50,
+        "correct": result["firmware"]["correct"],
+        "timeouts": 0,
+    }
 
     import socflow.rtl.generate
 
     real = socflow.rtl.generate.golden_predict
-    monkeypatch.setattr(socflow.rtl.generate, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12)
-    with pytest.raises(HardwareMismatchError, match="equal the IP model's reference on 99.50% .* first mismatch at test sample 11"):
+    monkeypatch.setattr(
+        socflow.rtl.generate, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12
+    )
+    with pytest.raises(
+        HardwareMismatchError, match="equal the IP model's reference on 99.50% .* first mismatch at test sample 11"
+    ):
         board_eval(*args, tmp_path / "b", {"result": str(tmp_path / "bad.json")})
     assert not (tmp_path / "bad.json").exists()
 
@@ -177,7 +207,13 @@ def test_a_broken_firmware_template_fails_to_compile(setup, tmp_path, monkeypatc
     broken = tmp_path / "socflow_algorithm1.c"
     broken.write_text(firmware.SOURCE.read_text().replace("Xil_Out32(", "Xil_Write32("))
     monkeypatch.setattr(firmware, "SOURCE", broken)
-    fw = write_firmware(setup["protocol"], setup["words"][:2], expected_words(setup["protocol"], setup["golden"][:2]), np.zeros(2, int), tmp_path / "fw")
+    fw = write_firmware(
+        setup["protocol"],
+        setup["words"][:2],
+        expected_words(setup["protocol"], setup["golden"][:2]),
+        np.zeros(2, int),
+        tmp_path / "fw",
+    )
     with pytest.raises(ToolError, match="does not compile against the Xilinx BSP API"):
         compile_for_host(fw, tmp_path)
 
@@ -191,27 +227,57 @@ def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):
     from socflow.board.pynq import run_deployed
     from socflow.vivado.project import vivado_project
 
-    fw = board_firmware(setup["paths"]["json"], {"verilog": str(setup["out"] / "verilog")}, str(student / "model.h5"),
-                        str(student / "test.npz"), INPUT, 20, tmp_path / "fw")
-    vivado_project({"verilog": str(setup["out"] / "verilog")}, setup["paths"]["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0},
-                   BOARD, {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")})
-    args = ({"verilog": str(setup["out"] / "verilog")}, setup["paths"]["json"], setup["paths"]["header"], str(student / "summary.json"), str(fw), str(tmp_path / "vivado"),
-            str(student / "model.h5"), str(student / "test.npz"), INPUT, [])
+    fw = board_firmware(
+        setup["paths"]["json"],
+        {"verilog": str(setup["out"] / "verilog")},
+        str(student / "model.h5"),
+        str(student / "test.npz"),
+        INPUT,
+        20,
+        tmp_path / "fw",
+    )
+    vivado_project(
+        {"verilog": str(setup["out"] / "verilog")},
+        setup["paths"]["json"],
+        {"part": "xc7z020clg400-1", "clock_period": 10.0},
+        BOARD,
+        {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")},
+    )
+    args = (
+        {"verilog": str(setup["out"] / "verilog")},
+        setup["paths"]["json"],
+        setup["paths"]["header"],
+        str(student / "summary.json"),
+        str(fw),
+        str(tmp_path / "vivado"),
+        str(student / "model.h5"),
+        str(student / "test.npz"),
+        INPUT,
+        [],
+    )
     board_package(*args, str(tmp_path / "a.zip"))
     board_package(*args, str(tmp_path / "b.zip"))
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()  # reproducible
     zipfile.ZipFile(tmp_path / "a.zip").extractall(tmp_path / "pkg")
     names = {str(p.relative_to(tmp_path / "pkg")) for p in (tmp_path / "pkg").rglob("*") if p.is_file()}
-    assert {"run_on_board.py", "protocol.json", "vectors.npz", "firmware/socflow_algorithm1.c", "vivado/assessment.tcl",
-            "python/socflow/board/pynq.py"} <= names
+    assert {
+        "run_on_board.py",
+        "protocol.json",
+        "vectors.npz",
+        "firmware/socflow_algorithm1.c",
+        "vivado/assessment.tcl",
+        "python/socflow/board/pynq.py",
+    } <= names
 
     fabric = RtlFabric(setup["library"])
     result = run_deployed(tmp_path / "pkg", EmulatedComBlock(fabric))
     fabric.close()
     assert result["bit_exact_vs_golden"] == result["agreement"] == 1.0 and result["n"] == 200
     # the packaged driver imports on its own, without TensorFlow or the rest of socflow
-    code = ("import sys; sys.path.insert(0, 'python'); import socflow.board.pynq as p; "
-            "assert p.__file__.startswith(sys.path[0]) or 'pkg' in p.__file__; print('tensorflow' in sys.modules)")
+    code = (
+        "import sys; sys.path.insert(0, 'python'); import socflow.board.pynq as p; "
+        "assert p.__file__.startswith(sys.path[0]) or 'pkg' in p.__file__; print('tensorflow' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "pkg", capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
 
@@ -275,10 +341,24 @@ def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkey
             self.ip_dict = {"comblock_0": {"phys_addr": 0x40000000, "addr_range": 0x10000}}
 
     monkeypatch.setitem(sys.modules, "pynq", types.SimpleNamespace(MMIO=MMIO, Overlay=Overlay))
-    result = board_eval_pynq({"verilog": str(setup["out"] / "verilog")}, str(tmp_path / "design.bit"), setup["paths"]["json"], str(student / "model.h5"),
-                             str(student / "test.npz"), str(student / "summary.json"), INPUT, BOARD, str(tmp_path / "pynq.json"))
+    result = board_eval_pynq(
+        {"verilog": str(setup["out"] / "verilog")},
+        str(tmp_path / "design.bit"),
+        setup["paths"]["json"],
+        str(student / "model.h5"),
+        str(student / "test.npz"),
+        str(student / "summary.json"),
+        INPUT,
+        BOARD,
+        str(tmp_path / "pynq.json"),
+    )
     fabric.close()
-    assert (result["backend"], result["n"], result["bit_exact_vs_golden"], result["first_mismatch"]) == ("pynq", 200, 1.0, None)
+    assert (result["backend"], result["n"], result["bit_exact_vs_golden"], result["first_mismatch"]) == (
+        "pynq",
+        200,
+        1.0,
+        None,
+    )
     assert read_json(tmp_path / "pynq.json")["board"]["n_test"] == 200
 
 
@@ -293,8 +373,21 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):
     protocol = board_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
     assert protocol.latency_clocks == 0 and protocol.words_out == 5
     ip = {"hls_config": project["config"], "project": project["project"]}
-    fw = board_firmware(paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw")
-    result = board_eval(ip, paths["json"], str(fw), str(student / "model.h5"), str(student / "test.npz"), str(student / "summary.json"),
-                        INPUT, BOARD, 2, tmp_path / "scratch", {"result": str(tmp_path / "emulated.json")})
+    fw = board_firmware(
+        paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw"
+    )
+    result = board_eval(
+        ip,
+        paths["json"],
+        str(fw),
+        str(student / "model.h5"),
+        str(student / "test.npz"),
+        str(student / "summary.json"),
+        INPUT,
+        BOARD,
+        2,
+        tmp_path / "scratch",
+        {"result": str(tmp_path / "emulated.json")},
+    )
     assert result["ip_model"].startswith("HLS IP")
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["firmware"]["agree"] == 30

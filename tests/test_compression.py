@@ -17,7 +17,9 @@ def test_quantized_weights_lie_on_the_fixed_point_grid(trained):
     for name, kernel in quantized_kernels(model).items():
         steps = kernel / lsb
         assert np.allclose(steps, np.round(steps)), name
-        assert kernel.min() >= -(2.0 ** variant["integer_bits"]) and kernel.max() <= 2.0 ** variant["integer_bits"] - lsb
+        assert (
+            kernel.min() >= -(2.0 ** variant["integer_bits"]) and kernel.max() <= 2.0 ** variant["integer_bits"] - lsb
+        )
         assert len(np.unique(kernel)) > 4  # not collapsed to a few values
 
 
@@ -51,14 +53,21 @@ def test_pruning_plan_follows_the_real_step_count(n, batch, epochs):
 
 
 def test_no_pruning_wrappers_at_zero_sparsity():
-    model = student_model(hp_fixed(units_0=8), STUDENT, {"bits": 8, "integer_bits": 0, "sparsity": 0.0}, [30], 4,
-                          PruningPlan.for_training(0.0, 100, 10, 2))
+    model = student_model(
+        hp_fixed(units_0=8),
+        STUDENT,
+        {"bits": 8, "integer_bits": 0, "sparsity": 0.0},
+        [30],
+        4,
+        PruningPlan.for_training(0.0, 100, 10, 2),
+    )
     assert not any("prune" in type(layer).__name__.lower() for layer in model.layers)
 
 
 def test_cnn_student_on_images():
     cfg = dict(STUDENT, model="cnn", layers=2, units=[4, 4])
-    model = student_model(hp_fixed(conv_0=4, conv_1=4), cfg, {"bits": 8, "integer_bits": 0, "sparsity": 0.0},
-                          [8, 8, 1], 10, None)
+    model = student_model(
+        hp_fixed(conv_0=4, conv_1=4), cfg, {"bits": 8, "integer_bits": 0, "sparsity": 0.0}, [8, 8, 1], 10, None
+    )
     assert model.output_shape == (None, 10)
     assert [type(layer).__name__ for layer in model.layers].count("QConv2D") == 2

@@ -15,7 +15,15 @@ def validated(config):
     return validate_config(copy.deepcopy(config))
 
 
-@pytest.mark.parametrize("name", ["config/config.yaml", "config/examples/pulses_mlp.yaml", "config/examples/digits_cnn.yaml", "config/examples/user_data.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "config/config.yaml",
+        "config/examples/pulses_mlp.yaml",
+        "config/examples/digits_cnn.yaml",
+        "config/examples/user_data.yaml",
+    ],
+)
 def test_shipped_configs_are_valid(root, name):
     config = load_config(root / name)
     assert config["experiments"]
@@ -46,17 +54,49 @@ def bad(config, path, value):
 @pytest.mark.parametrize(
     "path,value,message",
     [
-        (["experiments", "tiny", "dataset", "shape"], 3, "experiments.tiny.dataset: Additional properties are not allowed ('shape' was unexpected)"),
-        (["experiments", "tiny", "teachr"], {}, "experiments.tiny: Additional properties are not allowed ('teachr' was unexpected)"),
+        (
+            ["experiments", "tiny", "dataset", "shape"],
+            3,
+            "experiments.tiny.dataset: Additional properties are not allowed ('shape' was unexpected)",
+        ),
+        (
+            ["experiments", "tiny", "teachr"],
+            {},
+            "experiments.tiny: Additional properties are not allowed ('teachr' was unexpected)",
+        ),
         (["experiments", "tiny", "dataset", "kind"], "mnist", "experiments.tiny.dataset.kind: 'mnist' is not one of"),
-        (["experiments", "tiny", "dataset", "n_per_class"], "many", "experiments.tiny.dataset.n_per_class: 'many' is not of type 'integer'"),
-        (["experiments", "tiny", "split", "train"], 1.5, "experiments.tiny.split.train: 1.5 is greater than or equal to the maximum"),
-        (["experiments", "tiny", "student", "variants"], [{"bits": 8}], "experiments.tiny.student.variants[0]: 'sparsity' is a required"),
-        (["experiments", "tiny", "hls", "targets"], [{"part": "x", "io_type": "axi"}], "experiments.tiny.hls.targets[0].io_type: 'axi' is not one of"),
+        (
+            ["experiments", "tiny", "dataset", "n_per_class"],
+            "many",
+            "experiments.tiny.dataset.n_per_class: 'many' is not of type 'integer'",
+        ),
+        (
+            ["experiments", "tiny", "split", "train"],
+            1.5,
+            "experiments.tiny.split.train: 1.5 is greater than or equal to the maximum",
+        ),
+        (
+            ["experiments", "tiny", "student", "variants"],
+            [{"bits": 8}],
+            "experiments.tiny.student.variants[0]: 'sparsity' is a required",
+        ),
+        (
+            ["experiments", "tiny", "hls", "targets"],
+            [{"part": "x", "io_type": "axi"}],
+            "experiments.tiny.hls.targets[0].io_type: 'axi' is not one of",
+        ),
         (["toolchain"], "maybe", "toolchain: 'maybe' is not one of"),
         # JSON Schema takes 8.0 for the integer 8; socflow does not (it would name the variant b8.0_s20)
-        (["experiments", "tiny", "student", "variants"], [{"bits": 8.0, "sparsity": 0.2}], "experiments.tiny.student.variants[0].bits: 8.0 is not of type 'integer'"),
-        (["experiments", "tiny", "teacher", "search"], {"trials": 2.0}, "experiments.tiny.teacher.search.trials: 2.0 is not of type 'integer'"),
+        (
+            ["experiments", "tiny", "student", "variants"],
+            [{"bits": 8.0, "sparsity": 0.2}],
+            "experiments.tiny.student.variants[0].bits: 8.0 is not of type 'integer'",
+        ),
+        (
+            ["experiments", "tiny", "teacher", "search"],
+            {"trials": 2.0},
+            "experiments.tiny.teacher.search.trials: 2.0 is not of type 'integer'",
+        ),
     ],
 )
 def test_schema_errors_lead_with_the_key_path_and_the_reason(tiny_config, path, value, message):
@@ -71,8 +111,10 @@ def test_every_schema_error_is_listed_on_its_own_line(tiny_config):
     tiny_config["experiments"]["tiny"]["split"] = {"seed": "x"}
     tiny_config["experiments"]["tiny"]["board"] = {"fifo_depth": 1}
     lines = str(pytest.raises(ConfigError, validated, tiny_config).value).splitlines()
-    assert lines[1:] == ["experiments.tiny.board.fifo_depth: 1 is less than the minimum of 2",
-                         "experiments.tiny.split.seed: 'x' is not of type 'integer'"]
+    assert lines[1:] == [
+        "experiments.tiny.board.fifo_depth: 1 is less than the minimum of 2",
+        "experiments.tiny.split.seed: 'x' is not of type 'integer'",
+    ]
 
 
 def test_user_data_kind_needs_a_path(tiny_config):
@@ -95,7 +137,10 @@ def test_inverted_unit_range(tiny_config):
 
 def test_integer_bits_must_fit(tiny_config):
     tiny_config["experiments"]["tiny"]["student"] = {"variants": [{"bits": 4, "integer_bits": 4, "sparsity": 0}]}
-    with pytest.raises(ConfigError, match=r"student\.variants: integer_bits 4 and student.activation_integer_bits 3 must be below bits 4"):
+    with pytest.raises(
+        ConfigError,
+        match=r"student\.variants: integer_bits 4 and student.activation_integer_bits 3 must be below bits 4",
+    ):
         validated(tiny_config)
 
 
@@ -118,7 +163,13 @@ def test_bad_experiment_name(tiny_config):
 def test_wildcard_names():
     assert variant_name({"bits": 8, "sparsity": 0.2, "integer_bits": 0}) == "b8_s20"
     assert variant_name({"bits": 6, "sparsity": 0.55, "integer_bits": 1}) == "b6_s55_i1"
-    target = {"part": "XC7Z020CLG400-1", "clock_period": 10.0, "reuse_factor": 8, "strategy": "Resource", "io_type": "io_parallel"}
+    target = {
+        "part": "XC7Z020CLG400-1",
+        "clock_period": 10.0,
+        "reuse_factor": 8,
+        "strategy": "Resource",
+        "io_type": "io_parallel",
+    }
     assert target_name(target) == "xc7z020clg400-1_100mhz_rf8_resource_parallel"
     assert target_name({**target, "clock_period": 7.5}).startswith("xc7z020clg400-1_133.333mhz")
     assert target_name({**target, "name": "pynq"}) == "pynq"
@@ -154,23 +205,60 @@ def test_schema_file_is_yaml_with_descriptions():
 
 def test_schema_holds_only_json_schema_keywords():
     """An unquoted comma in a YAML flow mapping cuts a description short and makes the rest a key."""
-    keywords = {"description", "type", "default", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                "items", "minItems", "maxItems", "properties", "additionalProperties", "required", "patternProperties",
-                "oneOf", "anyOf", "allOf", "if", "then", "else", "$ref", "pattern", "minProperties", "$schema", "$defs"}
-    found = [(path, key) for path, node in subschemas(yaml.safe_load(SCHEMA.read_text())) for key in node if key not in keywords]
+    keywords = {
+        "description",
+        "type",
+        "default",
+        "enum",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "items",
+        "minItems",
+        "maxItems",
+        "properties",
+        "additionalProperties",
+        "required",
+        "patternProperties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "if",
+        "then",
+        "else",
+        "$ref",
+        "pattern",
+        "minProperties",
+        "$schema",
+        "$defs",
+    }
+    found = [
+        (path, key)
+        for path, node in subschemas(yaml.safe_load(SCHEMA.read_text()))
+        for key in node
+        if key not in keywords
+    ]
     assert found == []
-    cut = [path for path, node in subschemas(yaml.safe_load(SCHEMA.read_text()))
-           if isinstance(node.get("description"), str) and node["description"].rstrip()[-1] not in ".)"]
+    cut = [
+        path
+        for path, node in subschemas(yaml.safe_load(SCHEMA.read_text()))
+        if isinstance(node.get("description"), str) and node["description"].rstrip()[-1] not in ".)"
+    ]
     assert cut == []
 
 
 def test_equal_configs_are_equal_after_validation(tiny_config):
     """Snakemake compares params by repr: key order and restated defaults must not change it."""
-    restated = {"experiments": {"tiny": {
-        "student": {"search": {"workers": 1, "seed": 7, "trials": 4}, "alpha": 0.1},
-        "hls": {"targets": [{"reuse_factor": 1, "part": "xc7a100tcsg324-1", "clock_period": 5}]},
-        "dataset": {"n_per_class": 40, "kind": "pulses"},
-    }}}
+    restated = {
+        "experiments": {
+            "tiny": {
+                "student": {"search": {"workers": 1, "seed": 7, "trials": 4}, "alpha": 0.1},
+                "hls": {"targets": [{"reuse_factor": 1, "part": "xc7a100tcsg324-1", "clock_period": 5}]},
+                "dataset": {"n_per_class": 40, "kind": "pulses"},
+            }
+        }
+    }
     assert repr(validated(restated)) == repr(validated(tiny_config))
     exp = validated(restated)["experiments"]["tiny"]
     assert list(exp) == sorted(exp) and list(exp["student"]["search"]) == sorted(exp["student"]["search"])
@@ -182,11 +270,24 @@ def test_equal_configs_are_equal_after_validation(tiny_config):
     [
         # Kintex-7 is 7 series: Yosys maps it (xc7), the KC705 carries it
         ({"part": "xc7k325tffg900-2"}, True, None),
-        ({"part": "xc7k325tffg900-2", "board": "basys3"}, True, "hls.targets[0]: board basys3 carries xc7a35tcpg236-1, the target asks for xc7k325tffg900-2"),
+        (
+            {"part": "xc7k325tffg900-2", "board": "basys3"},
+            True,
+            "hls.targets[0]: board basys3 carries xc7a35tcpg236-1, the target asks for xc7k325tffg900-2",
+        ),
         ({"part": "xc7a100tcsg324-1", "board": "nexys"}, True, "hls.targets[0]: board 'nexys' is not one of"),
         ({"part": "xc7a200tfbg676-2"}, True, "hls.targets[0]: no known board carries xc7a200tfbg676-2; set `board`"),
-        ({"part": "xcvc1902-vsva2197-2MP-e-S"}, True, "hls.targets[0].part: part 'xcvc1902-vsva2197-2MP-e-S' (Versal): stage rtl_synth (Yosys synth_xilinx) supports Artix-7"),
-        ({"part": "10AX115S2F45I1SG"}, False, "hls.targets[0].part: part '10AX115S2F45I1SG': not a Xilinx part number of a family socflow knows"),
+        (
+            {"part": "xcvc1902-vsva2197-2MP-e-S"},
+            True,
+            "hls.targets[0].part: part 'xcvc1902-vsva2197-2MP-e-S' (Versal): "
+            "stage rtl_synth (Yosys synth_xilinx) supports Artix-7",
+        ),
+        (
+            {"part": "10AX115S2F45I1SG"},
+            False,
+            "hls.targets[0].part: part '10AX115S2F45I1SG': not a Xilinx part number of a family socflow knows",
+        ),
     ],
 )
 def test_parts_and_boards_are_checked_before_any_job(tiny_config, target, rtl, message):

@@ -62,7 +62,9 @@ def test_distillation_moves_the_student_toward_the_teacher():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 8)).astype(np.float32)
     y = rng.integers(0, 3, 256)  # labels carry no signal: only the teacher's soft targets can be learned
-    teacher = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3, kernel_initializer=keras.initializers.RandomNormal(stddev=2.0))])
+    teacher = keras.Sequential(
+        [keras.Input((8,)), keras.layers.Dense(3, kernel_initializer=keras.initializers.RandomNormal(stddev=2.0))]
+    )
     student = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)])
     before = mean_kl(teacher, student, x)
     teacher_kernel = teacher.layers[0].kernel.numpy().copy()

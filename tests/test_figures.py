@@ -22,8 +22,10 @@ def test_fig5_from_real_reports(tmp_path):
     }
     points = fig5_points(targets, synth=reports, rtl_sim={"a": {"latency_clocks": 4}})
     assert {(p["source"], p["part"], p["clock_mhz"], p["reuse_factor"], p["latency_cycles"]) for p in points} == {
-        ("HLS report", "xc7z020clg400-1", 200.0, 1, 10), ("HLS report", "xczu49dr-ffvf1760-2-e", 100.0, 8, 695),
-        ("RTL simulation (da4ml)", "xc7z020clg400-1", 200.0, 1, 4)}
+        ("HLS report", "xc7z020clg400-1", 200.0, 1, 10),
+        ("HLS report", "xczu49dr-ffvf1760-2-e", 100.0, 8, 695),
+        ("RTL simulation (da4ml)", "xc7z020clg400-1", 200.0, 1, 4),
+    }
     latency_vs_reuse(points, tmp_path / "fig5.png")
     image = mpimg.imread(tmp_path / "fig5.png")
     assert image.shape[0] > 300 and image.shape[1] > 500

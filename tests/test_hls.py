@@ -13,7 +13,13 @@ from socflow.hls.csim import hls_csim
 from socflow.models import load_model
 
 HLS = {"backend": "Vitis", "default_precision": "ap_fixed<16,6>", "input_precision": "ap_fixed<16,6>"}
-TARGET = {"part": "xc7z020clg400-1", "clock_period": 10.0, "reuse_factor": 1, "strategy": "Latency", "io_type": "io_parallel"}
+TARGET = {
+    "part": "xc7z020clg400-1",
+    "clock_period": 10.0,
+    "reuse_factor": 1,
+    "strategy": "Latency",
+    "io_type": "io_parallel",
+}
 
 
 def convert(student, tmp_path, target=TARGET):
@@ -23,11 +29,21 @@ def convert(student, tmp_path, target=TARGET):
 
 
 def csim(student, out, tmp_path, min_agreement=1.0):
-    return hls_csim(str(student / "model.h5"), out["config"], out["project"], str(student / "test.npz"),
-                    str(student / "summary.json"), min_agreement, tmp_path / "scratch", str(tmp_path / "csim.json"))
+    return hls_csim(
+        str(student / "model.h5"),
+        out["config"],
+        out["project"],
+        str(student / "test.npz"),
+        str(student / "summary.json"),
+        min_agreement,
+        tmp_path / "scratch",
+        str(tmp_path / "csim.json"),
+    )
 
 
-@pytest.mark.parametrize("backend,io_type", [("Vitis", "io_parallel"), ("Vitis", "io_stream"), ("Vivado", "io_parallel")])
+@pytest.mark.parametrize(
+    "backend,io_type", [("Vitis", "io_parallel"), ("Vitis", "io_stream"), ("Vivado", "io_parallel")]
+)
 def test_c_simulation_is_bit_exact(student, tmp_path, backend, io_type, monkeypatch):
     monkeypatch.setitem(HLS, "backend", backend)
     out = convert(student, tmp_path, dict(TARGET, io_type=io_type))
@@ -64,7 +80,10 @@ def test_disagreement_fails_and_names_the_first_diverging_layer(student, tmp_pat
     to_hls(model, settings, tmp_path / "project").write()
     (tmp_path / "hls_config.yml").write_text(yaml.safe_dump(settings))
     out = {"project": str(tmp_path / "project"), "config": str(tmp_path / "hls_config.yml")}
-    with pytest.raises(HardwareMismatchError, match=r"below hls.csim_min_agreement=1.0; first mismatch at test sample \d+.*first diverging layer: qdense_0"):
+    with pytest.raises(
+        HardwareMismatchError,
+        match=r"below hls.csim_min_agreement=1.0; first mismatch at test sample \d+.*first diverging layer: qdense_0",
+    ):
         csim(student, out, tmp_path)
     assert not (tmp_path / "csim.json").exists()
     assert csim(student, out, tmp_path, min_agreement=0.0)["agreement"] < 1.0

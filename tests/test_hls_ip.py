@@ -42,13 +42,17 @@ def test_the_dpi_model_has_the_ports_socflow_top_connects():
 def test_an_export_that_is_not_socflow_ip_is_refused(tmp_path):
     # the paper's HLS IP, a real export with other stream names
     shutil.copyfile(THIRD_PARTY_IP / "myproject.v", tmp_path / f"{IP_TOP}.v")
-    with pytest.raises(SocflowError, match=r"lacks the ports socflow_top connects: \['words_in_TDATA', 'words_in_TREADY'"):
+    with pytest.raises(
+        SocflowError, match=r"lacks the ports socflow_top connects: \['words_in_TDATA', 'words_in_TREADY'"
+    ):
         exported_ip_sources(tmp_path)
     with pytest.raises(SocflowError, match="no socflow_ip.v; not an export of socflow_ip"):
         exported_ip_sources(THIRD_PARTY_IP)
     # an export whose streams carry side channels (TKEEP, TLAST, ...: ap_axis arguments) that nothing drives
     dpi = (SIM / "socflow_ip_dpi.v").read_text()
-    (tmp_path / f"{IP_TOP}.v").write_text(dpi.replace("input wire words_in_TVALID,", "input wire words_in_TVALID,\n    input wire [3:0] words_in_TKEEP,"))
+    (tmp_path / f"{IP_TOP}.v").write_text(
+        dpi.replace("input wire words_in_TVALID,", "input wire words_in_TVALID,\n    input wire [3:0] words_in_TKEEP,")
+    )
     with pytest.raises(SocflowError, match=r"has inputs socflow_top does not drive: \['words_in_TKEEP'\]"):
         exported_ip_sources(tmp_path)
     shutil.copyfile(SIM / "socflow_ip_dpi.v", tmp_path / f"{IP_TOP}.v")
@@ -66,9 +70,13 @@ def test_vivado_project_around_the_hls_ip(hls_project, tmp_path):
     shutil.copyfile(SIM / "socflow_ip_dpi.v", export / f"{IP_TOP}.v")
     (export / "socflow_ip_w2_ROM_AUTO_1R.dat").write_text("00\n")
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    check = vivado_project({"hls_ip": str(export)}, paths["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0}, BOARD, outputs)
+    check = vivado_project(
+        {"hls_ip": str(export)}, paths["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0}, BOARD, outputs
+    )
     assert check["ip"] == IP_TOP and check["board"] == "pynq-z1"
-    assert {"socflow_top.v", "socflow_axis.v", "socflow_ip.v", "socflow_ip_w2_ROM_AUTO_1R.dat"} == set(check["hdl_files"])
+    assert {"socflow_top.v", "socflow_axis.v", "socflow_ip.v", "socflow_ip_w2_ROM_AUTO_1R.dat"} == set(
+        check["hdl_files"]
+    )
     top = (tmp_path / "vivado" / "hdl" / "socflow_top.v").read_text()
     assert "socflow_ip ip (" in top and ".N_IN(30)" in top and ".START_IP(1)" in top
 
@@ -119,5 +127,7 @@ def test_export_script_asks_for_socflow_ip_with_the_projects_settings(hls_projec
     assert by_command["set_top"] == [IP_TOP] and by_command["set_part"] == ["xc7z020clg400-1"]
     assert by_command["create_clock"] == ["-period", "10.0", "-name", "default"]
     added = [c[1] for c in calls if c[0] == "add_files"]
-    assert added == ["firmware/myproject.cpp", "firmware/socflow_ip.cpp"] and all((project / f).is_file() for f in added)
+    assert added == ["firmware/myproject.cpp", "firmware/socflow_ip.cpp"] and all(
+        (project / f).is_file() for f in added
+    )
     assert calls[-1][:3] == ["export_design", "-format", "ip_catalog"]

@@ -22,8 +22,16 @@ def test_missing_tool_stops_before_any_work(tmp_path, monkeypatch):
 def test_vitis_build_asks_for_synthesis_and_export_only(tmp_path):
     assert build_command("Vitis", tmp_path) == ["vitis-run", "--tcl", "build_prj.tcl", "--mode", "hls"]
     options = dict(line.split() for line in (tmp_path / "build_opt.tcl").read_text().splitlines()[1:-1])
-    assert options == {"reset": "1", "csim": "0", "synth": "1", "cosim": "0", "validation": "0", "export": "1",
-                       "vsynth": "0", "fifo_opt": "0"}
+    assert options == {
+        "reset": "1",
+        "csim": "0",
+        "synth": "1",
+        "cosim": "0",
+        "validation": "0",
+        "export": "1",
+        "vsynth": "0",
+        "fifo_opt": "0",
+    }
 
 
 def test_vivado_build_passes_options_on_the_command_line(tmp_path):
@@ -46,10 +54,13 @@ esac
 """
 
 
-@pytest.mark.parametrize("ip_top,error", [
-    ("resources/sim/socflow_ip_dpi.v", None),
-    ("tests/fixtures/thirdparty_ip/myproject.v", "lacks the ports socflow_top connects"),
-])
+@pytest.mark.parametrize(
+    "ip_top,error",
+    [
+        ("resources/sim/socflow_ip_dpi.v", None),
+        ("tests/fixtures/thirdparty_ip/myproject.v", "lacks the ports socflow_top connects"),
+    ],
+)
 def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_top, error):
     """hls_synth runs hls4ml's build, then export_ip.tcl in the same folder, and takes the board IP only if it
     has the ports socflow_top connects (the paper's export, with other stream names, is refused)."""
@@ -63,7 +74,10 @@ def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_
     (tmp_path / "bin" / "vitis-run").chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
     monkeypatch.setenv("SF_CALLS", str(tmp_path / "calls.txt"))
-    monkeypatch.setenv("SF_REPORT", str(Path(__file__).parent / "fixtures" / "reports" / "vitis2023_hgdream_hls4ml_myproject_csynth.xml"))
+    monkeypatch.setenv(
+        "SF_REPORT",
+        str(Path(__file__).parent / "fixtures" / "reports" / "vitis2023_hgdream_hls4ml_myproject_csynth.xml"),
+    )
     monkeypatch.setenv("SF_IP_TOP", str(ROOT / ip_top))
     (tmp_path / "project" / "firmware").mkdir(parents=True)
     write_ip_top(tmp_path / "project", 30, 4, "io_parallel")
@@ -76,7 +90,9 @@ def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_
         assert not (synth / "report.json").exists()
     else:
         hls_synth(str(tmp_path / "project"), "Vitis", target, outputs)
-        assert (synth / "board_ip" / "socflow_ip.v").is_file() and read_json(synth / "report.json")["latency_cycles"]["worst"] == 695
+        assert (synth / "board_ip" / "socflow_ip.v").is_file() and read_json(synth / "report.json")["latency_cycles"][
+            "worst"
+        ] == 695
     calls = (tmp_path / "calls.txt").read_text().splitlines()
     assert calls == ["--tcl build_prj.tcl --mode hls", "--tcl export_ip.tcl --mode hls"]
 
@@ -89,6 +105,10 @@ def test_a_project_without_the_board_ip_is_refused_before_the_tool_runs(tmp_path
     (tmp_path / "bin" / "vitis-run").chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     (tmp_path / "project").mkdir()
-    outputs = {"synth": str(tmp_path / "s" / "ip"), "board_ip": str(tmp_path / "s" / "board_ip"), "report": str(tmp_path / "s" / "report.json")}
+    outputs = {
+        "synth": str(tmp_path / "s" / "ip"),
+        "board_ip": str(tmp_path / "s" / "board_ip"),
+        "report": str(tmp_path / "s" / "report.json"),
+    }
     with pytest.raises(SocflowError, match="no export_ip.tcl .* rerun hls_convert"):
         hls_synth(str(tmp_path / "project"), "Vitis", {"part": "xc7z020clg400-1"}, outputs)

@@ -21,7 +21,9 @@ def test_atomic_writes_respect_the_umask(tmp_path, umask, mode):
             tmp.write_text("a\n1\n")
     finally:
         os.umask(old)
-    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()} == dict.fromkeys(["a.json", "b.npz", "c.csv"], mode)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()} == dict.fromkeys(
+        ["a.json", "b.npz", "c.csv"], mode
+    )
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):

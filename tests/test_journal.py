@@ -54,10 +54,24 @@ def test_two_worker_processes_share_one_search_and_collect_like_one_worker(tmp_p
     root = tmp_path / "tuning"
     procs = []
     for worker in (0, 1):
-        args = {"teacher": TEACHER, "search": SEARCH, "settings": SETTINGS, "root": str(root), "worker": worker,
-                "data": data, "folder": str(tmp_path), "output": str(tmp_path / f"worker{worker}.json")}
-        procs.append(subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(args)], stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True))
+        args = {
+            "teacher": TEACHER,
+            "search": SEARCH,
+            "settings": SETTINGS,
+            "root": str(root),
+            "worker": worker,
+            "data": data,
+            "folder": str(tmp_path),
+            "output": str(tmp_path / f"worker{worker}.json"),
+        }
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", WORKER, json.dumps(args)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
     for proc in procs:
         output = proc.communicate(timeout=600)[0]
         assert proc.returncode == 0, output[-3000:]
@@ -92,10 +106,29 @@ def test_two_worker_processes_share_one_search_and_collect_like_one_worker(tmp_p
 def test_restarted_worker_reruns_its_killed_trial_and_keeps_completed_ones(tmp_path, data):
     root = tmp_path / "tuning"
     values = [{"units_0": 8 + i, "units_1": 16, "learning_rate": 0.01} for i in range(4)]
-    done = {"trial_id": "0", "worker": 0, "status": "COMPLETED", "values": values[0], "score": 0.5,
-            "proposed_by": "random", "started": "t0", "finished": "t1"}
-    running = [{"trial_id": str(i), "worker": w, "status": "RUNNING", "values": values[i], "score": None,
-                "proposed_by": "random", "started": "t0", "finished": None} for i, w in ((1, 1), (2, 5), (3, 0))]
+    done = {
+        "trial_id": "0",
+        "worker": 0,
+        "status": "COMPLETED",
+        "values": values[0],
+        "score": 0.5,
+        "proposed_by": "random",
+        "started": "t0",
+        "finished": "t1",
+    }
+    running = [
+        {
+            "trial_id": str(i),
+            "worker": w,
+            "status": "RUNNING",
+            "values": values[i],
+            "score": None,
+            "proposed_by": "random",
+            "started": "t0",
+            "finished": None,
+        }
+        for i, w in ((1, 1), (2, 5), (3, 0))
+    ]
     write_json(state_dir(root, SETTINGS, SEARCH) / "journal.json", {"space": None, "trials": [done, *running]})
     build, built = teacher_builder(TEACHER, [30], 4), []
 
@@ -107,8 +140,10 @@ def test_restarted_worker_reruns_its_killed_trial_and_keeps_completed_ones(tmp_p
     assert search_worker(counting, data, SEARCH, SETTINGS, root, 1, tmp_path / "w1.json") == ["1", "2"]
     trials = journal(root)["trials"]
     assert trials[0] == done and trials[3] == running[2]
-    assert [(t["status"], t["worker"], t["values"]) for t in trials[1:3]] == [("COMPLETED", 1, values[1]),
-                                                                            ("COMPLETED", 1, values[2])]
+    assert [(t["status"], t["worker"], t["values"]) for t in trials[1:3]] == [
+        ("COMPLETED", 1, values[1]),
+        ("COMPLETED", 1, values[2]),
+    ]
     assert built[1:] == values[1:3]  # one build declares the space, then one model per trial rerun
     assert read_json(tmp_path / "w1.json")["trials"] == ["1", "2"]
 

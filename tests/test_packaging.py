@@ -64,7 +64,9 @@ def package_imports(root):
 def test_the_import_graph_flows_one_way(root):
     graph = package_imports(root)
     assert set(graph) <= BASE | set(STAGES)
-    assert {unit: deps - BASE for unit, deps in graph.items() if unit in BASE and deps - BASE} == {}  # the base knows no stage
+    assert {
+        unit: deps - BASE for unit, deps in graph.items() if unit in BASE and deps - BASE
+    } == {}  # the base knows no stage
     # a stage uses the stages before it in the data flow; train draws its curves with report.figures, and report
     # imports no stage, so no cycle goes through it
     order = {s: i for i, s in enumerate(STAGES)}
@@ -77,12 +79,37 @@ def test_a_regular_install_carries_the_templates(root, tmp_path):
     import subprocess
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = tmp_path.glob("socflow-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {"socflow/resources/config.schema.yaml", "socflow/resources/hls/socflow_ip.cpp", "socflow/resources/hls/export_ip.tcl",
-                "socflow/resources/vivado/assessment.tcl", "socflow/resources/hdl/socflow_axis.v", "socflow/resources/firmware/socflow_algorithm1.c",
-                "socflow/resources/deploy/run_on_board.py", "socflow/resources/xilinx_api/xil_io.h", "socflow/plan.py", "socflow/train/trials.py"}
+    expected = {
+        "socflow/resources/config.schema.yaml",
+        "socflow/resources/hls/socflow_ip.cpp",
+        "socflow/resources/hls/export_ip.tcl",
+        "socflow/resources/vivado/assessment.tcl",
+        "socflow/resources/hdl/socflow_axis.v",
+        "socflow/resources/firmware/socflow_algorithm1.c",
+        "socflow/resources/deploy/run_on_board.py",
+        "socflow/resources/xilinx_api/xil_io.h",
+        "socflow/plan.py",
+        "socflow/train/trials.py",
+    }
     assert expected <= names
 
+
+def test_ruff_is_clean(root):
+    import subprocess
+
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "src", "tests", "bench", "workflow/scripts"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

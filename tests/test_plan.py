@@ -55,8 +55,10 @@ def test_dense_students_get_the_rtl_path_and_the_design_around_it():
     stages = plan.stages("e")
     assert stages["rtl_sim"].included and stages["vivado_project"].included and not stages["hls_synth"].included
     assert plan.ip_kind("e") == "rtl"
-    assert plan.ip_inputs("e", "b8_s20", "t") == {"verilog": "results/e/rtl/b8_s20/t/verilog",
-                                                  "ip_json": "results/e/rtl/b8_s20/t/rtl.json"}
+    assert plan.ip_inputs("e", "b8_s20", "t") == {
+        "verilog": "results/e/rtl/b8_s20/t/verilog",
+        "ip_json": "results/e/rtl/b8_s20/t/rtl.json",
+    }
     outputs = plan.final_outputs()
     assert "results/e/deploy/b8_s20/t.zip" in outputs and "results/e/board/b8_s20/t/emulated.json" in outputs
     assert "results/e/figures/b8_s20/fig5_latency.png" in outputs and "results/report/table1.csv" in outputs
@@ -69,7 +71,9 @@ def test_cnn_students_take_the_hls_ip_which_needs_the_vendor_tool():
     assert stages["rtl_sim"] == (False, "needs rtl.enabled: true and student.model: mlp (dense students)")
     assert plan.ip_kind("e") == "hls"
     assert stages["vivado_project"].reason == (
-        "needs the HLS IP exported by hls_synth (board.ip), left out here: vitis-run not found on PATH (toolchain: auto)")
+        "needs the HLS IP exported by hls_synth (board.ip), left out here: "
+        "vitis-run not found on PATH (toolchain: auto)"
+    )
     assert "hls_ip" not in plan.ip_inputs("e", "b8_s20", "t")  # no export here: the C simulation is the IP model
     every = plan.stages("e", every_stage=True)
     assert every["vivado_project"].included and not every["rtl_generate"].included
@@ -82,7 +86,9 @@ def test_a_forced_toolchain_plans_the_vendor_stages_and_their_tools():
     assert "results/e/board/b8_s20/t/pynq.json" in plan.final_outputs()
     assert plan.board_inputs("e", "b8_s20", "t", "pynq")["bit"] == "results/e/hw/b8_s20/t/design.bit"
     assert plan.vendor_tools([("hls_synth", "e"), ("train_student", "e"), ("vivado_bitstream", "e")]) == [
-        ("vitis-run", "hls_synth"), ("vivado", "vivado_bitstream")]
+        ("vitis-run", "hls_synth"),
+        ("vivado", "vivado_bitstream"),
+    ]
 
 
 def test_table1_entries_name_their_files_or_why_not():

@@ -24,14 +24,24 @@ def slurm_up() -> bool:
     return state.returncode == 0 and any(s in state.stdout for s in ("idle", "mixed"))
 
 
-pytestmark = [pytest.mark.slurm, pytest.mark.skipif(not slurm_up(), reason="no Slurm up: run tools/slurm-local.sh start")]
+pytestmark = [
+    pytest.mark.slurm,
+    pytest.mark.skipif(not slurm_up(), reason="no Slurm up: run tools/slurm-local.sh start"),
+]
 
-CONFIG = {"experiments": {"tiny": {
-    "dataset": {"kind": "pulses", "n_per_class": 60},
-    # two workers; both trials random, so they do not depend on which worker finished first
-    "teacher": {"layers": 1, "units": [8, 16],
-                "search": {"trials": 2, "initial_points": 2, "epochs": 3, "patience": 0, "workers": 2}},
-}}}
+CONFIG = {
+    "experiments": {
+        "tiny": {
+            "dataset": {"kind": "pulses", "n_per_class": 60},
+            # two workers; both trials random, so they do not depend on which worker finished first
+            "teacher": {
+                "layers": 1,
+                "units": [8, 16],
+                "search": {"trials": 2, "initial_points": 2, "epochs": 3, "patience": 0, "workers": 2},
+            },
+        }
+    }
+}
 TARGET = "results/tiny/teacher/metrics.json"
 
 
@@ -40,10 +50,19 @@ def test_slurm_profile_runs_every_job_through_sbatch_and_matches_a_local_run(tmp
     cluster, local = tmp_path / "slurm", tmp_path / "local"
     cluster.mkdir()
     local.mkdir()
-    result = run_snakemake(cluster, CONFIG, "--workflow-profile", str(ROOT / "workflow/profiles/slurm"),
-                           "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "2", TARGET)
+    result = run_snakemake(
+        cluster,
+        CONFIG,
+        "--workflow-profile",
+        str(ROOT / "workflow/profiles/slurm"),
+        "--slurm-status-command",
+        "squeue",
+        "--slurm-init-seconds-before-status-checks",
+        "2",
+        TARGET,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    records = JOBCOMP.read_text().splitlines()[len(before):]
+    records = JOBCOMP.read_text().splitlines()[len(before) :]
     states = [r.split("JobState=")[1].split()[0] for r in records]
     assert states == ["COMPLETED"] * 5  # prepare_data, tune_teacher_worker x 2, tune_teacher, train_teacher
     workers = [json.loads((cluster / f"results/tiny/teacher/workers/{w}.json").read_text())["trials"] for w in (0, 1)]

@@ -58,7 +58,9 @@ def test_scaler_fits_and_inverts(method, per_feature):
         axis = 0 if per_feature else None
         assert np.allclose(z.min(axis=axis), 0, atol=1e-6) and np.allclose(z.max(axis=axis), 1, atol=1e-6)
     elif method == "standard":
-        assert abs(z.mean()) < 1e-5 and (abs(z.std(axis=0).mean() - 1) < 1e-4 if per_feature else abs(z.std() - 1) < 1e-4)
+        assert abs(z.mean()) < 1e-5 and (
+            abs(z.std(axis=0).mean() - 1) < 1e-4 if per_feature else abs(z.std() - 1) < 1e-4
+        )
     else:
         assert np.array_equal(z, x)
     restored = z.astype(np.float64) * np.asarray(scaler.scale) + np.asarray(scaler.offset)

@@ -17,17 +17,34 @@ CSIM = {"agreement": 1.0}
 ENTRY = {"exp": "pulses", "variant": "b8_s20", "target": "z7", "part": "xc7z020clg400-1", "ip": "rtl"}
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 RTL_SIM = {"latency_clocks": 4, "agreement": 1.0, "tools": {"verilator": "Verilator 5.48.0"}}
-YOSYS = {"resources": {"LUT": {"used": 5320, "available": 53200, "percent": 10.0}, "FF": {"used": 1064, "available": 106400, "percent": 1.0},
-                       "DSP": {"used": 0, "available": 220, "percent": 0.0}, "BRAM_18K": {"used": 0, "available": 280, "percent": 0.0}},
-         "source": "Yosys estimate (synth_xilinx, before place and route)", "tools": {"yosys": "Yosys 0.23"}}
-MISSING = {"synth": "vitis-run not found on PATH (toolchain: auto)", "rtl_sim": "", "yosys": "yosys not found on PATH (toolchain: auto)"}
+YOSYS = {
+    "resources": {
+        "LUT": {"used": 5320, "available": 53200, "percent": 10.0},
+        "FF": {"used": 1064, "available": 106400, "percent": 1.0},
+        "DSP": {"used": 0, "available": 220, "percent": 0.0},
+        "BRAM_18K": {"used": 0, "available": 280, "percent": 0.0},
+    },
+    "source": "Yosys estimate (synth_xilinx, before place and route)",
+    "tools": {"yosys": "Yosys 0.23"},
+}
+MISSING = {
+    "synth": "vitis-run not found on PATH (toolchain: auto)",
+    "rtl_sim": "",
+    "yosys": "yosys not found on PATH (toolchain: auto)",
+}
 
 
 def test_row_with_a_synthesis_report(tmp_path):
     synth = parse_csynth_xml(FIXTURE) | {"backend": "Vivado"}
     [row] = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, synth, None, None, MISSING)
     assert (row["teacher P"], row["teacher OA [%]"], row["P"], row["CR"], row["OA [%]"], row["SP [%]"]) == (
-        16352, 99.7, 529, 30.91, 98.96, 20.0)
+        16352,
+        99.7,
+        529,
+        30.91,
+        98.96,
+        20.0,
+    )
     assert (row["DSP [%]"], row["LUT [%]"], row["L [clk]"]) == (pytest.approx(33.18), pytest.approx(4.76), 10)
     assert row["resources source"] == row["latency source"] == "HLS report (Vivado HLS 2020.1, before place and route)"
     assert row["implementation"] == "hls4ml IP" and row["agreement source"] == "C simulation vs QKeras"
@@ -36,7 +53,13 @@ def test_row_with_a_synthesis_report(tmp_path):
 def test_rtl_row_takes_yosys_resources_and_simulated_latency(tmp_path):
     hls, rtl = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING)
     assert hls["resources source"] == "none: vitis-run not found on PATH (toolchain: auto)" and "L [clk]" not in hls
-    assert (rtl["implementation"], rtl["LUT [%]"], rtl["FF [%]"], rtl["DSP [%]"], rtl["L [clk]"]) == ("da4ml RTL", 10.0, 1.0, 0.0, 4)
+    assert (rtl["implementation"], rtl["LUT [%]"], rtl["FF [%]"], rtl["DSP [%]"], rtl["L [clk]"]) == (
+        "da4ml RTL",
+        10.0,
+        1.0,
+        0.0,
+        4,
+    )
     assert rtl["resources source"].startswith("Yosys estimate") and "before place and route" in rtl["resources source"]
     assert rtl["latency source"] == "RTL simulation (Verilator 5.48.0)"
     [_, no_yosys] = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, None, MISSING)

@@ -17,8 +17,13 @@ from socflow.train.teacher import import_teacher
 
 
 def saved_model(path, n_in, n_out, softmax=True):
-    model = keras.Sequential([keras.Input((n_in,)), keras.layers.Dense(8, activation="relu"),
-                              keras.layers.Dense(n_out, activation="softmax" if softmax else None)])
+    model = keras.Sequential(
+        [
+            keras.Input((n_in,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(n_out, activation="softmax" if softmax else None),
+        ]
+    )
     model.save(path, save_format="h5")
     return str(path)
 
@@ -29,7 +34,9 @@ def outputs(folder):
 
 def test_pretrained_teacher_with_wrong_input_shape_is_named(tmp_path, data):
     path = saved_model(tmp_path / "t.h5", 20, 4)
-    with pytest.raises(ConfigError, match=r"teacher\.pretrained .*t\.h5: model input shape \(20,\) does not match the data's \(30,\)"):
+    with pytest.raises(
+        ConfigError, match=r"teacher\.pretrained .*t\.h5: model input shape \(20,\) does not match the data's \(30,\)"
+    ):
         import_teacher(data, TEACHER, path, outputs(tmp_path))
     assert not (tmp_path / "m.h5").exists()
 
@@ -60,7 +67,8 @@ def test_user_hypermodel_is_loaded_from_module_function(tmp_path, monkeypatch):
     (tmp_path / "my_models.py").write_text(
         "from socflow._keras import keras\n"
         "def tiny(hp, input_shape, n_classes):\n"
-        "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(hp.Int('w', 2, 4)), keras.layers.Dense(n_classes)])\n"
+        "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(hp.Int('w', 2, 4)),\n"
+        "                             keras.layers.Dense(n_classes)])\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     import keras_tuner as kt
@@ -138,10 +146,17 @@ def run_search(tmp_path, data, state, kill_in_trial=0):
     import subprocess
     import sys
 
-    args = {"teacher": TEACHER, "search": dict(TEACHER["search"], trials=4, initial_points=2), "data": data,
-            "state": str(tmp_path / state), "out": str(tmp_path / f"{state}.csv"), "kill_in_trial": kill_in_trial}
-    result = subprocess.run([sys.executable, "-c", SEARCH_PROCESS, json.dumps(args)], capture_output=True, text=True,
-                            timeout=600)
+    args = {
+        "teacher": TEACHER,
+        "search": dict(TEACHER["search"], trials=4, initial_points=2),
+        "data": data,
+        "state": str(tmp_path / state),
+        "out": str(tmp_path / f"{state}.csv"),
+        "kill_in_trial": kill_in_trial,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SEARCH_PROCESS, json.dumps(args)], capture_output=True, text=True, timeout=600
+    )
     return result, tmp_path / f"{state}.csv"
 
 

@@ -23,7 +23,9 @@ from socflow.tools import verilator_env
 
 IP = Path(__file__).parent / "fixtures" / "thirdparty_ip"
 DIRECT_TB = Path(__file__).parent / "thirdparty" / "direct_tb.cc"
-PROTOCOL = Protocol(n_inputs=30, input_type="ap_fixed<16,16>", n_classes=4, score_width=32, score_fractional=0, lag_frames=1)
+PROTOCOL = Protocol(
+    n_inputs=30, input_type="ap_fixed<16,16>", n_classes=4, score_width=32, score_fractional=0, lag_frames=1
+)
 # Adapts the paper's IP to the ports of socflow_ip, so that it goes through the same path as an exported
 # socflow_ip (rtl_fabric.build_exported: socflow_top, socflow_axis): side channels tied off, TLAST unused by it.
 ADAPTER = """
@@ -71,11 +73,29 @@ def frames() -> np.ndarray:
 def direct_outputs(words: np.ndarray, build: Path) -> np.ndarray:
     """Every output word of the IP driven directly with `words` (frames back to back)."""
     obj = build / "direct"
-    command = ["verilator", "--cc", "--exe", "--build", "--no-timing", "-j", "2", "--top-module", "myproject", "-Wno-fatal", "--Mdir",
-               str(obj), "-o", "direct_tb", str(DIRECT_TB), *map(str, sorted(IP.glob("*.v")))]
+    command = [
+        "verilator",
+        "--cc",
+        "--exe",
+        "--build",
+        "--no-timing",
+        "-j",
+        "2",
+        "--top-module",
+        "myproject",
+        "-Wno-fatal",
+        "--Mdir",
+        str(obj),
+        "-o",
+        "direct_tb",
+        str(DIRECT_TB),
+        *map(str, sorted(IP.glob("*.v"))),
+    ]
     subprocess.run(command, env=verilator_env(), check=True, capture_output=True)
     stdin = f"{len(words)} {words.shape[1]}\n" + " ".join(map(str, words.ravel())) + "\n"
-    done = subprocess.run([str(obj / "direct_tb")], input=stdin, capture_output=True, text=True, check=True, timeout=120)
+    done = subprocess.run(
+        [str(obj / "direct_tb")], input=stdin, capture_output=True, text=True, check=True, timeout=120
+    )
     return np.array([int(v) for v in done.stdout.split()], dtype=np.int64)
 
 

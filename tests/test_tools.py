@@ -18,7 +18,11 @@ def test_a_tool_that_succeeds_leaves_its_output_in_the_log(tmp_path):
 def test_a_failing_tool_is_named_with_the_tail_of_its_log(tmp_path):
     script = "import sys; [print(f'line {i}', flush=True) for i in range(100)]; sys.exit('cannot go on')"
     with pytest.raises(ToolError) as info:
-        run_tool([sys.executable, "-c", script], tmp_path / "t.log", "counting lines", cwd=tmp_path, env={"PATH": "/usr/bin"})
+        run_tool(
+            [sys.executable, "-c", script], tmp_path / "t.log", "counting lines", cwd=tmp_path, env={"PATH": "/usr/bin"}
+        )
     message = str(info.value)
-    assert message.startswith(f"counting lines: `{sys.executable}` failed (exit 1); last lines of {tmp_path / 't.log'}:")
+    assert message.startswith(
+        f"counting lines: `{sys.executable}` failed (exit 1); last lines of {tmp_path / 't.log'}:"
+    )
     assert "line 99" in message and "cannot go on" in message and "line 10\n" not in message

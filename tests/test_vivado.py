@@ -20,7 +20,11 @@ BOARD = {"send_scores": True, "fifo_depth": 512, "comblock_repo": None}
 REQUIRED = ("socflow_stream.v", "student.v", "student_wrapper.v")
 TARGETS = [
     ({"part": "xc7a35tcpg236-1", "clock_period": 10.0}, "basys3", "xilinx.com:ip:microblaze"),
-    ({"part": "xc7z020clg400-1", "clock_period": 5.0, "board": "pynq-z2"}, "pynq-z2", "xilinx.com:ip:processing_system7"),
+    (
+        {"part": "xc7z020clg400-1", "clock_period": 5.0, "board": "pynq-z2"},
+        "pynq-z2",
+        "xilinx.com:ip:processing_system7",
+    ),
     ({"part": "xczu9eg-ffvb1156-2-e", "clock_period": 5.0}, "zcu102", "xilinx.com:ip:zynq_ultra_ps_e"),
 ]
 
@@ -39,7 +43,12 @@ def test_boards_from_parts_and_names():
 def protocol(rtl_project, student, tmp_path_factory):
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("protocol")
-    board_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, {"json": str(folder / "p.json"), "header": str(folder / "p.h")})
+    board_protocol(
+        str(out / "rtl.json"),
+        str(student / "summary.json"),
+        BOARD,
+        {"json": str(folder / "p.json"), "header": str(folder / "p.h")},
+    )
     return folder / "p.json"
 
 
@@ -47,12 +56,16 @@ def protocol(rtl_project, student, tmp_path_factory):
 def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_path, target, board, processor):
     out, _ = rtl_project
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    check = vivado_project({"verilog": str(out / "verilog")}, str(protocol), target | {"reuse_factor": 1}, BOARD, outputs)
+    check = vivado_project(
+        {"verilog": str(out / "verilog")}, str(protocol), target | {"reuse_factor": 1}, BOARD, outputs
+    )
     assert (check["part"], check["board"], check["processor_ip"]) == (target["part"], board, processor)
     assert {"socflow_top.v", "socflow_stream.v", "student.v"} <= set(check["hdl_files"])
     assert json.loads((tmp_path / "check.json").read_text()) == check
     settings = (tmp_path / "vivado" / "settings.tcl").read_text()
-    assert f"set sf_clock_mhz {{{1000 / target['clock_period']:g}}}" in settings and "set sf_fifo_depth {512}" in settings
+    assert (
+        f"set sf_clock_mhz {{{1000 / target['clock_period']:g}}}" in settings and "set sf_fifo_depth {512}" in settings
+    )
     top = (tmp_path / "vivado" / "hdl" / "socflow_top.v").read_text()
     assert ".N_IN(30)" in top and ".IN_W(16)" in top
 

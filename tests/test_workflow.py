@@ -19,11 +19,25 @@ from conftest import ROOT, run_snakemake
 pytestmark = pytest.mark.workflow
 
 EVERY_RULE = {
-    "prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student", "hls_convert",
-    "hls_csim", "hls_synth", "rtl_generate", "rtl_sim", "rtl_synth", "vivado_project", "vivado_bitstream", "board_protocol", "board_firmware",
+    "prepare_data",
+    "tune_teacher",
+    "train_teacher",
+    "tune_student",
+    "train_student",
+    "hls_convert",
+    "hls_csim",
+    "hls_synth",
+    "rtl_generate",
+    "rtl_sim",
+    "rtl_synth",
+    "vivado_project",
+    "vivado_bitstream",
+    "board_protocol",
+    "board_firmware",
     "board_eval",
     "report",
-    "plot_fig5", "plot_confusion",
+    "plot_fig5",
+    "plot_confusion",
 }
 
 
@@ -56,11 +70,15 @@ def test_cnn_students_leave_the_rtl_path_out_and_say_why(tmp_path, tiny_config):
     assert "rtl_generate" not in every and every["hls_synth"] == every["vivado_project"] == 1
     assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0  # writes the stage plan
     plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
-    assert plan["rtl_sim"] == {"included": False, "reason": "needs rtl.enabled: true and student.model: mlp (dense students)"}
+    assert plan["rtl_sim"] == {
+        "included": False,
+        "reason": "needs rtl.enabled: true and student.model: mlp (dense students)",
+    }
     # the assessment design then takes the HLS IP, which needs the vendor HLS tool
     assert plan["vivado_project"] == {
         "included": False,
-        "reason": "needs the HLS IP exported by hls_synth (board.ip), left out here: vitis-run not found on PATH (toolchain: auto)",
+        "reason": "needs the HLS IP exported by hls_synth (board.ip), left out here: "
+        "vitis-run not found on PATH (toolchain: auto)",
     }
 
 
@@ -72,8 +90,12 @@ def test_pretrained_teacher_is_imported_not_searched(tmp_path, tiny_config):
 
 
 def test_one_job_per_variant_and_target(tmp_path, tiny_config):
-    tiny_config["experiments"]["tiny"]["student"] = {"variants": [{"bits": 8, "sparsity": 0.2}, {"bits": 6, "sparsity": 0.5}]}
-    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [{"part": "xc7z020clg400-1", "reuse_factor": r} for r in (1, 8, 16)]}
+    tiny_config["experiments"]["tiny"]["student"] = {
+        "variants": [{"bits": 8, "sparsity": 0.2}, {"bits": 6, "sparsity": 0.5}]
+    }
+    tiny_config["experiments"]["tiny"]["hls"] = {
+        "targets": [{"part": "xc7z020clg400-1", "reuse_factor": r} for r in (1, 8, 16)]
+    }
     jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
     assert jobs["train_student"] == 2 and jobs["hls_csim"] == 6 and jobs["train_teacher"] == 1
 
@@ -145,7 +167,10 @@ def test_a_bad_data_file_stops_before_any_job_and_the_good_split_stays(tmp_path,
     split = (tmp_path / "results" / "tiny" / "data" / "train.npz").read_bytes()
     np.savez(tmp_path / "short.npz", x=np.zeros((30, 4)), y=np.repeat([0, 1], 15)[:29])
     (tmp_path / "truncated.npz").write_bytes((tmp_path / "good.npz").read_bytes()[:300])
-    for bad, message in (("short.npz", "short.npz: 30 samples but 29 labels"), ("truncated.npz", "truncated.npz: not a readable .npz")):
+    for bad, message in (
+        ("short.npz", "short.npz: 30 samples but 29 labels"),
+        ("truncated.npz", "truncated.npz: not a readable .npz"),
+    ):
         tiny_config["experiments"]["tiny"]["dataset"]["path"] = bad
         result = run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY)
         assert result.returncode != 0 and "DataError" in result.stderr
@@ -168,6 +193,7 @@ def test_forced_toolchain_without_the_tool_stops_before_any_job(tmp_path, tiny_c
 def test_a_configfile_on_the_command_line_replaces_the_default_one(tmp_path):
     """From the repository root, as the README shows: --configfile replaces config/config.yaml (no `pulses` jobs),
     and an experiment named like one there takes the schema defaults, not that file's values."""
+
     def dry_run(*args):
         cmd = [sys.executable, "-m", "snakemake", "-n", *args]
         result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -196,7 +222,9 @@ def test_lint_is_clean():
 
 
 def test_snakefmt_is_clean():
-    result = subprocess.run([sys.executable, "-m", "snakefmt", "--check", "."], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "snakefmt", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -246,7 +274,10 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     report = run_snakemake(tmp_path, config, "--report", str(tmp_path / "report.html"))
     assert report.returncode == 0, report.stderr[-2000:]
     html = (tmp_path / "report.html").read_text()
-    assert all(s in html for s in ("1 Teacher", "2 Student", "Pareto front", "search trials", "4 Table I", "Fig. 5", "confusion"))
+    assert all(
+        s in html
+        for s in ("1 Teacher", "2 Student", "Pareto front", "search trials", "4 Table I", "Fig. 5", "confusion")
+    )
 
     # the same config with its keys in another order and defaults stated: nothing to rerun
     restated = json.loads(json.dumps(config))
@@ -273,14 +304,23 @@ def test_board_ip_picks_the_design_around_the_rtl_or_the_hls_ip(tmp_path, tiny_c
     jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
     assert "board_eval" in jobs and "vivado_project" not in jobs and "rtl_sim" in jobs  # RTL numbers still made
     tiny_config["toolchain"] = "force"
-    result = run_snakemake(tmp_path, tiny_config, "-n", "-p", "results/tiny/hw/b8_s20/xc7a100tcsg324-1_200mhz_rf1_latency_stream/vivado_check.json")
+    result = run_snakemake(
+        tmp_path,
+        tiny_config,
+        "-n",
+        "-p",
+        "results/tiny/hw/b8_s20/xc7a100tcsg324-1_200mhz_rf1_latency_stream/vivado_check.json",
+    )
     jobs = planned_jobs(result)
     assert jobs["hls_synth"] == jobs["vivado_project"] == 1 and "rtl_generate" not in jobs
     tiny_config["experiments"]["tiny"]["student"] = {"model": "cnn"}
     tiny_config["experiments"]["tiny"]["board"] = {"ip": "rtl"}
     result = run_snakemake(tmp_path, tiny_config, "-n")
     assert result.returncode != 0
-    assert "experiments.tiny.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp)" in result.stdout + result.stderr
+    assert (
+        "experiments.tiny.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp)"
+        in result.stdout + result.stderr
+    )
 
 
 def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tiny_config):
@@ -294,13 +334,33 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path)
     """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project, C simulation, and the emulated board
     with the HLS IP (socflow_axis + socflow_ip's C simulation; no RTL for cnn students) (tiny budgets)."""
     search = {"trials": 1, "epochs": 2, "patience": 0}
-    config = {"experiments": {"digits": {
-        "dataset": {"kind": "digits"},
-        "teacher": {"model": "cnn", "layers": 2, "units": [8, 8], "search": search},
-        "student": {"model": "cnn", "layers": 2, "units": [4, 4], "temperature": 2.0, "search": search,
-                    "variants": [{"bits": 8, "sparsity": 0.5}]},
-        "hls": {"targets": [{"name": "zcu102", "part": "xczu9eg-ffvb1156-2-e", "io_type": "io_stream", "strategy": "Resource", "reuse_factor": 4}]},
-    }}}
+    config = {
+        "experiments": {
+            "digits": {
+                "dataset": {"kind": "digits"},
+                "teacher": {"model": "cnn", "layers": 2, "units": [8, 8], "search": search},
+                "student": {
+                    "model": "cnn",
+                    "layers": 2,
+                    "units": [4, 4],
+                    "temperature": 2.0,
+                    "search": search,
+                    "variants": [{"bits": 8, "sparsity": 0.5}],
+                },
+                "hls": {
+                    "targets": [
+                        {
+                            "name": "zcu102",
+                            "part": "xczu9eg-ffvb1156-2-e",
+                            "io_type": "io_stream",
+                            "strategy": "Resource",
+                            "reuse_factor": 4,
+                        }
+                    ]
+                },
+            }
+        }
+    }
     result = run_snakemake(tmp_path, config, "--cores", "2")
     assert result.returncode == 0, result.stderr[-3000:]
     exp = tmp_path / "results" / "digits"

@@ -105,13 +105,16 @@ def sha256_arrays(*arrays: np.ndarray) -> str:
     return digest.hexdigest()
 
 
-def differing_files(a: str | os.PathLike[str], b: str | os.PathLike[str], pattern: str, skip_suffixes: tuple[str, ...] = ()) -> list[str]:
+def differing_files(
+    a: str | os.PathLike[str], b: str | os.PathLike[str], pattern: str, skip_suffixes: tuple[str, ...] = ()
+) -> list[str]:
     """Files matching `pattern` under folder `a` (paths relative to it) that are missing from `b` or differ in
     content: checks that an exported project is the one that was simulated."""
     a, b = Path(a), Path(b)
     return [
         str(path.relative_to(a))
         for path in sorted(a.glob(pattern))
-        if path.is_file() and path.suffix not in skip_suffixes
+        if path.is_file()
+        and path.suffix not in skip_suffixes
         and not ((b / path.relative_to(a)).is_file() and filecmp.cmp(path, b / path.relative_to(a), shallow=False))
     ]

@@ -1,11 +1,14 @@
-"""Test-set metrics shared by the teacher and the student."""
+"""Test-set metrics shared by the stages, and the one check every hardware step makes against the model it came
+from (C simulation, RTL simulation, board)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
+from socflow.errors import HardwareMismatchError
 
 
 def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str]) -> dict[str, Any]:
@@ -26,3 +29,21 @@ def predict_classes(model: Any, x: np.ndarray, batch_size: int = 1024) -> tuple[
     """(model outputs, argmax classes) on ``x``."""
     outputs = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
     return outputs, outputs.argmax(axis=-1)
+
+
+def require_agreement(
+    agree: np.ndarray, minimum: float, what: str, detail: Callable[[int], str], setting: str = ""
+) -> float:
+    """The share of test samples where `agree` holds; below `minimum`, a :class:`HardwareMismatchError` that says
+    `what` agreed, on what share, the threshold (and the `setting` that sets it) and the first mismatching sample
+    with `detail(first)` (evaluated only then: it may be costly, such as tracing the first diverging layer)."""
+    agree = np.asarray(agree, dtype=bool)
+    share = float(agree.mean())
+    if share < minimum:
+        first = int(np.argmin(agree))
+        needed = f"{setting}={minimum}" if setting else f"{minimum:.0%}"
+        raise HardwareMismatchError(
+            f"{what} on {share:.2%} of {len(agree)} test samples ({int((~agree).sum())} differ), below {needed}; "
+            f"first mismatch at test sample {first}: {detail(first)}"
+        )
+    return share

@@ -73,7 +73,9 @@ def yosys_version() -> str:
 def _version(command: list[str], env: dict[str, str] | None) -> str:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise ToolNotFoundError(f"`{' '.join(command)}` failed (exit {done.returncode}): {done.stderr.strip()[:300]}; {_INSTALL}")
+        raise ToolNotFoundError(
+            f"`{' '.join(command)}` failed (exit {done.returncode}): {done.stderr.strip()[:300]}; {_INSTALL}"
+        )
     return done.stdout.strip()
 
 
@@ -115,7 +117,10 @@ def tail(path: str | Path, lines: int = TAIL_LINES) -> str:
 
 
 def run_tool(
-    command: Sequence[str], log_file: str | Path, what: str, cwd: str | Path | None = None,
+    command: Sequence[str],
+    log_file: str | Path,
+    what: str,
+    cwd: str | Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> float:
     """Run `command` with its output (stdout and stderr) appended to `log_file`; the seconds it took.
@@ -130,8 +135,16 @@ def run_tool(
     with open(log_file, "a") as handle:
         handle.write(f"$ {' '.join(map(str, command))}\n")
         handle.flush()
-        done = subprocess.run(list(map(str, command)), cwd=cwd, env=None if env is None else dict(env), stdout=handle,
-                              stderr=subprocess.STDOUT, check=False)
+        done = subprocess.run(
+            list(map(str, command)),
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     if done.returncode != 0:
-        raise ToolError(f"{what}: `{command[0]}` failed (exit {done.returncode}); last lines of {log_file}:\n{tail(log_file)}")
+        raise ToolError(
+            f"{what}: `{command[0]}` failed (exit {done.returncode}); last lines of {log_file}:\n{tail(log_file)}"
+        )
     return time.perf_counter() - start

@@ -8,4 +8,6 @@ with log_to(snakemake.log[0]):
 
     names = list(snakemake.params.targets)
     reports = {key: dict(zip(names, map(read_json, snakemake.input.get(key, [])))) for key in ("synth", "rtl_sim")}
-    latency_vs_reuse(fig5_points(snakemake.params.targets, **reports), snakemake.output.plot, snakemake.wildcards.variant)
+    latency_vs_reuse(
+        fig5_points(snakemake.params.targets, **reports), snakemake.output.plot, snakemake.wildcards.variant
+    )

@@ -13,8 +13,15 @@ with log_to(snakemake.log[0]):
         row
         for e in snakemake.params.entries
         for row in table1_rows(
-            e, read_json(e["teacher"]), read_json(e["student"]), read_json(e["csim"]),
-            _read(e["synth"]), _read(e["rtl_sim"]), _read(e["yosys"]), e["missing"], _read(e["vivado"]),
+            e,
+            read_json(e["teacher"]),
+            read_json(e["student"]),
+            read_json(e["csim"]),
+            _read(e["synth"]),
+            _read(e["rtl_sim"]),
+            _read(e["yosys"]),
+            e["missing"],
+            _read(e["vivado"]),
         )
     ]
     write_table1(rows, snakemake.output.table, snakemake.output.markdown)

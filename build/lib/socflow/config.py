@@ -38,7 +38,9 @@ def _as_float(value: Any) -> Any:
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _fill_defaults(validator: Any, properties: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def _fill_defaults(
+    validator: Any, properties: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
     """`properties` that first fills each missing key's default (a copy) and writes number settings as
     floats, then validates as usual, so defaults inside defaults are filled too (jsonschema's FAQ recipe)."""
     if isinstance(instance, dict):
@@ -140,7 +142,9 @@ def split_fractions(cfg: Mapping[str, Any]) -> tuple[float, float, float]:
     """(train, val, test) from the config's split section; they must sum to 1."""
     fractions = tuple(float(cfg[p]) for p in ("train", "val", "test"))
     if abs(sum(fractions) - 1.0) > 1e-6:
-        raise ConfigError(f"split: train + val + test must be 1, got {' + '.join(map(str, fractions))} = {sum(fractions):g}")
+        raise ConfigError(
+            f"split: train + val + test must be 1, got {' + '.join(map(str, fractions))} = {sum(fractions):g}"
+        )
     return fractions  # type: ignore[return-value]
 
 
@@ -175,7 +179,9 @@ def check_config(config: Mapping[str, Any]) -> None:
         _unique([variant_name(v) for v in experiment["student"]["variants"]], f"{key}.student.variants")
         _unique([target_name(t) for t in experiment["hls"]["targets"]], f"{key}.hls.targets")
         if experiment["board"]["ip"] == "rtl" and not has_rtl(experiment):
-            raise ConfigError(f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls")
+            raise ConfigError(
+                f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls"
+            )
         for name in ("input_precision", "default_precision"):
             _named(f"{key}.hls.{name}", FixedType.parse, experiment["hls"][name])
         for i, target in enumerate(experiment["hls"]["targets"]):

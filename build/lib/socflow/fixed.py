@@ -32,7 +32,9 @@ class FixedType:
         match = _PATTERN.match(str(text))
         if not match or int(match[2]) < 1:
             raise ConfigError(f"{text!r} is not a fixed-point type like ap_fixed<16,6> or ap_ufixed<8,3,AP_RND,AP_SAT>")
-        return cls(int(match[2]), int(match[3]), match[1] == "fixed", (match[4] or "TRN").upper(), (match[5] or "WRAP").upper())
+        return cls(
+            int(match[2]), int(match[3]), match[1] == "fixed", (match[4] or "TRN").upper(), (match[5] or "WRAP").upper()
+        )
 
     @property
     def fractional(self) -> int:

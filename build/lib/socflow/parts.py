@@ -28,7 +28,9 @@ class Part:
 
     def capacity(self, resource: str) -> float:
         """Available count of a resource named as in our reports (LUT, FF, DSP, BRAM_18K, BRAM_36K)."""
-        return {"LUT": self.lut, "FF": self.ff, "DSP": self.dsp, "BRAM_18K": 2 * self.bram36, "BRAM_36K": self.bram36}[resource]
+        return {"LUT": self.lut, "FF": self.ff, "DSP": self.dsp, "BRAM_18K": 2 * self.bram36, "BRAM_36K": self.bram36}[
+            resource
+        ]
 
 
 PARTS = {
@@ -70,7 +72,9 @@ def _family(part: str) -> tuple[str, str, str | None]:
         match = pattern.match(part.strip())
         if match:
             return match[1].lower(), family, yosys
-    raise ConfigError(f"part {part!r}: not a Xilinx part number of a family socflow knows ({KNOWN_FAMILIES}), e.g. xc7a100tcsg324-1")
+    raise ConfigError(
+        f"part {part!r}: not a Xilinx part number of a family socflow knows ({KNOWN_FAMILIES}), e.g. xc7a100tcsg324-1"
+    )
 
 
 def device_of(part: str) -> str:
@@ -93,8 +97,10 @@ def yosys_family(part: str) -> str:
     a :class:`ConfigError` naming the stage and the families it supports for a part Yosys cannot map."""
     _, family, yosys = _family(part)
     if yosys is None:
-        raise ConfigError(f"part {part!r} ({family}): stage rtl_synth (Yosys synth_xilinx) supports {YOSYS_FAMILIES} "
-                          "parts; set rtl.enabled: false to leave the RTL stages out")
+        raise ConfigError(
+            f"part {part!r} ({family}): stage rtl_synth (Yosys synth_xilinx) supports {YOSYS_FAMILIES} "
+            "parts; set rtl.enabled: false to leave the RTL stages out"
+        )
     return yosys
 
 
@@ -107,14 +113,17 @@ class Board:
     processor: str  # microblaze (soft core + UART), zynq7 or zynqmp (hard core)
 
 
-BOARDS = {b.name: b for b in (
-    Board("basys3", "xc7a35tcpg236-1", "microblaze"),
-    Board("arty-a7-100", "xc7a100tcsg324-1", "microblaze"),
-    Board("kc705", "xc7k325tffg900-2", "microblaze"),
-    Board("pynq-z1", "xc7z020clg400-1", "zynq7"),
-    Board("pynq-z2", "xc7z020clg400-1", "zynq7"),
-    Board("zcu102", "xczu9eg-ffvb1156-2-e", "zynqmp"),
-)}
+BOARDS = {
+    b.name: b
+    for b in (
+        Board("basys3", "xc7a35tcpg236-1", "microblaze"),
+        Board("arty-a7-100", "xc7a100tcsg324-1", "microblaze"),
+        Board("kc705", "xc7k325tffg900-2", "microblaze"),
+        Board("pynq-z1", "xc7z020clg400-1", "zynq7"),
+        Board("pynq-z2", "xc7z020clg400-1", "zynq7"),
+        Board("zcu102", "xczu9eg-ffvb1156-2-e", "zynqmp"),
+    )
+}
 
 
 def board_for(target: Mapping[str, Any]) -> Board:
@@ -130,5 +139,7 @@ def board_for(target: Mapping[str, Any]) -> Board:
     for board in BOARDS.values():
         if board.part == target["part"]:
             return board
-    raise ConfigError(f"no known board carries {target['part']}; set `board` ({', '.join(BOARDS)}): "
-                      "the assessment design (vivado_project) is built for a board")
+    raise ConfigError(
+        f"no known board carries {target['part']}; set `board` ({', '.join(BOARDS)}): "
+        "the assessment design (vivado_project) is built for a board"
+    )

@@ -19,8 +19,19 @@ from socflow.tools import HLS_TOOLS, open_tool, tool_available
 Which = Callable[[str], "str | None"]
 
 STAGES = (
-    "prepare_data", "train_teacher", "train_student", "hls_csim", "hls_synth", "rtl_generate", "rtl_sim",
-    "rtl_synth", "vivado_project", "vivado_bitstream", "board_eval", "board_package", "report",
+    "prepare_data",
+    "train_teacher",
+    "train_student",
+    "hls_csim",
+    "hls_synth",
+    "rtl_generate",
+    "rtl_sim",
+    "rtl_synth",
+    "vivado_project",
+    "vivado_bitstream",
+    "board_eval",
+    "board_package",
+    "report",
 )
 OPEN_TOOLS = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yosys"}
 # what each stage leaves for rule `all` to ask for, per experiment ({variant}, {target} expanded)
@@ -116,19 +127,24 @@ class Plan:
 
     def _every_stage(self, exp: str) -> dict[str, Decision]:
         dense = has_rtl(self.experiments[exp])
-        return {s: self.rtl_stage(exp, s, None) if s in OPEN_TOOLS and not dense else Decision(True, "asked for")
-                for s in STAGES}
+        return {
+            s: self.rtl_stage(exp, s, None) if s in OPEN_TOOLS and not dense else Decision(True, "asked for")
+            for s in STAGES
+        }
 
     def _here(self, exp: str) -> dict[str, Decision]:
         tools = {"hls_synth": HLS_TOOLS[self.experiments[exp]["hls"]["backend"]], "vivado_bitstream": "vivado"}
         plan = {
-            s: self.rtl_stage(exp, s, OPEN_TOOLS[s]) if s in OPEN_TOOLS
+            s: self.rtl_stage(exp, s, OPEN_TOOLS[s])
+            if s in OPEN_TOOLS
             else include_stage(s, self.toolchain, tools.get(s), self.which)
             for s in STAGES
         }
         self._plans[(exp, False)] = plan  # ip_kind reads the RTL decisions
         # the assessment design needs its IP: the RTL, or the HLS IP that hls_synth exports
-        needed, what = {"rtl": ("rtl_sim", "the RTL"), "hls": ("hls_synth", "the HLS IP exported by hls_synth")}[self.ip_kind(exp)]
+        needed, what = {"rtl": ("rtl_sim", "the RTL"), "hls": ("hls_synth", "the HLS IP exported by hls_synth")}[
+            self.ip_kind(exp)
+        ]
         if not plan[needed].included:
             for stage in ("vivado_project", "vivado_bitstream", "board_package"):
                 plan[stage] = Decision(False, f"needs {what} (board.ip), left out here: {plan[needed].reason}")
@@ -136,8 +152,10 @@ class Plan:
 
     def summary(self) -> dict[str, dict[str, dict[str, Any]]]:
         """The plan of every experiment as results/stage_plan.json records it."""
-        return {exp: {s: {"included": d.included, "reason": d.reason} for s, d in self.stages(exp).items()}
-                for exp in self.experiments}
+        return {
+            exp: {s: {"included": d.included, "reason": d.reason} for s, d in self.stages(exp).items()}
+            for exp in self.experiments
+        }
 
     def final_outputs(self, every_stage: bool = False) -> list[str]:
         """Targets of rule `all` (or `all_stages`): the last file of every stage this config and machine can run."""
@@ -152,8 +170,11 @@ class Plan:
                 figures = ["confusion"] + (["fig5_latency"] if plan["hls_synth"] or plan["rtl_sim"] else [])
                 files += [f"figures/{{variant}}/{f}.png" for f in figures]
                 outputs.append(TABLE1)
-            outputs += [f"results/{exp}/{f}".format(variant=v, target=t)
-                        for f in files for v, t in product(names["variant"], names["target"])]
+            outputs += [
+                f"results/{exp}/{f}".format(variant=v, target=t)
+                for f in files
+                for v, t in product(names["variant"], names["target"])
+            ]
         return sorted(set(outputs))
 
     def board_backends(self, exp: str, every_stage: bool = False) -> list[str]:
@@ -163,12 +184,17 @@ class Plan:
 
     def ip_inputs(self, exp: str, variant: str, target: str) -> dict[str, str]:
         """The IP model behind the stream protocol (board.ip): the da4ml RTL, or the hls4ml project with its
-        socflow_ip top and its C simulation, and the exported socflow_ip where hls_synth runs (then simulated as RTL)."""
+        socflow_ip top and its C simulation, and the exported socflow_ip where hls_synth runs (then simulated as
+        RTL)."""
         paths = Paths(exp, variant, target)
         if self.ip_kind(exp) == "rtl":
             return {"verilog": f"{paths.rtl}/verilog", "ip_json": f"{paths.rtl}/rtl.json"}
         exported = {"hls_ip": paths.hls_ip} if self.stages(exp)["hls_synth"].included else {}
-        return exported | {"hls_config": f"{paths.hls}/hls_config.yml", "project": f"{paths.hls}/project", "ip_json": paths.csim}
+        return exported | {
+            "hls_config": f"{paths.hls}/hls_config.yml",
+            "project": f"{paths.hls}/project",
+            "ip_json": paths.csim,
+        }
 
     def design_ip(self, exp: str, variant: str, target: str) -> dict[str, str]:
         """The IP's HDL for the Vivado project: the da4ml Verilog, or the HLS IP's exported Verilog."""
@@ -206,14 +232,20 @@ class Plan:
                         "yosys": ("rtl_synth", f"{paths.rtl}/yosys.json"),
                         "vivado": ("vivado_bitstream", f"{paths.hw}/utilization.json"),
                     }
-                    entries.append({
-                        "exp": exp, "variant": variant, "target": target, "part": tcfg["part"], "ip": self.ip_kind(exp),
-                        "teacher": f"{paths.exp}/teacher/metrics.json",
-                        "student": f"{paths.exp}/student/{variant}/metrics.json",
-                        "csim": paths.csim,
-                        **{k: f if plan[s].included else None for k, (s, f) in optional.items()},
-                        "missing": {k: plan[s].reason for k, (s, _) in optional.items()},
-                    })
+                    entries.append(
+                        {
+                            "exp": exp,
+                            "variant": variant,
+                            "target": target,
+                            "part": tcfg["part"],
+                            "ip": self.ip_kind(exp),
+                            "teacher": f"{paths.exp}/teacher/metrics.json",
+                            "student": f"{paths.exp}/student/{variant}/metrics.json",
+                            "csim": paths.csim,
+                            **{k: f if plan[s].included else None for k, (s, f) in optional.items()},
+                            "missing": {k: plan[s].reason for k, (s, _) in optional.items()},
+                        }
+                    )
         return entries
 
     def report_files(self) -> list[str]:

@@ -76,7 +76,12 @@ class ComBlock:
 
     def status(self) -> FifoStatus:
         inp, out = self.transport.read(IFIFO_STATUS), self.transport.read(OFIFO_STATUS)
-        return FifoStatus(bool(inp & EMPTY_OR_FULL), bool(inp & UNDER_OR_OVERFLOW), bool(out & EMPTY_OR_FULL), bool(out & UNDER_OR_OVERFLOW))
+        return FifoStatus(
+            bool(inp & EMPTY_OR_FULL),
+            bool(inp & UNDER_OR_OVERFLOW),
+            bool(out & EMPTY_OR_FULL),
+            bool(out & UNDER_OR_OVERFLOW),
+        )
 
     def in_empty(self) -> bool:
         return bool(self.transport.read(IFIFO_STATUS) & EMPTY_OR_FULL)
@@ -128,12 +133,19 @@ class EmulatedComBlock:
             return self.to_processor.popleft()
         if word == IFIFO_STATUS:
             n = len(self.to_processor)
-            status = (n << 16) | (n == 0) * EMPTY_OR_FULL | (n <= self.almost) * ALMOST | self.underflow * UNDER_OR_OVERFLOW
+            status = (
+                (n << 16) | (n == 0) * EMPTY_OR_FULL | (n <= self.almost) * ALMOST | self.underflow * UNDER_OR_OVERFLOW
+            )
             self.underflow = False
             return status
         if word == OFIFO_STATUS:
             n = len(self.to_fabric)
-            status = (n << 16) | (n >= self.depth) * EMPTY_OR_FULL | (n >= self.depth - self.almost) * ALMOST | self.overflow * UNDER_OR_OVERFLOW
+            status = (
+                (n << 16)
+                | (n >= self.depth) * EMPTY_OR_FULL
+                | (n >= self.depth - self.almost) * ALMOST
+                | self.overflow * UNDER_OR_OVERFLOW
+            )
             self.overflow = False
             return status
         if word in self.clear:

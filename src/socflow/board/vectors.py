@@ -28,8 +28,13 @@ def expected_words(protocol: Protocol, golden: np.ndarray) -> np.ndarray:
     return np.concatenate([classes, codes], axis=1).astype(np.uint32)
 
 
-def model_vectors(protocol: Protocol, reference: Callable[[np.ndarray], np.ndarray], test_path: str, input_precision: str,
-                  samples: int | None = None) -> Vectors:
+def model_vectors(
+    protocol: Protocol,
+    reference: Callable[[np.ndarray], np.ndarray],
+    test_path: str,
+    input_precision: str,
+    samples: int | None = None,
+) -> Vectors:
     """Vectors of the first `samples` test samples (all when None); `reference` gives the exact outputs the IP
     must answer (ip_model.golden_reference or csim_reference)."""
     from socflow.fixed import FixedType

@@ -42,7 +42,9 @@ def _source_key(dataset: Mapping[str, Any], fractions: tuple[float, ...]) -> str
     modification time (the files of a folder, by relative name)."""
     root = Path(dataset["path"])
     files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-    stats = [(str(f.relative_to(root)) if root.is_dir() else f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    stats = [
+        (str(f.relative_to(root)) if root.is_dir() else f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files
+    ]
     return sha256_json({"dataset": dict(dataset), "fractions": list(fractions), "files": stats})
 
 

@@ -70,7 +70,9 @@ def load_csv(cfg: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, None]:
         raise DataError(f"{path}: not a readable .csv ({error})") from error
     column = cfg["label_column"]
     if column not in frame.columns:
-        raise DataError(f"{path}: no label column {column!r} (columns: {list(frame.columns)}); set dataset.label_column")
+        raise DataError(
+            f"{path}: no label column {column!r} (columns: {list(frame.columns)}); set dataset.label_column"
+        )
     features = frame.drop(columns=[column])
     non_numeric = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     if non_numeric:

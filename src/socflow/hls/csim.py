@@ -16,7 +16,7 @@ from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.hls.convert import compiled, to_hls
 from socflow.io import differing_files, read_json, read_xy, write_json
-from socflow.metrics import classification_metrics
+from socflow.metrics import classification_metrics, require_agreement
 from socflow.models import load_model
 
 log = logging.getLogger(__name__)
@@ -34,15 +34,24 @@ def first_divergence(model: Any, settings: Mapping[str, Any], x: np.ndarray, scr
     keras_trace = {layer.name: out for layer, out in zip(layers, outputs if len(layers) > 1 else [outputs])}
     for layer in model.layers:
         if layer.name in hls_trace and layer.name in keras_trace:
-            diff = np.abs(np.asarray(hls_trace[layer.name]).reshape(len(x), -1) - np.asarray(keras_trace[layer.name]).reshape(len(x), -1)).max()
+            diff = np.abs(
+                np.asarray(hls_trace[layer.name]).reshape(len(x), -1)
+                - np.asarray(keras_trace[layer.name]).reshape(len(x), -1)
+            ).max()
             if diff > 0:
                 return f"{layer.name} (max difference {diff:g})"
     return "none of the traced layers (the difference arises after the last traced layer)"
 
 
 def hls_csim(
-    model_path: str, config_path: str, project_dir: str, test_path: str, summary_path: str, min_agreement: float,
-    scratch: str | Path, output: str,
+    model_path: str,
+    config_path: str,
+    project_dir: str,
+    test_path: str,
+    summary_path: str,
+    min_agreement: float,
+    scratch: str | Path,
+    output: str,
 ) -> dict[str, Any]:
     """C-simulate the project on the whole test set and compare it with the QKeras model, answer by answer.
 
@@ -64,7 +73,9 @@ def hls_csim(
     # sources and weights of the firmware, not the compiled library
     differing = differing_files(scratch / "csim", project_dir, "firmware/**/*", skip_suffixes=(".so",))
     if differing:
-        raise HardwareMismatchError(f"{project_dir}: the exported project differs from the simulated one in {differing[:5]}; rerun hls_convert")
+        raise HardwareMismatchError(
+            f"{project_dir}: the exported project differs from the simulated one in {differing[:5]}; rerun hls_convert"
+        )
     start = time.perf_counter()
     simulated = np.asarray(hls_model.predict(xq), dtype=np.float64).reshape(reference.shape)
     predict_seconds = time.perf_counter() - start
@@ -86,13 +97,15 @@ def hls_csim(
         "predict_seconds": predict_seconds,
     }
     log.info("C simulation: agreement %.4f, max difference %g LSB", result["agreement"], result["max_diff_lsb"])
-    if result["agreement"] < min_agreement:
-        first = int(np.argmin(agree))
-        where = first_divergence(model, settings, xq[first : first + 1], scratch)
-        raise HardwareMismatchError(
-            f"C simulation agrees with the QKeras model on {result['agreement']:.2%} of {result['n']} test samples, "
-            f"below hls.csim_min_agreement={min_agreement}; first mismatch at test sample {first} "
-            f"(C sim class {simulated[first].argmax()}, QKeras class {reference[first].argmax()}); first diverging layer: {where}"
-        )
+    require_agreement(
+        agree,
+        min_agreement,
+        "C simulation agrees with the QKeras model",
+        lambda i: (
+            f"C sim class {simulated[i].argmax()}, QKeras class {reference[i].argmax()}; first diverging layer: "
+            f"{first_divergence(model, settings, xq[i : i + 1], scratch)}"
+        ),
+        "hls.csim_min_agreement",
+    )
     write_json(output, result)
     return result

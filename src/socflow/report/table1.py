@@ -13,9 +13,28 @@ import pandas as pd
 from socflow.io import atomic_path
 
 COLUMNS = [
-    "application", "variant", "target", "implementation", "teacher P", "teacher OA [%]", "P", "CR", "NL", "OA [%]",
-    "bits", "SP [%]", "FPGA", "BRAM [%]", "DSP [%]", "FF [%]", "LUT [%]", "resources source", "L [clk]",
-    "latency source", "agreement [%]", "agreement source",
+    "application",
+    "variant",
+    "target",
+    "implementation",
+    "teacher P",
+    "teacher OA [%]",
+    "P",
+    "CR",
+    "NL",
+    "OA [%]",
+    "bits",
+    "SP [%]",
+    "FPGA",
+    "BRAM [%]",
+    "DSP [%]",
+    "FF [%]",
+    "LUT [%]",
+    "resources source",
+    "L [clk]",
+    "latency source",
+    "agreement [%]",
+    "agreement source",
 ]
 
 
@@ -27,37 +46,59 @@ def _percent(report: Mapping[str, Any], resource: str) -> float | None:
 
 
 def _resources(report: Mapping[str, Any]) -> dict[str, Any]:
-    return {f"{name} [%]": _percent(report, key) for name, key in (("BRAM", "BRAM_18K"), ("DSP", "DSP"), ("FF", "FF"), ("LUT", "LUT"))}
+    return {
+        f"{name} [%]": _percent(report, key)
+        for name, key in (("BRAM", "BRAM_18K"), ("DSP", "DSP"), ("FF", "FF"), ("LUT", "LUT"))
+    }
 
 
 def table1_rows(
-    entry: Mapping[str, str], teacher: Mapping[str, Any], student: Mapping[str, Any], csim: Mapping[str, Any],
-    synth: Mapping[str, Any] | None, rtl_sim: Mapping[str, Any] | None, yosys: Mapping[str, Any] | None,
-    missing: Mapping[str, str], vivado: Mapping[str, Any] | None = None,
+    entry: Mapping[str, str],
+    teacher: Mapping[str, Any],
+    student: Mapping[str, Any],
+    csim: Mapping[str, Any],
+    synth: Mapping[str, Any] | None,
+    rtl_sim: Mapping[str, Any] | None,
+    yosys: Mapping[str, Any] | None,
+    missing: Mapping[str, str],
+    vivado: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The hls4ml row and, where the RTL path ran, the da4ml row. Where the assessment design was built
     (`vivado`), its post-route resources go to the row of the IP it carries (entry['ip']: hls or rtl); else the
     resources come from the HLS report and from Yosys. Missing numbers stay empty, the source column says why
     (e.g. "none: vitis-run not found on PATH (toolchain: auto)")."""
-    post_route = {} if vivado is None else _resources(vivado) | {
-        "resources source": f"Vivado post-route, whole assessment design ({vivado['tool']})"}
+    post_route = (
+        {}
+        if vivado is None
+        else _resources(vivado) | {"resources source": f"Vivado post-route, whole assessment design ({vivado['tool']})"}
+    )
     common = {
-        "application": entry["exp"], "variant": entry["variant"], "target": entry["target"],
-        "teacher P": teacher["params"], "teacher OA [%]": round(100 * teacher["accuracy"], 2),
-        "P": student["params"], "CR": round(student["compression_ratio"], 2), "NL": student["n_layers"],
-        "OA [%]": round(100 * student["accuracy"], 2), "bits": student["bits"],
-        "SP [%]": round(100 * student["sparsity"], 2), "FPGA": entry["part"],
+        "application": entry["exp"],
+        "variant": entry["variant"],
+        "target": entry["target"],
+        "teacher P": teacher["params"],
+        "teacher OA [%]": round(100 * teacher["accuracy"], 2),
+        "P": student["params"],
+        "CR": round(student["compression_ratio"], 2),
+        "NL": student["n_layers"],
+        "OA [%]": round(100 * student["accuracy"], 2),
+        "bits": student["bits"],
+        "SP [%]": round(100 * student["sparsity"], 2),
+        "FPGA": entry["part"],
     }
     hls = common | {
         "implementation": "hls4ml IP",
-        "agreement [%]": round(100 * csim["agreement"], 2), "agreement source": "C simulation vs QKeras",
+        "agreement [%]": round(100 * csim["agreement"], 2),
+        "agreement source": "C simulation vs QKeras",
     }
     if synth is None:
         hls |= {"resources source": f"none: {missing['synth']}", "latency source": f"none: {missing['synth']}"}
     else:
         source = f"HLS report ({synth['backend']} HLS {synth['tool']}, before place and route)"
         hls |= _resources(synth) | {
-            "resources source": source, "L [clk]": synth["latency_cycles"]["worst"], "latency source": source,
+            "resources source": source,
+            "L [clk]": synth["latency_cycles"]["worst"],
+            "latency source": source,
         }
     if entry["ip"] == "hls":
         hls |= post_route
@@ -65,8 +106,10 @@ def table1_rows(
         return [hls]
     rtl = common | {
         "implementation": "da4ml RTL",
-        "L [clk]": rtl_sim["latency_clocks"], "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
-        "agreement [%]": round(100 * rtl_sim["agreement"], 2), "agreement source": "RTL simulation vs QKeras (bit-exact)",
+        "L [clk]": rtl_sim["latency_clocks"],
+        "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
+        "agreement [%]": round(100 * rtl_sim["agreement"], 2),
+        "agreement source": "RTL simulation vs QKeras (bit-exact)",
     }
     if post_route and entry["ip"] == "rtl":
         rtl |= post_route

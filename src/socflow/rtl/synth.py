@@ -47,7 +47,11 @@ def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
     for name, weights in CELLS.items():
         used = sum(count * weights[cell] for cell, count in cells.items() if cell in weights)
         available = capacity.capacity(name) if capacity and name in ("LUT", "FF", "DSP", "BRAM_18K") else None
-        resources[name] = {"used": used, "available": available, "percent": 100.0 * used / available if available else None}
+        resources[name] = {
+            "used": used,
+            "available": available,
+            "percent": 100.0 * used / available if available else None,
+        }
     return {
         "resources": resources,
         "cells": dict(sorted(cells.items())),
@@ -64,7 +68,11 @@ def rtl_synth(verilog_dir: str, top: str, part: str, scratch: str | Path, output
     script = Path(scratch) / "synth.ys"
     script.write_text(yosys_script(verilog_sources(verilog_dir, top), top, family, stat_json))
     start = time.perf_counter()
-    run_tool([tool, "-q", "-l", outputs["yosys_log"], "-s", str(script)], Path(scratch) / "yosys.out", f"Yosys synthesis of {verilog_dir}")
+    run_tool(
+        [tool, "-q", "-l", outputs["yosys_log"], "-s", str(script)],
+        Path(scratch) / "yosys.out",
+        f"Yosys synthesis of {verilog_dir}",
+    )
     seconds = time.perf_counter() - start
     try:
         stat = json.loads(stat_json.read_text())

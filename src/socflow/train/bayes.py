@@ -85,6 +85,13 @@ def tune(
         table.to_csv(tmp, index=False)
     guided = int((table["proposed_by"] == "guided").sum())
     write_json(outputs["hparams"], best | {"state": str(state), "guided_trials": guided})
-    log.info("best trial %s: %s %.4f %s (%d of %d trials model-guided)", best["trial_id"], OBJECTIVE, best["score"],
-             best["values"], guided, len(table))
+    log.info(
+        "best trial %s: %s %.4f %s (%d of %d trials model-guided)",
+        best["trial_id"],
+        OBJECTIVE,
+        best["score"],
+        best["values"],
+        guided,
+        len(table),
+    )
     return best

@@ -29,7 +29,9 @@ def conv_blocks(input_shape: Sequence[int], blocks: int) -> int:
 
 def require_image(input_shape: Sequence[int], model: str) -> None:
     if len(input_shape) != 3:
-        raise ConfigError(f"{model}: model 'cnn' needs image input (height, width, channels), got shape {tuple(input_shape)}")
+        raise ConfigError(
+            f"{model}: model 'cnn' needs image input (height, width, channels), got shape {tuple(input_shape)}"
+        )
 
 
 def teacher_mlp(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> keras.Model:
@@ -72,9 +74,11 @@ def user_hypermodel(spec: str) -> Callable[..., keras.Model]:
 def teacher_builder(cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> Builder:
     """keras-tuner build function of the teacher: the hypermodel plus an hp-chosen learning rate, compiled."""
     if cfg["model"] == "mlp":
+
         def body(hp):
             return teacher_mlp(hp, cfg, input_shape, n_classes)
     elif cfg["model"] == "cnn":
+
         def body(hp):
             return teacher_cnn(hp, cfg, input_shape, n_classes)
     else:

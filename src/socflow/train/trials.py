@@ -72,8 +72,12 @@ def best_trial(oracle: Any, state_dir: str | Path) -> dict[str, Any]:
     if not any(t.status == "COMPLETED" for t in oracle.trials.values()):
         raise RuntimeError(f"no trial of the search in {state_dir} completed; see the log for the trials' errors")
     best = oracle.get_best_trials(1)[0]
-    return {"values": best.hyperparameters.values, "config": best.hyperparameters.get_config(),
-            "trial_id": best.trial_id, "score": best.score}
+    return {
+        "values": best.hyperparameters.values,
+        "config": best.hyperparameters.get_config(),
+        "trial_id": best.trial_id,
+        "score": best.score,
+    }
 
 
 def state_dir(state_root: str | Path, settings: Mapping[str, Any], search: Mapping[str, Any]) -> Path:

@@ -20,27 +20,42 @@ from socflow.vivado.report import parse_timing_summary, parse_utilization
 log = logging.getLogger(__name__)
 
 
-def vivado_bitstream(project_dir: str, target: Mapping[str, Any], board_cfg: Mapping[str, Any], outputs: Mapping[str, str],
-                     threads: int = 2) -> dict[str, Any]:
+def vivado_bitstream(
+    project_dir: str,
+    target: Mapping[str, Any],
+    board_cfg: Mapping[str, Any],
+    outputs: Mapping[str, str],
+    threads: int = 2,
+) -> dict[str, Any]:
     """Stage vivado_bitstream: run the project with Vivado in a copy (hw/.../work), `threads` parallel runs, export
     .bit/.hwh/.xsa and write the post-route utilization and timing to outputs['utilization']."""
     vivado = require_tool("vivado", "vivado_bitstream")
     repo = board_cfg.get("comblock_repo")
     if not repo or not Path(repo).is_dir():
-        raise ConfigError(f"board.comblock_repo is {repo!r}: point it at ComBlock's IP repository (<COMBLOCK_ROOT>/src)")
+        raise ConfigError(
+            f"board.comblock_repo is {repo!r}: point it at ComBlock's IP repository (<COMBLOCK_ROOT>/src)"
+        )
     work = Path(outputs["utilization"]).parent / "work"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(project_dir, work)
     start = time.perf_counter()
-    run_tool([vivado, "-mode", "batch", "-nojournal", "-source", "assessment.tcl"], work / "vivado.log", "the Vivado build",
-             cwd=work, env=dict(os.environ, SOCFLOW_JOBS=str(threads)))
+    run_tool(
+        [vivado, "-mode", "batch", "-nojournal", "-source", "assessment.tcl"],
+        work / "vivado.log",
+        "the Vivado build",
+        cwd=work,
+        env=dict(os.environ, SOCFLOW_JOBS=str(threads)),
+    )
     out = work / "out"
     for name, key in (("design.bit", "bit"), ("design.hwh", "hwh"), ("design.xsa", "xsa")):
         shutil.copyfile(out / name, outputs[key])
     utilization = parse_utilization(out / "utilization_placed.rpt")
     if device_of(target["part"]).removeprefix("xc") not in utilization["device"]:
         raise SocflowError(f"the utilization report is for {utilization['device']}, the target is {target['part']}")
-    result = utilization | {"timing": parse_timing_summary(out / "timing_summary_routed.rpt"),
-                            "source": "Vivado post-route", "seconds": time.perf_counter() - start}
+    result = utilization | {
+        "timing": parse_timing_summary(out / "timing_summary_routed.rpt"),
+        "source": "Vivado post-route",
+        "seconds": time.perf_counter() - start,
+    }
     write_json(outputs["utilization"], result)
     return result

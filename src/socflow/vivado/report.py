@@ -10,7 +10,12 @@ from typing import Any
 from socflow.errors import ReportError
 
 # our resource name -> the row labels Vivado uses across families and versions
-ROWS = {"LUT": ("Slice LUTs", "CLB LUTs"), "FF": ("Slice Registers", "CLB Registers"), "BRAM_36K": ("Block RAM Tile",), "DSP": ("DSPs",)}
+ROWS = {
+    "LUT": ("Slice LUTs", "CLB LUTs"),
+    "FF": ("Slice Registers", "CLB Registers"),
+    "BRAM_36K": ("Block RAM Tile",),
+    "DSP": ("DSPs",),
+}
 
 
 def _number(cell: str) -> float | None:
@@ -41,8 +46,14 @@ def parse_utilization(path: str | Path) -> dict[str, Any]:
     if missing:
         raise ReportError(f"{path}: no rows for {missing} in the utilization tables")
     header = dict(re.findall(r"^\|\s*(Tool Version|Device|Design State|Design)\s*:\s*(.+?)\s*$", text, re.M))
-    return {"tool": header.get("Tool Version", ""), "device": header.get("Device", ""), "design": header.get("Design", ""),
-            "state": header.get("Design State", ""), "resources": resources, "source": str(path)}
+    return {
+        "tool": header.get("Tool Version", ""),
+        "device": header.get("Device", ""),
+        "design": header.get("Design", ""),
+        "state": header.get("Design State", ""),
+        "resources": resources,
+        "source": str(path),
+    }
 
 
 def parse_timing_summary(path: str | Path) -> dict[str, Any]:
@@ -51,9 +62,17 @@ def parse_timing_summary(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise ReportError(f"{path}: timing summary not found")
     text = path.read_text(errors="replace")
-    match = re.search(r"Design Timing Summary.*?WNS\(ns\).*?\n\s*-[-\s]+\n\s*(\S+)\s+(\S+)\s+\S+\s+\S+\s+(\S+)\s+(\S+)", text, re.S)
+    match = re.search(
+        r"Design Timing Summary.*?WNS\(ns\).*?\n\s*-[-\s]+\n\s*(\S+)\s+(\S+)\s+\S+\s+\S+\s+(\S+)\s+(\S+)", text, re.S
+    )
     if not match:
         raise ReportError(f"{path}: no Design Timing Summary table; is this a report_timing_summary report?")
     wns, tns, whs, ths = map(_number, match.groups())
-    return {"wns_ns": wns, "tns_ns": tns, "whs_ns": whs, "ths_ns": ths,
-            "met": "All user specified timing constraints are met." in text, "source": str(path)}
+    return {
+        "wns_ns": wns,
+        "tns_ns": tns,
+        "whs_ns": whs,
+        "ths_ns": ths,
+        "met": "All user specified timing constraints are met." in text,
+        "source": str(path),
+    }

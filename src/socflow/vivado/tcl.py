@@ -24,7 +24,9 @@ proc file {sub args} {
 """
 
 
-def dry_run_tcl(script: str | Path, cwd: str | Path, env: Mapping[str, str] | None = None, answers: Mapping[str, str] | None = None) -> list[list[str]]:
+def dry_run_tcl(
+    script: str | Path, cwd: str | Path, env: Mapping[str, str] | None = None, answers: Mapping[str, str] | None = None
+) -> list[list[str]]:
     """Run `script` in `cwd` under tclsh; the recorded calls (command and arguments), or a named error with the
     script's own message. `answers`: Tcl bodies (with `$args`) giving the few tool commands whose results the
     script uses a plausible answer; every other tool command returns "". File copies, folders and deletions are
@@ -33,10 +35,18 @@ def dry_run_tcl(script: str | Path, cwd: str | Path, env: Mapping[str, str] | No
     if tclsh is None:
         raise ToolNotFoundError("tclsh not found: run tools/install-system-packages.sh (Debian package tcl)")
     cases = "".join(f"        {cmd} {{ {body} }}\n" for cmd, body in (answers or {}).items())
-    unknown = f"proc unknown {{cmd args}} {{\n    sf_record $cmd {{*}}$args\n    switch -- $cmd {{\n{cases}        default {{ return \"\" }}\n    }}\n}}\n"
+    unknown = (
+        "proc unknown {cmd args} {\n    sf_record $cmd {*}$args\n    switch -- $cmd {\n"
+        f'{cases}        default {{ return "" }}\n    }}\n}}\n'
+    )
     with tempfile.TemporaryDirectory() as scratch:
         wrapper, record = Path(scratch) / "dry_run.tcl", Path(scratch) / "calls.txt"
         wrapper.write_text(PRELUDE + unknown + f"source {{{Path(script).resolve()}}}\n")
-        run_tool([tclsh, str(wrapper)], Path(scratch) / "tclsh.log", f"{script} under tclsh", cwd=cwd,
-                 env=dict(os.environ, **(env or {}), SF_DRY_LOG=str(record)))
+        run_tool(
+            [tclsh, str(wrapper)],
+            Path(scratch) / "tclsh.log",
+            f"{script} under tclsh",
+            cwd=cwd,
+            env=dict(os.environ, **(env or {}), SF_DRY_LOG=str(record)),
+        )
         return [line.split("\x1f") for line in record.read_text().splitlines()] if record.exists() else []

@@ -39,12 +39,17 @@ def top_verilog(protocol: Protocol, core: str, latency: int | None = None) -> st
     """socflow_top: socflow_stream and the inference core `core` (da4ml's `<top>_wrapper` module).
     `latency` overrides the protocol's (tests use it to show that one clock less gives wrong answers)."""
     params = {
-        "N_IN": protocol.n_inputs, "IN_W": protocol.input_fixed.width, "N_OUT": protocol.n_classes,
-        "OUT_W": protocol.score_width, "LATENCY": protocol.latency_clocks if latency is None else latency,
+        "N_IN": protocol.n_inputs,
+        "IN_W": protocol.input_fixed.width,
+        "N_OUT": protocol.n_classes,
+        "OUT_W": protocol.score_width,
+        "LATENCY": protocol.latency_clocks if latency is None else latency,
         "SEND_SCORES": int(protocol.send_scores),
     }
-    return TOP_PORTS + f"""    wire [{params['N_IN'] * params['IN_W'] - 1}:0] model_inp;
-    wire [{params['N_OUT'] * params['OUT_W'] - 1}:0] model_out;
+    return (
+        TOP_PORTS
+        + f"""    wire [{params["N_IN"] * params["IN_W"] - 1}:0] model_inp;
+    wire [{params["N_OUT"] * params["OUT_W"] - 1}:0] model_out;
     socflow_stream #({_overrides(params)}) glue (
         {FIFO_PORTS}
         .model_inp(model_inp), .model_out(model_out)
@@ -52,15 +57,23 @@ def top_verilog(protocol: Protocol, core: str, latency: int | None = None) -> st
     {core} core (.clk(clk), .model_inp(model_inp), .model_out(model_out));
 endmodule
 """
+    )
 
 
 def top_verilog_hls(protocol: Protocol, start_ip: bool = True) -> str:
     """socflow_top: socflow_axis and the HLS IP socflow_ip, whose score words come sign-extended to 32 bits;
     the IP is started once after reset with auto-restart (`start_ip` False: never, as tests show it must be).
     Port names are Vitis HLS's for socflow_ip.cpp."""
-    params = {"N_IN": protocol.n_inputs, "N_OUT": protocol.n_classes, "OUT_W": 32,
-              "SEND_SCORES": int(protocol.send_scores), "START_IP": int(start_ip)}
-    return TOP_PORTS + f"""    wire [31:0] m_tdata, s_tdata, wdata;
+    params = {
+        "N_IN": protocol.n_inputs,
+        "N_OUT": protocol.n_classes,
+        "OUT_W": 32,
+        "SEND_SCORES": int(protocol.send_scores),
+        "START_IP": int(start_ip),
+    }
+    return (
+        TOP_PORTS
+        + f"""    wire [31:0] m_tdata, s_tdata, wdata;
     wire m_tvalid, m_tlast, m_tready, s_tvalid, s_tready;
     wire [5:0] awaddr;
     wire awvalid, awready, wvalid, wready, bvalid, bready;
@@ -84,9 +97,14 @@ def top_verilog_hls(protocol: Protocol, start_ip: bool = True) -> str:
     );
 endmodule
 """
+    )
 
 
 def design_sources(verilog_dir: str | Path) -> list[Path]:
     """The HDL of socflow_top around the da4ml RTL (socflow_top.v itself is generated): the same files for the
     emulated board and the bitstream."""
-    return [*verilog_sources(verilog_dir, TOP), Path(verilog_dir) / "src" / f"{TOP}_wrapper.v", HDL / "socflow_stream.v"]
+    return [
+        *verilog_sources(verilog_dir, TOP),
+        Path(verilog_dir) / "src" / f"{TOP}_wrapper.v",
+        HDL / "socflow_stream.v",
+    ]

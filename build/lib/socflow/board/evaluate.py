@@ -21,7 +21,7 @@ from socflow.board.protocol import Protocol
 from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy, write_json
-from socflow.metrics import classification_metrics, predict_classes
+from socflow.metrics import classification_metrics, predict_classes, require_agreement
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,17 @@ def compare(protocol: Protocol, answers: np.ndarray, golden: np.ndarray, referen
 
 
 def board_eval(
-    ip: Mapping[str, str], protocol_json: str, firmware_dir: str, model_path: str, test_path: str, summary_path: str,
-    input_precision: str, board: Mapping[str, Any], threads: int, scratch: str | Path, outputs: Mapping[str, str],
+    ip: Mapping[str, str],
+    protocol_json: str,
+    firmware_dir: str,
+    model_path: str,
+    test_path: str,
+    summary_path: str,
+    input_precision: str,
+    board: Mapping[str, Any],
+    threads: int,
+    scratch: str | Path,
+    outputs: Mapping[str, str],
 ) -> dict[str, Any]:
     """Run Algorithm 1 on the emulated board twice, with the Python driver over the whole test set and with
     the generated bare-metal firmware over its test vectors, and write outputs['result']. `ip` names the IP
@@ -79,17 +88,28 @@ def board_eval(
         "protocol": dataclasses.asdict(protocol),
         "firmware": {k: v for k, v in firmware.items() if k != "uart"},
     }
-    log.info("board (emulated, %s): agreement %.4f, bit-exact %.4f, %.0f fabric cycles per inference", ip_sim.name,
-             result["agreement"], result["bit_exact_vs_golden"], result["fabric_cycles_per_inference"])
-    for key, what, threshold in (("agree", "agree with the QKeras model", board["min_agreement"]), ("exact", "equal the IP model's reference", 1.0)):
-        share = float(check[key].mean())
-        if share < threshold:
-            first = int(np.argmin(check[key]))
-            raise HardwareMismatchError(
-                f"the board's answers {what} on {share:.2%} of {len(y)} test samples (needed {threshold:.0%}); first "
-                f"mismatch at test sample {first}: answer words {run.answers[first].tolist()}, QKeras class "
-                f"{qkeras[first].argmax()}, reference scores {golden[first].tolist()}"
-            )
+    log.info(
+        "board (emulated, %s): agreement %.4f, bit-exact %.4f, %.0f fabric cycles per inference",
+        ip_sim.name,
+        result["agreement"],
+        result["bit_exact_vs_golden"],
+        result["fabric_cycles_per_inference"],
+    )
+
+    def detail(i: int) -> str:
+        return (
+            f"answer words {run.answers[i].tolist()}, QKeras class {qkeras[i].argmax()}, "
+            f"reference scores {golden[i].tolist()}"
+        )
+
+    require_agreement(
+        check["agree"],
+        board["min_agreement"],
+        "the board's answers agree with the QKeras model",
+        detail,
+        "board.min_agreement",
+    )
+    require_agreement(check["exact"], 1.0, "the board's answers equal the IP model's reference", detail)
     if firmware["exit"] != 0 or firmware["agree"] != firmware["n"]:
         raise HardwareMismatchError(
             f"the generated firmware, run against the emulated board, found {firmware['n'] - firmware['agree']} of "
@@ -104,14 +124,23 @@ def run_firmware(firmware_dir: str | Path, fabric: Any, board: Mapping[str, Any]
     """The generated firmware, compiled for the host, against a fresh emulated board around `fabric`."""
     build_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return run_on_emulator(compile_for_host(firmware_dir, build_dir), EmulatedComBlock(fabric, depth=board["fifo_depth"]))
+        return run_on_emulator(
+            compile_for_host(firmware_dir, build_dir), EmulatedComBlock(fabric, depth=board["fifo_depth"])
+        )
     finally:
         fabric.close()
 
 
 def board_eval_pynq(
-    ip: Mapping[str, str], bitfile: str, protocol_json: str, model_path: str, test_path: str, summary_path: str, input_precision: str,
-    board: Mapping[str, Any], output: str,
+    ip: Mapping[str, str],
+    bitfile: str,
+    protocol_json: str,
+    model_path: str,
+    test_path: str,
+    summary_path: str,
+    input_precision: str,
+    board: Mapping[str, Any],
+    output: str,
 ) -> dict[str, Any]:
     """board_eval on a real PYNQ board (Snakemake running on the board): Algorithm 1 through the overlay's
     ComBlock, every answer word against the IP model's (`ip`, as for board_eval); fails like the emulated board
@@ -120,14 +149,26 @@ def board_eval_pynq(
 
     protocol = Protocol.read(protocol_json)
     vectors = ip_vectors(ip, model_path, protocol, test_path, input_precision)
-    result = {"backend": "pynq", "bitstream": bitfile} | evaluate_run(
-        protocol, PynqTransport(bitfile), vectors.words, vectors.expected, vectors.labels, read_json(summary_path)["class_names"])
-    if result["agreement"] < board["min_agreement"] or result["bit_exact_vs_golden"] < 1.0:
-        first = result["first_mismatch"]
-        raise HardwareMismatchError(
-            f"the board's answers equal the model's on {result['bit_exact_vs_golden']:.2%} of {result['n']} test samples "
-            f"(classes {result['agreement']:.2%}); first mismatch at test sample {first}: expected words "
-            f"{vectors.expected[first].tolist()}"
-        )
+    result, check = evaluate_run(
+        protocol,
+        PynqTransport(bitfile),
+        vectors.words,
+        vectors.expected,
+        vectors.labels,
+        read_json(summary_path)["class_names"],
+    )
+    result = {"backend": "pynq", "bitstream": bitfile} | result
+
+    def detail(i: int) -> str:
+        return f"answer words {check['answers'][i].tolist()}, expected words {vectors.expected[i].tolist()}"
+
+    require_agreement(
+        check["agree"],
+        board["min_agreement"],
+        "the board's answers agree with the model's classes",
+        detail,
+        "board.min_agreement",
+    )
+    require_agreement(check["exact"], 1.0, "the board's answers equal the IP model's words", detail)
     write_json(output, result)
     return result

@@ -32,6 +32,7 @@ RESULT = re.compile(r"SOCFLOW_RESULT n=(\d+) agree=(\d+) correct=(\d+) timeouts=
 
 def _c_array(name: str, values: np.ndarray) -> str:
     """A C array of u32 (one row per line for a 2-D array)."""
+
     def row(values: np.ndarray) -> str:
         return "{" + ", ".join(f"{int(v):#x}u" for v in values) + "}"
 
@@ -40,21 +41,30 @@ def _c_array(name: str, values: np.ndarray) -> str:
 
 
 def test_vectors_header(words: np.ndarray, expected: np.ndarray, labels: np.ndarray) -> str:
-    return "".join([
-        "/* socflow test vectors, generated from the test set and the model: do not edit. */\n",
-        "#ifndef SOCFLOW_TEST_VECTORS_H\n#define SOCFLOW_TEST_VECTORS_H\n#include \"xil_types.h\"\n",
-        f"#define SF_N_SAMPLES {len(words)}\n",
-        _c_array("sf_inputs", words), _c_array("sf_expected", expected), _c_array("sf_labels", labels),
-        "#endif\n",
-    ])
+    return "".join(
+        [
+            "/* socflow test vectors, generated from the test set and the model: do not edit. */\n",
+            '#ifndef SOCFLOW_TEST_VECTORS_H\n#define SOCFLOW_TEST_VECTORS_H\n#include "xil_types.h"\n',
+            f"#define SF_N_SAMPLES {len(words)}\n",
+            _c_array("sf_inputs", words),
+            _c_array("sf_expected", expected),
+            _c_array("sf_labels", labels),
+            "#endif\n",
+        ]
+    )
 
 
-def write_firmware(protocol: Protocol, words: np.ndarray, expected: np.ndarray, labels: np.ndarray, out_dir: str | Path) -> Path:
+def write_firmware(
+    protocol: Protocol, words: np.ndarray, expected: np.ndarray, labels: np.ndarray, out_dir: str | Path
+) -> Path:
     """The firmware folder: socflow_algorithm1.c, protocol.h, test_vectors.h."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SOURCE, out / SOURCE.name)
-    for name, text in (("protocol.h", protocol.c_header()), ("test_vectors.h", test_vectors_header(words, expected, labels))):
+    for name, text in (
+        ("protocol.h", protocol.c_header()),
+        ("test_vectors.h", test_vectors_header(words, expected, labels)),
+    ):
         with atomic_path(out / name) as tmp:
             tmp.write_text(text)
     return out
@@ -63,9 +73,22 @@ def write_firmware(protocol: Protocol, words: np.ndarray, expected: np.ndarray, 
 def compile_for_host(firmware_dir: str | Path, build_dir: str | Path) -> Path:
     """The firmware with the host BSP stand-ins, as a shared library (its main renamed socflow_firmware_main)."""
     library = Path(build_dir) / "libfirmware.so"
-    command = ["gcc", "-std=c99", "-O1", "-Wall", "-Werror", "-fPIC", "-shared", "-Dmain=socflow_firmware_main",
-               f"-I{XILINX_API}", f"-I{firmware_dir}", str(Path(firmware_dir) / SOURCE.name), str(XILINX_API / "host_bsp.c"),
-               "-o", str(library)]
+    command = [
+        "gcc",
+        "-std=c99",
+        "-O1",
+        "-Wall",
+        "-Werror",
+        "-fPIC",
+        "-shared",
+        "-Dmain=socflow_firmware_main",
+        f"-I{XILINX_API}",
+        f"-I{firmware_dir}",
+        str(Path(firmware_dir) / SOURCE.name),
+        str(XILINX_API / "host_bsp.c"),
+        "-o",
+        str(library),
+    ]
     run_tool(command, Path(build_dir) / "gcc.log", "the generated firmware does not compile against the Xilinx BSP API")
     return library
 
@@ -97,7 +120,12 @@ def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, 
 
 
 def board_firmware(
-    protocol_json: str, ip: Mapping[str, str], model_path: str, test_path: str, input_precision: str, samples: int,
+    protocol_json: str,
+    ip: Mapping[str, str],
+    model_path: str,
+    test_path: str,
+    input_precision: str,
+    samples: int,
     out_dir: str,
 ) -> Path:
     """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory

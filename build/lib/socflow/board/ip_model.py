@@ -59,15 +59,23 @@ def csim_reference(model: Any, hls_config: str, build_dir: str | Path) -> Callab
     return predict
 
 
-def reference_for(ip: dict[str, str], model: Any, input_precision: str, build_dir: Path) -> Callable[[np.ndarray], np.ndarray]:
+def reference_for(
+    ip: dict[str, str], model: Any, input_precision: str, build_dir: Path
+) -> Callable[[np.ndarray], np.ndarray]:
     """The exact outputs the IP model `ip` must give: the golden model's for the RTL, the C simulation's else."""
     if "verilog" in ip:
         return golden_reference(model, input_precision)
     return csim_reference(model, ip["hls_config"], build_dir / "csim")
 
 
-def ip_vectors(ip: dict[str, str], model_path: str, protocol: Protocol, test_path: str, input_precision: str,
-               samples: int | None = None) -> Vectors:
+def ip_vectors(
+    ip: dict[str, str],
+    model_path: str,
+    protocol: Protocol,
+    test_path: str,
+    input_precision: str,
+    samples: int | None = None,
+) -> Vectors:
     """Test vectors (firmware, deployment package, PYNQ run) whose expected answers are the IP model `ip`'s."""
     from socflow.models import load_model
 
@@ -77,7 +85,12 @@ def ip_vectors(ip: dict[str, str], model_path: str, protocol: Protocol, test_pat
 
 
 def ip_model(
-    ip: dict[str, str], protocol: Protocol, model: Any, input_precision: str, build_dir: Path, jobs: int,
+    ip: dict[str, str],
+    protocol: Protocol,
+    model: Any,
+    input_precision: str,
+    build_dir: Path,
+    jobs: int,
 ) -> IpModel:
     """The IP model for `ip`: {'verilog': da4ml project} or {'hls_config': hls_config.yml, 'project': hls4ml
     project} and, where hls_synth ran, 'hls_ip': the exported socflow_ip, then simulated as RTL instead of C.
@@ -97,4 +110,6 @@ def ip_model(
 
         return IpModel("HLS IP: socflow_axis + the exported socflow_ip RTL, Verilator", reference, exported)
     library = build_hls(ip["project"], protocol, build_dir / "hls", jobs)
-    return IpModel("HLS IP: socflow_axis (Verilator) + C simulation of socflow_ip", reference, lambda: RtlFabric(library))
+    return IpModel(
+        "HLS IP: socflow_axis (Verilator) + C simulation of socflow_ip", reference, lambda: RtlFabric(library)
+    )

@@ -23,13 +23,32 @@ from socflow.board.protocol import Protocol
 from socflow.io import atomic_path, save_npz
 
 SOURCES = PACKAGE
-DRIVER = ["__init__.py", "errors.py", "fixed.py", "io.py", "metrics.py", "board/__init__.py", "board/protocol.py",
-          "board/comblock.py", "board/algorithm1.py", "board/pynq.py"]  # numpy only: runs on the board
+DRIVER = [
+    "__init__.py",
+    "errors.py",
+    "fixed.py",
+    "io.py",
+    "metrics.py",
+    "board/__init__.py",
+    "board/protocol.py",
+    "board/comblock.py",
+    "board/algorithm1.py",
+    "board/pynq.py",
+]  # numpy only: runs on the board
 
 
 def board_package(
-    ip: Mapping[str, str], protocol_json: str, protocol_h: str, summary_json: str, firmware_dir: str, vivado_dir: str, model_path: str,
-    test_path: str, input_precision: str, hardware: Sequence[str], output: str,
+    ip: Mapping[str, str],
+    protocol_json: str,
+    protocol_h: str,
+    summary_json: str,
+    firmware_dir: str,
+    vivado_dir: str,
+    model_path: str,
+    test_path: str,
+    input_precision: str,
+    hardware: Sequence[str],
+    output: str,
 ) -> Path:
     """Write the zip (fixed timestamps: the same inputs give the same bytes); the expected answers are those of
     the IP model `ip` (as for board_eval) that the package's design carries."""

@@ -43,7 +43,9 @@ class Protocol:
     def __post_init__(self) -> None:
         width = FixedType.parse(self.input_type).width
         if not 1 <= width <= 32 or not 1 <= self.score_width <= 32:
-            raise ConfigError(f"protocol: input ({width} bits) and score ({self.score_width} bits) codes must fit a 32-bit word")
+            raise ConfigError(
+                f"protocol: input ({width} bits) and score ({self.score_width} bits) codes must fit a 32-bit word"
+            )
 
     @property
     def input_fixed(self) -> FixedType:
@@ -82,8 +84,12 @@ class Protocol:
     def for_rtl(cls, rtl: dict[str, Any], send_scores: bool) -> Protocol:
         """The protocol of socflow's stream wrapper around the da4ml RTL described by rtl.json."""
         return cls(
-            n_inputs=rtl["n_inputs"], input_type=rtl["input_type"], n_classes=rtl["n_outputs"],
-            score_width=rtl["output_width"], score_fractional=rtl["output_fractional"], send_scores=send_scores,
+            n_inputs=rtl["n_inputs"],
+            input_type=rtl["input_type"],
+            n_classes=rtl["n_outputs"],
+            score_width=rtl["output_width"],
+            score_fractional=rtl["output_fractional"],
+            send_scores=send_scores,
             latency_clocks=rtl["latency_clocks"],
         )
 
@@ -92,27 +98,37 @@ class Protocol:
         """The protocol of the hls4ml IP behind socflow's wrapper, from csim.json (its input and output types)."""
         out = FixedType.parse(csim["output_type"])
         return cls(
-            n_inputs=int(np.prod(input_shape)), input_type=csim["input_type"], n_classes=n_classes,
-            score_width=out.width, score_fractional=out.fractional, send_scores=send_scores,
+            n_inputs=int(np.prod(input_shape)),
+            input_type=csim["input_type"],
+            n_classes=n_classes,
+            score_width=out.width,
+            score_fractional=out.fractional,
+            send_scores=send_scores,
         )
 
     def c_header(self) -> str:
         """protocol.h for the bare-metal firmware."""
         fixed = self.input_fixed
-        return "\n".join([
-            "/* socflow stream protocol, generated from the model and target: do not edit. */",
-            "#ifndef SOCFLOW_PROTOCOL_H", "#define SOCFLOW_PROTOCOL_H", "",
-            f"#define SF_N_INPUTS {self.n_inputs}  /* words per inference, one sample each */",
-            f"#define SF_INPUT_WIDTH {fixed.width}  /* {fixed}: code in bits [{fixed.width - 1}:0] */",
-            f"#define SF_INPUT_FRACTIONAL {fixed.fractional}",
-            f"#define SF_N_CLASSES {self.n_classes}",
-            f"#define SF_SEND_SCORES {int(self.send_scores)}",
-            f"#define SF_WORDS_OUT {self.words_out}  /* class index, then the scores if SF_SEND_SCORES */",
-            f"#define SF_SCORE_FRACTIONAL {self.score_fractional}",
-            f"#define SF_RESET_REGISTER {self.reset_register}  /* ComBlock OREG index, bit 0 = reset */",
-            f"#define SF_DRAIN_WORDS {self.drain_words}",
-            "", "#endif", "",
-        ])
+        return "\n".join(
+            [
+                "/* socflow stream protocol, generated from the model and target: do not edit. */",
+                "#ifndef SOCFLOW_PROTOCOL_H",
+                "#define SOCFLOW_PROTOCOL_H",
+                "",
+                f"#define SF_N_INPUTS {self.n_inputs}  /* words per inference, one sample each */",
+                f"#define SF_INPUT_WIDTH {fixed.width}  /* {fixed}: code in bits [{fixed.width - 1}:0] */",
+                f"#define SF_INPUT_FRACTIONAL {fixed.fractional}",
+                f"#define SF_N_CLASSES {self.n_classes}",
+                f"#define SF_SEND_SCORES {int(self.send_scores)}",
+                f"#define SF_WORDS_OUT {self.words_out}  /* class index, then the scores if SF_SEND_SCORES */",
+                f"#define SF_SCORE_FRACTIONAL {self.score_fractional}",
+                f"#define SF_RESET_REGISTER {self.reset_register}  /* ComBlock OREG index, bit 0 = reset */",
+                f"#define SF_DRAIN_WORDS {self.drain_words}",
+                "",
+                "#endif",
+                "",
+            ]
+        )
 
 
 def board_protocol(ip_json: str, summary_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:

@@ -33,13 +33,20 @@ class PynqTransport:
         self.mmio.write(4 * word, int(value) & 0xFFFF_FFFF)
 
 
-def evaluate_run(protocol: Protocol, transport: Any, words: np.ndarray, expected: np.ndarray, labels: np.ndarray,
-                 class_names: list[str]) -> dict[str, Any]:
+def evaluate_run(
+    protocol: Protocol,
+    transport: Any,
+    words: np.ndarray,
+    expected: np.ndarray,
+    labels: np.ndarray,
+    class_names: list[str],
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Algorithm 1 over `words` through `transport`; every answer word compared with the model's (`expected`),
-    accuracy against the labels."""
+    accuracy against the labels. The summary, and per sample: the answers, class agreement, word equality."""
     run = algorithm1(ComBlock(transport), protocol, words)
     exact = np.all(run.answers == expected, axis=1)
     classes, _ = protocol.decode(run.answers)
+    check = {"answers": run.answers, "agree": classes == expected[:, 0], "exact": exact}
     return {
         "n": int(len(exact)),
         "agreement": float((classes == expected[:, 0]).mean()),
@@ -48,13 +55,19 @@ def evaluate_run(protocol: Protocol, transport: Any, words: np.ndarray, expected
         "board": classification_metrics(labels, classes, class_names),
         "host_seconds": run.seconds,
         "seconds_per_inference": run.seconds / len(exact),
-    }
+    }, check
 
 
 def run_deployed(package: str | Path, transport: Any) -> dict[str, Any]:
     """Algorithm 1 with a deployment package's protocol and vectors; the same JSON fields as board_eval."""
     package = Path(package)
     vectors = np.load(package / "vectors.npz")
-    result = evaluate_run(Protocol.read(package / "protocol.json"), transport, vectors["words"], vectors["expected"],
-                          vectors["labels"], read_json(package / "summary.json")["class_names"])
+    result, _ = evaluate_run(
+        Protocol.read(package / "protocol.json"),
+        transport,
+        vectors["words"],
+        vectors["expected"],
+        vectors["labels"],
+        read_json(package / "summary.json")["class_names"],
+    )
     return {"backend": "pynq"} | result

@@ -25,12 +25,16 @@ from socflow.tools import run_tool, verilator_env, verilator_root
 SIM = RESOURCES / "sim"
 
 
-def build(verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, latency: int | None = None) -> Path:
+def build(
+    verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, latency: int | None = None
+) -> Path:
     """The emulated board's fabric for the student's da4ml RTL: socflow_stream + the RTL, Verilated."""
     return verilate(design_sources(verilog_dir), top_verilog(protocol, f"{TOP}_wrapper", latency), build_dir, jobs)
 
 
-def build_hls(project_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, start_ip: bool = True) -> Path:
+def build_hls(
+    project_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, start_ip: bool = True
+) -> Path:
     """The emulated board's fabric for the hls4ml model: socflow_axis + socflow_ip's ports (Verilated) with the
     C simulation of the project's socflow_ip.cpp and myproject.cpp behind them."""
     firmware = Path(project_dir).resolve() / "firmware"
@@ -38,17 +42,31 @@ def build_hls(project_dir: str | Path, protocol: Protocol, build_dir: str | Path
         raise SocflowError(f"{firmware}: no {IP_TOP}.cpp in the hls4ml project; rerun hls_convert")
     cpp = [SIM / "socflow_ip_dpi.cc", firmware / f"{IP_TOP}.cpp", firmware / "myproject.cpp"]
     flags = [f"-I{firmware}", f"-I{firmware / 'ap_types'}", f'-DWEIGHTS_DIR="{firmware / "weights"}"']
-    return verilate([HDL / "socflow_axis.v", SIM / "socflow_ip_dpi.v"], top_verilog_hls(protocol, start_ip), build_dir, jobs, cpp, flags)
+    return verilate(
+        [HDL / "socflow_axis.v", SIM / "socflow_ip_dpi.v"],
+        top_verilog_hls(protocol, start_ip),
+        build_dir,
+        jobs,
+        cpp,
+        flags,
+    )
 
 
 def build_exported(verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1) -> Path:
     """The emulated board's fabric for the HLS IP as the vendor tool exported it (hls_synth's board_ip, where
     the tool runs): socflow_axis + the exported socflow_ip RTL, Verilated; an RTL simulation of the IP."""
-    return verilate([HDL / "socflow_axis.v", *exported_ip_sources(verilog_dir)], top_verilog_hls(protocol), build_dir, jobs)
+    return verilate(
+        [HDL / "socflow_axis.v", *exported_ip_sources(verilog_dir)], top_verilog_hls(protocol), build_dir, jobs
+    )
 
 
 def verilate(
-    sources: Sequence[Path], top: str, build_dir: str | Path, jobs: int = 1, cpp: Sequence[Path] = (), cflags: Sequence[str] = (),
+    sources: Sequence[Path],
+    top: str,
+    build_dir: str | Path,
+    jobs: int = 1,
+    cpp: Sequence[Path] = (),
+    cflags: Sequence[str] = (),
 ) -> Path:
     """Verilate `sources` and the socflow_top module `top` (ComBlock FIFO ports, see socflow_sim.cc) into
     build_dir/libsocflow_sim.so, linked with the C++ files `cpp` (compiled with `cflags`: DPI-C functions the
@@ -59,11 +77,43 @@ def verilate(
     env = verilator_env()
     obj = build_dir / "obj_dir"
     steps = [
-        ["verilator", "--cc", "--build", "--no-timing", "-j", str(jobs), "--top-module", "socflow_top", "--prefix", "Vsocflow_top",
-         "-Wno-fatal", "--Mdir", str(obj), "-CFLAGS", "-std=c++17 -fPIC -O1", *map(str, sources), str(build_dir / "socflow_top.v")],
-        ["g++", "-std=c++17", "-fPIC", "-O1", "-shared", "-o", str(build_dir / "libsocflow_sim.so"), f"-I{obj}",
-         f"-I{verilator_root() / 'include'}", f"-I{verilator_root() / 'include' / 'vltstd'}", *cflags, str(SIM / "socflow_sim.cc"), *map(str, cpp), str(obj / "libVsocflow_top.a"),
-         str(obj / "libverilated.a"), "-pthread"],
+        [
+            "verilator",
+            "--cc",
+            "--build",
+            "--no-timing",
+            "-j",
+            str(jobs),
+            "--top-module",
+            "socflow_top",
+            "--prefix",
+            "Vsocflow_top",
+            "-Wno-fatal",
+            "--Mdir",
+            str(obj),
+            "-CFLAGS",
+            "-std=c++17 -fPIC -O1",
+            *map(str, sources),
+            str(build_dir / "socflow_top.v"),
+        ],
+        [
+            "g++",
+            "-std=c++17",
+            "-fPIC",
+            "-O1",
+            "-shared",
+            "-o",
+            str(build_dir / "libsocflow_sim.so"),
+            f"-I{obj}",
+            f"-I{verilator_root() / 'include'}",
+            f"-I{verilator_root() / 'include' / 'vltstd'}",
+            *cflags,
+            str(SIM / "socflow_sim.cc"),
+            *map(str, cpp),
+            str(obj / "libVsocflow_top.a"),
+            str(obj / "libverilated.a"),
+            "-pthread",
+        ],
     ]
     for command in steps:
         run_tool(command, build_dir / "build.log", "building the emulated board", env=env)
@@ -83,7 +133,9 @@ class RtlFabric:
         self.wdata = ctypes.c_uint32(0)
 
     def cycle(self, reset: bool, empty: bool, rvalid: bool, rdata: int, full: bool) -> tuple[bool, bool, int]:
-        flags = self.lib.sim_cycle(self.handle, reset, empty, rvalid, rdata & 0xFFFF_FFFF, full, ctypes.byref(self.wdata))
+        flags = self.lib.sim_cycle(
+            self.handle, reset, empty, rvalid, rdata & 0xFFFF_FFFF, full, ctypes.byref(self.wdata)
+        )
         return bool(flags & 1), bool(flags & 2), int(self.wdata.value)
 
     def close(self) -> None:

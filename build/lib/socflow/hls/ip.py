@@ -49,14 +49,43 @@ def write_ip_top(project_dir: str | Path, n_in: int, n_out: int, io_type: str) -
 # the ports of socflow_ip that socflow_top connects (board.rtl_fabric.top_verilog_hls): Vitis HLS's names for
 # socflow_ip.cpp's arguments and its s_axilite control bundle
 IP_PORTS = (
-    "ap_clk", "ap_rst_n", "words_in_TDATA", "words_in_TVALID", "words_in_TREADY", "words_out_TDATA",
-    "words_out_TVALID", "words_out_TREADY", *(f"s_axi_control_{p}" for p in (
-        "AWADDR", "AWVALID", "AWREADY", "WDATA", "WSTRB", "WVALID", "WREADY", "BRESP", "BVALID", "BREADY",
-        "ARADDR", "ARVALID", "ARREADY", "RDATA", "RRESP", "RVALID", "RREADY")), "interrupt",
+    "ap_clk",
+    "ap_rst_n",
+    "words_in_TDATA",
+    "words_in_TVALID",
+    "words_in_TREADY",
+    "words_out_TDATA",
+    "words_out_TVALID",
+    "words_out_TREADY",
+    *(
+        f"s_axi_control_{p}"
+        for p in (
+            "AWADDR",
+            "AWVALID",
+            "AWREADY",
+            "WDATA",
+            "WSTRB",
+            "WVALID",
+            "WREADY",
+            "BRESP",
+            "BVALID",
+            "BREADY",
+            "ARADDR",
+            "ARVALID",
+            "ARREADY",
+            "RDATA",
+            "RRESP",
+            "RVALID",
+            "RREADY",
+        )
+    ),
+    "interrupt",
 )
 PORT = re.compile(r"\b(input|output)\s+(?:wire\s+|reg\s+)?(?:\[[^\]]*\]\s*)?(\w+)")
 # comments, DPI imports and function/task bodies (their arguments are not ports)
-NOT_PORTS = re.compile(r"//[^\n]*|/\*.*?\*/|\bimport\s+\"DPI[^;]*;|\bfunction\b.*?\bendfunction\b|\btask\b.*?\bendtask\b", re.DOTALL)
+NOT_PORTS = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\bimport\s+\"DPI[^;]*;|\bfunction\b.*?\bendfunction\b|\btask\b.*?\bendtask\b", re.DOTALL
+)
 
 
 def module_ports(verilog: str | Path) -> dict[str, str]:
@@ -82,5 +111,7 @@ def exported_ip_sources(verilog_dir: str | Path) -> list[Path]:
         raise SocflowError(f"{top}: {IP_TOP} has inputs socflow_top does not drive: {undriven}")
     cores = sorted(p.name for p in folder.glob("*_ip.tcl"))
     if cores:
-        raise SocflowError(f"{folder}: the IP needs Xilinx IP cores ({cores}); socflow's Vivado project does not generate them")
+        raise SocflowError(
+            f"{folder}: the IP needs Xilinx IP cores ({cores}); socflow's Vivado project does not generate them"
+        )
     return sorted(p for p in folder.iterdir() if p.suffix in (".v", ".dat"))

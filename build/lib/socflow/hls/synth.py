@@ -58,10 +58,15 @@ def hls_synth(project_dir: str, backend: str, target: Mapping[str, Any], outputs
     ip = solution / "impl" / "ip"
     if not ip.is_dir():
         raise ReportError(f"{ip}: no exported IP after synthesis; see the tool's output in this rule's log")
-    board_seconds = run_tool(tool_command(backend, EXPORT_TCL.name), work / "hls.log", "the socflow_ip export", cwd=work)
+    board_seconds = run_tool(
+        tool_command(backend, EXPORT_TCL.name), work / "hls.log", "the socflow_ip export", cwd=work
+    )
     exported_ip_sources(work / EXPORT_DIR)
     shutil.copytree(ip, outputs["synth"])
     shutil.copytree(work / EXPORT_DIR, outputs["board_ip"])
-    write_json(outputs["report"], report | {"backend": backend, "synth_seconds": seconds, "board_ip_seconds": board_seconds,
-                                            "source": "HLS report"})
+    write_json(
+        outputs["report"],
+        report
+        | {"backend": backend, "synth_seconds": seconds, "board_ip_seconds": board_seconds, "source": "HLS report"},
+    )
     return report

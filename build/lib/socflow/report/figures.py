@@ -52,7 +52,9 @@ def pareto(metrics_files: Mapping[str, str], path: str | Path) -> None:
     names = sorted(points, key=lambda n: points[n]["size_bits"])
     size = np.array([points[n]["size_bits"] for n in names])
     acc = np.array([points[n]["accuracy"] * 100 for n in names])
-    front = [i for i in range(len(names)) if not any((size[j] <= size[i]) & (acc[j] > acc[i]) for j in range(len(names)))]
+    front = [
+        i for i in range(len(names)) if not any((size[j] <= size[i]) & (acc[j] > acc[i]) for j in range(len(names)))
+    ]
     fig, ax = _pyplot().subplots(figsize=(5.5, 3.8))
     ax.scatter(size, acc, color="tab:blue")
     ax.plot(size[front], acc[front], "--", color="tab:orange", label="Pareto front")
@@ -113,7 +115,9 @@ def fig5_points(
     ]
 
 
-def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[int]]], class_names: Sequence[str], path: str | Path, title: str) -> None:
+def confusion_matrices(
+    matrices: Mapping[str, Sequence[Sequence[int]]], class_names: Sequence[str], path: str | Path, title: str
+) -> None:
     """One confusion matrix (rows: true class, counts) per source: the QKeras student, C simulation, RTL..."""
     plt = _pyplot()
     n = len(matrices)
@@ -122,7 +126,15 @@ def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[int]]], class_na
         matrix = np.asarray(matrix)
         ax.imshow(matrix, cmap="Blues")
         for (i, j), count in np.ndenumerate(matrix):
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=7, color="white" if count > matrix.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if count > matrix.max() / 2 else "black",
+            )
         ax.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right", fontsize=7)
         ax.set_yticks(range(len(class_names)), class_names, fontsize=7)
         ax.set_xlabel("predicted")

@@ -142,7 +142,9 @@ def golden_predict(model: Any, x: np.ndarray, input_type: FixedType) -> np.ndarr
     return x
 
 
-def verilog_model(model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path) -> tuple[Any, Any, Any]:
+def verilog_model(
+    model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path
+) -> tuple[Any, Any, Any]:
     """(da4ml VerilogModel written to `path`, the combinational logic it pipelines, the pipeline) for the
     student and the target's clock."""
     from da4ml.codegen import VerilogModel
@@ -151,7 +153,9 @@ def verilog_model(model: Any, input_precision: str, target: Mapping[str, Any], r
     comb = trace_student(model, FixedType.parse(input_precision))
     cutoff = rtl["latency_cutoff"] or target["clock_period"]
     pipeline = to_pipeline(comb, cutoff, verbose=False)
-    verilog = VerilogModel(pipeline, TOP, path, part_name=target["part"], clock_period=target["clock_period"], print_latency=False)
+    verilog = VerilogModel(
+        pipeline, TOP, path, part_name=target["part"], clock_period=target["clock_period"], print_latency=False
+    )
     verilog.write()
     return verilog, comb, pipeline
 
@@ -161,7 +165,9 @@ def latency_clocks(pipeline: Any) -> int:
     return len(pipeline.solutions) + 1
 
 
-def rtl_generate(model_path: str, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
+def rtl_generate(
+    model_path: str, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], outputs: Mapping[str, str]
+) -> dict[str, Any]:
     """Write the Verilog project (outputs['verilog']) and what it is (outputs['summary'], rtl.json)."""
     from importlib.metadata import version
 
@@ -175,7 +181,9 @@ def rtl_generate(model_path: str, input_precision: str, target: Mapping[str, Any
     out_kif = [list(map(int, minimal_kif(q))) for q in pipeline.out_qint]
     in_width = max(sum(map(int, minimal_kif(q))) for q in pipeline.inp_qint)
     if in_width != FixedType.parse(input_precision).width:
-        raise ModelError(f"da4ml made the inputs {in_width} bits wide, the input type {input_precision} has another width")
+        raise ModelError(
+            f"da4ml made the inputs {in_width} bits wide, the input type {input_precision} has another width"
+        )
     summary = {
         "top": TOP,
         "input_type": str(FixedType.parse(input_precision)),
@@ -197,7 +205,12 @@ def rtl_generate(model_path: str, input_precision: str, target: Mapping[str, Any
         "tools": {"da4ml": version("da4ml")},
     }
     write_json(outputs["summary"], summary)
-    log.info("RTL: %d stages, %d clock latency, da4ml estimate %.0f LUT", summary["stages"], summary["latency_clocks"], pipeline.cost)
+    log.info(
+        "RTL: %d stages, %d clock latency, da4ml estimate %.0f LUT",
+        summary["stages"],
+        summary["latency_clocks"],
+        pipeline.cost,
+    )
     return summary
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import differing_files, read_json, read_xy, write_json
-from socflow.metrics import classification_metrics, predict_classes
+from socflow.metrics import classification_metrics, predict_classes, require_agreement
 from socflow.rtl.generate import golden_predict, latency_clocks, verilog_model
 from socflow.tools import use_verilator, verilator_version
 
@@ -22,8 +22,16 @@ log = logging.getLogger(__name__)
 
 
 def rtl_sim(
-    model_path: str, verilog_dir: str, test_path: str, summary_path: str, input_precision: str,
-    target: Mapping[str, Any], rtl: Mapping[str, Any], threads: int, scratch: str | Path, output: str,
+    model_path: str,
+    verilog_dir: str,
+    test_path: str,
+    summary_path: str,
+    input_precision: str,
+    target: Mapping[str, Any],
+    rtl: Mapping[str, Any],
+    threads: int,
+    scratch: str | Path,
+    output: str,
 ) -> dict[str, Any]:
     """Simulate the Verilog with Verilator on the whole test set, one sample per clock, and compare it with
     da4ml's software model and our golden model (bit for bit) and with the QKeras model (argmax).
@@ -41,7 +49,9 @@ def rtl_sim(
     verilog, comb, pipeline = verilog_model(model, input_precision, target, rtl, Path(scratch) / "rtl")
     differing = differing_files(Path(scratch) / "rtl", verilog_dir, "src/**/*.v")
     if differing:
-        raise HardwareMismatchError(f"{verilog_dir}: the Verilog differs from the simulated one in {differing[:5]}; rerun rtl_generate")
+        raise HardwareMismatchError(
+            f"{verilog_dir}: the Verilog differs from the simulated one in {differing[:5]}; rerun rtl_generate"
+        )
     start = time.perf_counter()
     verilog.compile(nproc=threads, openmp=False)
     compile_seconds = time.perf_counter() - start
@@ -69,19 +79,23 @@ def rtl_sim(
         "predict_seconds": predict_seconds,
         "tools": {"verilator": verilator_version()},
     }
-    log.info("RTL simulation: bit-exact %.4f, argmax agreement with QKeras %.4f", result["bit_exact_vs_golden"], result["agreement"])
-    if not exact.all():
-        first = int(np.argmin(exact))
-        raise HardwareMismatchError(
-            f"Verilator output differs from the golden fixed-point model on {int((~exact).sum())} of {len(exact)} test "
-            f"samples; first at test sample {first}: RTL {simulated[first].tolist()}, golden {golden[first].tolist()}"
-        )
-    if result["agreement"] < rtl["sim_min_agreement"]:
-        first = int(np.argmin(agree))
-        raise HardwareMismatchError(
-            f"RTL simulation agrees with the QKeras model on {result['agreement']:.2%} of {result['n']} test samples, "
-            f"below rtl.sim_min_agreement={rtl['sim_min_agreement']}; first mismatch at test sample {first} "
-            f"(RTL class {simulated[first].argmax()}, QKeras class {reference[first].argmax()})"
-        )
+    log.info(
+        "RTL simulation: bit-exact %.4f, argmax agreement with QKeras %.4f",
+        result["bit_exact_vs_golden"],
+        result["agreement"],
+    )
+    require_agreement(
+        exact,
+        1.0,
+        "Verilator output equals the golden fixed-point model",
+        lambda i: f"RTL {simulated[i].tolist()}, golden {golden[i].tolist()}",
+    )
+    require_agreement(
+        agree,
+        rtl["sim_min_agreement"],
+        "RTL simulation agrees with the QKeras model",
+        lambda i: f"RTL class {simulated[i].argmax()}, QKeras class {reference[i].argmax()}",
+        "rtl.sim_min_agreement",
+    )
     write_json(output, result)
     return result

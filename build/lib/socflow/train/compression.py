@@ -91,7 +91,9 @@ def student_model(
     if cfg["model"] == "cnn":
         require_image(input_shape, "student")
         for i in range(conv_blocks(input_shape, cfg["layers"])):
-            x = _prunable(QConv2D(hp.Int(f"conv_{i}", lo, hi), (3, 3), padding="same", name=f"qconv_{i}", **quant), plan)(x)
+            x = _prunable(
+                QConv2D(hp.Int(f"conv_{i}", lo, hi), (3, 3), padding="same", name=f"qconv_{i}", **quant), plan
+            )(x)
             x = QActivation(relu_q, name=f"qrelu_{i}")(x)
             x = keras.layers.MaxPooling2D((2, 2))(x)
         x = keras.layers.Flatten()(x)

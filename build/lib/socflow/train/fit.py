@@ -24,8 +24,9 @@ def fit_model(
 ) -> tuple[dict[str, list[float]], float]:
     """Fit and return the per-epoch history (plain floats, ready for JSON) and the seconds it took."""
     start = time.perf_counter()
-    history = model.fit(*train, validation_data=val, epochs=epochs, batch_size=batch_size, callbacks=list(callbacks),
-                        verbose=2).history
+    history = model.fit(
+        *train, validation_data=val, epochs=epochs, batch_size=batch_size, callbacks=list(callbacks), verbose=2
+    ).history
     return {k: [float(v) for v in vs] for k, vs in history.items()}, time.perf_counter() - start
 
 

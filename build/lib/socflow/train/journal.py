@@ -110,7 +110,9 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
 
 
-def _new_trial(search: Mapping[str, Any], space: Any, trials: list[dict[str, Any]], worker: int) -> dict[str, Any] | None:
+def _new_trial(
+    search: Mapping[str, Any], space: Any, trials: list[dict[str, Any]], worker: int
+) -> dict[str, Any] | None:
     """The next trial keras-tuner's oracle proposes given the journal; None when the space is exhausted."""
     index = len(trials)
     trial_id = f"{index:0{len(str(search['trials']))}d}"  # keras-tuner's own trial ids
@@ -120,9 +122,16 @@ def _new_trial(search: Mapping[str, Any], space: Any, trials: list[dict[str, Any
     response = oracle.populate_space(trial_id)
     if response["status"] != RUNNING:
         return None
-    return {"trial_id": trial_id, "worker": worker, "status": RUNNING, "values": _plain(response["values"]),
-            "score": None, "proposed_by": "random" if completed < initial_points(oracle) else "guided",
-            "started": _now(), "finished": None}
+    return {
+        "trial_id": trial_id,
+        "worker": worker,
+        "status": RUNNING,
+        "values": _plain(response["values"]),
+        "score": None,
+        "proposed_by": "random" if completed < initial_points(oracle) else "guided",
+        "started": _now(),
+        "finished": None,
+    }
 
 
 def claim_trial(journal: dict[str, Any], search: Mapping[str, Any], space: Any, worker: int) -> dict[str, Any] | None:
@@ -133,7 +142,9 @@ def claim_trial(journal: dict[str, Any], search: Mapping[str, Any], space: Any, 
         return None
     for entry in trials:
         if entry["status"] == RUNNING and (entry["worker"] == worker or entry["worker"] >= search["workers"]):
-            log.info("worker %d reclaims trial %s (left RUNNING by worker %d)", worker, entry["trial_id"], entry["worker"])
+            log.info(
+                "worker %d reclaims trial %s (left RUNNING by worker %d)", worker, entry["trial_id"], entry["worker"]
+            )
             entry.update(worker=worker, started=_now())
             return entry
     if len(trials) >= search["trials"]:
@@ -155,8 +166,13 @@ def _train_trial(
     """Train one trial as keras-tuner's search does (same build, fit and callbacks); its score is the best
     epoch's validation accuracy, as keras-tuner scores a trial."""
     seed_trial(search["seed"], entry["trial_id"])
-    history, _ = fit_model(build(with_values(space, entry["values"])), *data, search["epochs"], search["batch_size"],
-                           [*callbacks(), *early_stopping(search["patience"])])
+    history, _ = fit_model(
+        build(with_values(space, entry["values"])),
+        *data,
+        search["epochs"],
+        search["batch_size"],
+        [*callbacks(), *early_stopping(search["patience"])],
+    )
     return float(np.nanmax(history[OBJECTIVE]))
 
 
@@ -194,8 +210,13 @@ def search_worker(
         except Exception as error:
             _record(state, entry["trial_id"], worker, status=FAILED, message=f"{type(error).__name__}: {error}")
             raise
-        _record(state, entry["trial_id"], worker, status=COMPLETED if math.isfinite(score) else FAILED,
-                score=score if math.isfinite(score) else None)
+        _record(
+            state,
+            entry["trial_id"],
+            worker,
+            status=COMPLETED if math.isfinite(score) else FAILED,
+            score=score if math.isfinite(score) else None,
+        )
         log.info("worker %d: trial %s %s %.4f", worker, entry["trial_id"], OBJECTIVE, score)
         ran.append(entry["trial_id"])
     log.info("worker %d ran %d trials of the search in %s", worker, len(ran), state)

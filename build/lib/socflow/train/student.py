@@ -26,14 +26,19 @@ log = logging.getLogger(__name__)
 
 
 def student_builder(
-    student: Mapping[str, Any], variant: Mapping[str, Any], teacher: keras.Model, summary: Mapping[str, Any], plan: PruningPlan
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    teacher: keras.Model,
+    summary: Mapping[str, Any],
+    plan: PruningPlan,
 ) -> Callable[[Any], keras.Model]:
     """keras-tuner build function: a compiled Distiller around a fresh pruned QKeras student."""
 
     def build(hp: Any) -> keras.Model:
         model = student_model(hp, student, variant, summary["input_shape"], summary["n_classes"], plan)
-        distiller = Distiller(model, teacher, searched(hp, "alpha", student["alpha"]),
-                              searched(hp, "temperature", student["temperature"]))
+        distiller = Distiller(
+            model, teacher, searched(hp, "alpha", student["alpha"]), searched(hp, "temperature", student["temperature"])
+        )
         distiller.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", list(student["learning_rates"]))))
         return distiller
 
@@ -83,7 +88,9 @@ def tune_student_worker(
 ) -> list[str]:
     """One of `search.workers` jobs running the student search's trials; writes the list of those it ran."""
     build, settings = _search_setup(data, teacher_path, student, variant, threads)
-    return search_worker(build, data, student["search"], settings, state_root, worker, output, callbacks=_pruning_callbacks)
+    return search_worker(
+        build, data, student["search"], settings, state_root, worker, output, callbacks=_pruning_callbacks
+    )
 
 
 def _search_setup(
@@ -118,8 +125,14 @@ def train_student(
     hp = hyperparameters(read_json(hparams)["config"])
     teacher = load_model(teacher_path)
     distiller = student_builder(student, variant, teacher, summary, plan)(hp)
-    curves, seconds = fit_model(distiller, train, val, search["epochs"], search["batch_size"],
-                                [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)])
+    curves, seconds = fit_model(
+        distiller,
+        train,
+        val,
+        search["epochs"],
+        search["batch_size"],
+        [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)],
+    )
     model = tfmot.sparsity.keras.strip_pruning(distiller.student)
     training_curves(curves, outputs["curves"], f"student {variant_name(variant)}")
     x_test, y_test = read_xy(data["test"])
@@ -138,14 +151,22 @@ def train_student(
         "size_bits": int(metrics["nonzero_params"] * variant["bits"]),
         "agreement_with_teacher": float((predicted == teacher_predicted).mean()),
         "hyperparameters": hp.values,
-        "kd": {"alpha": searched(hp, "alpha", student["alpha"]),
-               "temperature": searched(hp, "temperature", student["temperature"])},
+        "kd": {
+            "alpha": searched(hp, "alpha", student["alpha"]),
+            "temperature": searched(hp, "temperature", student["temperature"]),
+        },
         "train_seconds": seconds,
         "epochs_run": len(curves["loss"]),
         "history": curves,
     }
     save_model(model, outputs["model"])
     write_json(outputs["metrics"], metrics)
-    log.info("student %s: %d params (CR %.1f), sparsity %.3f, test accuracy %.4f", variant, metrics["params"],
-             metrics["compression_ratio"], metrics["sparsity"], metrics["accuracy"])
+    log.info(
+        "student %s: %d params (CR %.1f), sparsity %.3f, test accuracy %.4f",
+        variant,
+        metrics["params"],
+        metrics["compression_ratio"],
+        metrics["sparsity"],
+        metrics["accuracy"],
+    )
     return metrics

@@ -49,7 +49,11 @@ def tune_teacher_worker(
 
 
 def _finish(
-    model: keras.Model, data: Mapping[str, str], summary: Mapping[str, Any], outputs: Mapping[str, str], extra: dict[str, Any]
+    model: keras.Model,
+    data: Mapping[str, str],
+    summary: Mapping[str, Any],
+    outputs: Mapping[str, str],
+    extra: dict[str, Any],
 ) -> dict[str, Any]:
     """Evaluate on the test part, save the model (.h5, atomically) and metrics.json."""
     x_test, y_test = read_xy(data["test"])
@@ -63,8 +67,14 @@ def _finish(
 
 
 def _fit(model: keras.Model, data: Mapping[str, str], epochs: int, search: Mapping[str, Any]) -> tuple[dict, float]:
-    return fit_model(model, read_xy(data["train"]), read_xy(data["val"]), epochs, search["batch_size"],
-                     early_stopping(search["patience"]))
+    return fit_model(
+        model,
+        read_xy(data["train"]),
+        read_xy(data["val"]),
+        epochs,
+        search["batch_size"],
+        early_stopping(search["patience"]),
+    )
 
 
 def train_teacher(
@@ -76,8 +86,19 @@ def train_teacher(
     model = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])(hp)
     history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"])
     training_curves(history, outputs["curves"], "teacher")
-    return _finish(model, data, summary, outputs, {"hyperparameters": hp.values, "train_seconds": seconds, "history": history,
-                                          "epochs_run": len(history["loss"]), "source": "searched"})
+    return _finish(
+        model,
+        data,
+        summary,
+        outputs,
+        {
+            "hyperparameters": hp.values,
+            "train_seconds": seconds,
+            "history": history,
+            "epochs_run": len(history["loss"]),
+            "source": "searched",
+        },
+    )
 
 
 def import_teacher(
@@ -101,4 +122,10 @@ def import_teacher(
         )
         history, seconds = _fit(model, data, teacher["fine_tune_epochs"], teacher["search"])
     training_curves(history, outputs["curves"], f"teacher (pretrained {Path(pretrained).name})")
-    return _finish(model, data, summary, outputs, {"train_seconds": seconds, "history": history, "source": f"pretrained: {pretrained}"})
+    return _finish(
+        model,
+        data,
+        summary,
+        outputs,
+        {"train_seconds": seconds, "history": history, "source": f"pretrained: {pretrained}"},
+    )

@@ -20,5 +20,8 @@ bitfile = sys.argv[1] if len(sys.argv) > 1 else str(here / "design.bit")
 output = Path(sys.argv[2] if len(sys.argv) > 2 else "pynq.json")
 result = run_deployed(here, PynqTransport(bitfile))
 output.write_text(json.dumps(result, indent=2) + "\n")
-print(f"{result['n']} samples: {result['bit_exact_vs_golden']:.2%} answers equal the model's, accuracy {result['board']['accuracy']:.2%}")
+print(
+    f"{result['n']} samples: {result['bit_exact_vs_golden']:.2%} answers equal the model's, "
+    f"accuracy {result['board']['accuracy']:.2%}"
+)
 sys.exit(0 if result["bit_exact_vs_golden"] == 1.0 else 1)
