@@ -116,7 +116,7 @@ class Plan:
         choice = self.experiments[exp]["board"]["ip"]
         if choice != "auto":
             return choice
-        return "rtl" if self.stages(exp)["rtl_sim"].included else "hls"
+        return "rtl" if self.rtl_stage(exp, "rtl_sim", OPEN_TOOLS["rtl_sim"]).included else "hls"
 
     def stages(self, exp: str, every_stage: bool = False) -> dict[str, Decision]:
         """{stage: Decision} for one experiment; `every_stage`: every stage the config allows, tools or not."""
@@ -140,7 +140,6 @@ class Plan:
             else include_stage(s, self.toolchain, tools.get(s), self.which)
             for s in STAGES
         }
-        self._plans[(exp, False)] = plan  # ip_kind reads the RTL decisions
         # the assessment design needs its IP: the RTL, or the HLS IP that hls_synth exports
         needed, what = {"rtl": ("rtl_sim", "the RTL"), "hls": ("hls_synth", "the HLS IP exported by hls_synth")}[
             self.ip_kind(exp)
