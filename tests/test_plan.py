@@ -33,6 +33,16 @@ def test_vendor_stage_follows_toolchain_and_path(toolchain, which, included, rea
     assert include_stage("vivado_bitstream", toolchain, "vivado", which) == (included, reason)
 
 
+def test_every_missing_tool_is_named_at_once():
+    from socflow.tools import require_tools
+
+    with pytest.raises(ToolNotFoundError) as info:
+        require_tools([("vitis-run", "hls_synth"), ("vivado", "vivado_bitstream"), ("vitis-run", "hls_synth")], nothing)
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2 and lines[0].startswith("stage 'hls_synth' needs 'vitis-run'") and "'vivado'" in lines[1]
+    require_tools([("vivado", "vivado_bitstream")], everything)
+
+
 def test_missing_tool_error_names_tool_and_setting():
     with pytest.raises(ToolNotFoundError, match=r"'hls_synth' needs 'vitis_hls'.*toolchain: auto"):
         require_tool("vitis_hls", "hls_synth", nothing)
@@ -85,7 +95,8 @@ def test_a_forced_toolchain_plans_the_vendor_stages_and_their_tools():
     assert plan.stages("e")["hls_synth"] == (True, "needs vitis-run; toolchain: force")
     assert "results/e/board/b8_s20/t/pynq.json" in plan.final_outputs()
     assert plan.board_inputs("e", "b8_s20", "t", "pynq")["bit"] == "results/e/hw/b8_s20/t/design.bit"
-    assert plan.vendor_tools([("hls_synth", "e"), ("train_student", "e"), ("vivado_bitstream", "e")]) == [
+    jobs = [("hls_synth", "e"), ("train_student", "e"), ("report", None), ("vivado_bitstream", "e")]
+    assert plan.vendor_tools(jobs) == [
         ("vitis-run", "hls_synth"),
         ("vivado", "vivado_bitstream"),
     ]

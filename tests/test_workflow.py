@@ -187,6 +187,7 @@ def test_forced_toolchain_without_the_tool_stops_before_any_job(tmp_path, tiny_c
     result = run_snakemake(tmp_path, tiny_config, "--cores", "1")
     assert result.returncode != 0 and "ToolNotFoundError" in result.stderr
     assert "stage 'hls_synth' needs 'vitis-run', which is not on PATH" in result.stderr
+    assert "stage 'vivado_bitstream' needs 'vivado', which is not on PATH" in result.stderr  # every missing tool
     assert not (tmp_path / "results").exists()
 
 

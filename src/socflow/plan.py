@@ -33,6 +33,7 @@ STAGES = (
     "board_package",
     "report",
 )
+VENDOR_STAGES = ("hls_synth", "vivado_bitstream")  # their tools: see Plan._vendor_tools
 OPEN_TOOLS = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yosys"}
 # what each stage leaves for rule `all` to ask for, per experiment ({variant}, {target} expanded)
 STAGE_FILES = {
@@ -95,6 +96,11 @@ class Paths:
     def rtl_sim(self) -> str:
         return f"{self.rtl}/rtl_sim.json"
 
+    @property
+    def bitstream(self) -> dict[str, str]:
+        """The bitstream and its hardware handoff (what a board loads)."""
+        return {"bit": f"{self.hw}/design.bit", "hwh": f"{self.hw}/design.hwh"}
+
 
 class Plan:
     """The stage plan of a validated config on this machine (tools looked up once, with `which`)."""
@@ -132,8 +138,12 @@ class Plan:
             for s in STAGES
         }
 
+    def _vendor_tools(self, exp: str) -> dict[str, str]:
+        """The stages of an experiment that need a vendor tool, and the tool."""
+        return {"hls_synth": HLS_TOOLS[self.experiments[exp]["hls"]["backend"]], "vivado_bitstream": "vivado"}
+
     def _here(self, exp: str) -> dict[str, Decision]:
-        tools = {"hls_synth": HLS_TOOLS[self.experiments[exp]["hls"]["backend"]], "vivado_bitstream": "vivado"}
+        tools = self._vendor_tools(exp)
         plan = {
             s: self.rtl_stage(exp, s, OPEN_TOOLS[s])
             if s in OPEN_TOOLS
@@ -204,17 +214,13 @@ class Plan:
         """The bitstream and its hardware handoff, where vivado_bitstream runs."""
         if not self.stages(exp)["vivado_bitstream"].included:
             return {}
-        hw = Paths(exp, variant, target).hw
-        return {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
+        return Paths(exp, variant, target).bitstream
 
     def board_inputs(self, exp: str, variant: str, target: str, backend: str) -> dict[str, str]:
         """The emulated board runs the IP model; a real board needs the bitstream too (its answers are checked
         against the same IP model's)."""
         inputs = self.ip_inputs(exp, variant, target)
-        if backend == "emulated":
-            return inputs
-        hw = Paths(exp, variant, target).hw
-        return inputs | {"bit": f"{hw}/design.bit", "hwh": f"{hw}/design.hwh"}
+        return inputs if backend == "emulated" else inputs | Paths(exp, variant, target).bitstream
 
     def report_entries(self) -> list[dict[str, Any]]:
         """One Table I entry per experiment x variant x target: the files its numbers come from, the optional
@@ -260,11 +266,7 @@ class Plan:
         return {key: [getattr(p, key) for p in paths] for key, stage in stages.items() if plan[stage].included}
 
     def vendor_tools(self, jobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """(tool, stage) for the jobs (rule, experiment) that need a vendor tool."""
-        needed = []
-        for rule, exp in jobs:
-            if rule == "hls_synth":
-                needed.append((HLS_TOOLS[self.experiments[exp]["hls"]["backend"]], rule))
-            elif rule == "vivado_bitstream":
-                needed.append(("vivado", rule))
-        return needed
+        """(tool, stage) for the jobs (rule, experiment) that need a vendor tool, in the order of the stages (the
+        order in which Snakemake lists its jobs varies from run to run)."""
+        jobs = sorted(jobs, key=lambda job: VENDOR_STAGES.index(job[0]) if job[0] in VENDOR_STAGES else -1)
+        return [(self._vendor_tools(exp)[rule], rule) for rule, exp in jobs if rule in VENDOR_STAGES]

@@ -110,6 +110,19 @@ def require_tool(tool: str, stage: str, which: Callable[[str], str | None] | Non
     return path
 
 
+def require_tools(needed: Sequence[tuple[str, str]], which: Callable[[str], str | None] | None = None) -> None:
+    """Every (tool, stage) of `needed` found, or one :class:`ToolNotFoundError` naming each missing one (one line
+    each, in the order given), so a user fixes them all at once."""
+    missing = []
+    for tool, stage in dict.fromkeys(needed):
+        try:
+            require_tool(tool, stage, which)
+        except ToolNotFoundError as error:
+            missing.append(str(error))
+    if missing:
+        raise ToolNotFoundError("\n".join(missing))
+
+
 def tail(path: str | Path, lines: int = TAIL_LINES) -> str:
     """The last lines of a log file ("" when it does not exist)."""
     path = Path(path)

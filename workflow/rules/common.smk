@@ -1,25 +1,15 @@
 from socflow.config import targets, validate_config, variants
-from socflow.data import check_source
-from socflow.errors import DataError
+from socflow.data import check_sources
 from socflow.plan import Plan
-from socflow.tools import require_tool
+from socflow.tools import require_tools
 
-validate_config(
-    config
-)  # defaults filled, canonical (sorted keys): equal configs give equal params
-
+# defaults filled, canonical (sorted keys): equal configs give equal params
+validate_config(config)
 EXPERIMENTS = config["experiments"]
-for (
-    exp,
-    cfg,
-) in (
-    EXPERIMENTS.items()
-):  # a bad data file stops here, before any job can delete a good split
-    try:
-        check_source(cfg["dataset"], cfg["split"], ".snakemake/socflow/data_checks")
-    except DataError as error:
-        raise DataError(f"experiments.{exp}.dataset: {error}") from None
-PLAN = Plan(config)  # tools are looked up once per run
+# a bad data file stops here, before any job can delete a good split
+check_sources(EXPERIMENTS, ".snakemake/socflow/data_checks")
+# tools are looked up once per run
+PLAN = Plan(config)
 ENV = "../../envs/socflow.yaml"
 
 
@@ -115,8 +105,7 @@ def check_vendor_tools():
         jobs = [
             (j.rule.name, j.wildcards.get("exp")) for j in workflow.dag.needrun_jobs()
         ]
-        for tool, stage in PLAN.vendor_tools(jobs):
-            require_tool(tool, stage)
+        require_tools(PLAN.vendor_tools(jobs))
 
 
 def write_stage_plan(path="results/stage_plan.json"):

@@ -13,7 +13,7 @@ from socflow.config import split_fractions
 from socflow.data.checks import check_dataset
 from socflow.data.sources import GENERATED, LOADERS, existing_path
 from socflow.data.split import PARTS, Scaler, stratified_split
-from socflow.errors import ConfigError
+from socflow.errors import ConfigError, DataError
 from socflow.io import save_npz, sha256_arrays, sha256_file, sha256_json, write_bytes, write_json
 
 log = logging.getLogger(__name__)
@@ -42,9 +42,8 @@ def _source_key(dataset: Mapping[str, Any], fractions: tuple[float, ...]) -> str
     modification time (the files of a folder, by relative name)."""
     root = Path(dataset["path"])
     files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-    stats = [
-        (str(f.relative_to(root)) if root.is_dir() else f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files
-    ]
+    stats = [(str(f.relative_to(root)) if root.is_dir() else f.name, f.stat()) for f in files]
+    stats = [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats]
     return sha256_json({"dataset": dict(dataset), "fractions": list(fractions), "files": stats})
 
 
@@ -63,6 +62,15 @@ def check_source(dataset: Mapping[str, Any], split: Mapping[str, Any], cache_dir
     x_raw, y_raw, _ = LOADERS[dataset["kind"]](dataset)
     check_dataset(x_raw, y_raw, str(dataset["path"]), fractions)
     write_bytes(passed, f"{dataset['path']}\n".encode())
+
+
+def check_sources(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path) -> None:
+    """:func:`check_source` for every experiment, its DataError led by the experiment's dataset key."""
+    for exp, cfg in experiments.items():
+        try:
+            check_source(cfg["dataset"], cfg["split"], cache_dir)
+        except DataError as error:
+            raise DataError(f"experiments.{exp}.dataset: {error}") from None
 
 
 def prepare_data(

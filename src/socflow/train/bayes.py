@@ -16,6 +16,7 @@ import pandas as pd
 
 from socflow.io import atomic_path, read_xy, write_json
 from socflow.train.fit import early_stopping
+from socflow.train.journal import journal_results
 from socflow.train.trials import OBJECTIVE, best_trial, bo_oracle, seed_trial, state_dir, trials_table
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,6 @@ def tune(
     if search["workers"] == 1:
         best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), search, state, callbacks)
     else:
-        from socflow.train.journal import journal_results  # that module builds on this one
-
         best, table = journal_results(state, search)
     with atomic_path(outputs["trials"]) as tmp:
         table.to_csv(tmp, index=False)
