@@ -26,7 +26,7 @@ from socflow.errors import ConfigError, HardwareMismatchError, ToolError
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy
 from socflow.models import load_model
-from socflow.rtl.generate import golden_predict
+from socflow.rtl.quantized import golden_predict
 
 BOARD = {"send_scores": True, "fifo_depth": 1024, "min_agreement": 1.0}
 
@@ -166,11 +166,11 @@ def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path,
         "timeouts": 0,
     }
 
-    import socflow.rtl.generate
+    import socflow.rtl.quantized
 
-    real = socflow.rtl.generate.golden_predict
+    real = socflow.rtl.quantized.golden_predict
     monkeypatch.setattr(
-        socflow.rtl.generate, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12
+        socflow.rtl.quantized, "golden_predict", lambda *a: real(*a) + (np.arange(200) == 11)[:, None] * 2.0**-12
     )
     with pytest.raises(
         HardwareMismatchError, match="equal the IP model's reference on 99.50% .* first mismatch at test sample 11"

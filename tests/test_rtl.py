@@ -14,7 +14,8 @@ import pytest
 from conftest import INPUT, RTL, RTL_TARGET
 from socflow.errors import ConfigError, HardwareMismatchError, ModelError, ToolNotFoundError
 from socflow.fixed import FixedType
-from socflow.rtl.generate import golden_predict, trace_student
+from socflow.rtl.parallel import trace_student
+from socflow.rtl.quantized import golden_predict
 from socflow.rtl.sim import rtl_sim
 from socflow.rtl.synth import parse_stat, rtl_synth
 
@@ -56,7 +57,7 @@ def test_ties_round_half_to_even_like_qkeras():
 
 
 def golden_weights(model: keras.Model, name: str) -> tuple[np.ndarray, np.ndarray]:
-    from socflow.rtl.generate import dense_constants
+    from socflow.rtl.quantized import dense_constants
 
     return dense_constants(model.get_layer(name))
 

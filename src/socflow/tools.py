@@ -161,3 +161,33 @@ def run_tool(
             f"{what}: `{command[0]}` failed (exit {done.returncode}); last lines of {log_file}:\n{tail(log_file)}"
         )
     return time.perf_counter() - start
+
+
+def verilator_build(
+    sources: Sequence[str | Path],
+    top_module: str,
+    cpp: Sequence[str | Path],
+    output: str | Path,
+    what: str,
+    jobs: int = 1,
+    cflags: Sequence[str] = (),
+) -> Path:
+    """Verilate `sources` (top `top_module`, class V<top_module>) and link them with the C++ files `cpp` into
+    `output`: a shared library when it ends in .so, else an executable. Logs and objects go beside `output`."""
+    output = Path(output)
+    obj = output.parent / f"obj_{top_module}"
+    prefix = f"V{top_module}"
+    root = verilator_root()
+    verilate = [
+        "verilator", "--cc", "--build", "--no-timing", "-j", str(jobs), "--top-module", top_module,
+        "--prefix", prefix, "-Wno-fatal", "--Mdir", str(obj), "-CFLAGS", "-std=c++17 -fPIC -O1", *map(str, sources),
+    ]  # fmt: skip
+    link = [
+        "g++", "-std=c++17", "-fPIC", "-O1", *(["-shared"] if output.suffix == ".so" else []), "-o", str(output),
+        f"-I{obj}", f"-I{root / 'include'}", f"-I{root / 'include' / 'vltstd'}", *cflags, *map(str, cpp),
+        str(obj / f"lib{prefix}.a"), str(obj / "libverilated.a"), "-pthread",
+    ]  # fmt: skip
+    env = verilator_env()
+    for command in (verilate, link):
+        run_tool(command, output.parent / f"{output.name}.build.log", what, env=env)
+    return output

@@ -5,7 +5,7 @@ import tempfile
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
-    from socflow.rtl.generate import TOP
+    from socflow.rtl.quantized import TOP
     from socflow.rtl.synth import rtl_synth
 
     rtl_synth(

@@ -12,7 +12,7 @@ from pathlib import Path
 from socflow import RESOURCES
 from socflow.board.protocol import Protocol
 from socflow.hls.ip import IP_TOP
-from socflow.rtl.generate import TOP, verilog_sources
+from socflow.rtl.quantized import TOP, verilog_sources
 
 HDL = RESOURCES / "hdl"
 
@@ -35,9 +35,10 @@ def _overrides(params: dict[str, int]) -> str:
     return ", ".join(f".{k}({v})" for k, v in params.items())
 
 
-def top_verilog(protocol: Protocol, core: str, latency: int | None = None) -> str:
-    """socflow_top: socflow_stream and the inference core `core` (da4ml's `<top>_wrapper` module).
-    `latency` overrides the protocol's (tests use it to show that one clock less gives wrong answers)."""
+def top_verilog(protocol: Protocol, latency: int | None = None) -> str:
+    """socflow_top: socflow_stream and the student's RTL (protocol.core: da4ml's `<top>_wrapper`, or socflow's
+    folded `<top>`, which starts on model_valid). `latency` overrides the protocol's (tests use it to show that
+    one clock less gives wrong answers)."""
     params = {
         "N_IN": protocol.n_inputs,
         "IN_W": protocol.input_fixed.width,
@@ -45,16 +46,27 @@ def top_verilog(protocol: Protocol, core: str, latency: int | None = None) -> st
         "OUT_W": protocol.score_width,
         "LATENCY": protocol.latency_clocks if latency is None else latency,
         "SEND_SCORES": int(protocol.send_scores),
+        "STREAM": int(protocol.core == "stream"),
     }
+    if protocol.core == "parallel":
+        core = f"{TOP}_wrapper core (.clk(clk), .model_inp(model_inp), .model_out(model_out));"
+    else:
+        data = "model_word" if protocol.core == "stream" else "model_inp"
+        core = (
+            f"{TOP} core (.clk(clk), .rst(rst), .in_valid(model_valid), .in_data({data}), .out_valid(),\n"
+            "        .model_out(model_out));"
+        )
     return (
         TOP_PORTS
         + f"""    wire [{params["N_IN"] * params["IN_W"] - 1}:0] model_inp;
     wire [{params["N_OUT"] * params["OUT_W"] - 1}:0] model_out;
+    wire model_valid;
+    wire [{params["IN_W"] - 1}:0] model_word;
     socflow_stream #({_overrides(params)}) glue (
         {FIFO_PORTS}
-        .model_inp(model_inp), .model_out(model_out)
+        .model_inp(model_inp), .model_valid(model_valid), .model_word(model_word), .model_out(model_out)
     );
-    {core} core (.clk(clk), .model_inp(model_inp), .model_out(model_out));
+    {core}
 endmodule
 """
     )
@@ -101,10 +113,7 @@ endmodule
 
 
 def design_sources(verilog_dir: str | Path) -> list[Path]:
-    """The HDL of socflow_top around the da4ml RTL (socflow_top.v itself is generated): the same files for the
-    emulated board and the bitstream."""
-    return [
-        *verilog_sources(verilog_dir, TOP),
-        Path(verilog_dir) / "src" / f"{TOP}_wrapper.v",
-        HDL / "socflow_stream.v",
-    ]
+    """The HDL of socflow_top around the student's RTL (socflow_top.v itself is generated): the same files for
+    the emulated board and the bitstream."""
+    wrapper = Path(verilog_dir) / "src" / f"{TOP}_wrapper.v"
+    return [*verilog_sources(verilog_dir, TOP), *([wrapper] if wrapper.is_file() else []), HDL / "socflow_stream.v"]

@@ -38,7 +38,7 @@ class IpModel:
 
 
 def golden_reference(model: Any, input_precision: str) -> Callable[[np.ndarray], np.ndarray]:
-    from socflow.rtl.generate import golden_predict
+    from socflow.rtl.quantized import golden_predict
 
     in_type = FixedType.parse(input_precision)
     return lambda xq: golden_predict(model, xq, in_type)

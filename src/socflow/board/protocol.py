@@ -39,6 +39,7 @@ class Protocol:
     reset_register: int = 0
     drain_words: int = 0
     lag_frames: int = 0
+    core: str = "parallel"  # the RTL behind socflow_stream: parallel (da4ml), folded or stream (socflow.rtl.folded)
 
     def __post_init__(self) -> None:
         width = FixedType.parse(self.input_type).width
@@ -82,7 +83,7 @@ class Protocol:
 
     @classmethod
     def for_rtl(cls, rtl: dict[str, Any], send_scores: bool) -> Protocol:
-        """The protocol of socflow's stream wrapper around the da4ml RTL described by rtl.json."""
+        """The protocol of socflow's stream wrapper around the RTL described by rtl.json."""
         return cls(
             n_inputs=rtl["n_inputs"],
             input_type=rtl["input_type"],
@@ -91,6 +92,7 @@ class Protocol:
             score_fractional=rtl["output_fractional"],
             send_scores=send_scores,
             latency_clocks=rtl["latency_clocks"],
+            core=rtl.get("architecture", "parallel"),
         )
 
     @classmethod
@@ -133,7 +135,7 @@ class Protocol:
 
 def board_protocol(ip_json: str, summary_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:
     """Stage board_protocol: the protocol of this model and target, as JSON (host) and C header (firmware);
-    from rtl.json (the da4ml RTL behind socflow_stream) or csim.json (the hls4ml IP)."""
+    from rtl.json (the RTL behind socflow_stream) or csim.json (the hls4ml IP)."""
     from socflow.io import atomic_path
 
     ip, summary = read_json(ip_json), read_json(summary_json)

@@ -19,8 +19,7 @@ from socflow.board.design import HDL, design_sources, top_verilog, top_verilog_h
 from socflow.board.protocol import Protocol
 from socflow.errors import SocflowError
 from socflow.hls.ip import IP_TOP, exported_ip_sources
-from socflow.rtl.generate import TOP
-from socflow.tools import run_tool, verilator_env, verilator_root
+from socflow.tools import verilator_build
 
 SIM = RESOURCES / "sim"
 
@@ -29,7 +28,7 @@ def build(
     verilog_dir: str | Path, protocol: Protocol, build_dir: str | Path, jobs: int = 1, latency: int | None = None
 ) -> Path:
     """The emulated board's fabric for the student's da4ml RTL: socflow_stream + the RTL, Verilated."""
-    return verilate(design_sources(verilog_dir), top_verilog(protocol, f"{TOP}_wrapper", latency), build_dir, jobs)
+    return verilate(design_sources(verilog_dir), top_verilog(protocol, latency), build_dir, jobs)
 
 
 def build_hls(
@@ -70,54 +69,19 @@ def verilate(
 ) -> Path:
     """Verilate `sources` and the socflow_top module `top` (ComBlock FIFO ports, see socflow_sim.cc) into
     build_dir/libsocflow_sim.so, linked with the C++ files `cpp` (compiled with `cflags`: DPI-C functions the
-    Verilog imports); a named error with the tool's output on failure."""
+    Verilog imports)."""
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
     (build_dir / "socflow_top.v").write_text(top)
-    env = verilator_env()
-    obj = build_dir / "obj_dir"
-    steps = [
-        [
-            "verilator",
-            "--cc",
-            "--build",
-            "--no-timing",
-            "-j",
-            str(jobs),
-            "--top-module",
-            "socflow_top",
-            "--prefix",
-            "Vsocflow_top",
-            "-Wno-fatal",
-            "--Mdir",
-            str(obj),
-            "-CFLAGS",
-            "-std=c++17 -fPIC -O1",
-            *map(str, sources),
-            str(build_dir / "socflow_top.v"),
-        ],
-        [
-            "g++",
-            "-std=c++17",
-            "-fPIC",
-            "-O1",
-            "-shared",
-            "-o",
-            str(build_dir / "libsocflow_sim.so"),
-            f"-I{obj}",
-            f"-I{verilator_root() / 'include'}",
-            f"-I{verilator_root() / 'include' / 'vltstd'}",
-            *cflags,
-            str(SIM / "socflow_sim.cc"),
-            *map(str, cpp),
-            str(obj / "libVsocflow_top.a"),
-            str(obj / "libverilated.a"),
-            "-pthread",
-        ],
-    ]
-    for command in steps:
-        run_tool(command, build_dir / "build.log", "building the emulated board", env=env)
-    return build_dir / "libsocflow_sim.so"
+    return verilator_build(
+        [*sources, build_dir / "socflow_top.v"],
+        "socflow_top",
+        [SIM / "socflow_sim.cc", *cpp],
+        build_dir / "libsocflow_sim.so",
+        "building the emulated board",
+        jobs,
+        cflags,
+    )
 
 
 class RtlFabric:

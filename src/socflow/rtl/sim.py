@@ -1,5 +1,13 @@
-"""Stage rtl_sim: the da4ml Verilog under Verilator on the whole test set, one sample per clock, against
-da4ml's software model and our golden model (bit for bit) and the QKeras model (argmax)."""
+"""Stage rtl_sim: the student's Verilog under Verilator on the whole test set, against our golden model (bit
+for bit) and the QKeras model (argmax), with latency and initiation interval measured:
+
+- da4ml's fully parallel design takes one sample per clock (da4ml's emulator), and is also checked against
+  da4ml's own software model;
+- socflow's folded design takes a sample every II clocks and the streaming one a value per clock
+  (socflow.rtl.harness): each answer's clock edge is recorded, so the latency is measured, must be the same for
+  every sample and equal rtl.json's (the board's protocol waits that long); II is shown to be tight by a run
+  one clock faster, which must lose or corrupt answers.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +23,90 @@ from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import differing_files, read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes, require_agreement
-from socflow.rtl.generate import golden_predict, latency_clocks, verilog_model
+from socflow.rtl.folded import folded_project
+from socflow.rtl.harness import Testbench, pack
+from socflow.rtl.parallel import latency_clocks, verilog_model
+from socflow.rtl.quantized import TOP, architecture, golden_predict, verilog_sources
 from socflow.tools import use_verilator, verilator_version
 
 log = logging.getLogger(__name__)
+
+
+def _same_verilog(regenerated: Path, verilog_dir: str) -> None:
+    differing = differing_files(regenerated, verilog_dir, "src/**/*.v")
+    if differing:
+        raise HardwareMismatchError(
+            f"{verilog_dir}: the Verilog differs from the simulated one in {differing[:5]}; rerun rtl_generate"
+        )
+
+
+def simulate_parallel(
+    model: Any, xq: np.ndarray, in_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any],
+    verilog_dir: str, threads: int, scratch: Path,
+) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
+    """da4ml's emulator of the Verilog, one sample per clock: outputs, and what else was checked."""
+    verilog, comb, pipeline = verilog_model(model, str(in_type), target, rtl, scratch / "rtl")
+    _same_verilog(scratch / "rtl", verilog_dir)
+    start = time.perf_counter()
+    verilog.compile(nproc=threads, openmp=False)
+    compile_seconds = time.perf_counter() - start
+    flat = xq.reshape(len(xq), -1)
+    simulated = np.asarray(verilog.predict(flat, n_threads=-1), dtype=np.float64)
+    software = np.asarray(comb.predict(flat), dtype=np.float64)
+    return simulated, {
+        "bit_exact_vs_da4ml": float(np.all(simulated == software, axis=1).mean()),
+        # answers read at this latency, one input per clock, equal the golden model's: latency and II verified
+        "latency_clocks": latency_clocks(pipeline),
+        "initiation_interval": 1,
+        "compile_seconds": compile_seconds,
+    }
+
+
+def simulate_folded(
+    model: Any, xq: np.ndarray, in_type: FixedType, target: Mapping[str, Any], golden: np.ndarray,
+    verilog_dir: str, threads: int, scratch: Path,
+) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
+    """The folded or streaming core in socflow's testbench: outputs, measured latency and II."""
+    kind = architecture(target)
+    claimed = folded_project(model, in_type, target, kind, scratch / "rtl")
+    _same_verilog(scratch / "rtl", verilog_dir)
+    start = time.perf_counter()
+    n_out, score_width = claimed["n_outputs"], claimed["output_width"]
+    in_width = in_type.width * (1 if kind == "stream" else claimed["n_inputs"])
+    bench = Testbench(verilog_sources(verilog_dir, TOP), TOP, in_width, n_out * score_width, scratch / "tb", threads)
+    compile_seconds = time.perf_counter() - start
+    codes = in_type.to_codes(xq).reshape(len(xq), -1)
+    expected = np.round(golden * 2.0 ** claimed["output_fractional"]).astype(np.int64)
+    ii = claimed["initiation_interval"]
+    if kind == "stream":  # one value per clock: the input rate is the interval, nothing can go faster
+        run = bench.run(pack(codes.reshape(-1, 1), in_type.width), 1, codes.shape[1], n_out, score_width)
+        faster = None
+    else:
+        run = bench.run(pack(codes, in_type.width), ii, 1, n_out, score_width)
+        faster = (
+            bench.run(pack(codes, in_type.width), ii - 1, 1, n_out, score_width).exact(expected) if ii > 1 else None
+        )
+    if len(run.answers) != len(xq):
+        raise HardwareMismatchError(
+            f"the RTL answered {len(run.answers)} of {len(xq)} test samples (a new input every {ii} clocks)"
+        )
+    latencies = sorted(set(run.latencies.tolist()))
+    if latencies != [claimed["latency_clocks"]]:
+        raise HardwareMismatchError(
+            f"RTL latency measured {latencies} clocks, rtl.json (and the board's protocol) says "
+            f"{claimed['latency_clocks']}"
+        )
+    if faster:
+        raise HardwareMismatchError(
+            f"the RTL gave every answer right at a new input every {ii - 1} clocks: "
+            f"its initiation interval is not the {ii} rtl.json says"
+        )
+    return run.answers.astype(np.float64) * 2.0 ** -claimed["output_fractional"], {
+        "latency_clocks": latencies[0],
+        "initiation_interval": ii,
+        "initiation_interval_tight": faster is not None,
+        "compile_seconds": compile_seconds,
+    }
 
 
 def rtl_sim(
@@ -33,11 +121,12 @@ def rtl_sim(
     scratch: str | Path,
     output: str,
 ) -> dict[str, Any]:
-    """Simulate the Verilog with Verilator on the whole test set, one sample per clock, and compare it with
-    da4ml's software model and our golden model (bit for bit) and with the QKeras model (argmax).
+    """Simulate the Verilog with Verilator on the whole test set and compare it with our golden model (bit for
+    bit) and with the QKeras model (argmax).
 
     Raises :class:`HardwareMismatchError`, naming the first mismatching sample, when a simulated output
-    differs from the golden model, or the argmax agreement with QKeras is below `rtl['sim_min_agreement']`.
+    differs from the golden model, or the argmax agreement with QKeras is below `rtl['sim_min_agreement']`;
+    and when a folded design's measured latency or II is not the one rtl.json states.
     """
     from socflow.models import load_model
 
@@ -46,43 +135,36 @@ def rtl_sim(
     model = load_model(model_path)
     x, y = read_xy(test_path)
     xq = in_type.quantize(x)
-    verilog, comb, pipeline = verilog_model(model, input_precision, target, rtl, Path(scratch) / "rtl")
-    differing = differing_files(Path(scratch) / "rtl", verilog_dir, "src/**/*.v")
-    if differing:
-        raise HardwareMismatchError(
-            f"{verilog_dir}: the Verilog differs from the simulated one in {differing[:5]}; rerun rtl_generate"
-        )
-    start = time.perf_counter()
-    verilog.compile(nproc=threads, openmp=False)
-    compile_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    simulated = np.asarray(verilog.predict(xq.reshape(len(xq), -1), n_threads=-1), dtype=np.float64)
-    predict_seconds = time.perf_counter() - start
-
     golden = golden_predict(model, xq, in_type)
-    software = np.asarray(comb.predict(xq.reshape(len(xq), -1)), dtype=np.float64)
+    start = time.perf_counter()
+    if architecture(target) == "parallel":
+        simulated, checks = simulate_parallel(model, xq, in_type, target, rtl, verilog_dir, threads, Path(scratch))
+    else:
+        simulated, checks = simulate_folded(model, xq, in_type, target, golden, verilog_dir, threads, Path(scratch))
+    sim_seconds = time.perf_counter() - start - checks["compile_seconds"]
     reference, _ = predict_classes(model, xq.astype(np.float32))
     exact = np.all(simulated == golden, axis=1)
     agree = simulated.argmax(axis=1) == reference.argmax(axis=1)
     summary = read_json(summary_path)
     result = {
         "n": int(len(y)),
+        "architecture": architecture(target),
         "bit_exact_vs_golden": float(exact.mean()),
-        "bit_exact_vs_da4ml": float(np.all(simulated == software, axis=1).mean()),
         "max_abs_diff_vs_qkeras": float(np.abs(simulated - reference).max()),
         "agreement": float(agree.mean()),
         "rtl": classification_metrics(y, simulated.argmax(axis=1), summary["class_names"]),
         "qkeras_accuracy": float((reference.argmax(axis=1) == y).mean()),
-        # answers read at this latency, one input per clock, equal the golden model's: latency and II verified
-        "latency_clocks": latency_clocks(pipeline),
-        "compile_seconds": compile_seconds,
-        "predict_seconds": predict_seconds,
+        **checks,
+        "latency_ns": checks["latency_clocks"] * float(target["clock_period"]),
+        "predict_seconds": sim_seconds,
         "tools": {"verilator": verilator_version()},
     }
     log.info(
-        "RTL simulation: bit-exact %.4f, argmax agreement with QKeras %.4f",
+        "RTL simulation: bit-exact %.4f, argmax agreement with QKeras %.4f, latency %d clocks, II %d",
         result["bit_exact_vs_golden"],
         result["agreement"],
+        result["latency_clocks"],
+        result["initiation_interval"],
     )
     require_agreement(
         exact,

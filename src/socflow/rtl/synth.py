@@ -16,7 +16,7 @@ from typing import Any
 from socflow.errors import ReportError
 from socflow.io import write_json
 from socflow.parts import part_info, yosys_family
-from socflow.rtl.generate import verilog_sources
+from socflow.rtl.quantized import verilog_sources
 from socflow.tools import run_tool, yosys, yosys_version
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from socflow.errors import SocflowError
 from socflow.hls.ip import IP_TOP, exported_ip_sources
 from socflow.io import write_json
 from socflow.parts import Board, board_for
-from socflow.rtl.generate import TOP
+from socflow.rtl.quantized import TOP
 from socflow.vivado.tcl import dry_run_tcl
 
 log = logging.getLogger(__name__)
@@ -83,8 +83,8 @@ def design(ip: Mapping[str, str], protocol: Protocol) -> Design:
     if "verilog" in ip:
         return Design(
             design_sources(ip["verilog"]),
-            top_verilog(protocol, f"{TOP}_wrapper"),
-            ("socflow_stream.v", f"{TOP}.v", f"{TOP}_wrapper.v"),
+            top_verilog(protocol),
+            ("socflow_stream.v", f"{TOP}.v", *([f"{TOP}_wrapper.v"] if protocol.core == "parallel" else [])),
         )
     return Design(
         [HDL / "socflow_axis.v", *exported_ip_sources(ip["hls_ip"])],

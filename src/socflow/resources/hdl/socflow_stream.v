@@ -17,7 +17,8 @@ module socflow_stream #(
     parameter integer N_OUT = 4,
     parameter integer OUT_W = 19,
     parameter integer LATENCY = 4,  // clock edges from a complete input vector to its answer at model_out
-    parameter integer SEND_SCORES = 0
+    parameter integer SEND_SCORES = 0,
+    parameter integer STREAM = 0  // 1: model_valid with every word (a core that consumes the input as it arrives)
 ) (
     input wire clk,
     input wire rst,
@@ -30,8 +31,12 @@ module socflow_stream #(
     output reg fifo_we,
     output reg [31:0] fifo_wdata,
     input wire fifo_full,
-    // the inference core: inputs packed LSB first, IN_W bits each; outputs OUT_W bits each, signed
+    // the inference core: inputs packed LSB first, IN_W bits each; outputs OUT_W bits each, signed.
+    // A core that starts on a strobe (socflow's folded RTL) takes model_valid: one clock when model_inp is
+    // complete or, with STREAM, with every word in model_word; da4ml's pipelined core needs neither.
     output reg [N_IN*IN_W-1:0] model_inp,
+    output reg model_valid,
+    output reg [IN_W-1:0] model_word,
     input wire [N_OUT*OUT_W-1:0] model_out
 );
     localparam [1:0] LOAD = 2'd0, WAIT = 2'd1, SEND = 2'd2;
@@ -61,6 +66,7 @@ module socflow_stream #(
     always @(posedge clk) begin
         fifo_re <= 1'b0;
         fifo_we <= 1'b0;
+        model_valid <= 1'b0;
         if (rst) begin
             state <= LOAD;
             count <= 0;
@@ -69,6 +75,8 @@ module socflow_stream #(
                 LOAD: begin
                     if (fifo_rvalid) begin
                         model_inp[count*IN_W+:IN_W] <= fifo_rdata[IN_W-1:0];
+                        model_word <= fifo_rdata[IN_W-1:0];
+                        model_valid <= STREAM != 0 || count == N_IN - 1;
                         if (count == N_IN - 1) begin
                             state <= WAIT;
                             count <= 0;

@@ -1,0 +1,114 @@
+"""The fully parallel RTL (reuse factor 1) from da4ml: the student's network traced into adder graphs
+(distributed arithmetic: no multipliers, no DSPs), pipelined for a delay budget per stage, one input per clock.
+
+Why da4ml itself and not hls4ml: hls4ml 1.3's `distributed_arithmetic` strategy writes HLS C++ only (the
+Verilog would come from a vendor HLS tool) and pins da4ml < 0.6. da4ml has no QKeras front end, so this module
+maps the student's layers onto da4ml operations: QDense as a constant matrix, quantized_relu as an unsigned
+saturating quantizer. da4ml rounds only TRN or RND (half up), so QKeras's ties (half to even) are emulated (see
+:func:`relu_round_half_even`). Its Verilator emulator and software model are checked against our golden model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow.errors import ModelError
+from socflow.fixed import FixedType
+from socflow.io import read_json
+from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
+
+
+def relu_round_half_even(x: Any, integer: int, fractional: int) -> Any:
+    """QKeras's quantized_relu on a da4ml array: clip to [0, 2^integer - lsb], round half to even.
+
+    da4ml truncates (TRN); round half to even at the target lsb L of an input with lsb u < L is
+    TRN(x + L/2 - u + b*u), b being the lowest kept bit of TRN(x): above a tie this rounds up, below it
+    down, and at a tie up exactly when TRN(x) is odd. Elements already on the target grid pass unchanged.
+    """
+    from da4ml.trace.ops import quantize
+
+    lsb = 2.0**-fractional
+    fine = np.asarray(x.kif)[2] > fractional
+    u = 2.0 ** -np.maximum(np.asarray(x.kif)[2], fractional)
+    kept_bit = quantize(x, 0, 1 - fractional, fractional, "WRAP", "TRN")  # b * L
+    offset = np.where(fine, lsb / 2 - u, 0.0)
+    return quantize(x + offset + kept_bit * np.where(fine, u / lsb, 0.0), 0, integer, fractional, "SAT", "TRN")
+
+
+def trace_student(model: Any, input_type: FixedType) -> Any:
+    """da4ml combinational logic of the student, its input on `input_type`'s grid (the codes the IP gets)."""
+    from da4ml.trace import FixedVariableArrayInput, comb_trace
+    from da4ml.trace.ops import quantize
+
+    layers = student_layers(model)
+    inp = FixedVariableArrayInput(tuple(model.input_shape[1:]))
+    x = quantize(inp, int(input_type.signed), input_type.integer - int(input_type.signed), input_type.fractional)
+    for kind, layer in layers:
+        if kind == "flatten":
+            x = x.reshape(-1)
+        elif kind == "dense":
+            kernel, bias = dense_constants(layer)
+            x = x @ kernel + bias
+        else:
+            x = relu_round_half_even(x, *relu_quantizer(layer))
+    return comb_trace(inp, x)
+
+
+def verilog_model(
+    model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path
+) -> tuple[Any, Any, Any]:
+    """(da4ml VerilogModel written to `path`, the combinational logic it pipelines, the pipeline) for the
+    student and the target's clock."""
+    from da4ml.codegen import VerilogModel
+    from da4ml.trace.pipeline import to_pipeline
+
+    comb = trace_student(model, FixedType.parse(input_precision))
+    cutoff = rtl["latency_cutoff"] or target["clock_period"]
+    pipeline = to_pipeline(comb, cutoff, verbose=False)
+    verilog = VerilogModel(
+        pipeline, TOP, path, part_name=target["part"], clock_period=target["clock_period"], print_latency=False
+    )
+    verilog.write()
+    return verilog, comb, pipeline
+
+
+def latency_clocks(pipeline: Any) -> int:
+    """Clock edges from an input to its answer: the input is registered, and so is every stage's output."""
+    return len(pipeline.solutions) + 1
+
+
+def parallel_project(
+    model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path
+) -> dict[str, Any]:
+    """Write da4ml's Verilog project to `path`; what rtl.json says of it."""
+    from importlib.metadata import version
+
+    from da4ml.types import minimal_kif
+
+    _, _, pipeline = verilog_model(model, input_precision, target, rtl, path)
+    metadata = read_json(path / "metadata.json")
+    out_kif = [list(map(int, minimal_kif(q))) for q in pipeline.out_qint]
+    in_width = max(sum(map(int, minimal_kif(q))) for q in pipeline.inp_qint)
+    if in_width != FixedType.parse(input_precision).width:
+        raise ModelError(
+            f"da4ml made the inputs {in_width} bits wide, the input type {input_precision} has another width"
+        )
+    return {
+        "n_inputs": int(pipeline.shape[0]),
+        "n_outputs": int(pipeline.shape[1]),
+        "output_kif": out_kif,
+        # the da4ml wrapper's outputs: every score sign-extended to one width, all on the finest grid
+        "output_width": sum(max(kif[n] for kif in out_kif) for n in range(3)),
+        "output_fractional": max(kif[2] for kif in out_kif),
+        "stages": len(pipeline.solutions),
+        "latency_clocks": latency_clocks(pipeline),
+        "initiation_interval": 1,
+        "latency_cutoff": float(metadata["latency_cutoff"]),
+        "da4ml_lut_estimate": float(pipeline.cost),
+        "register_bits": int(metadata["reg_bits"]),
+        "tools": {"da4ml": version("da4ml")},
+    }

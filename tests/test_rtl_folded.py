@@ -1,0 +1,86 @@
+"""The folded and streaming RTL (reuse factor > 1): the schedule, the integer model, Verilator bit-exact on the
+test set with latency and II measured, Yosys's DSP mapping and the named errors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from conftest import INPUT, RTL, RTL_TARGET
+from socflow.errors import ConfigError, HardwareMismatchError
+from socflow.fixed import FixedType
+from socflow.rtl.folded import integer_network, network_forward, schedule
+from socflow.rtl.generate import rtl_generate
+from socflow.rtl.quantized import golden_predict
+from socflow.rtl.sim import rtl_sim
+from test_rtl import tie_model
+
+
+def generate(student, tmp_path, **target):
+    target = RTL_TARGET | {"reuse_factor": 8} | target
+    outputs = {"verilog": str(tmp_path / "verilog"), "summary": str(tmp_path / "rtl.json")}
+    return rtl_generate(str(student / "model.h5"), INPUT, target, RTL, outputs), target
+
+
+def simulate(student, tmp_path, target):
+    args = (str(student / "model.h5"), str(tmp_path / "verilog"), str(student / "test.npz"))
+    return rtl_sim(*args, str(student / "summary.json"), INPUT, target, RTL, 2, tmp_path / "s", str(tmp_path / "r.json"))
+
+
+@pytest.mark.parametrize("reuse", [2, 5, 30, 64])
+def test_every_nonzero_product_once_on_ceil_nnz_over_r_multipliers(reuse):
+    rng = np.random.default_rng(reuse)
+    weights = rng.integers(-8, 8, (30, 16)) * (rng.random((30, 16)) > 0.5)
+    nnz = int(np.count_nonzero(weights))
+    plan = schedule(weights, reuse)
+    assert len(plan.lanes) == math.ceil(nnz / reuse) and plan.clocks <= reuse
+    done = [(i, w) for lane in plan.lanes for i, w in lane.steps.values()]
+    assert len(done) == nnz and all(w != 0 for _, w in done)  # pruned weights: neither stored nor multiplied
+    assert all(0 <= t < plan.clocks for lane in plan.lanes for t in lane.steps)
+    # each output is the sum of its partials; every partial belongs to exactly one output
+    owners = sorted(g for parts in plan.partials for g in parts)
+    assert owners == list(range(len(owners)))
+
+
+def test_integer_model_equals_the_golden_model_at_ties():
+    model, in_type = tie_model(), FixedType.parse("ap_fixed<8,7>")
+    x = in_type.quantize(np.random.default_rng(1).integers(-16, 16, (2000, 4)) / 2)
+    layers = integer_network(model, in_type)
+    scores = network_forward(layers, in_type.to_codes(x)) * 2.0 ** -layers[-1].acc_frac
+    assert np.array_equal(scores, golden_predict(model, x, in_type))
+
+
+def test_folded_rtl_is_bit_exact_with_measured_latency_and_tight_ii(student, tmp_path):
+    summary, target = generate(student, tmp_path, reuse_factor=8)
+    assert summary["architecture"] == "folded" and summary["initiation_interval"] <= 8
+    first = summary["layers"][0]
+    assert first["multipliers"] == math.ceil(first["nonzero_weights"] / 8)
+    result = simulate(student, tmp_path, target)
+    assert result["bit_exact_vs_golden"] == result["agreement"] == 1.0 and result["n"] == 200
+    assert result["latency_clocks"] == summary["latency_clocks"] and result["initiation_interval_tight"]
+    assert result["latency_ns"] == pytest.approx(5.0 * result["latency_clocks"])
+
+
+def test_streaming_rtl_takes_one_value_per_clock(student, tmp_path):
+    summary, target = generate(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
+    assert summary["architecture"] == "stream" and summary["initiation_interval"] == 30
+    assert summary["layers"][0]["streamed"] and summary["layers"][0]["multipliers"] <= 16
+    result = simulate(student, tmp_path, target)
+    assert result["bit_exact_vs_golden"] == 1.0 and result["latency_clocks"] == summary["latency_clocks"]
+
+
+def test_edited_folded_verilog_is_refused(student, tmp_path):
+    _, target = generate(student, tmp_path, reuse_factor=16)
+    core = tmp_path / "verilog" / "src" / "student.v"
+    core.write_text(core.read_text().replace("'sd", "'sd1", 1))
+    with pytest.raises(HardwareMismatchError, match="differs from the simulated one"):
+        simulate(student, tmp_path, target)
+
+
+def test_reuse_factors_no_layer_can_use_are_named(student, tmp_path):
+    with pytest.raises(ConfigError, match=r"reuse_factor 5000: the folded RTL takes 2 to \d+ for this student"):
+        generate(student, tmp_path, reuse_factor=5000)
+    with pytest.raises(ConfigError, match="stream takes one input per clock, so reuse_factor must be n_inputs = 30"):
+        generate(student, tmp_path, reuse_factor=8, rtl_architecture="stream")
