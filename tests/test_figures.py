@@ -20,12 +20,19 @@ def test_fig5_from_real_reports(tmp_path):
         "a": {"part": "xc7z020clg400-1", "clock_period": 5.0, "reuse_factor": 1},
         "b": {"part": "xczu49dr-ffvf1760-2-e", "clock_period": 10.0, "reuse_factor": 8},
     }
-    points = fig5_points(targets, synth=reports, rtl_sim={"a": {"latency_clocks": 4}})
+    yosys = {"b": {"resources": {"LUT": {"used": 900}, "FF": {"used": 300}, "DSP": {"used": 5}}}}
+    rtl_sim = {"a": {"latency_clocks": 4}, "b": {"latency_clocks": 33, "initiation_interval": 8}}
+    points = fig5_points(targets, synth=reports, rtl_sim=rtl_sim, yosys=yosys)
     assert {(p["source"], p["part"], p["clock_mhz"], p["reuse_factor"], p["latency_cycles"]) for p in points} == {
         ("HLS report", "xc7z020clg400-1", 200.0, 1, 10),
         ("HLS report", "xczu49dr-ffvf1760-2-e", 100.0, 8, 695),
-        ("RTL simulation (da4ml)", "xc7z020clg400-1", 200.0, 1, 4),
+        ("RTL (da4ml R=1, folded R>1)", "xc7z020clg400-1", 200.0, 1, 4),
+        ("RTL (da4ml R=1, folded R>1)", "xczu49dr-ffvf1760-2-e", 100.0, 8, 33),
     }
+    folded = next(p for p in points if p["latency_cycles"] == 33)
+    assert (folded["latency_ns"], folded["LUT"], folded["DSP"], folded["initiation_interval"]) == (330.0, 900, 5, 8)
+    hls = next(p for p in points if p["latency_cycles"] == 10)
+    assert hls["LUT"] > 0 and hls["latency_ns"] == 50.0
     latency_vs_reuse(points, tmp_path / "fig5.png")
     image = mpimg.imread(tmp_path / "fig5.png")
     assert image.shape[0] > 300 and image.shape[1] > 500

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from test_rtl import tie_model
 
 from conftest import INPUT, RTL, RTL_TARGET
 from socflow.errors import ConfigError, HardwareMismatchError
@@ -15,7 +16,6 @@ from socflow.rtl.folded import integer_network, network_forward, schedule
 from socflow.rtl.generate import rtl_generate
 from socflow.rtl.quantized import golden_predict
 from socflow.rtl.sim import rtl_sim
-from test_rtl import tie_model
 
 
 def generate(student, tmp_path, **target):
@@ -26,7 +26,9 @@ def generate(student, tmp_path, **target):
 
 def simulate(student, tmp_path, target):
     args = (str(student / "model.h5"), str(tmp_path / "verilog"), str(student / "test.npz"))
-    return rtl_sim(*args, str(student / "summary.json"), INPUT, target, RTL, 2, tmp_path / "s", str(tmp_path / "r.json"))
+    return rtl_sim(
+        *args, str(student / "summary.json"), INPUT, target, RTL, 2, tmp_path / "s", str(tmp_path / "r.json")
+    )
 
 
 @pytest.mark.parametrize("reuse", [2, 5, 30, 64])
@@ -84,3 +86,30 @@ def test_reuse_factors_no_layer_can_use_are_named(student, tmp_path):
         generate(student, tmp_path, reuse_factor=5000)
     with pytest.raises(ConfigError, match="stream takes one input per clock, so reuse_factor must be n_inputs = 30"):
         generate(student, tmp_path, reuse_factor=8, rtl_architecture="stream")
+
+
+def test_verilog_rounds_ties_half_to_even_and_saturates(tmp_path):
+    """The tie model through the generated Verilog: >1,000 exact ties and saturated ReLUs, every answer equal."""
+    from socflow.rtl.folded import design, write_project
+    from socflow.rtl.harness import Testbench, pack
+
+    model, in_type = tie_model(), FixedType.parse("ap_fixed<8,7>")
+    codes = in_type.to_codes(np.random.default_rng(1).integers(-16, 16, (2000, 4)) / 2)
+    layers = integer_network(model, in_type)
+    core = design(layers, 4, "folded")
+    top = write_project(core, "tie", tmp_path)
+    width = layers[-1].acc_width
+    bench = Testbench([top], "tie", 4 * in_type.width, 3 * width, tmp_path / "tb")
+    run = bench.run(pack(codes, in_type.width), core.initiation_interval, 1, 3, width)
+    assert run.exact(network_forward(layers, codes))
+    assert set(run.latencies.tolist()) == {core.latency_clocks}
+
+
+def test_yosys_maps_each_multiplier_to_a_dsp48(student, tmp_path):
+    from socflow.rtl.synth import rtl_synth
+
+    summary, _ = generate(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
+    outputs = {"report": str(tmp_path / "yosys.json"), "yosys_log": str(tmp_path / "yosys.log")}
+    report = rtl_synth(str(tmp_path / "verilog"), "student", RTL_TARGET["part"], tmp_path, outputs)
+    assert report["resources"]["DSP"]["used"] == summary["multipliers"]
+    assert 0 < report["resources"]["LUT"]["used"] < 5_000

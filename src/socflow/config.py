@@ -125,7 +125,8 @@ def target_name(target: Mapping[str, Any]) -> str:
         return str(target["name"])
     mhz = f"{1000.0 / target['clock_period']:.6g}"
     io = target["io_type"].removeprefix("io_")
-    return f"{target['part'].lower()}_{mhz}mhz_rf{target['reuse_factor']}_{target['strategy'].lower()}_{io}"
+    rtl = "_rtlstream" if target.get("rtl_architecture") == "stream" else ""
+    return f"{target['part'].lower()}_{mhz}mhz_rf{target['reuse_factor']}_{target['strategy'].lower()}_{io}{rtl}"
 
 
 def variants(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -189,7 +190,32 @@ def check_config(config: Mapping[str, Any]) -> None:
             _named(f"{where}.part", family_of, target["part"])
             if has_rtl(experiment):
                 _named(f"{where}.part", yosys_family, target["part"])
+                _named(where, lambda t: check_reuse_factor(t, experiment), target)
             _named(where, board_for, target)
+
+
+# (inputs, classes) of the built-in datasets (socflow.data: the pulses' samples, the digits' 8x8 pixels; a test
+# checks them against the generators)
+BUILT_IN_SHAPES = {"pulses": (30, 4), "digits": (64, 10)}
+
+
+def check_reuse_factor(target: Mapping[str, Any], experiment: Mapping[str, Any]) -> None:
+    """Before any job, where the inputs are known (built-in datasets): a reuse factor must be one some layer of
+    some student of the search space can use (at most its largest layer's n_in x n_out products), and a
+    streaming target's must be the number of inputs. User data are checked by rtl_generate, with the student."""
+    if experiment["dataset"]["kind"] not in BUILT_IN_SHAPES:
+        return
+    n_in, n_classes = BUILT_IN_SHAPES[experiment["dataset"]["kind"]]
+    reuse, layers, units = target["reuse_factor"], experiment["student"]["layers"], experiment["student"]["units"][1]
+    if target["rtl_architecture"] == "stream" and reuse != n_in:
+        raise ConfigError(f"rtl_architecture stream takes one input per clock: reuse_factor must be n_inputs = {n_in}")
+    widths = [n_in, *[units] * layers, n_classes]
+    largest = max(a * b for a, b in zip(widths, widths[1:]))
+    if reuse > largest:
+        raise ConfigError(
+            f"reuse_factor {reuse}: no layer of these students can use it; valid values are 1 to {largest} "
+            f"(the largest layer of inputs, units and classes {widths})"
+        )
 
 
 def _named(key: str, check: Callable[[Any], Any], value: Any) -> None:

@@ -97,6 +97,10 @@ class Paths:
         return f"{self.rtl}/rtl_sim.json"
 
     @property
+    def yosys(self) -> str:
+        return f"{self.rtl}/yosys.json"
+
+    @property
     def bitstream(self) -> dict[str, str]:
         """The bitstream and its hardware handoff (what a board loads)."""
         return {"bit": f"{self.hw}/design.bit", "hwh": f"{self.hw}/design.hwh"}
@@ -262,7 +266,7 @@ class Plan:
         """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run."""
         plan = self.stages(exp)
         paths = [Paths(exp, variant, t) for t in targets(self.experiments[exp])]
-        stages = {"csim": "hls_csim", "synth": "hls_synth", "rtl_sim": "rtl_sim"}
+        stages = {"csim": "hls_csim", "synth": "hls_synth", "rtl_sim": "rtl_sim", "yosys": "rtl_synth"}
         return {key: [getattr(p, key) for p in paths] for key, stage in stages.items() if plan[stage].included}
 
     def vendor_tools(self, jobs: list[tuple[str, str]]) -> list[tuple[str, str]]:

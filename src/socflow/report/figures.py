@@ -68,41 +68,76 @@ def pareto(metrics_files: Mapping[str, str], path: str | Path) -> None:
     _save(fig, path)
 
 
-def latency_vs_reuse(points: Sequence[Mapping[str, Any]], path: str | Path, title: str = "") -> None:
-    """One line per (source, part, clock): latency in clock cycles against the reuse factor.
+FIG5_PANELS = (
+    ("latency_cycles", "latency [clock cycles]"),
+    ("latency_ns", "latency [ns]"),
+    ("LUT", "LUT"),
+    ("FF", "FF"),
+    ("DSP", "DSP"),
+    ("initiation_interval", "initiation interval [clock cycles]"),
+)
 
-    Each point needs `source`, `part`, `clock_mhz`, `reuse_factor` and `latency_cycles`. The da4ml RTL has
-    no reuse factor (every multiplication is its own adder tree): its points are drawn dashed, at the
-    targets' reuse factors, to set the HLS latency beside the RTL's at the same part and clock.
+
+def latency_vs_reuse(points: Sequence[Mapping[str, Any]], path: str | Path, title: str = "") -> None:
+    """The paper's Fig. 5, widened: latency (clocks and ns), LUT, FF, DSP and initiation interval against the
+    reuse factor, one line per (source, part, clock).
+
+    Each point needs `source`, `part`, `clock_mhz`, `reuse_factor` and `latency_cycles`; the other panels
+    draw what a point has (`latency_ns`, `initiation_interval`, `LUT`, `FF`, `DSP`). Sources: the HLS
+    report, the RTL path (da4ml at R = 1, folded above: one curve of the open path) and its streaming design.
     """
     if not points:
         raise ValueError("no latency reports to plot")
-    series: dict[tuple[str, str, float], list[tuple[int, float]]] = defaultdict(list)
+    series: dict[tuple[str, str, float], list[Mapping[str, Any]]] = defaultdict(list)
     for p in points:
-        series[(p["source"], p["part"], p["clock_mhz"])].append((p["reuse_factor"], p["latency_cycles"]))
-    fig, ax = _pyplot().subplots(figsize=(6.5, 4))
-    for (source, part, mhz), values in sorted(series.items()):
-        rf, latency = zip(*sorted(values))
-        style = "s--" if source.startswith("RTL") else "o-"
-        ax.plot(rf, latency, style, label=f"{part} @ {mhz:g} MHz, {source}")
-    ax.set_xscale("log", base=2)
-    ax.set_xlabel("reuse factor")
-    ax.set_ylabel("latency [clock cycles]")
-    ax.set_title(title or "latency vs reuse factor")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
+        series[(p["source"], p["part"], p["clock_mhz"])].append(p)
+    fig, axes = _pyplot().subplots(2, 3, figsize=(13, 7))
+    for ax, (key, label) in zip(axes.flat, FIG5_PANELS):
+        for (source, part, mhz), values in sorted(series.items()):
+            drawn = sorted((p["reuse_factor"], p[key]) for p in values if p.get(key) is not None)
+            if drawn:
+                style = "s--" if source.startswith("RTL") else "o-"
+                ax.plot(*zip(*drawn), style, label=f"{part} @ {mhz:g} MHz, {source}")
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("reuse factor")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3, which="both")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8)
+    fig.suptitle(title or "latency and resources vs reuse factor")
+    fig.tight_layout(rect=(0, 0.05 + 0.025 * ((len(labels) + 1) // 2), 1, 1))
     _save(fig, path)
+
+
+def _used(report: Mapping[str, Any] | None) -> dict[str, Any]:
+    resources = (report or {}).get("resources", {})
+    return {name: resources[name]["used"] for name in ("LUT", "FF", "DSP") if name in resources}
 
 
 def fig5_points(
     targets: Mapping[str, Mapping[str, Any]],
     synth: Mapping[str, Mapping[str, Any]] | None = None,
     rtl_sim: Mapping[str, Mapping[str, Any]] | None = None,
+    yosys: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Fig. 5 points from HLS synthesis reports (report.json) and RTL simulations (rtl_sim.json), keyed by target."""
-    latency = [("HLS report", r["latency_cycles"]["worst"], name) for name, r in (synth or {}).items()]
-    latency += [("RTL simulation (da4ml)", r["latency_clocks"], name) for name, r in (rtl_sim or {}).items()]
+    """Fig. 5 points, keyed by target: HLS synthesis reports (report.json: latency, interval, resources) and the
+    RTL path (rtl_sim.json: measured latency and II; yosys.json: resources)."""
+    points = []
+    for name, report in (synth or {}).items():
+        points.append(
+            (
+                name,
+                "HLS report",
+                report["latency_cycles"]["worst"],
+                report["interval_cycles"]["max"],
+                _used(report),
+            )
+        )
+    for name, sim in (rtl_sim or {}).items():
+        source = "RTL stream" if sim.get("architecture") == "stream" else "RTL (da4ml R=1, folded R>1)"
+        points.append(
+            (name, source, sim["latency_clocks"], sim.get("initiation_interval"), _used((yosys or {}).get(name)))
+        )
     return [
         {
             "source": source,
@@ -110,8 +145,11 @@ def fig5_points(
             "clock_mhz": 1000.0 / targets[name]["clock_period"],
             "reuse_factor": targets[name]["reuse_factor"],
             "latency_cycles": cycles,
+            "latency_ns": cycles * targets[name]["clock_period"] if cycles is not None else None,
+            "initiation_interval": interval,
+            **used,
         }
-        for source, cycles, name in latency
+        for name, source, cycles, interval, used in points
     ]
 
 

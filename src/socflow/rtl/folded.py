@@ -19,7 +19,7 @@ The design, per dense layer (`lanes`: one multiplier each):
 Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), so a layer of C
 clocks answers C + 3 clocks after it starts, and takes a new input every C clocks; the layers run at once on
 successive inputs, so the core's initiation interval is the longest layer's C and its latency the sum of
-(C + 3) plus one clock per hand-over between layers. rtl_sim measures both.
+(C + 3), one clock per hand-over between layers and one to take the input in. rtl_sim measures both.
 
 Arithmetic is exactly the golden model's (:func:`socflow.rtl.quantized.golden_predict`): integer codes,
 products and sums at full width, and quantized_relu as round half to even then saturation to [0, max].
@@ -222,9 +222,10 @@ class FoldedDesign:
 
     @property
     def latency_clocks(self) -> int:
-        """Edges from the one that samples in_valid (stream: the last input's) to the one that raises out_valid."""
+        """Edges from the input (stream: its last value) at the core's ports to the answer, counting the one
+        that samples in_valid as the first: C + 3 per layer (stream: 3), one per hand-over, and that first."""
         per_layer = [(0 if s.stream else s.clocks) + 3 for s in self.schedules]
-        return sum(per_layer) + len(per_layer) - 1
+        return sum(per_layer) + len(per_layer)
 
     @property
     def multipliers(self) -> int:
@@ -233,11 +234,11 @@ class FoldedDesign:
 
 def design(layers: list[IntLayer], reuse: int, architecture: str) -> FoldedDesign:
     """Schedule every layer; `reuse` must be usable by at least one layer (named error with the valid range)."""
-    largest = max(int(np.count_nonzero(layer.weights)) for layer in layers)
-    if not 2 <= reuse <= max(largest, 2):
+    largest = max(int(layer.weights.size) for layer in layers)
+    if not 2 <= reuse <= largest:
         raise ConfigError(
             f"reuse_factor {reuse}: the folded RTL takes 2 to {largest} for this student (its largest layer has "
-            f"{largest} non-zero weights); 1 is the fully parallel da4ml design"
+            f"{largest} products); 1 is the fully parallel da4ml design"
         )
     n_in = layers[0].weights.shape[0]
     if architecture == "stream" and reuse != n_in:

@@ -133,7 +133,9 @@ class Run:
 
     @property
     def latencies(self) -> np.ndarray:
-        return self.answer_edges - self.sample_edges
+        """Clock edges from each sample at the core's inputs to its answer at the outputs, the edge that takes
+        the sample in counting as the first (as da4ml counts its register stages and socflow_stream waits)."""
+        return self.answer_edges - self.sample_edges + 1
 
 
 class Testbench:
