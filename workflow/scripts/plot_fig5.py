@@ -8,7 +8,9 @@ with log_to(snakemake.log[0]):
     from socflow.report.figures import fig5_points, latency_vs_reuse
 
     names = list(snakemake.params.targets)
-    reports = {key: dict(zip(names, map(read_json, snakemake.input.get(key, [])))) for key in ("synth", "rtl_sim", "yosys")}
+    reports = {
+        key: dict(zip(names, map(read_json, snakemake.input.get(key, [])))) for key in ("synth", "rtl_sim", "yosys")
+    }
     latency_vs_reuse(
         fig5_points(snakemake.params.targets, **reports), snakemake.output.plot, snakemake.wildcards.variant
     )
