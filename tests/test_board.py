@@ -393,10 +393,18 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["firmware"]["agree"] == 30
 
 
-@pytest.mark.parametrize("target", [{"reuse_factor": 12}, {"reuse_factor": 30, "rtl_architecture": "stream"}])
-def test_emulated_board_with_the_folded_rtl(setup, student, tmp_path, target):
-    """The folded core behind socflow_stream (started by model_valid) and the streaming one (a value per word):
-    every answer bit-exact on the emulated board; one clock less latency reads the folded core too early."""
+@pytest.mark.parametrize(
+    "target,core",
+    [
+        ({"reuse_factor": 12}, "vector"),
+        ({"reuse_factor": 40}, "serial"),
+        ({"reuse_factor": 30, "rtl_architecture": "stream"}, "serial"),
+    ],
+)
+def test_emulated_board_with_the_folded_rtl(setup, student, tmp_path, target, core):
+    """The folded cores behind socflow_stream, started by model_valid with the whole input (R < n_inputs) or
+    fed a value per word (R >= n_inputs, and the streaming design): every answer bit-exact on the emulated
+    board; one clock less latency reads the core too early."""
     from conftest import RTL, RTL_TARGET
     from socflow.rtl.generate import rtl_generate
 
@@ -404,11 +412,11 @@ def test_emulated_board_with_the_folded_rtl(setup, student, tmp_path, target):
     rtl_generate(str(student / "model.h5"), INPUT, RTL_TARGET | target, RTL, outputs)
     paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
     protocol = board_protocol(outputs["summary"], str(student / "summary.json"), BOARD, paths)
-    assert protocol.core == ("stream" if "rtl_architecture" in target else "folded")
+    assert protocol.core == core
     folded = dict(setup, protocol=protocol)
     library = build(tmp_path / "verilog", protocol, tmp_path / "sim", jobs=2)
     check = compare(protocol, run_board(folded, library), setup["golden"], setup["reference"])
     assert check["exact"].all() and check["agree"].all()
-    if protocol.core == "folded":
+    if "rtl_architecture" not in target:
         early = build(tmp_path / "verilog", protocol, tmp_path / "early", jobs=2, latency=protocol.latency_clocks - 1)
         assert not compare(protocol, run_board(folded, early), setup["golden"], setup["reference"])["exact"].all()

@@ -68,7 +68,7 @@ def test_folded_rtl_is_bit_exact_with_measured_latency_and_tight_ii(student, tmp
 def test_streaming_rtl_takes_one_value_per_clock(student, tmp_path):
     summary, target = generate(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
     assert summary["architecture"] == "stream" and summary["initiation_interval"] == 30
-    assert summary["layers"][0]["streamed"] and summary["layers"][0]["multipliers"] <= 16
+    assert summary["layers"][0]["input_source"] == "broadcast" and summary["layers"][0]["multipliers"] <= 16
     result = simulate(student, tmp_path, target)
     assert result["bit_exact_vs_golden"] == 1.0 and result["latency_clocks"] == summary["latency_clocks"]
 
@@ -88,19 +88,23 @@ def test_reuse_factors_no_layer_can_use_are_named(student, tmp_path):
         generate(student, tmp_path, reuse_factor=8, rtl_architecture="stream")
 
 
-def test_verilog_rounds_ties_half_to_even_and_saturates(tmp_path):
-    """The tie model through the generated Verilog: >1,000 exact ties and saturated ReLUs, every answer equal."""
+@pytest.mark.parametrize("reuse", [3, 8])
+def test_verilog_rounds_ties_half_to_even_and_saturates(tmp_path, reuse):
+    """The tie model through the generated Verilog, its input as a vector (R < 4 inputs) and one value per clock
+    into LUT-RAM (R >= 4): >1,000 exact ties and saturated ReLUs, every answer equal."""
     from socflow.rtl.folded import design, write_project
     from socflow.rtl.harness import Testbench, pack
 
     model, in_type = tie_model(), FixedType.parse("ap_fixed<8,7>")
     codes = in_type.to_codes(np.random.default_rng(1).integers(-16, 16, (2000, 4)) / 2)
     layers = integer_network(model, in_type)
-    core = design(layers, 4, "folded")
+    core = design(layers, reuse, "folded")
+    assert core.serial_input == (reuse >= 4) and core.schedules[0].source == ("ram" if reuse >= 4 else "register")
     top = write_project(core, "tie", tmp_path)
-    width = layers[-1].acc_width
-    bench = Testbench([top], "tie", 4 * in_type.width, 3 * width, tmp_path / "tb")
-    run = bench.run(pack(codes, in_type.width), core.initiation_interval, 1, 3, width)
+    width, per_sample = layers[-1].acc_width, 4 if core.serial_input else 1
+    bench = Testbench([top], "tie", 4 * in_type.width // per_sample, 3 * width, tmp_path / "tb")
+    beats = pack(codes.reshape(len(codes) * per_sample, -1), in_type.width)
+    run = bench.run(beats, core.initiation_interval, per_sample, 3, width)
     assert run.exact(network_forward(layers, codes))
     assert set(run.latencies.tolist()) == {core.latency_clocks}
 

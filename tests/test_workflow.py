@@ -252,23 +252,35 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     csim = json.loads(next((exp / "hls" / "b8_s20").glob("*/csim.json")).read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
 
-    rtl = json.loads(next((exp / "rtl" / "b8_s20").glob("*/rtl_sim.json")).read_text())
-    assert rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0 and rtl["n"] == 300 and rtl["latency_clocks"] >= 2
-    yosys = json.loads(next((exp / "rtl" / "b8_s20").glob("*/yosys.json")).read_text())
-    assert 0 < yosys["resources"]["LUT"]["percent"] < 100 and yosys["resources"]["DSP"]["used"] == 0
+    # Basys 3 at R = 1 (da4ml), 10 and 30 (folded): every design bit-exact, resources falling with R
+    rtl_dir = exp / "rtl" / "b8_s20"
+    names = {r: f"xc7a35tcpg236-1_100mhz_rf{r}_latency_parallel" for r in (1, 10, 30)}
+    sims = {r: json.loads((rtl_dir / name / "rtl_sim.json").read_text()) for r, name in names.items()}
+    yosys = {r: json.loads((rtl_dir / name / "yosys.json").read_text())["resources"] for r, name in names.items()}
+    for r, rtl in sims.items():
+        assert rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0 and rtl["n"] == 300
+        assert rtl["initiation_interval"] <= r and rtl["latency_clocks"] >= 2
+    assert sims[1]["architecture"] == "parallel" and sims[30]["architecture"] == "folded"
+    assert sims[30]["latency_clocks"] > sims[10]["latency_clocks"] > sims[1]["latency_clocks"]
+    assert yosys[1]["DSP"]["used"] == 0 < yosys[30]["DSP"]["used"] < yosys[10]["DSP"]["used"]
+    assert yosys[30]["LUT"]["used"] < yosys[1]["LUT"]["used"] and 0 < yosys[1]["LUT"]["percent"] < 100
+    rtl = sims[1]
 
-    board = json.loads(next((exp / "board" / "b8_s20").glob("*/emulated.json")).read_text())
-    assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["board"]["n_test"] == 300
-    assert board["board"]["accuracy"] == rtl["rtl"]["accuracy"]
-    assert "#define SF_N_INPUTS 30" in next((exp / "board" / "b8_s20").glob("*/protocol.h")).read_text()
-    assert board["firmware"]["agree"] == board["firmware"]["n"] == 256
-    vivado = json.loads(next((exp / "hw" / "b8_s20").glob("*/vivado_check.json")).read_text())
-    assert vivado["board"] == "arty-a7-100" and vivado["comblock_vlnv"] == "www.ictp.it:user:comblock:2.0"
+    for r, name in names.items():
+        board = json.loads((exp / "board" / "b8_s20" / name / "emulated.json").read_text())
+        assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["board"]["n_test"] == 300
+        assert board["board"]["accuracy"] == sims[r]["rtl"]["accuracy"]
+        assert board["firmware"]["agree"] == board["firmware"]["n"] == 256
+    assert "#define SF_N_INPUTS 30" in (exp / "board" / "b8_s20" / names[1] / "protocol.h").read_text()
+    vivado = json.loads((exp / "hw" / "b8_s20" / names[10] / "vivado_check.json").read_text())
+    assert vivado["board"] == "basys3" and vivado["comblock_vlnv"] == "www.ictp.it:user:comblock:2.0"
 
     table = pd.read_csv(tmp_path / "results" / "report" / "table1.csv")
-    assert list(table["implementation"]) == ["hls4ml IP", "da4ml RTL"] and set(table["P"]) == {student["params"]}
+    rows = ["hls4ml IP", "da4ml RTL", "hls4ml IP", "folded RTL", "hls4ml IP", "folded RTL"]
+    assert list(table["implementation"]) == rows and set(table["P"]) == {student["params"]}
+    assert list(table["II [clk]"][1::2]) == [1, sims[10]["initiation_interval"], sims[30]["initiation_interval"]]
     rtl_row = table.iloc[1]
-    assert rtl_row["LUT [%]"] == pytest.approx(yosys["resources"]["LUT"]["percent"], abs=0.01)
+    assert rtl_row["LUT [%]"] == pytest.approx(yosys[1]["LUT"]["percent"], abs=0.01)
     assert rtl_row["L [clk]"] == rtl["latency_clocks"] and rtl_row["resources source"].startswith("Yosys estimate")
     for figure in ("fig5_latency", "confusion"):
         assert (exp / "figures" / "b8_s20" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"

@@ -46,12 +46,12 @@ def top_verilog(protocol: Protocol, latency: int | None = None) -> str:
         "OUT_W": protocol.score_width,
         "LATENCY": protocol.latency_clocks if latency is None else latency,
         "SEND_SCORES": int(protocol.send_scores),
-        "STREAM": int(protocol.core == "stream"),
+        "STREAM": int(protocol.core == "serial"),
     }
     if protocol.core == "parallel":
         core = f"{TOP}_wrapper core (.clk(clk), .model_inp(model_inp), .model_out(model_out));"
     else:
-        data = "model_word" if protocol.core == "stream" else "model_inp"
+        data = "model_word" if protocol.core == "serial" else "model_inp"
         core = (
             f"{TOP} core (.clk(clk), .rst(rst), .in_valid(model_valid), .in_data({data}), .out_valid(),\n"
             "        .model_out(model_out));"

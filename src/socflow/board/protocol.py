@@ -25,6 +25,7 @@ from socflow.fixed import FixedType
 from socflow.io import read_json, write_json
 
 MASK32 = 0xFFFF_FFFF
+CORES = {False: "vector", True: "serial"}  # socflow's folded cores by whether they take their input serially
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class Protocol:
     reset_register: int = 0
     drain_words: int = 0
     lag_frames: int = 0
-    core: str = "parallel"  # the RTL behind socflow_stream: parallel (da4ml), folded or stream (socflow.rtl.folded)
+    # the RTL behind socflow_stream: parallel (da4ml's, no strobe), or socflow's folded core started by a strobe
+    # with the whole input (vector) or taking it one value per strobe (serial)
+    core: str = "parallel"
 
     def __post_init__(self) -> None:
         width = FixedType.parse(self.input_type).width
@@ -92,7 +95,7 @@ class Protocol:
             score_fractional=rtl["output_fractional"],
             send_scores=send_scores,
             latency_clocks=rtl["latency_clocks"],
-            core=rtl.get("architecture", "parallel"),
+            core="parallel" if rtl.get("architecture", "parallel") == "parallel" else CORES[rtl["serial_input"]],
         )
 
     @classmethod

@@ -32,6 +32,7 @@ COLUMNS = [
     "LUT [%]",
     "resources source",
     "L [clk]",
+    "II [clk]",
     "latency source",
     "agreement [%]",
     "agreement source",
@@ -50,6 +51,9 @@ def _resources(report: Mapping[str, Any]) -> dict[str, Any]:
         f"{name} [%]": _percent(report, key)
         for name, key in (("BRAM", "BRAM_18K"), ("DSP", "DSP"), ("FF", "FF"), ("LUT", "LUT"))
     }
+
+
+RTL_NAMES = {"parallel": "da4ml RTL", "folded": "folded RTL", "stream": "streaming RTL"}
 
 
 def table1_rows(
@@ -98,6 +102,7 @@ def table1_rows(
         hls |= _resources(synth) | {
             "resources source": source,
             "L [clk]": synth["latency_cycles"]["worst"],
+            "II [clk]": synth["interval_cycles"]["max"],
             "latency source": source,
         }
     if entry["ip"] == "hls":
@@ -105,8 +110,9 @@ def table1_rows(
     if rtl_sim is None:
         return [hls]
     rtl = common | {
-        "implementation": "da4ml RTL",
+        "implementation": RTL_NAMES[rtl_sim.get("architecture", "parallel")],
         "L [clk]": rtl_sim["latency_clocks"],
+        "II [clk]": rtl_sim.get("initiation_interval", 1),
         "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
         "agreement [%]": round(100 * rtl_sim["agreement"], 2),
         "agreement source": "RTL simulation vs QKeras (bit-exact)",

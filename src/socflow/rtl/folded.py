@@ -13,8 +13,12 @@ The design, per dense layer (`lanes`: one multiplier each):
   products; pruned weights are neither stored nor multiplied. At clock t each lane takes one input from the
   layer's input register (a multiplexer selected by t), one weight from its ROM, and accumulates; where an
   output's run of products ends the lane stores a partial sum, and the output is bias + its partial sums.
-- stream (the first layer when `rtl.architecture: stream`, R = n_inputs): one input value per clock as it
-  arrives, broadcast to one lane per output that has any weight; no input register, no multiplexer.
+- where R >= n_inputs, the first layer takes its inputs one value per clock (as ComBlock's FIFO delivers them)
+  into LUT-RAM, two banks so that the next input arrives while this one is computed, and each lane reads its
+  operand through its own read port: no multiplexer over the input vector, which is a folded layer's largest
+  LUT cost (the later layers, with few lanes, keep the register).
+- stream (the first layer when `rtl_architecture: stream`, R = n_inputs): one input value per clock as it
+  arrives, broadcast to one lane per output that has any weight; no input storage at all.
 
 Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), so a layer of C
 clocks answers C + 3 clocks after it starts, and takes a new input every C clocks; the layers run at once on
@@ -162,23 +166,35 @@ class Lane:
     last: dict[int, int] = field(default_factory=dict)
 
 
+# Where a layer's lanes take their inputs from: a register of the whole input vector (a multiplexer per lane),
+# LUT-RAM written one value per clock (a read port per lane: the first layer when R >= n_inputs), or the value
+# arriving this clock, broadcast to every lane (the streaming design's first layer).
+SOURCES = ("register", "ram", "broadcast")
+
+
 @dataclass
 class LayerSchedule:
-    """A layer's lanes, its length in clocks, and which partial sums make each output."""
+    """A layer's lanes, its length in clocks, which partial sums make each output, and its input source."""
 
     clocks: int
     lanes: list[Lane]
     partials: list[list[int]]  # per output: indices of the partial sums to add (empty: bias only)
-    stream: bool
+    source: str = "register"
+
+    @property
+    def serial(self) -> bool:
+        """Whether the layer takes its input one value per clock."""
+        return self.source != "register"
 
 
-def schedule(weights: np.ndarray, reuse: int, stream: bool = False) -> LayerSchedule:
-    """The lanes of one layer for reuse factor `reuse` (folded) or for inputs arriving one per clock (stream)."""
+def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> LayerSchedule:
+    """The lanes of one layer for reuse factor `reuse`: its non-zero products packed into ceil(nnz / reuse)
+    lanes (inputs from a register or LUT-RAM), or, for inputs broadcast as they arrive, a lane per output."""
     n_in, n_out = weights.shape
     lanes: list[Lane] = []
     partials: list[list[int]] = [[] for _ in range(n_out)]
     n_partials = 0
-    if stream:
+    if source == "broadcast":
         for j in range(n_out):
             rows = np.flatnonzero(weights[:, j])
             if not len(rows):
@@ -188,7 +204,7 @@ def schedule(weights: np.ndarray, reuse: int, stream: bool = False) -> LayerSche
             partials[j].append(n_partials)
             n_partials += 1
             lanes.append(lane)
-        return LayerSchedule(n_in, lanes, partials, True)
+        return LayerSchedule(n_in, lanes, partials, source)
     products = [(j, i) for j in range(n_out) for i in range(n_in) if weights[i, j]]
     n_lanes = max(1, math.ceil(len(products) / reuse))
     clocks = max(1, math.ceil(len(products) / n_lanes))
@@ -204,7 +220,7 @@ def schedule(weights: np.ndarray, reuse: int, stream: bool = False) -> LayerSche
                 partials[j].append(n_partials)
                 n_partials += 1
         lanes.append(lane)
-    return LayerSchedule(clocks, lanes, partials, False)
+    return LayerSchedule(clocks, lanes, partials, source)
 
 
 @dataclass(frozen=True)
@@ -217,14 +233,21 @@ class FoldedDesign:
     architecture: str
 
     @property
+    def serial_input(self) -> bool:
+        """Whether the core takes its input one value per clock (in_data: one value) or as a vector."""
+        return self.schedules[0].serial
+
+    @property
     def initiation_interval(self) -> int:
-        return max(s.clocks for s in self.schedules)
+        """Clocks between inputs: the longest layer's, and at least the inputs' count when they come serially."""
+        n_in = self.layers[0].weights.shape[0]
+        return max([s.clocks for s in self.schedules] + ([n_in] if self.serial_input else []))
 
     @property
     def latency_clocks(self) -> int:
-        """Edges from the input (stream: its last value) at the core's ports to the answer, counting the one
-        that samples in_valid as the first: C + 3 per layer (stream: 3), one per hand-over, and that first."""
-        per_layer = [(0 if s.stream else s.clocks) + 3 for s in self.schedules]
+        """Edges from the input (serial: its last value) at the core's ports to the answer, counting the one
+        that samples in_valid as the first: C + 3 per layer (broadcast: 3), one per hand-over, and that first."""
+        per_layer = [(0 if s.source == "broadcast" else s.clocks) + 3 for s in self.schedules]
         return sum(per_layer) + len(per_layer)
 
     @property
@@ -245,8 +268,8 @@ def design(layers: list[IntLayer], reuse: int, architecture: str) -> FoldedDesig
         raise ConfigError(
             f"rtl_architecture: stream takes one input per clock, so reuse_factor must be n_inputs = {n_in}"
         )
-    stream = architecture == "stream"
-    schedules = [schedule(layer.weights, reuse, stream and k == 0) for k, layer in enumerate(layers)]
+    first = "broadcast" if architecture == "stream" else "ram" if reuse >= n_in else "register"
+    schedules = [schedule(layer.weights, reuse, first if k == 0 else "register") for k, layer in enumerate(layers)]
     return FoldedDesign(layers, schedules, reuse, architecture)
 
 
@@ -296,7 +319,8 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "bias": [int(b) for b in layer.bias],
                 "clocks": sched.clocks,
                 "cnt_w": max(1, (sched.clocks - 1).bit_length()),
-                "stream": sched.stream,
+                "source": sched.source,
+                "addr_w": max(1, (n_in - 1).bit_length()),
                 "lanes": lanes,
                 "partial_names": [[names[g] for g in parts] for parts in sched.partials],
             }
@@ -332,6 +356,7 @@ def folded_project(
         "latency_clocks": core.latency_clocks,
         "initiation_interval": core.initiation_interval,
         "multipliers": core.multipliers,
+        "serial_input": core.serial_input,
         "layers": [
             {
                 "n_in": int(layer.weights.shape[0]),
@@ -339,7 +364,7 @@ def folded_project(
                 "nonzero_weights": int(np.count_nonzero(layer.weights)),
                 "multipliers": len(sched.lanes),
                 "clocks": sched.clocks,
-                "streamed": sched.stream,
+                "input_source": sched.source,
                 "input_width": layer.in_width,
                 "weight_width": layer.weight_width,
                 "accumulator_width": layer.acc_width,

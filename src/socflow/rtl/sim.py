@@ -3,10 +3,10 @@ for bit) and the QKeras model (argmax), with latency and initiation interval mea
 
 - da4ml's fully parallel design takes one sample per clock (da4ml's emulator), and is also checked against
   da4ml's own software model;
-- socflow's folded design takes a sample every II clocks and the streaming one a value per clock
-  (socflow.rtl.harness): each answer's clock edge is recorded, so the latency is measured, must be the same for
-  every sample and equal rtl.json's (the board's protocol waits that long); II is shown to be tight by a run
-  one clock faster, which must lose or corrupt answers.
+- socflow's folded design takes a sample every II clocks, as a vector or one value per clock (R >= n_inputs,
+  and the streaming design), in socflow.rtl.harness: each answer's clock edge is recorded, so the latency is
+  measured, must be the same for every sample and equal rtl.json's (the board's protocol waits that long); II
+  is shown to be tight by a run one clock faster, which must lose or corrupt answers.
 """
 
 from __future__ import annotations
@@ -67,25 +67,21 @@ def simulate_folded(
     verilog_dir: str, threads: int, scratch: Path,
 ) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
     """The folded or streaming core in socflow's testbench: outputs, measured latency and II."""
-    kind = architecture(target)
-    claimed = folded_project(model, in_type, target, kind, scratch / "rtl")
+    claimed = folded_project(model, in_type, target, architecture(target), scratch / "rtl")
     _same_verilog(scratch / "rtl", verilog_dir)
     start = time.perf_counter()
     n_out, score_width = claimed["n_outputs"], claimed["output_width"]
-    in_width = in_type.width * (1 if kind == "stream" else claimed["n_inputs"])
+    serial, n_in = claimed["serial_input"], claimed["n_inputs"]
+    in_width = in_type.width * (1 if serial else n_in)
     bench = Testbench(verilog_sources(verilog_dir, TOP), TOP, in_width, n_out * score_width, scratch / "tb", threads)
     compile_seconds = time.perf_counter() - start
     codes = in_type.to_codes(xq).reshape(len(xq), -1)
+    beats = pack(codes.reshape(-1, 1), in_type.width) if serial else pack(codes, in_type.width)
     expected = np.round(golden * 2.0 ** claimed["output_fractional"]).astype(np.int64)
-    ii = claimed["initiation_interval"]
-    if kind == "stream":  # one value per clock: the input rate is the interval, nothing can go faster
-        run = bench.run(pack(codes.reshape(-1, 1), in_type.width), 1, codes.shape[1], n_out, score_width)
-        faster = None
-    else:
-        run = bench.run(pack(codes, in_type.width), ii, 1, n_out, score_width)
-        faster = (
-            bench.run(pack(codes, in_type.width), ii - 1, 1, n_out, score_width).exact(expected) if ii > 1 else None
-        )
+    ii, per_sample = claimed["initiation_interval"], n_in if serial else 1
+    run = bench.run(beats, ii, per_sample, n_out, score_width)
+    # one clock faster must lose or corrupt answers; where the inputs' own rate sets II nothing can go faster
+    faster = bench.run(beats, ii - 1, per_sample, n_out, score_width).exact(expected) if ii > per_sample else None
     if len(run.answers) != len(xq):
         raise HardwareMismatchError(
             f"the RTL answered {len(run.answers)} of {len(xq)} test samples (a new input every {ii} clocks)"
