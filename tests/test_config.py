@@ -305,3 +305,31 @@ def test_fixed_point_types_are_checked_before_any_job(tiny_config):
     tiny_config["experiments"]["tiny"]["hls"] = {"input_precision": "int8"}
     with pytest.raises(ConfigError, match=r"experiments\.tiny\.hls\.input_precision: 'int8' is not a fixed-point type"):
         validated(tiny_config)
+
+
+@pytest.mark.parametrize(
+    "target,message",
+    [
+        ({"reuse_factor": 600}, r"reuse_factor 600: no layer of these students can use it; valid values are 1 to 600"),
+        ({"reuse_factor": 601}, r"reuse_factor 601: no layer of these students can use it; valid values are 1 to 600"),
+        ({"reuse_factor": 8, "rtl_architecture": "stream"}, r"rtl_architecture stream .* reuse_factor must be n_inputs = 30"),
+        ({"reuse_factor": 30, "rtl_architecture": "stream"}, None),
+    ],
+)
+def test_reuse_factors_no_student_can_use_are_named_before_any_job(tiny_config, target, message):
+    """The default student search space: 30 inputs, up to 20 units, 4 classes: 600 products at most."""
+    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [{"part": "xc7a35tcpg236-1"} | target]}
+    if message is None or target["reuse_factor"] == 600:
+        assert validated(tiny_config)
+        return
+    with pytest.raises(ConfigError, match=rf"experiments\.tiny\.hls\.targets\[0\]: {message}"):
+        validated(tiny_config)
+
+
+def test_built_in_shapes_are_the_generators():
+    from socflow.config import BUILT_IN_SHAPES
+    from socflow.data.pulses import CLASS_NAMES, N_SAMPLES
+    from socflow.data.sources import load_digits
+
+    x, y, _ = load_digits({})
+    assert BUILT_IN_SHAPES == {"pulses": (N_SAMPLES, len(CLASS_NAMES)), "digits": (x[0].size, len(set(y)))}

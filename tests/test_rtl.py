@@ -145,15 +145,27 @@ def test_yosys_estimate_counts_xilinx_primitives(rtl_project, tmp_path):
     assert "End of script" in (tmp_path / "yosys.log").read_text()
 
 
-def test_stat_parser_weighs_bram_and_leaves_unknown_parts_without_percent():
+def test_stat_parser_weighs_bram_and_lutram_and_leaves_unknown_parts_without_percent():
     stat = {
         "design": {
-            "num_cells_by_type": {"LUT6": 3, "INV": 1, "FDRE": 4, "RAMB36E1": 1, "RAMB18E1": 1, "CARRY4": 2, "XORCY": 1}
+            "num_cells_by_type": {
+                "LUT6": 3,
+                "INV": 1,
+                "FDRE": 4,
+                "RAMB36E1": 1,
+                "RAMB18E1": 1,
+                "CARRY4": 2,
+                "XORCY": 1,
+                "RAM64M": 2,
+                "SRL16E": 1,
+            }
         }
     }
     report = parse_stat(stat, "xc7a35tcpg236-1")
-    assert report["resources"]["LUT"]["used"] == 4 and report["resources"]["BRAM_18K"]["used"] == 3
-    assert report["resources"]["LUT"]["percent"] == pytest.approx(100 * 4 / 20_800)
+    # LUT sites as Vivado counts them: 4 of logic, 2 x 4 of LUT-RAM, 1 shift register
+    assert report["resources"]["LUT"]["used"] == 13 and report["resources"]["LUTRAM"]["used"] == 9
+    assert report["resources"]["BRAM_18K"]["used"] == 3
+    assert report["resources"]["LUT"]["percent"] == pytest.approx(100 * 13 / 20_800)
     assert report["other_cells"] == ["XORCY"]
     assert parse_stat(stat, "xcku040-ffva1156-2-e")["resources"]["LUT"]["percent"] is None
 

@@ -22,14 +22,21 @@ from socflow.tools import run_tool, yosys, yosys_version
 log = logging.getLogger(__name__)
 SOURCE = "Yosys estimate (synth_xilinx, before place and route)"
 
-# Yosys cell types of each resource we report; BRAM in 18 Kb halves like the HLS reports (RAMB36 = 2).
+# LUT sites of each distributed-RAM and shift-register primitive (UG474, UG574): a RAM64M is four LUTs.
+LUT_MEMORY = {
+    "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4,
+    "RAM32M": 4, "RAM64M": 4, "RAM32M16": 8, "RAM64M8": 8, "SRL16E": 1, "SRLC32E": 1,
+}  # fmt: skip
+LUT_LOGIC = {"LUT1": 1, "LUT2": 1, "LUT3": 1, "LUT4": 1, "LUT5": 1, "LUT6": 1, "INV": 1}
+# Yosys cell types of each resource we report, weighted. LUT counts LUT sites as Vivado's "Slice LUTs" does:
+# logic and memory (LUTRAM, shift registers); LUTRAM is the memory part. BRAM in 18 Kb halves (RAMB36 = 2).
 CELLS = {
-    "LUT": {"LUT1": 1, "LUT2": 1, "LUT3": 1, "LUT4": 1, "LUT5": 1, "LUT6": 1, "INV": 1},
+    "LUT": LUT_LOGIC | LUT_MEMORY,
     "FF": {"FDRE": 1, "FDSE": 1, "FDCE": 1, "FDPE": 1},
     "DSP": {"DSP48E1": 1, "DSP48E2": 1},
     "BRAM_18K": {"RAMB18E1": 1, "RAMB36E1": 2, "RAMB18E2": 1, "RAMB36E2": 2},
     "CARRY": {"CARRY4": 1, "CARRY8": 1},
-    "LUTRAM": {"RAM32M": 1, "RAM64M": 1, "RAM32X1D": 1, "RAM64X1D": 1, "RAM128X1D": 1, "SRL16E": 1, "SRLC32E": 1},
+    "LUTRAM": LUT_MEMORY,
 }
 
 
