@@ -35,12 +35,14 @@ def tiny_config() -> dict[str, Any]:
     return copy.deepcopy({"experiments": {"tiny": {"dataset": {"kind": "pulses", "n_per_class": 40}}}})
 
 
-def run_snakemake(workdir: Path, config: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+def run_snakemake(
+    workdir: Path, config: dict[str, Any], *args: str, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """Run this repository's workflow in ``workdir`` with ``config`` written to workdir/config.yaml."""
     (workdir / "config.yaml").write_text(yaml.safe_dump(config))
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
     cmd += ["--configfile", str(workdir / "config.yaml"), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=600)
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=timeout)
 
 
 STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}

@@ -310,16 +310,16 @@ def test_fixed_point_types_are_checked_before_any_job(tiny_config):
 @pytest.mark.parametrize(
     "target,message",
     [
-        ({"reuse_factor": 600}, r"reuse_factor 600: no layer of these students can use it; valid values are 1 to 600"),
+        ({"reuse_factor": 600}, None),
         ({"reuse_factor": 601}, r"reuse_factor 601: no layer of these students can use it; valid values are 1 to 600"),
-        ({"reuse_factor": 8, "rtl_architecture": "stream"}, r"rtl_architecture stream .* reuse_factor must be n_inputs = 30"),
+        ({"reuse_factor": 8, "rtl_architecture": "stream"}, r"rtl_architecture stream .* = 30"),
         ({"reuse_factor": 30, "rtl_architecture": "stream"}, None),
     ],
 )
 def test_reuse_factors_no_student_can_use_are_named_before_any_job(tiny_config, target, message):
     """The default student search space: 30 inputs, up to 20 units, 4 classes: 600 products at most."""
     tiny_config["experiments"]["tiny"]["hls"] = {"targets": [{"part": "xc7a35tcpg236-1"} | target]}
-    if message is None or target["reuse_factor"] == 600:
+    if message is None:
         assert validated(tiny_config)
         return
     with pytest.raises(ConfigError, match=rf"experiments\.tiny\.hls\.targets\[0\]: {message}"):

@@ -234,7 +234,8 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     from socflow.models import load_model
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    result = run_snakemake(tmp_path, config, "--cores", "2")
+    # the README's first command: about 9 minutes on 2 cores alone, longer beside the other tests
+    result = run_snakemake(tmp_path, config, "--cores", "2", timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]
     exp = tmp_path / "results" / "pulses"
     trials = (exp / "teacher" / "trials.csv").read_text().splitlines()

@@ -44,6 +44,8 @@ def verilator_env(env: dict[str, str] | None = None) -> dict[str, str]:
     env["VERILATOR_ROOT"] = str(root)
     env["PATH"] = f"{root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["MAKEFLAGS"] = " ".join(filter(None, [env.get("MAKEFLAGS", ""), "CFG_CXXFLAGS_PCH_I=-include"]))
+    if shutil.which("ccache"):  # Verilator's runtime library is the same in every build: compiled once, then cached
+        env.setdefault("OBJCACHE", "ccache")
     return env
 
 
@@ -183,6 +185,7 @@ def verilator_build(
         "--prefix", prefix, "-Wno-fatal", "--Mdir", str(obj), "-CFLAGS", "-std=c++17 -fPIC -O1", *map(str, sources),
     ]  # fmt: skip
     link = [
+        *(["ccache"] if shutil.which("ccache") else []),
         "g++", "-std=c++17", "-fPIC", "-O1", *(["-shared"] if output.suffix == ".so" else []), "-o", str(output),
         f"-I{obj}", f"-I{root / 'include'}", f"-I{root / 'include' / 'vltstd'}", *cflags, *map(str, cpp),
         str(obj / f"lib{prefix}.a"), str(obj / "libverilated.a"), "-pthread",
