@@ -24,6 +24,12 @@ from socflow.train.compression import PruningPlan, student_model
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first: collected last (test_workflow.py), they would start when the other worker has
+    run out of tests, and the suite would wait for them alone (16:19 on 2 cores that way)."""
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

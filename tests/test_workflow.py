@@ -229,6 +229,7 @@ def test_snakefmt_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.longest
 def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
     from socflow.models import load_model
@@ -344,6 +345,7 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
     assert "hls_synth" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
 
 
+@pytest.mark.longest
 def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path):
     """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project, C simulation, and the emulated board
     with the HLS IP (socflow_axis + socflow_ip's C simulation; no RTL for cnn students) (tiny budgets)."""
