@@ -158,11 +158,12 @@ def network_forward(layers: list[IntLayer], codes: np.ndarray) -> np.ndarray:
 @dataclass
 class Lane:
     """One multiplier's program: at step t (0 <= t < clocks) product `steps[t]` = (input index, weight code),
-    accumulated into the run that started at a step in `first`; a run ending at step t is stored in the
-    partial sum `last[t]` (an index into the layer's partials)."""
+    accumulated into the run that started at a step in `first` (from the bias of output first[t], or from 0
+    where first[t] is None: the output's other runs); a run ending at step t is stored in the partial sum
+    `last[t]` (an index into the layer's partials)."""
 
     steps: dict[int, tuple[int, int]] = field(default_factory=dict)
-    first: set[int] = field(default_factory=set)
+    first: dict[int, int | None] = field(default_factory=dict)
     last: dict[int, int] = field(default_factory=dict)
 
 
@@ -200,7 +201,7 @@ def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> Layer
             if not len(rows):
                 continue
             steps = {int(i): (int(i), int(weights[i, j])) for i in rows}
-            lane = Lane(steps, {int(rows[0])}, {int(rows[-1]): n_partials})
+            lane = Lane(steps, {int(rows[0]): j}, {int(rows[-1]): n_partials})
             partials[j].append(n_partials)
             n_partials += 1
             lanes.append(lane)
@@ -213,8 +214,8 @@ def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> Layer
         chunk = products[m * clocks : (m + 1) * clocks]
         for t, (j, i) in enumerate(chunk):
             lane.steps[t] = (i, int(weights[i, j]))
-            if t == 0 or chunk[t - 1][0] != j:
-                lane.first.add(t)
+            if t == 0 or chunk[t - 1][0] != j:  # a run of output j starts; its first holds the bias
+                lane.first[t] = None if partials[j] else j
             if t == len(chunk) - 1 or chunk[t + 1][0] != j:
                 lane.last[t] = n_partials
                 partials[j].append(n_partials)
@@ -295,14 +296,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
             for s, (t, g) in enumerate(lane.last.items()):
                 names[g] = f"part{m}_{s}"
                 slot[t] = s + 1
-            # a run starts from the output's bias when it is the output's first, else from 0
-            output_of = {g: j for j, parts in enumerate(sched.partials) for g in parts}
-            ends = sorted(lane.last.items())
-            first = {}
-            for t in sorted(lane.first):
-                g = next(g for end, g in ends if end >= t)
-                j = output_of[g]
-                first[t] = int(layer.bias[j]) if sched.partials[j][0] == g else 0
+            first = {t: 0 if j is None else int(layer.bias[j]) for t, j in lane.first.items()}
             lanes.append({"steps": lane.steps, "first": first, "slot": slot, "slots": len(slot)})
         layers.append(
             {
