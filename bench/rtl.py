@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from socflow.parts import part_info
 from socflow.rtl.folded import IntLayer, design, write_project
 from socflow.rtl.generate import rtl_generate
 from socflow.rtl.sim import rtl_sim
-from socflow.rtl.synth import parse_stat, rtl_synth, yosys_script
+from socflow.rtl.synth import rtl_synth, synthesize
 
 PART = "xc7a35tcpg236-1"
 REUSE = [1, 2, 4, 8, 15, 30, 60]
@@ -46,15 +44,6 @@ def config(n_per_class: int) -> dict:
     exp["hls"]["targets"] = [{"part": PART, "clock_period": 10.0, "io_type": "io_parallel"}]
     cfg["experiments"][EXP] = exp
     return cfg
-
-
-def yosys_of(sources: list[Path], top: str, scratch: Path) -> tuple[dict[str, Any], float]:
-    """Yosys synth_xilinx (as rtl_synth) of arbitrary sources: resources and seconds."""
-    script = scratch / f"{top}.ys"
-    script.write_text(yosys_script(sources, top, "xc7", scratch / f"{top}.json"))
-    start = time.perf_counter()
-    subprocess.run(["yosys", "-q", "-l", str(scratch / f"{top}.log"), "-s", str(script)], check=True)
-    return parse_stat(json.loads((scratch / f"{top}.json").read_text()), PART), time.perf_counter() - start
 
 
 def point(student: Path, data: Path, work: Path, target: dict[str, Any]) -> dict[str, Any]:
@@ -136,8 +125,8 @@ def main() -> None:
             )  # fmt: skip
     with tempfile.TemporaryDirectory() as scratch:
         sources = sorted(PAPER_IP.glob("*.v"))
-        paper, seconds = yosys_of(sources, "myproject", Path(scratch))
-    res = paper["resources"]
+        paper = synthesize(sources, "myproject", PART, scratch, Path(scratch) / "yosys.log")
+    res, seconds = paper["resources"], paper["synth_seconds"]
     rows.append(
         [
             "paper's Vivado-HLS IP (30-15-4)", 30, "", res["LUT"]["used"], res["LUT"]["percent"], res["FF"]["used"],
@@ -157,8 +146,8 @@ def main() -> None:
         core = design(layers, reuse, "folded")
         with tempfile.TemporaryDirectory() as scratch:
             top = write_project(core, "student", Path(scratch))
-            stat, seconds = yosys_of([top], "student", Path(scratch))
-        res = stat["resources"]
+            stat = synthesize([top], "student", PART, scratch, Path(scratch) / "yosys.log")
+        res, seconds = stat["resources"], stat["synth_seconds"]
         rows.append(
             [
                 reuse, res["LUT"]["used"], res["LUT"]["percent"], res["FF"]["used"], res["DSP"]["used"],

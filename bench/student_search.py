@@ -27,6 +27,12 @@ from socflow.train.student import train_student, tune_student
 from socflow.train.teacher import train_teacher, tune_teacher
 
 
+def search_outputs(folder: Path) -> dict[str, str]:
+    """The files a tune/train pair writes, as the rules name them."""
+    names = ("hparams.json", "trials.csv", "model.h5", "metrics.json", "curves.png")
+    return {name.split(".")[0]: str(folder / name) for name in names}
+
+
 def run(args: argparse.Namespace) -> list[dict]:
     exp = load_config(ROOT / "config/examples/pulses_mlp.yaml")["experiments"]["pulses_mlp"]
     out = Path(args.out)
@@ -41,16 +47,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         "initial_points": args.teacher_trials // 2,
         "epochs": args.epochs,
     }
-    t_out = {
-        k: str(out / "teacher" / f)
-        for k, f in {
-            "hparams": "hparams.json",
-            "trials": "trials.csv",
-            "model": "model.h5",
-            "metrics": "metrics.json",
-            "curves": "curves.png",
-        }.items()
-    }
+    t_out = search_outputs(out / "teacher")
     start = time.perf_counter()
     tune_teacher(data, teacher, str(out / "teacher/tuning"), t_out, args.threads)
     t_metrics = train_teacher(data, teacher, t_out["hparams"], t_out, args.threads)
@@ -81,16 +78,7 @@ def run(args: argparse.Namespace) -> list[dict]:
             "epochs": args.epochs,
         }
         folder = out / name.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "").replace("=", "")
-        s_out = {
-            k: str(folder / f)
-            for k, f in {
-                "hparams": "hparams.json",
-                "trials": "trials.csv",
-                "model": "model.h5",
-                "metrics": "metrics.json",
-                "curves": "curves.png",
-            }.items()
-        }
+        s_out = search_outputs(folder)
         start = time.perf_counter()
         best = tune_student(data, t_out["model"], student, variant, str(folder / "tuning"), s_out, args.threads)
         m = train_student(

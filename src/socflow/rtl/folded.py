@@ -111,15 +111,8 @@ class IntLayer:
         if not self.relu:
             return acc
         integer, fractional = self.relu
-        shift = self.acc_frac - fractional
-        if shift > 0:
-            q = acc >> shift
-            rem = acc - (q << shift)
-            half = 1 << (shift - 1)
-            q = q + ((rem > half) | ((rem == half) & (q & 1 == 1)))
-        else:
-            q = acc << -shift
-        return np.clip(q, 0, 2 ** (integer + fractional) - 1)
+        relu = FixedType(integer + fractional, integer, False, "RND_CONV", "SAT")
+        return relu.to_codes(acc * 2.0**-self.acc_frac)  # exact: the sums fit float64's 53 bits
 
 
 def integer_network(model: Any, input_type: FixedType) -> list[IntLayer]:
@@ -167,12 +160,6 @@ class Lane:
     last: dict[int, int] = field(default_factory=dict)
 
 
-# Where a layer's lanes take their inputs from: a register of the whole input vector (a multiplexer per lane),
-# LUT-RAM written one value per clock (a read port per lane: the first layer when R >= n_inputs), or the value
-# arriving this clock, broadcast to every lane (the streaming design's first layer).
-SOURCES = ("register", "ram", "broadcast")
-
-
 @dataclass
 class LayerSchedule:
     """A layer's lanes, its length in clocks, which partial sums make each output, and its input source."""
@@ -180,6 +167,9 @@ class LayerSchedule:
     clocks: int
     lanes: list[Lane]
     partials: list[list[int]]  # per output: indices of the partial sums to add (empty: bias only)
+    # where the lanes take their inputs from: "register" (the whole input vector, a multiplexer per lane), "ram"
+    # (LUT-RAM written one value per clock, a read port per lane: the first layer when R >= n_inputs) or
+    # "broadcast" (the value arriving this clock, to every lane: the streaming design's first layer)
     source: str = "register"
 
     @property

@@ -66,32 +66,38 @@ def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
     }
 
 
-def rtl_synth(verilog_dir: str, top: str, part: str, scratch: str | Path, outputs: Mapping[str, str]) -> dict[str, Any]:
-    """Synthesize the Verilog for the part's family; write outputs['report'] (yosys.json) and Yosys's own
-    log to outputs['yosys_log']."""
+def synthesize(sources: list[Path], top: str, part: str, scratch: str | Path, yosys_log: str | Path) -> dict[str, Any]:
+    """Yosys synth_xilinx of `sources` (top `top`) for the part's family: resources, cells, seconds, version."""
     tool = yosys()
     family = yosys_family(part)
-    stat_json = Path(scratch) / "stat.json"
-    script = Path(scratch) / "synth.ys"
-    script.write_text(yosys_script(verilog_sources(verilog_dir, top), top, family, stat_json))
+    stat_json = Path(scratch) / f"{top}.stat.json"
+    script = Path(scratch) / f"{top}.ys"
+    script.write_text(yosys_script(sources, top, family, stat_json))
     start = time.perf_counter()
     run_tool(
-        [tool, "-q", "-l", outputs["yosys_log"], "-s", str(script)],
-        Path(scratch) / "yosys.out",
-        f"Yosys synthesis of {verilog_dir}",
+        [tool, "-q", "-l", str(yosys_log), "-s", str(script)],
+        Path(scratch) / f"{top}.yosys.out",
+        f"Yosys synthesis of {top}",
     )
     seconds = time.perf_counter() - start
     try:
         stat = json.loads(stat_json.read_text())
     except (OSError, json.JSONDecodeError) as error:
         raise ReportError(f"{stat_json}: Yosys wrote no readable statistics ({error})") from error
-    report = parse_stat(stat, part) | {
+    return parse_stat(stat, part) | {
         "source": SOURCE,
         "part": part,
         "family": family,
         "synth_seconds": seconds,
         "tools": {"yosys": yosys_version()},
     }
+
+
+def rtl_synth(verilog_dir: str, top: str, part: str, scratch: str | Path, outputs: Mapping[str, str]) -> dict[str, Any]:
+    """Synthesize the project's Verilog for the part's family; write outputs['report'] (yosys.json) and Yosys's
+    own log to outputs['yosys_log']."""
+    report = synthesize(verilog_sources(verilog_dir, top), top, part, scratch, outputs["yosys_log"])
     write_json(outputs["report"], report)
-    log.info("Yosys (%s, %.0f s): %s", family, seconds, {k: v["used"] for k, v in report["resources"].items()})
+    used = {k: v["used"] for k, v in report["resources"].items()}
+    log.info("Yosys (%s, %.0f s): %s", report["family"], report["synth_seconds"], used)
     return report
