@@ -31,19 +31,36 @@ def simulate(student, tmp_path, target):
     )
 
 
-@pytest.mark.parametrize("reuse", [2, 5, 30, 64])
-def test_every_nonzero_product_once_on_ceil_nnz_over_r_multipliers(reuse):
+@pytest.mark.parametrize(("reuse", "source"), [(2, "register"), (5, "register"), (30, "ram"), (64, "ram")])
+def test_every_nonzero_product_once_on_ceil_nnz_over_r_multipliers(reuse, source):
     rng = np.random.default_rng(reuse)
     weights = rng.integers(-8, 8, (30, 16)) * (rng.random((30, 16)) > 0.5)
     nnz = int(np.count_nonzero(weights))
-    plan = schedule(weights, reuse)
-    assert len(plan.lanes) == math.ceil(nnz / reuse) and plan.clocks <= reuse
-    done = [(i, w) for lane in plan.lanes for i, w in lane.steps.values()]
-    assert len(done) == nnz and all(w != 0 for _, w in done)  # pruned weights: neither stored nor multiplied
+    plan = schedule(weights, reuse, source)
+    # LUT-RAM lanes overlap the input's arrival; where that would wait past `reuse` clocks a lane is added
+    assert len(plan.lanes) == math.ceil(nnz / reuse) if source == "register" else len(plan.lanes) >= nnz / reuse
+    assert plan.clocks <= plan.interval <= max(reuse, 30)
+    done = sorted(
+        (i, j) for lane in plan.lanes for i, w, g in lane.steps.values() for j in range(16) if g in plan.partials[j]
+    )
+    assert done == sorted(zip(*np.nonzero(weights)))  # pruned weights: neither stored nor multiplied
+    assert all(
+        weights[i, j] == w
+        for lane in plan.lanes
+        for i, w, g in lane.steps.values()
+        for j in range(16)
+        if g in plan.partials[j]
+    )
     assert all(0 <= t < plan.clocks for lane in plan.lanes for t in lane.steps)
-    # each output is the sum of its partials; every partial belongs to exactly one output
+    # each output is the sum of its partials, each started once (from the bias for the output's first)
     owners = sorted(g for parts in plan.partials for g in parts)
     assert owners == list(range(len(owners)))
+    starts = [(j, lane.steps[t][2]) for lane in plan.lanes for t, j in lane.first.items()]
+    assert sorted(g for _, g in starts) == owners
+    assert all(j is None or plan.partials[j][0] == g for j, g in starts)
+    if source == "ram":  # input order, so the run overlaps the input's arrival
+        assert all(list(lane.steps.values()) == sorted(lane.steps.values(), key=lambda s: s[0]) for lane in plan.lanes)
+        assert reuse > 30 or plan.tail <= 2  # the last step 2 clocks after the last value
 
 
 def test_integer_model_equals_the_golden_model_at_ties():

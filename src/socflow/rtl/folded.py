@@ -150,14 +150,12 @@ def network_forward(layers: list[IntLayer], codes: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Lane:
-    """One multiplier's program: at step t (0 <= t < clocks) product `steps[t]` = (input index, weight code),
-    accumulated into the run that started at a step in `first` (from the bias of output first[t], or from 0
-    where first[t] is None: the output's other runs); a run ending at step t is stored in the partial sum
-    `last[t]` (an index into the layer's partials)."""
+    """One multiplier's program: at step t (0 <= t < clocks) the product `steps[t]` = (input index, weight code,
+    partial sum) is added into that partial sum (an index into the layer's partials), which a step in `first`
+    starts: from the bias of output first[t], or from 0 where first[t] is None (an output's other partials)."""
 
-    steps: dict[int, tuple[int, int]] = field(default_factory=dict)
+    steps: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     first: dict[int, int | None] = field(default_factory=dict)
-    last: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,6 +165,7 @@ class LayerSchedule:
     clocks: int
     lanes: list[Lane]
     partials: list[list[int]]  # per output: indices of the partial sums to add (empty: bias only)
+    n_in: int
     # where the lanes take their inputs from: "register" (the whole input vector, a multiplexer per lane), "ram"
     # (LUT-RAM written one value per clock, a read port per lane: the first layer when R >= n_inputs) or
     # "broadcast" (the value arriving this clock, to every lane: the streaming design's first layer)
@@ -177,41 +176,92 @@ class LayerSchedule:
         """Whether the layer takes its input one value per clock."""
         return self.source != "register"
 
+    def need(self, step: int) -> int:
+        """The last input that must have arrived before `step` can run (the largest index any lane reads)."""
+        return max((lane.steps[step][0] for lane in self.lanes if step in lane.steps), default=-1)
+
+    @property
+    def last_edge(self) -> int:
+        """With the input one value per clock (value i at edge i): the edge of the layer's last step. A "ram"
+        run begins the edge after the first value and runs a step once its inputs are in, so it overlaps the
+        input's arrival; values arriving further apart only bring the last step closer to the last value."""
+        if self.source == "broadcast":
+            return self.n_in - 1
+        if self.source == "register":
+            return self.n_in - 1 + self.clocks  # the vector at edge n_in - 1, one step per clock after it
+        edge = 1
+        for step in range(self.clocks):
+            edge = max(edge + 1, self.need(step) + 1)
+        return edge
+
+    @property
+    def tail(self) -> int:
+        """Clocks from the edge that takes the layer's (last) input value to the edge of its last step."""
+        return self.last_edge - (self.n_in - 1)
+
+    @property
+    def interval(self) -> int:
+        """Clocks between inputs: C, and for a serial input at least n_in; a "ram" run must also end by the
+        edge after the next input's first value (the next run begins there)."""
+        if self.source == "ram":
+            return max(self.n_in, self.clocks, self.last_edge - 1)
+        return max(self.clocks, self.n_in if self.serial else 1)
+
 
 def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> LayerSchedule:
     """The lanes of one layer for reuse factor `reuse`: its non-zero products packed into ceil(nnz / reuse)
-    lanes (inputs from a register or LUT-RAM), or, for inputs broadcast as they arrive, a lane per output."""
+    lanes (inputs from a register or LUT-RAM), or, for inputs broadcast as they arrive, a lane per output.
+
+    Products are ordered by output, then input, and cut into lanes of consecutive products; each run of one
+    output in a lane is a partial sum with its own accumulator. A lane reading LUT-RAM takes its products in
+    input order (the runs interleave), ending at the layer's last step: the layer runs while its input is still
+    arriving and waits for a value only where a lane would read it before it is in."""
     n_in, n_out = weights.shape
-    lanes: list[Lane] = []
-    partials: list[list[int]] = [[] for _ in range(n_out)]
-    n_partials = 0
     if source == "broadcast":
-        for j in range(n_out):
-            rows = np.flatnonzero(weights[:, j])
-            if not len(rows):
-                continue
-            steps = {int(i): (int(i), int(weights[i, j])) for i in rows}
-            lane = Lane(steps, {int(rows[0]): j}, {int(rows[-1]): n_partials})
-            partials[j].append(n_partials)
-            n_partials += 1
-            lanes.append(lane)
-        return LayerSchedule(n_in, lanes, partials, source)
+        columns = [[(j, int(i)) for i in np.flatnonzero(weights[:, j])] for j in range(n_out)]
+        return _lanes(weights, [column for column in columns if column], source)
     products = [(j, i) for j in range(n_out) for i in range(n_in) if weights[i, j]]
     n_lanes = max(1, math.ceil(len(products) / reuse))
-    clocks = max(1, math.ceil(len(products) / n_lanes))
-    for m in range(n_lanes):
-        lane = Lane()
-        chunk = products[m * clocks : (m + 1) * clocks]
-        for t, (j, i) in enumerate(chunk):
-            lane.steps[t] = (i, int(weights[i, j]))
-            if t == 0 or chunk[t - 1][0] != j:  # a run of output j starts; its first holds the bias
-                lane.first[t] = None if partials[j] else j
-            if t == len(chunk) - 1 or chunk[t + 1][0] != j:
-                lane.last[t] = n_partials
-                partials[j].append(n_partials)
-                n_partials += 1
+    while True:
+        size = max(1, math.ceil(len(products) / n_lanes))
+        plan = _lanes(weights, [products[m * size : (m + 1) * size] for m in range(n_lanes)], source)
+        # overlapping the input's arrival can cost a run a few clocks of waiting; a lane more then keeps the
+        # promise of a new input every `reuse` clocks
+        if source != "ram" or plan.interval <= max(reuse, n_in) or size == 1:
+            return plan
+        n_lanes += 1
+
+
+def _lanes(weights: np.ndarray, chunks: list[list[tuple[int, int]]], source: str) -> LayerSchedule:
+    """The lanes of the products in `chunks` ((output, input) pairs, a list per lane); each run of one output
+    in a lane is a partial sum."""
+    n_in, n_out = weights.shape
+    size = max((len(chunk) for chunk in chunks), default=1)
+    partials: list[list[int]] = [[] for _ in range(n_out)]
+    owner: list[int] = []  # partial -> its output
+    lanes = []
+    for chunk in chunks:
+        runs: dict[int, int] = {}  # output -> this lane's partial of it
+        for j, _ in chunk:
+            if j not in runs:
+                runs[j] = len(owner)
+                partials[j].append(len(owner))
+                owner.append(j)
+        if source == "ram":  # input order, the lane's last product at the layer's last step
+            order = sorted(chunk, key=lambda p: p[1])
+            steps = list(range(max(size, n_in) - len(order), max(size, n_in)))
+        else:
+            order = chunk
+            steps = [i for _, i in chunk] if source == "broadcast" else list(range(len(chunk)))
+        lane = Lane({t: (i, int(weights[i, j]), runs[j]) for t, (j, i) in zip(steps, order)})
+        started: set[int] = set()
+        for t, (_, _, g) in sorted(lane.steps.items()):
+            if g not in started:
+                started.add(g)
+                lane.first[t] = owner[g] if partials[owner[g]][0] == g else None
         lanes.append(lane)
-    return LayerSchedule(clocks, lanes, partials, source)
+    clocks = n_in if source == "broadcast" else max([1] + [t + 1 for lane in lanes for t in lane.steps])
+    return LayerSchedule(clocks, lanes, partials, n_in, source)
 
 
 @dataclass(frozen=True)
@@ -230,16 +280,15 @@ class FoldedDesign:
 
     @property
     def initiation_interval(self) -> int:
-        """Clocks between inputs: the longest layer's, and at least the inputs' count when they come serially."""
-        n_in = self.layers[0].weights.shape[0]
-        return max([s.clocks for s in self.schedules] + ([n_in] if self.serial_input else []))
+        """Clocks between inputs: the longest layer's interval."""
+        return max(s.interval for s in self.schedules)
 
     @property
     def latency_clocks(self) -> int:
         """Edges from the input (serial: its last value) at the core's ports to the answer, counting the one
-        that samples in_valid as the first: C + 3 per layer (broadcast: 3), one per hand-over, and that first."""
-        per_layer = [(0 if s.source == "broadcast" else s.clocks) + 3 for s in self.schedules]
-        return sum(per_layer) + len(per_layer)
+        that samples in_valid as the first: per layer, its tail (register: C) + 3 for the lane's pipeline, one
+        per hand-over, and that first."""
+        return sum(s.tail + 3 for s in self.schedules) + len(self.schedules)
 
     @property
     def multipliers(self) -> int:
@@ -282,12 +331,14 @@ def verilog(folded: FoldedDesign, top: str) -> str:
         names: dict[int, str] = {}
         lanes = []
         for m, lane in enumerate(sched.lanes):
-            slot = {}
-            for s, (t, g) in enumerate(lane.last.items()):
-                names[g] = f"part{m}_{s}"
-                slot[t] = s + 1
+            slot: dict[int, int] = {}  # partial -> this lane's accumulator
+            for _, _, g in lane.steps.values():
+                if g not in slot:
+                    slot[g] = len(slot)
+                    names[g] = f"part{m}_{slot[g]}"
+            steps = {t: (i, w, slot[g]) for t, (i, w, g) in lane.steps.items()}
             first = {t: 0 if j is None else int(layer.bias[j]) for t, j in lane.first.items()}
-            lanes.append({"steps": lane.steps, "first": first, "slot": slot, "slots": len(slot)})
+            lanes.append({"steps": steps, "first": first, "slots": max(1, len(slot))})
         layers.append(
             {
                 "name": f"{top}_layer{k}",
@@ -306,6 +357,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "source": sched.source,
                 "addr_w": max(1, (n_in - 1).bit_length()),
                 "lanes": lanes,
+                "need": [sched.need(t) for t in range(sched.clocks)] if sched.source == "ram" else [],
                 "partial_names": [[names[g] for g in parts] for parts in sched.partials],
             }
         )
