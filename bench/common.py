@@ -1,5 +1,5 @@
-"""What the benchmarks share: running this repository's workflow in a work folder, and reading a rule's
-`benchmark:` file."""
+"""What the benchmarks share: running this repository's workflow in a work folder, reading a rule's
+`benchmark:` file, and random integer students (their hardware cost without the training)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
+
+from socflow.rtl.folded import IntLayer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,3 +45,23 @@ def benchmark_seconds(tsv: Path) -> float:
     """Wall seconds of a job from its `benchmark:` file."""
     with open(tsv) as handle:
         return float(next(csv.DictReader(handle, delimiter="\t"))["s"])
+
+
+def random_student(sizes: list[int], sparsity: float, seed: int, in_width: int = 16) -> list[IntLayer]:
+    """Integer layers of a student of these sizes: 8-bit weights, `sparsity` of them zero, signed inputs of
+    `in_width` bits (16: ap_fixed<16,6>), 8-bit ReLUs: what a trained one costs in hardware, without the training."""
+    rng = np.random.default_rng(seed)
+    layers, width, signed, frac = [], in_width, True, in_width - 6
+    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        weights = rng.integers(-128, 128, (n_in, n_out)) * (rng.random((n_in, n_out)) >= sparsity)
+        relu = None if k == len(sizes) - 2 else (3, 5)
+        layers.append(IntLayer(weights, rng.integers(-(2**12), 2**12, n_out), width, signed, frac, 7, relu))
+        if relu:
+            width, signed, frac = 8, False, 5
+    return layers
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -17,12 +17,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
-from common import ROOT, run_workflow
+from common import ROOT, random_student, run_workflow, table
 
 from socflow.parts import part_info
-from socflow.rtl.folded import IntLayer, design, write_project
+from socflow.rtl.folded import design, write_project
 from socflow.rtl.generate import rtl_generate
 from socflow.rtl.sim import rtl_sim
 from socflow.rtl.synth import rtl_synth, synthesize
@@ -63,26 +62,6 @@ def point(student: Path, data: Path, work: Path, target: dict[str, Any]) -> dict
             {"report": str(folder / "yosys.json"), "yosys_log": str(folder / "yosys.log")},
         )  # fmt: skip
     return {"rtl": rtl, "sim": sim, "yosys": report}
-
-
-def random_student(sizes: list[int], sparsity: float, seed: int) -> list[IntLayer]:
-    """Integer layers of a student of these sizes: 8-bit weights, `sparsity` of them zero, 16-bit inputs
-    (ap_fixed<16,6>), 8-bit ReLUs: what a trained one costs in hardware, without the training."""
-    rng = np.random.default_rng(seed)
-    layers, width, signed, frac = [], 16, True, 10
-    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
-        weights = rng.integers(-128, 128, (n_in, n_out)) * (rng.random((n_in, n_out)) >= sparsity)
-        relu = None if k == len(sizes) - 2 else (3, 5)
-        layers.append(IntLayer(weights, rng.integers(-(2**12), 2**12, n_out), width, signed, frac, 7, relu))
-        if relu:
-            width, signed, frac = 8, False, 5
-    return layers
-
-
-def table(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -9,21 +9,26 @@ Verilator and Yosys both accept; an HDL library (Amaranth) would bring its own Y
 
 The design, per dense layer (`lanes`: one multiplier each):
 
-- folded: the layer's non-zero products, ordered by output then input, are cut into lanes of R consecutive
-  products; pruned weights are neither stored nor multiplied. At clock t each lane takes one input from the
-  layer's input register (a multiplexer selected by t), one weight from its ROM, and accumulates; where an
-  output's run of products ends the lane stores a partial sum, and the output is bias + its partial sums.
+- folded: the layer's non-zero products, ordered by output then input, are cut into lanes of R
+  consecutive products; pruned weights are neither stored nor multiplied. At clock t each lane takes one input
+  from the layer's input register (a multiplexer selected by t), one weight from its ROM, and adds the product
+  to one of its accumulators: a lane has one per output it holds products of (a partial sum, started from the
+  output's bias in its first lane, from 0 in the others), and an output is the sum of its partial sums.
 - where R >= n_inputs, the first layer takes its inputs one value per clock (as ComBlock's FIFO delivers them)
   into LUT-RAM, two banks so that the next input arrives while this one is computed, and each lane reads its
   operand through its own read port: no multiplexer over the input vector, which is a folded layer's largest
-  LUT cost (the later layers, with few lanes, keep the register).
+  LUT cost (the later layers, with few lanes, keep the register). Each lane takes its products in input order
+  and the layer's run begins with the first value: a step runs as soon as the values it reads are in, so the
+  layer overlaps the input's arrival and ends 2 clocks after its last value (where that would make a run wait
+  past R clocks, a lane is added).
 - stream (the first layer when `rtl_architecture: stream`, R = n_inputs): one input value per clock as it
   arrives, broadcast to one lane per output that has any weight; no input storage at all.
 
-Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), so a layer of C
-clocks answers C + 3 clocks after it starts, and takes a new input every C clocks; the layers run at once on
-successive inputs, so the core's initiation interval is the longest layer's C and its latency the sum of
-(C + 3), one clock per hand-over between layers and one to take the input in. rtl_sim measures both.
+Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), so a layer answers 3
+clocks after its last step; the layers run at once on successive inputs, so the core's initiation interval is
+the longest layer's and its latency the sum of each layer's tail (register input: C clocks; LUT-RAM: the clocks
+from the last value to the last step) + 3, one clock per hand-over between layers and one to take the input in.
+rtl_sim measures both.
 
 Arithmetic is exactly the golden model's (:func:`socflow.rtl.quantized.golden_predict`): integer codes,
 products and sums at full width, and quantized_relu as round half to even then saturation to [0, max].
