@@ -220,21 +220,30 @@ def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> Layer
     Products are ordered by output, then input, and cut into lanes of consecutive products; each run of one
     output in a lane is a partial sum with its own accumulator. A lane reading LUT-RAM takes its products in
     input order (the runs interleave), ending at the layer's last step: the layer runs while its input is still
-    arriving and waits for a value only where a lane would read it before it is in."""
+    arriving and waits for a value only where a lane would read it before it is in; of :data:`ORDERS` orders
+    of the outputs, the one whose run waits least is kept."""
     n_in, n_out = weights.shape
     if source == "broadcast":
         columns = [[(j, int(i)) for i in np.flatnonzero(weights[:, j])] for j in range(n_out)]
         return _lanes(weights, [column for column in columns if column], source)
-    products = [(j, i) for j in range(n_out) for i in range(n_in) if weights[i, j]]
-    n_lanes = max(1, math.ceil(len(products) / reuse))
-    while True:
+    n_lanes = max(1, math.ceil(int(np.count_nonzero(weights)) / reuse))
+    plans = []
+    for order in _output_orders(n_out, ORDERS if source == "ram" else 1):
+        products = [(j, i) for j in order for i in range(n_in) if weights[i, j]]
         size = max(1, math.ceil(len(products) / n_lanes))
-        plan = _lanes(weights, [products[m * size : (m + 1) * size] for m in range(n_lanes)], source)
-        # overlapping the input's arrival can cost a run a few clocks of waiting; a lane more then keeps the
-        # promise of a new input every `reuse` clocks
-        if source != "ram" or plan.interval <= max(reuse, n_in) or size == 1:
-            return plan
-        n_lanes += 1
+        plans.append(_lanes(weights, [products[m * size : (m + 1) * size] for m in range(n_lanes)], source))
+    return min(plans, key=lambda plan: (plan.interval, plan.tail))
+
+
+# Output orders a LUT-RAM layer's schedule tries: which outputs share a lane decides how long its run waits for
+# late inputs (a lane holding many products of the last inputs); the first order is the outputs' own.
+ORDERS = 64
+
+
+def _output_orders(n_out: int, count: int) -> list[list[int]]:
+    """The outputs' own order, then count - 1 permutations drawn from a fixed seed (the same schedule every run)."""
+    rng = np.random.default_rng(n_out)
+    return [list(range(n_out))] + [[int(j) for j in rng.permutation(n_out)] for _ in range(count - 1)]
 
 
 def _lanes(weights: np.ndarray, chunks: list[list[tuple[int, int]]], source: str) -> LayerSchedule:
