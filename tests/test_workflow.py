@@ -277,6 +277,17 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     vivado = json.loads((exp / "hw" / "b8_s20" / names[10] / "vivado_check.json").read_text())
     assert vivado["board"] == "basys3" and vivado["comblock_vlnv"] == "www.ictp.it:user:comblock:2.0"
 
+    # the budget on the R = 30 target: the search's trials costed, the chosen student fits as synthesized
+    search = pd.read_csv(exp / "student" / "b8_s20" / "trials.csv", dtype={"trial_id": str})
+    assert {"val_accuracy", "fits", "over_budget", "lut", "dsp", "latency_clocks"} <= set(search.columns)
+    hparams = json.loads((exp / "student" / "b8_s20" / "hparams.json").read_text())
+    assert search.set_index("trial_id").loc[hparams["trial_id"], "fits"]
+    check = json.loads((rtl_dir / names[30] / "budget.json").read_text())
+    assert check["fits"] and check["limits"]["lut"] == pytest.approx(2080)
+    assert check["synthesized"]["lut"] == yosys[30]["LUT"]["used"] <= 2080 and check["synthesized"]["dsp"] <= 15
+    assert abs(check["estimate_error"]["lut"]) < 0.15 and check["estimate"]["dsp"] == check["synthesized"]["dsp"]
+    assert (exp / "student" / "b8_s20" / "budget.png").read_bytes()[:4] == b"\x89PNG"
+
     table = pd.read_csv(tmp_path / "results" / "report" / "table1.csv")
     rows = ["hls4ml IP", "da4ml RTL", "hls4ml IP", "folded RTL", "hls4ml IP", "folded RTL"]
     assert list(table["implementation"]) == rows and set(table["P"]) == {student["params"]}
@@ -284,6 +295,7 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     rtl_row = table.iloc[1]
     assert rtl_row["LUT [%]"] == pytest.approx(yosys[1]["LUT"]["percent"], abs=0.01)
     assert rtl_row["L [clk]"] == rtl["latency_clocks"] and rtl_row["resources source"].startswith("Yosys estimate")
+    assert table["budget"].iloc[5].endswith("fits (Yosys)") and table["budget"].iloc[:5].isna().all()
     for figure in ("fig5_latency", "confusion"):
         assert (exp / "figures" / "b8_s20" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
     report = run_snakemake(tmp_path, config, "--report", str(tmp_path / "report.html"))
@@ -291,7 +303,16 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     html = (tmp_path / "report.html").read_text()
     assert all(
         s in html
-        for s in ("1 Teacher", "2 Student", "Pareto front", "search trials", "4 Table I", "Fig. 5", "confusion")
+        for s in (
+            "1 Teacher",
+            "2 Student",
+            "Pareto front",
+            "search trials",
+            "budget",
+            "4 Table I",
+            "Fig. 5",
+            "confusion",
+        )
     )
 
     # the same config with its keys in another order and defaults stated: nothing to rerun

@@ -191,6 +191,15 @@ def check_config(config: Mapping[str, Any]) -> None:
             if has_rtl(experiment):
                 _named(f"{where}.part", yosys_family, target["part"])
                 _named(where, lambda t: check_reuse_factor(t, experiment), target)
+            elif target.get("budget"):
+                raise ConfigError(
+                    f"{where}.budget: a budget is costed on the RTL path, which needs rtl.enabled: true and "
+                    "student.model: mlp"
+                )
+            if target.get("budget"):
+                from socflow.rtl.budget import budget_of
+
+                _named(f"{where}.budget", budget_of, target)
             _named(where, board_for, target)
 
 
@@ -207,6 +216,7 @@ def check_reuse_factor(target: Mapping[str, Any], experiment: Mapping[str, Any])
         return
     n_in, n_classes = BUILT_IN_SHAPES[experiment["dataset"]["kind"]]
     reuse, layers, units = target["reuse_factor"], experiment["student"]["layers"], experiment["student"]["units"][1]
+    layers = max(layers) if isinstance(layers, list) else layers
     if target["rtl_architecture"] == "stream" and reuse != n_in:
         raise ConfigError(f"rtl_architecture stream takes one input per clock: reuse_factor must be n_inputs = {n_in}")
     widths = [n_in, *[units] * layers, n_classes]

@@ -31,3 +31,7 @@ class ReportError(SocflowError):
 
 class ToolError(SocflowError):
     """An external tool (compiler, simulator, synthesis) that ran and failed; the message ends with its log's tail."""
+
+
+class BudgetError(SocflowError):
+    """No student of a budgeted search fits its budget, or the chosen one's synthesized design does not."""

@@ -188,7 +188,20 @@ class Plan:
                 for f in files
                 for v, t in product(names["variant"], names["target"])
             ]
+            outputs += self.budget_outputs(exp, plan)
         return sorted(set(outputs))
+
+    def budget_outputs(self, exp: str, plan: Mapping[str, bool]) -> list[str]:
+        """A budgeted experiment's search figure per variant and, where its design is synthesized and simulated,
+        the check of each budgeted target (budget.json)."""
+        cfg = self.experiments[exp]
+        budgeted = [t for t, tcfg in targets(cfg).items() if tcfg.get("budget")]
+        if not budgeted:
+            return []
+        files = [f"results/{exp}/student/{v}/budget.png" for v in variants(cfg)] if plan["train_student"] else []
+        if plan["rtl_synth"] and plan["rtl_sim"]:
+            files += [f"results/{exp}/rtl/{v}/{t}/budget.json" for v in variants(cfg) for t in budgeted]
+        return files
 
     def board_backends(self, exp: str, every_stage: bool = False) -> list[str]:
         """The board back-ends that run: the emulated board always, a real one where its bitstream is built."""
@@ -232,9 +245,11 @@ class Plan:
         entries = []
         for exp, cfg in self.experiments.items():
             plan = self.stages(exp)
+            checks = set(self.budget_outputs(exp, {s: d.included for s, d in plan.items()}))
             for variant in variants(cfg):
                 for target, tcfg in targets(cfg).items():
                     paths = Paths(exp, variant, target)
+                    budget = f"{paths.rtl}/budget.json"
                     optional = {
                         "synth": ("hls_synth", paths.synth),
                         "rtl_sim": ("rtl_sim", paths.rtl_sim),
@@ -252,6 +267,7 @@ class Plan:
                             "student": f"{paths.exp}/student/{variant}/metrics.json",
                             "csim": paths.csim,
                             **{k: f if plan[s].included else None for k, (s, f) in optional.items()},
+                            "budget": budget if tcfg.get("budget") and budget in checks else None,
                             "missing": {k: plan[s].reason for k, (s, _) in optional.items()},
                         }
                     )
@@ -259,7 +275,7 @@ class Plan:
 
     def report_files(self) -> list[str]:
         """Every file Table I reads."""
-        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "vivado")
+        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "vivado", "budget")
         return sorted({e[k] for e in self.report_entries() for k in keys if e[k]})
 
     def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:

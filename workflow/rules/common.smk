@@ -44,6 +44,22 @@ def target_cfg(w):
     return targets(EXPERIMENTS[w.exp])[w.target]
 
 
+def budget_cfg(w):
+    """Params function of the student search: its budgeted targets (hls.targets with a `budget`), the input
+    precision and the rtl section the trials are costed with; None without a budget."""
+    experiment = EXPERIMENTS[w.exp]
+    budgeted = [t for t in experiment["hls"]["targets"] if t.get("budget")]
+    return (
+        {
+            "targets": budgeted,
+            "input_precision": experiment["hls"]["input_precision"],
+            "rtl": experiment["rtl"],
+        }
+        if budgeted
+        else None
+    )
+
+
 def search_workers(stage, pattern):
     """Input function of a tune rule: the files of the search's worker jobs when `search.workers` > 1 (the
     tune job then collects their trials), none with 1 worker (the tune job searches itself).

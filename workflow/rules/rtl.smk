@@ -67,3 +67,26 @@ rule rtl_synth:
         part=lambda wildcards: target_cfg(wildcards)["part"],
     script:
         "../scripts/rtl_synth.py"
+
+
+rule budget_check:
+    input:
+        model="results/{exp}/student/{variant}/model.h5",
+        yosys="results/{exp}/rtl/{variant}/{target}/yosys.json",
+        sim="results/{exp}/rtl/{variant}/{target}/rtl_sim.json",
+    output:
+        check="results/{exp}/rtl/{variant}/{target}/budget.json",
+    log:
+        "logs/budget_check/{exp}/{variant}/{target}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    params:
+        input_precision=INPUT_PRECISION,
+        target=target_cfg,
+        rtl=section("rtl"),
+    script:
+        "../scripts/budget_check.py"

@@ -20,6 +20,7 @@ rule tune_student_worker:
     params:
         student=section("student", drop=("variants",)),
         variant=variant_cfg,
+        budget=budget_cfg,
         state="results/{exp}/student/{variant}/tuning",
     script:
         "../scripts/tune_student_worker.py"
@@ -59,6 +60,7 @@ rule tune_student:
     params:
         student=section("student", drop=("variants",)),
         variant=variant_cfg,
+        budget=budget_cfg,
         state="results/{exp}/student/{variant}/tuning",
     script:
         "../scripts/tune_student.py"
@@ -99,6 +101,7 @@ rule train_student:
     params:
         student=section("student", drop=("variants",)),
         variant=variant_cfg,
+        budget=budget_cfg,
     script:
         "../scripts/train_student.py"
 
@@ -128,3 +131,28 @@ rule plot_pareto:
         variants=lambda wildcards: list(variants(EXPERIMENTS[wildcards.exp])),
     script:
         "../scripts/plot_pareto.py"
+
+
+rule plot_budget:
+    input:
+        trials="results/{exp}/student/{variant}/trials.csv",
+        hparams="results/{exp}/student/{variant}/hparams.json",
+    output:
+        plot=report(
+            "results/{exp}/student/{variant}/budget.png",
+            caption="../report/budget.rst",
+            category="2 Student",
+            labels={"experiment": "{exp}", "variant": "{variant}", "figure": "budget"},
+        ),
+    log:
+        "logs/plot_budget/{exp}/{variant}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        target=lambda wildcards: budget_cfg(wildcards)["targets"][0],
+    script:
+        "../scripts/plot_budget.py"

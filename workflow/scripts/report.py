@@ -22,6 +22,7 @@ with log_to(snakemake.log[0]):
             _read(e["yosys"]),
             e["missing"],
             _read(e["vivado"]),
+            budget=_read(e["budget"]),
         )
     ]
     write_table1(rows, snakemake.output.table, snakemake.output.markdown)

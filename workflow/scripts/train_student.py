@@ -14,4 +14,5 @@ with log_to(snakemake.log[0]):
         snakemake.input.hparams,
         dict(snakemake.output.items()),
         snakemake.threads,
+        budget=snakemake.params.budget,
     )

@@ -13,4 +13,5 @@ with log_to(snakemake.log[0]):
         snakemake.params.state,
         dict(snakemake.output.items()),
         snakemake.threads,
+        budget=snakemake.params.budget,
     )

@@ -14,4 +14,5 @@ with log_to(snakemake.log[0]):
         int(snakemake.wildcards.worker),
         snakemake.output[0],
         snakemake.threads,
+        budget=snakemake.params.budget,
     )

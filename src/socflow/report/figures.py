@@ -68,6 +68,32 @@ def pareto(metrics_files: Mapping[str, str], path: str | Path) -> None:
     _save(fig, path)
 
 
+def budget_search(trials_csv: str | Path, hparams: str | Path, limits: Mapping[str, float], path: str | Path) -> None:
+    """A budgeted student search: validation accuracy against estimated LUT and against latency over all its
+    trials (fitting ones filled, the others hollow), the budget's limits drawn, the chosen trial marked."""
+    import pandas as pd
+
+    trials = pd.read_csv(trials_csv, dtype={"trial_id": str})
+    trials = trials[trials["status"] == "COMPLETED"]
+    chosen = trials[trials["trial_id"] == read_json(hparams)["trial_id"]]
+    fig, axes = _pyplot().subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, (column, label) in zip(axes, (("lut", "LUT (estimate)"), ("latency_clocks", "latency [clocks]"))):
+        fits = trials["fits"].astype(bool)
+        ax.scatter(trials[column][fits], 100 * trials["val_accuracy"][fits], color="tab:blue", label="fits")
+        ax.scatter(trials[column][~fits], 100 * trials["val_accuracy"][~fits], facecolors="none",
+                   edgecolors="tab:red", label="over budget")  # fmt: skip
+        ax.scatter(chosen[column], 100 * chosen["val_accuracy"], marker="*", s=220, color="tab:orange",
+                   label="chosen", zorder=3)  # fmt: skip
+        if column in limits:
+            ax.axvline(limits[column], color="black", linestyle="--", label="budget")
+        ax.set_xlabel(label)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("validation accuracy [%]")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    _save(fig, path)
+
+
 FIG5_PANELS = (
     ("latency_cycles", "latency [clock cycles]"),
     ("latency_ns", "latency [ns]"),

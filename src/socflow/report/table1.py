@@ -36,6 +36,9 @@ COLUMNS = [
     "latency source",
     "agreement [%]",
     "agreement source",
+    "budget",
+    "LUT estimate",
+    "estimate source",
 ]
 
 
@@ -66,11 +69,13 @@ def table1_rows(
     yosys: Mapping[str, Any] | None,
     missing: Mapping[str, str],
     vivado: Mapping[str, Any] | None = None,
+    budget: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The hls4ml row and, where the RTL path ran, the da4ml row. Where the assessment design was built
     (`vivado`), its post-route resources go to the row of the IP it carries (entry['ip']: hls or rtl); else the
     resources come from the HLS report and from Yosys. Missing numbers stay empty, the source column says why
-    (e.g. "none: vitis-run not found on PATH (toolchain: auto)")."""
+    (e.g. "none: vitis-run not found on PATH (toolchain: auto)"). A budgeted target's RTL row gives its budget
+    check (budget.json): the limits, whether the synthesized design fits, and the search's estimate beside Yosys."""
     post_route = (
         {}
         if vivado is None
@@ -123,7 +128,25 @@ def table1_rows(
         rtl |= {"resources source": f"none: {missing['yosys']}"}
     else:
         rtl |= _resources(yosys) | {"resources source": f"{yosys['source']}: {yosys['tools']['yosys']}"}
+    if budget is not None:
+        rtl |= budget_columns(budget)
     return [hls, rtl]
+
+
+LIMIT_NAMES = {"lut": "LUT", "ff": "FF", "dsp": "DSP", "bram_18k": "BRAM18", "latency_clocks": "L [clk]"}
+
+
+def budget_columns(check: Mapping[str, Any]) -> dict[str, Any]:
+    """Table I's budget columns of one budget check: its limits and verdict, the LUT estimate and its error."""
+    limits = ", ".join(f"{LIMIT_NAMES[k]} <= {v:,.0f}" for k, v in check["limits"].items() if k in LIMIT_NAMES)
+    if "min_throughput" in check["limits"]:
+        limits += f", >= {check['limits']['min_throughput']:,.0f} inferences/s"
+    error = check["estimate_error"].get("lut")
+    return {
+        "budget": f"{limits}: {'fits' if check['fits'] else 'does not fit'} (Yosys)",
+        "LUT estimate": f"{check['estimate']['lut']:,.0f}" + (f" ({100 * error:+.1f} % vs Yosys)" if error else ""),
+        "estimate source": check["estimate"]["source"],
+    }
 
 
 def write_table1(rows: Sequence[Mapping[str, Any]], csv_path: str | Path, md_path: str | Path) -> pd.DataFrame:

@@ -17,17 +17,27 @@ import pandas as pd
 from socflow.io import atomic_path, read_xy, write_json
 from socflow.train.fit import early_stopping
 from socflow.train.journal import journal_results
-from socflow.train.trials import OBJECTIVE, best_trial, bo_oracle, seed_trial, state_dir, trials_table
+from socflow.train.trials import Judge, best_trial, bo_oracle, objective, seed_trial, state_dir, trials_table
 
 log = logging.getLogger(__name__)
 
 
 class SeededTuner(kt.Tuner):
-    """keras-tuner's tuner training each trial seeded by (search seed, trial id), see :func:`seed_trial`."""
+    """keras-tuner's tuner training each trial seeded by (search seed, trial id), see :func:`seed_trial`; with
+    a `judge`, a trial's metrics are the judge's of the trained model (a budgeted search's score and cost)."""
+
+    def __init__(self, *args: Any, judge: Judge | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.judge = judge
 
     def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> Any:
         seed_trial(self.oracle.seed, trial.trial_id)
-        return super().run_trial(trial, *args, **kwargs)
+        if self.judge is None:
+            return super().run_trial(trial, *args, **kwargs)
+        model = self._try_build(trial.hyperparameters)
+        kwargs["callbacks"] = self._deepcopy_callbacks(kwargs.get("callbacks", []))
+        history = self.hypermodel.fit(trial.hyperparameters, model, *args, **kwargs)
+        return {k: float(v) for k, v in self.judge(model, history.history).items()}
 
 
 def bayesian_search(
@@ -37,6 +47,7 @@ def bayesian_search(
     search: Mapping[str, Any],
     state_dir: str | Path,
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
+    judge: Judge | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run (or resume) the search; return the best hyperparameters' config and the table of all trials.
 
@@ -45,8 +56,9 @@ def bayesian_search(
     """
     state_dir = Path(state_dir)
     tuner = SeededTuner(
-        oracle=bo_oracle(search),
+        oracle=bo_oracle(search, metric=objective(judge)),
         hypermodel=build,
+        judge=judge,
         directory=str(state_dir.parent),
         project_name=state_dir.name,
         overwrite=False,
@@ -72,14 +84,16 @@ def tune(
     state_root: str | Path,
     outputs: Mapping[str, str],
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
+    judge: Judge | None = None,
 ) -> dict[str, Any]:
     """Run or resume a search (one worker), or collect the trials of its parallel workers (`workers` > 1);
     write outputs['trials'] (trials.csv) and outputs['hparams'] (best hyperparameters)."""
     state = state_dir(state_root, settings, search)
     if search["workers"] == 1:
-        best, table = bayesian_search(build, read_xy(data["train"]), read_xy(data["val"]), search, state, callbacks)
+        train, val = read_xy(data["train"]), read_xy(data["val"])
+        best, table = bayesian_search(build, train, val, search, state, callbacks, judge)
     else:
-        best, table = journal_results(state, search)
+        best, table = journal_results(state, search, objective(judge))
     with atomic_path(outputs["trials"]) as tmp:
         table.to_csv(tmp, index=False)
     guided = int((table["proposed_by"] == "guided").sum())
@@ -87,7 +101,7 @@ def tune(
     log.info(
         "best trial %s: %s %.4f %s (%d of %d trials model-guided)",
         best["trial_id"],
-        OBJECTIVE,
+        objective(judge),
         best["score"],
         best["values"],
         guided,

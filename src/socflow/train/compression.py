@@ -12,7 +12,7 @@ from socflow._keras import keras
 
 import numpy as np
 
-from socflow.train.hypermodels import conv_blocks, require_image
+from socflow.train.hypermodels import conv_blocks, require_image, searched
 
 
 def quantizers(variant: Mapping[str, Any], activation_integer_bits: int) -> tuple[Any, Any]:
@@ -90,7 +90,7 @@ def student_model(
     x = inputs
     if cfg["model"] == "cnn":
         require_image(input_shape, "student")
-        for i in range(conv_blocks(input_shape, cfg["layers"])):
+        for i in range(conv_blocks(input_shape, searched(hp, "layers", cfg["layers"]))):
             x = _prunable(
                 QConv2D(hp.Int(f"conv_{i}", lo, hi), (3, 3), padding="same", name=f"qconv_{i}", **quant), plan
             )(x)
@@ -100,7 +100,7 @@ def student_model(
     else:
         if len(input_shape) > 1:
             x = keras.layers.Flatten()(x)
-        for i in range(cfg["layers"]):
+        for i in range(searched(hp, "layers", cfg["layers"])):
             x = _prunable(QDense(hp.Int(f"units_{i}", lo, hi), name=f"qdense_{i}", **quant), plan)(x)
             x = QActivation(relu_q, name=f"qrelu_{i}")(x)
     logits = _prunable(QDense(n_classes, name="logits", **quant), plan)(x)

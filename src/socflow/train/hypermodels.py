@@ -17,6 +17,11 @@ from socflow.errors import ConfigError
 Builder = Callable[[Any], keras.Model]
 
 
+def searched(hp: Any, name: str, setting: Any) -> Any:
+    """A setting of the search space: a number is used as it is, a list is a hyperparameter to choose from."""
+    return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
+
+
 def conv_blocks(input_shape: Sequence[int], blocks: int) -> int:
     """Conv blocks that still halve the image: a 2x2 max-pool needs at least 2 pixels per side."""
     side = min(input_shape[:2])

@@ -39,7 +39,18 @@ import pandas as pd
 
 from socflow.io import read_json, read_xy, write_json
 from socflow.train.fit import early_stopping, fit_model
-from socflow.train.trials import OBJECTIVE, best_trial, bo_oracle, initial_points, seed_trial, state_dir, trials_table
+from socflow.train.trials import (
+    OBJECTIVE,
+    Judge,
+    best_accuracy,
+    best_trial,
+    bo_oracle,
+    initial_points,
+    objective,
+    seed_trial,
+    state_dir,
+    trials_table,
+)
 
 log = logging.getLogger(__name__)
 RUNNING, COMPLETED, FAILED = "RUNNING", "COMPLETED", "FAILED"
@@ -77,7 +88,9 @@ def with_values(space: Any, values: Mapping[str, Any]) -> Any:
     return hp
 
 
-def journal_oracle(search: Mapping[str, Any], space: Any, trials: Sequence[Mapping[str, Any]]) -> Any:
+def journal_oracle(
+    search: Mapping[str, Any], space: Any, trials: Sequence[Mapping[str, Any]], metric: str = OBJECTIVE
+) -> Any:
     """keras-tuner's BO oracle in memory, holding the journal's trials: completed ones with their scores,
     running ones as ongoing (scored pessimistically by the Gaussian process, so proposals avoid them).
 
@@ -86,7 +99,7 @@ def journal_oracle(search: Mapping[str, Any], space: Any, trials: Sequence[Mappi
     so the process is first fitted to the finished trials, then the running ones are added."""
     from keras_tuner.engine.trial import Trial
 
-    oracle = bo_oracle(search, space.copy())
+    oracle = bo_oracle(search, space.copy(), metric)
     for running in (False, True):
         if running and any(t["status"] == COMPLETED for t in trials):
             x, y = oracle._vectorize_trials()  # keras-tuner 1.4.8 (pinned), as its populate_space does
@@ -162,18 +175,16 @@ def _train_trial(
     data: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
     search: Mapping[str, Any],
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]],
-) -> float:
-    """Train one trial as keras-tuner's search does (same build, fit and callbacks); its score is the best
-    epoch's validation accuracy, as keras-tuner scores a trial."""
+    judge: Judge | None,
+) -> dict[str, Any]:
+    """Train one trial as keras-tuner's search does (same build, fit and callbacks); its metrics: the best
+    epoch's validation accuracy, as keras-tuner scores a trial, or the judge's."""
     seed_trial(search["seed"], entry["trial_id"])
+    model = build(with_values(space, entry["values"]))
     history, _ = fit_model(
-        build(with_values(space, entry["values"])),
-        *data,
-        search["epochs"],
-        search["batch_size"],
-        [*callbacks(), *early_stopping(search["patience"])],
+        model, *data, search["epochs"], search["batch_size"], [*callbacks(), *early_stopping(search["patience"])]
     )
-    return float(np.nanmax(history[OBJECTIVE]))
+    return {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, history)
 
 
 def _record(state: Path, trial_id: str, worker: int, **result: Any) -> None:
@@ -191,6 +202,7 @@ def search_worker(
     worker: int,
     output: str | Path,
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
+    judge: Judge | None = None,
 ) -> list[str]:
     """Run trials of the shared search until it has its `trials`; write `output` (the trials this worker
     ran) and return their ids. A trial that raises is recorded FAILED and the error re-raised, so the job fails."""
@@ -206,26 +218,31 @@ def search_worker(
             break
         log.info("worker %d: trial %s (%s) %s", worker, entry["trial_id"], entry["proposed_by"], entry["values"])
         try:
-            score = _train_trial(build, space, entry, xy, search, callbacks)
+            metrics = _train_trial(build, space, entry, xy, search, callbacks, judge)
         except Exception as error:
             _record(state, entry["trial_id"], worker, status=FAILED, message=f"{type(error).__name__}: {error}")
             raise
+        score = metrics.pop(objective(judge))
         _record(
             state,
             entry["trial_id"],
             worker,
             status=COMPLETED if math.isfinite(score) else FAILED,
             score=score if math.isfinite(score) else None,
+            metrics=metrics,
         )
-        log.info("worker %d: trial %s %s %.4f", worker, entry["trial_id"], OBJECTIVE, score)
+        log.info("worker %d: trial %s %s %.4f", worker, entry["trial_id"], objective(judge), score)
         ran.append(entry["trial_id"])
     log.info("worker %d ran %d trials of the search in %s", worker, len(ran), state)
     write_json(output, {"worker": worker, "trials": ran, "state": str(state)})
     return ran
 
 
-def journal_results(state: Path, search: Mapping[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
-    """The best trial and the table of all trials (with the worker of each) of a parallel search."""
+def journal_results(
+    state: Path, search: Mapping[str, Any], metric: str = OBJECTIVE
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The best trial and the table of all trials (with the worker of each and its judge's metrics) of a
+    parallel search."""
     import keras_tuner as kt
 
     with locked_journal(state) as journal:
@@ -233,6 +250,8 @@ def journal_results(state: Path, search: Mapping[str, Any]) -> tuple[dict[str, A
         space = journal["space"]
     if space is None:
         raise RuntimeError(f"no trial of the search in {state} was started: its workers have not run")
-    oracle = journal_oracle(search, kt.HyperParameters.from_config(space), trials)
-    recorded = {t["trial_id"]: {"proposed_by": t["proposed_by"], "worker": t["worker"]} for t in trials}
+    oracle = journal_oracle(search, kt.HyperParameters.from_config(space), trials, metric)
+    recorded = {
+        t["trial_id"]: {"proposed_by": t["proposed_by"], "worker": t["worker"], **t.get("metrics", {})} for t in trials
+    }
     return best_trial(oracle, state), trials_table(oracle, recorded)

@@ -9,18 +9,21 @@ from typing import Any
 
 from socflow._keras import keras
 
+import pandas as pd
+
 from socflow.config import variant_name
 from socflow.io import read_json, read_xy, sha256_file, write_json
 from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
 from socflow.report.figures import training_curves
 from socflow.train.bayes import tune
+from socflow.train.budget import require_fit, trial_judge
 from socflow.train.compression import PruningPlan, sparsity_report, student_model
 from socflow.train.distill import Distiller, logits_of
 from socflow.train.fit import begin_stage, early_stopping, fit_model
-from socflow.train.hypermodels import count_layers
+from socflow.train.hypermodels import count_layers, searched
 from socflow.train.journal import search_worker
-from socflow.train.trials import hyperparameters
+from socflow.train.trials import Judge, hyperparameters
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +48,6 @@ def student_builder(
     return build
 
 
-def searched(hp: Any, name: str, setting: float | list[float]) -> float:
-    """A KD setting: a number is used as it is, a list is a hyperparameter the search chooses from."""
-    return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
-
-
 def _plan(student: Mapping[str, Any], variant: Mapping[str, Any], n_train: int) -> PruningPlan:
     search = student["search"]
     return PruningPlan.for_training(variant["sparsity"], n_train, search["batch_size"], search["epochs"])
@@ -69,11 +67,17 @@ def tune_student(
     state_root: str,
     outputs: Mapping[str, str],
     threads: int = 1,
+    budget: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """BO over the student space, KD + QAP inside every trial (or the collection of its parallel workers'
-    trials); writes hparams.json and trials.csv."""
-    build, settings = _search_setup(data, teacher_path, student, variant, threads)
-    return tune(build, data, student["search"], settings, state_root, outputs, callbacks=_pruning_callbacks)
+    trials); writes hparams.json and trials.csv. With a `budget` (the budgeted targets, the input precision, the
+    rtl section) each trial is costed on the budgeted targets and the best is the most accurate that fits; none
+    fitting is a BudgetError naming the trial nearest to fitting."""
+    build, settings, judge = _search_setup(data, teacher_path, student, variant, threads, budget)
+    best = tune(build, data, student["search"], settings, state_root, outputs, _pruning_callbacks, judge)
+    if judge is not None:
+        require_fit(pd.read_csv(outputs["trials"]), outputs["trials"])
+    return best
 
 
 def tune_student_worker(
@@ -85,23 +89,31 @@ def tune_student_worker(
     worker: int,
     output: str,
     threads: int = 1,
+    budget: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """One of `search.workers` jobs running the student search's trials; writes the list of those it ran."""
-    build, settings = _search_setup(data, teacher_path, student, variant, threads)
+    build, settings, judge = _search_setup(data, teacher_path, student, variant, threads, budget)
     return search_worker(
-        build, data, student["search"], settings, state_root, worker, output, callbacks=_pruning_callbacks
+        build, data, student["search"], settings, state_root, worker, output, _pruning_callbacks, judge
     )
 
 
 def _search_setup(
-    data: Mapping[str, str], teacher_path: str, student: Mapping[str, Any], variant: Mapping[str, Any], threads: int
-) -> tuple[Callable[[Any], keras.Model], dict[str, Any]]:
-    """The build function and the settings that key the search's state, the same for its tune and worker jobs."""
+    data: Mapping[str, str],
+    teacher_path: str,
+    student: Mapping[str, Any],
+    variant: Mapping[str, Any],
+    threads: int,
+    budget: Mapping[str, Any] | None,
+) -> tuple[Callable[[Any], keras.Model], dict[str, Any], Judge | None]:
+    """The build function, the settings that key the search's state and the budget's judge (None without one),
+    the same for its tune and worker jobs."""
     summary = begin_stage(data, student["search"], threads)
     plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
     settings = dict(student) | dict(variant) | {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
-    return build, settings
+    judge = trial_judge(**budget) if budget else None
+    return build, settings | ({"budget": dict(budget)} if budget else {}), judge
 
 
 def train_student(
@@ -113,9 +125,11 @@ def train_student(
     hparams: str,
     outputs: Mapping[str, str],
     threads: int = 1,
+    budget: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Distil the teacher into the student with the best hyperparameters, pruning and quantizing as it
-    learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json and curves.png."""
+    learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json (with a budget: the student's
+    estimated cost on the budgeted targets) and curves.png."""
     import tensorflow_model_optimization as tfmot
 
     summary = begin_stage(data, student["search"], threads)
@@ -155,6 +169,7 @@ def train_student(
             "alpha": searched(hp, "alpha", student["alpha"]),
             "temperature": searched(hp, "temperature", student["temperature"]),
         },
+        "budget": trial_judge(**budget)(model, curves) if budget else None,
         "train_seconds": seconds,
         "epochs_run": len(curves["loss"]),
         "history": curves,

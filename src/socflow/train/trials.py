@@ -10,7 +10,7 @@ hyperparameters) before its Gaussian process proposes any; a budget at or below 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,19 @@ log = logging.getLogger(__name__)
 
 
 OBJECTIVE = "val_accuracy"
+# A trial's result from its trained model and its fit history: the metrics to record, the objective among them
+# (a budgeted search's: socflow.train.budget). None: keras-tuner's own, the best epoch's val_accuracy.
+Judge = Callable[[keras.Model, Mapping[str, list[float]]], dict[str, Any]]
+
+
+def objective(judge: Judge | None) -> str:
+    """The name of the metric a search maximizes: val_accuracy, or a budgeted search's score."""
+    return OBJECTIVE if judge is None else "score"
+
+
+def best_accuracy(history: Mapping[str, list[float]]) -> float:
+    """The best epoch's validation accuracy, as keras-tuner scores a trial."""
+    return float(np.nanmax(history[OBJECTIVE]))
 
 
 def state_key(settings: Mapping[str, Any]) -> str:
@@ -55,10 +68,12 @@ class ReproducibleBayesianOracle(kt.oracles.BayesianOptimizationOracle):
         return super().populate_space(trial_id)
 
 
-def bo_oracle(search: Mapping[str, Any], hyperparameters: Any = None) -> ReproducibleBayesianOracle:
-    """The BO oracle of a search's budget (trials, initial points, seed), on val accuracy."""
+def bo_oracle(
+    search: Mapping[str, Any], hyperparameters: Any = None, metric: str = OBJECTIVE
+) -> ReproducibleBayesianOracle:
+    """The BO oracle of a search's budget (trials, initial points, seed), maximizing `metric`."""
     return ReproducibleBayesianOracle(
-        objective=kt.Objective(OBJECTIVE, direction="max"),
+        objective=kt.Objective(metric, direction="max"),
         max_trials=search["trials"],
         num_initial_points=search["initial_points"],
         seed=search["seed"],
@@ -93,25 +108,34 @@ def initial_points(oracle: Any) -> int:
 
 
 def trials_table(oracle: Any, recorded: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
-    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters.
+    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters; a
+    budgeted search's judge's metrics (accuracy, cost, fits).
 
     `recorded` (by trial id) overrides or adds columns: a parallel search records how each trial was
-    proposed (with workers, trial k may be drawn at random while fewer than `initial_points` have finished)
-    and which worker ran it."""
+    proposed (with workers, trial k may be drawn at random while fewer than `initial_points` have finished),
+    which worker ran it and the judge's metrics."""
     initial = initial_points(oracle)
+    metric = oracle.objective.name
     rows = []
     for index, trial in enumerate(sorted(oracle.trials.values(), key=lambda t: int(t.trial_id))):
+        judged = {}
+        if metric != OBJECTIVE:  # the judge's metrics (keras-tuner's own trials hold every epoch's instead)
+            judged = {name: trial.metrics.get_last_value(name) for name in trial.metrics.metrics if name != metric}
         rows.append(
             {
                 "trial_id": trial.trial_id,
                 "status": trial.status,
-                OBJECTIVE: trial.score,
+                metric: trial.score,
                 "proposed_by": "random" if index < initial else "guided",
                 **trial.hyperparameters.values,
+                **judged,
             }
             | dict((recorded or {}).get(trial.trial_id, {}))
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if "fits" in table:
+        table["fits"] = table["fits"].map(lambda v: None if pd.isna(v) else bool(v))
+    return table
 
 
 def hyperparameters(config: Mapping[str, Any]) -> Any:
