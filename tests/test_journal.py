@@ -151,3 +151,28 @@ def test_restarted_worker_reruns_its_killed_trial_and_keeps_completed_ones(tmp_p
     assert search_worker(counting, data, SEARCH, SETTINGS, root, 0, tmp_path / "w0.json") == ["3"]
     assert [t["status"] for t in journal(root)["trials"]] == ["COMPLETED"] * 4
     assert journal(root)["trials"][0] == done
+
+
+def small_enough(model, history):
+    """A judge as a budgeted search has: the score is the accuracy only for models of at most 500 weights."""
+    accuracy, params = max(history["val_accuracy"]), float(model.count_params())
+    fits = params <= 500
+    return {"score": accuracy if fits else -params / 500, "val_accuracy": accuracy, "fits": fits, "lut": params}
+
+
+def test_a_judged_search_ranks_by_its_score_in_both_loops_and_records_its_metrics(tmp_path, data):
+    build = teacher_builder(dict(TEACHER, units=[2, 32]), [30], 4)
+    search = dict(SEARCH, trials=3, initial_points=3)
+    tables = {}
+    for workers in (1, 2):
+        out = {"hparams": str(tmp_path / f"{workers}" / "hparams.json"), "trials": str(tmp_path / f"{workers}.csv")}
+        run = dict(search, workers=workers)
+        if workers == 2:  # one worker process runs every trial of a two-worker search, then it is collected
+            search_worker(build, data, run, SETTINGS, tmp_path / "t2", 0, tmp_path / "w0.json", judge=small_enough)
+        best = tune(build, data, run, SETTINGS, tmp_path / f"t{workers}", out, judge=small_enough)
+        table = pd.read_csv(out["trials"])
+        assert {"score", "val_accuracy", "fits", "lut"} <= set(table.columns) and "units_0" in table
+        assert (table["score"] == table["val_accuracy"]).equals(table["fits"]) and (table["lut"] > 0).all()
+        assert best["score"] == table["score"].max()
+        tables[workers] = table
+    assert tables[1]["lut"].tolist() == tables[2]["lut"].tolist()  # the same random trials, judged the same
