@@ -1,21 +1,25 @@
 """Calibration of the folded-RTL cost model (socflow.rtl.cost) against Yosys: random integer students of
 several shapes, sparsities, input widths and reuse factors, each written by the folded generator and
-synthesized by the same Yosys flow as rtl_synth; the model's coefficients fitted by non-negative least squares
-(printed, to be copied into socflow/rtl/cost.py), then its error per design against Yosys, and in sum.
+synthesized by the same Yosys flow as rtl_synth (the measurements kept in bench/out/cost_model.json); the
+model's coefficients fitted by non-negative least squares of the relative error (printed, to be copied into
+socflow/rtl/cost.py), then the error of the coefficients in socflow/rtl/cost.py per design and in sum, and the
+error of the fit on each design left out of it (how the model does on a student it was not fitted to).
 
-    .venv/bin/python bench/cost_model.py            # about 15 minutes on 2 cores
+    .venv/bin/python bench/cost_model.py            # about 17 minutes on 2 cores (34 Yosys runs)
+    .venv/bin/python bench/cost_model.py --cached   # refit from bench/out/cost_model.json, seconds
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from common import random_student, table
+from common import ROOT, random_student, table
 from scipy.optimize import nnls
 
 from socflow.rtl.cost import FF_MODEL, LUT_MODEL, folded_cost, folded_features
@@ -41,14 +45,26 @@ def synthesized(core: FoldedDesign) -> dict[str, Any]:
         return synthesize([top], "student", PART, scratch, Path(scratch) / "yosys.log")["resources"]
 
 
-def fit(rows: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> dict[str, float]:
-    coefficients, _ = nnls(np.array([[row[k] for k in names] for row in rows]), measured)
-    return {k: round(float(c), 3) for k, c in zip(names, coefficients)}
+def fit(features: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> np.ndarray:
+    """Coefficients (>= 0) minimizing the squared relative error of sum(c_k * feature_k) against `measured`."""
+    x = np.array([[row[k] for k in names] for row in features]) / measured[:, None]
+    return nnls(x, np.ones(len(measured)))[0]
+
+
+def left_out_errors(features: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> np.ndarray:
+    """Relative error on each design of the model fitted to all the others."""
+    errors = []
+    for k in range(len(measured)):
+        keep = [i for i in range(len(measured)) if i != k]
+        c = fit([features[i] for i in keep], measured[keep], names)
+        errors.append(sum(c[n] * features[k][name] for n, name in enumerate(names)) / measured[k] - 1)
+    return np.array(errors)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="Yosys runs at once")
+    parser.add_argument("--cached", action="store_true", help="refit from the measurements of an earlier run")
     args = parser.parse_args()
     cores = []
     for seed, (sizes, sparsity, width, reuses) in enumerate(SHAPES):
@@ -56,13 +72,22 @@ def main() -> None:
         cores += [(sizes, sparsity, width, design(layers, r, "folded")) for r in reuses]
         if sizes[0] in reuses:
             cores.append((sizes, sparsity, width, design(layers, sizes[0], "stream")))
-    with ThreadPoolExecutor(args.jobs) as pool:
-        yosys = list(pool.map(synthesized, [core for *_, core in cores]))
+    cache = ROOT / "bench" / "out" / "cost_model.json"
+    if args.cached:
+        yosys = json.loads(cache.read_text())
+    else:
+        with ThreadPoolExecutor(args.jobs) as pool:
+            yosys = list(pool.map(synthesized, [core for *_, core in cores]))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(yosys))
     features = [folded_features(core) for *_, core in cores]
-    lut = np.array([r["LUT"]["used"] for r in yosys], dtype=float)
-    ff = np.array([r["FF"]["used"] for r in yosys], dtype=float)
-    print("LUT_MODEL =", fit(features, lut, list(LUT_MODEL)))
-    print("FF_MODEL =", fit(features, ff, list(FF_MODEL)))
+    measured = {name: np.array([r[name]["used"] for r in yosys], dtype=float) for name in ("LUT", "FF")}
+    for name, model in (("LUT", LUT_MODEL), ("FF", FF_MODEL)):
+        coefficients = fit(features, measured[name], list(model))
+        print(f"{name}_MODEL =", {k: round(float(c), 3) for k, c in zip(model, coefficients)})
+        left_out = np.abs(left_out_errors(features, measured[name], list(model)))
+        print(f"  {name}, each design left out of the fit: mean |error| {100 * left_out.mean():.1f} %, "
+              f"max {100 * left_out.max():.1f} %")  # fmt: skip
     print("\nwith the coefficients in socflow/rtl/cost.py:\n")
     rows, errors = [], {"LUT": [], "FF": [], "DSP": []}
     for (sizes, sparsity, width, core), res in zip(cores, yosys):
