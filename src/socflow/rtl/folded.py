@@ -185,6 +185,14 @@ class LayerSchedule:
         """The last input that must have arrived before `step` can run (the largest index any lane reads)."""
         return max((lane.steps[step][0] for lane in self.lanes if step in lane.steps), default=-1)
 
+    def _last_step(self, begin: int, first_value: int) -> int:
+        """The edge of a "ram" run's last step: it begins at edge `begin`, its input's value i arrives at edge
+        first_value + i, and a step runs the edge after the one before it once the values it reads are in."""
+        edge = begin
+        for step in range(self.clocks):
+            edge = max(edge + 1, first_value + self.need(step) + 1)
+        return edge
+
     @property
     def last_edge(self) -> int:
         """With the input one value per clock (value i at edge i): the edge of the layer's last step. A "ram"
@@ -194,10 +202,7 @@ class LayerSchedule:
             return self.n_in - 1
         if self.source == "register":
             return self.n_in - 1 + self.clocks  # the vector at edge n_in - 1, one step per clock after it
-        edge = 1
-        for step in range(self.clocks):
-            edge = max(edge + 1, self.need(step) + 1)
-        return edge
+        return self._last_step(1, 0)
 
     @property
     def tail(self) -> int:
@@ -206,11 +211,16 @@ class LayerSchedule:
 
     @property
     def interval(self) -> int:
-        """Clocks between inputs: C, and for a serial input at least n_in; a "ram" run must also end by the
-        edge after the next input's first value (the next run begins there)."""
-        if self.source == "ram":
-            return max(self.n_in, self.clocks, self.last_edge - 1)
-        return max(self.clocks, self.n_in if self.serial else 1)
+        """Clocks between inputs: C, and for a serial input at least n_in. A "ram" run begins once the run
+        before it has had its last step, so the next input, arriving `interval` clocks later, must find its run
+        as late after its first value as the first input's (the latency stays the same), and the run must end
+        before the input after it overwrites its LUT-RAM bank."""
+        if self.source != "ram":
+            return max(self.clocks, self.n_in if self.serial else 1)
+        first, interval = self.last_edge, max(self.n_in, self.clocks)
+        while self._last_step(max(interval + 1, first), interval) - interval != first or first >= 2 * interval:
+            interval += 1
+        return interval
 
 
 def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> LayerSchedule:

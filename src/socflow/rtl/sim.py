@@ -80,8 +80,12 @@ def simulate_folded(
     expected = np.round(golden * 2.0 ** claimed["output_fractional"]).astype(np.int64)
     ii, per_sample = claimed["initiation_interval"], n_in if serial else 1
     run = bench.run(beats, ii, per_sample, n_out, score_width)
-    # one clock faster must lose or corrupt answers; where the inputs' own rate sets II nothing can go faster
-    faster = bench.run(beats, ii - 1, per_sample, n_out, score_width).exact(expected) if ii > per_sample else None
+    # one clock faster must lose or corrupt answers, or let the latency drift (the board waits a fixed one); where
+    # the inputs' own rate sets II nothing can go faster
+    faster = None
+    if ii > per_sample:
+        quick = bench.run(beats, ii - 1, per_sample, n_out, score_width)
+        faster = quick.exact(expected) and len(set(quick.latencies.tolist())) == 1
     if len(run.answers) != len(xq):
         raise HardwareMismatchError(
             f"the RTL answered {len(run.answers)} of {len(xq)} test samples (a new input every {ii} clocks)"
@@ -94,7 +98,7 @@ def simulate_folded(
         )
     if faster:
         raise HardwareMismatchError(
-            f"the RTL gave every answer right at a new input every {ii - 1} clocks: "
+            f"the RTL gave every answer right, at one latency, at a new input every {ii - 1} clocks: "
             f"its initiation interval is not the {ii} rtl.json says"
         )
     return run.answers.astype(np.float64) * 2.0 ** -claimed["output_fractional"], {
