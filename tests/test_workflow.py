@@ -283,8 +283,8 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     hparams = json.loads((exp / "student" / "b8_s20" / "hparams.json").read_text())
     assert search.set_index("trial_id").loc[hparams["trial_id"], "fits"]
     check = json.loads((rtl_dir / names[30] / "budget.json").read_text())
-    assert check["fits"] and check["limits"]["lut"] == pytest.approx(2080)
-    assert check["synthesized"]["lut"] == yosys[30]["LUT"]["used"] <= 2080 and check["synthesized"]["dsp"] <= 15
+    assert check["fits"] and check["limits"]["lut"] == pytest.approx(1664)
+    assert check["synthesized"]["lut"] == yosys[30]["LUT"]["used"] <= 1664 and check["synthesized"]["dsp"] <= 15
     assert abs(check["estimate_error"]["lut"]) < 0.15 and check["estimate"]["dsp"] == check["synthesized"]["dsp"]
     assert (exp / "student" / "b8_s20" / "budget.png").read_bytes()[:4] == b"\x89PNG"
 
