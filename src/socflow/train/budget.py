@@ -21,9 +21,10 @@ from socflow.train.trials import Judge, best_accuracy
 
 
 def judge(costs: Sequence[Cost], limits: Sequence[Budget], val_accuracy: float) -> dict[str, Any]:
-    """A trial's score and the columns trials.csv shows of it: its cost on each budgeted target (the first's as
-    lut, ff, ..., the others' as lut@<target>, ...), whether it fits, and by how much it is over."""
-    over = max((max(b.excess(c).values(), default=0.0) for b, c in zip(limits, costs)), default=0.0)
+    """A trial's score and the columns trials.csv shows of it: its estimated cost on each budgeted target (the
+    first's as lut, ff, ..., the others' as lut@<target>, ...), whether it fits with the budget's margin for the
+    estimate's error, and by how much it is over."""
+    over = max((max(b.excess(c, estimated=True).values(), default=0.0) for b, c in zip(limits, costs)), default=0.0)
     row: dict[str, Any] = {"score": val_accuracy if over == 0 else -over, "fits": over == 0, "over_budget": over}
     for i, (budget, cost) in enumerate(zip(limits, costs)):
         suffix = "" if i == 0 else f"@{budget.target}"  # the first budgeted target's columns are plain
