@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 
 from conftest import INPUT, RTL
+from socflow.budget import budget_of
 from socflow.config import validate_config
 from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
 from socflow.io import write_json
-from socflow.rtl.budget import budget_check, budget_of
+from socflow.rtl.budget import budget_check
 from socflow.rtl.cost import Cost, estimate
 from socflow.rtl.generate import rtl_generate
 from socflow.train.budget import judge, require_fit

@@ -197,7 +197,7 @@ def check_config(config: Mapping[str, Any]) -> None:
                     "student.model: mlp"
                 )
             if target.get("budget"):
-                from socflow.rtl.budget import budget_of
+                from socflow.budget import budget_of
 
                 _named(f"{where}.budget", budget_of, target)
             _named(where, board_for, target)

@@ -3,8 +3,8 @@
 from socflow.smk import log_to
 
 with log_to(snakemake.log[0]):
+    from socflow.budget import budget_of
     from socflow.report.figures import budget_search
-    from socflow.rtl.budget import budget_of
 
     budget_search(
         snakemake.input.trials,

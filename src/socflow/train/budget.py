@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from socflow.budget import RESOURCES, Budget, budgets
 from socflow.errors import BudgetError
 from socflow.fixed import FixedType
-from socflow.rtl.budget import RESOURCES, Budget, budgets
 from socflow.rtl.cost import Cost, estimate
 from socflow.train.trials import Judge, best_accuracy
 
