@@ -32,11 +32,6 @@ def judge(costs: Sequence[Cost], limits: Sequence[Budget], val_accuracy: float) 
     return row
 
 
-def cheapest(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
-    """The trial nearest to fitting (smallest excess), for the error that no trial fits."""
-    return min(rows, key=lambda r: r["over_budget"])
-
-
 def trial_judge(targets: Sequence[Mapping[str, Any]], input_precision: str, rtl: Mapping[str, Any]) -> Judge | None:
     """The judge of a budgeted student search (None without budgets): each trial's student, pruning stripped,
     costed on every budgeted target by socflow.rtl.cost (about a second), then :func:`judge`."""
@@ -51,7 +46,8 @@ def trial_judge(targets: Sequence[Mapping[str, Any]], input_precision: str, rtl:
 
         student = tfmot.sparsity.keras.strip_pruning(getattr(model, "student", model))
         costs = [estimate(student, input_type, target, rtl) for target in budgeted]
-        return {"val_accuracy": best_accuracy(history)} | judge(costs, limits, best_accuracy(history))
+        accuracy = best_accuracy(history)
+        return {"val_accuracy": accuracy} | judge(costs, limits, accuracy)
 
     return run
 
@@ -63,7 +59,7 @@ def require_fit(table: pd.DataFrame, where: str) -> None:
         return
     if not len(done):
         raise BudgetError(f"{where}: no trial of the budgeted search completed")
-    near = cheapest(done.to_dict("records"))
+    near = min(done.to_dict("records"), key=lambda row: row["over_budget"])
     cost = ", ".join(f"{k} {near[k]:,.0f}" for k in (*RESOURCES, "latency_clocks") if k in near)
     raise BudgetError(
         f"{where}: no student of the search fits its budget; the nearest, trial {near['trial_id']} "
