@@ -267,7 +267,7 @@ class Plan:
                             "student": f"{paths.exp}/student/{variant}/metrics.json",
                             "csim": paths.csim,
                             **{k: f if plan[s].included else None for k, (s, f) in optional.items()},
-                            "budget": budget if tcfg.get("budget") and budget in checks else None,
+                            "budget": budget if budget in checks else None,
                             "missing": {k: plan[s].reason for k, (s, _) in optional.items()},
                         }
                     )

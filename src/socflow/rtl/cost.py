@@ -107,12 +107,9 @@ def folded_cost(core: FoldedDesign) -> Cost:
 def parallel_cost(model: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]) -> Cost:
     """da4ml's estimate of its fully parallel design: LUTs of the adder graphs, the pipeline's registers and
     latency at the target's clock (rtl.latency_cutoff, as rtl_generate pipelines it)."""
-    from da4ml.trace.pipeline import to_pipeline
+    from socflow.rtl.parallel import latency_clocks, pipelined_student
 
-    from socflow.rtl.parallel import latency_clocks, trace_student
-
-    comb = trace_student(model, input_type)
-    pipeline = to_pipeline(comb, rtl["latency_cutoff"] or target["clock_period"], verbose=False)
+    _, pipeline = pipelined_student(model, input_type, target, rtl)
     return Cost(
         lut=float(pipeline.cost),
         ff=float(pipeline.reg_bits),

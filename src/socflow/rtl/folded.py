@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -181,16 +182,20 @@ class LayerSchedule:
         """Whether the layer takes its input one value per clock."""
         return self.source != "register"
 
-    def need(self, step: int) -> int:
-        """The last input that must have arrived before `step` can run (the largest index any lane reads)."""
-        return max((lane.steps[step][0] for lane in self.lanes if step in lane.steps), default=-1)
+    @cached_property
+    def needs(self) -> list[int]:
+        """Per step, the last input that must have arrived before it can run (the largest index any lane reads)."""
+        return [
+            max((lane.steps[step][0] for lane in self.lanes if step in lane.steps), default=-1)
+            for step in range(self.clocks)
+        ]
 
     def _last_step(self, begin: int, first_value: int) -> int:
         """The edge of a "ram" run's last step: it begins at edge `begin`, its input's value i arrives at edge
         first_value + i, and a step runs the edge after the one before it once the values it reads are in."""
         edge = begin
-        for step in range(self.clocks):
-            edge = max(edge + 1, first_value + self.need(step) + 1)
+        for need in self.needs:
+            edge = max(edge + 1, first_value + need + 1)
         return edge
 
     @property
@@ -381,7 +386,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "source": sched.source,
                 "addr_w": max(1, (n_in - 1).bit_length()),
                 "lanes": lanes,
-                "need": [sched.need(t) for t in range(sched.clocks)] if sched.source == "ram" else [],
+                "need": sched.needs if sched.source == "ram" else [],
                 "partial_names": [[names[g] for g in parts] for parts in sched.partials],
             }
         )

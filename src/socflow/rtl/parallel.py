@@ -58,17 +58,25 @@ def trace_student(model: Any, input_type: FixedType) -> Any:
     return comb_trace(inp, x)
 
 
+def pipelined_student(
+    model: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]
+) -> tuple[Any, Any]:
+    """(the student's da4ml combinational logic, its pipeline): one stage per rtl.latency_cutoff of delay, by
+    default the target's clock period."""
+    from da4ml.trace.pipeline import to_pipeline
+
+    comb = trace_student(model, input_type)
+    return comb, to_pipeline(comb, rtl["latency_cutoff"] or target["clock_period"], verbose=False)
+
+
 def verilog_model(
     model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path
 ) -> tuple[Any, Any, Any]:
     """(da4ml VerilogModel written to `path`, the combinational logic it pipelines, the pipeline) for the
     student and the target's clock."""
     from da4ml.codegen import VerilogModel
-    from da4ml.trace.pipeline import to_pipeline
 
-    comb = trace_student(model, FixedType.parse(input_precision))
-    cutoff = rtl["latency_cutoff"] or target["clock_period"]
-    pipeline = to_pipeline(comb, cutoff, verbose=False)
+    comb, pipeline = pipelined_student(model, FixedType.parse(input_precision), target, rtl)
     verilog = VerilogModel(
         pipeline, TOP, path, part_name=target["part"], clock_period=target["clock_period"], print_latency=False
     )
