@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 
 from conftest import INPUT, RTL
-from socflow.budget import budget_of
-from socflow.config import validate_config
+from socflow.budget import budget_of, deployed_target
+from socflow.config import target_name, validate_config
 from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
 from socflow.io import write_json
 from socflow.rtl.budget import budget_check
 from socflow.rtl.cost import Cost, estimate
 from socflow.rtl.generate import rtl_generate
-from socflow.train.budget import judge, require_fit
+from socflow.train.budget import chosen_reuse_factors, costs_at, judge, require_fit, trial_judge
 
 BASYS3 = {
     "part": "xc7a35tcpg236-1",
@@ -36,6 +36,11 @@ def cost(lut=1000.0, dsp=10, latency=20, interval=10):
     return Cost(lut, 500.0, dsp, 0, latency, interval, "test")
 
 
+def one(**figures):
+    """The costs of a trial's student on a target of one reuse factor."""
+    return {10: cost(**figures)}
+
+
 def test_limits_are_fractions_of_the_part_or_counts_and_leave_the_reserve():
     limits = budget_of(target(lut=0.3, dsp=45, latency_ns=250)).limits
     assert limits["lut"] == pytest.approx(0.3 * 20_800) and limits["dsp"] == 45
@@ -47,30 +52,61 @@ def test_limits_are_fractions_of_the_part_or_counts_and_leave_the_reserve():
 
 def test_a_trial_in_budget_scores_its_accuracy_one_over_scores_how_far_over():
     limits = [budget_of(target(lut=2000, latency_clocks=30, min_throughput=5e6, margin=0))]
-    inside = judge([cost(lut=1500)], limits, 0.9)
+    inside = judge([one(lut=1500)], limits, 0.9)
     assert inside["score"] == 0.9 and inside["fits"] and inside["lut"] == 1500
-    over = judge([cost(lut=2500, latency=33)], limits, 0.95)
+    over = judge([one(lut=2500, latency=33)], limits, 0.95)
     assert not over["fits"] and over["score"] == pytest.approx(-0.25)  # LUT 25 % over, latency 10 %
-    slow = judge([cost(interval=40)], limits, 0.9)  # 100 MHz / 40 = 2.5 M inferences/s < 5 M
+    slow = judge([one(interval=40)], limits, 0.9)  # 100 MHz / 40 = 2.5 M inferences/s < 5 M
     assert slow["score"] == pytest.approx(-1.0)
-    nearer = judge([cost(lut=2100)], limits, 0.2)
+    nearer = judge([one(lut=2100)], limits, 0.2)
     assert over["score"] < nearer["score"] < 0 < inside["score"]
     # by default an estimate of the folded design is held to the limits 15 % larger (its error), a measured one not
     folded = budget_of(target(lut=2000))
-    assert judge([cost(lut=1800)], [folded], 0.9)["score"] == pytest.approx(-(1800 * 1.15 / 2000 - 1))
+    assert judge([one(lut=1800)], [folded], 0.9)["score"] == pytest.approx(-(1800 * 1.15 / 2000 - 1))
     assert not any(folded.excess(cost(lut=1800)).values())
-    assert budget_of(target(lut=2000) | {"reuse_factor": 1}).margin == 0.03
+    parallel = Cost(1980.0, 500.0, 0, 0, 3, 1, "test", design="parallel")  # da4ml's estimate: 3 %
+    assert judge([{1: parallel}], [folded], 0.9)["score"] == pytest.approx(-(1980 * 1.03 / 2000 - 1))
 
 
 def test_a_search_where_nothing_fits_names_the_nearest_trial():
     rows = [
-        judge([cost(lut=lut)], [budget_of(target(lut=1000, margin=0))], 0.8)
+        judge([one(lut=lut)], [budget_of(target(lut=1000, margin=0))], 0.8)
         | {"trial_id": t, "status": "COMPLETED", "val_accuracy": 0.8}  # fmt: skip
         for t, lut in (("0", 3000), ("1", 1500))
     ]
     with pytest.raises(BudgetError, match=r"the nearest, trial 1 \(val accuracy 0.8000\), is 50 % over it: lut 1,500"):
         require_fit(pd.DataFrame(rows), "trials.csv")
     require_fit(pd.DataFrame(rows + [rows[1] | {"fits": True, "trial_id": "2"}]), "trials.csv")
+
+
+def test_a_trial_takes_the_fastest_reuse_factor_that_fits_else_the_least_over():
+    limits = [budget_of(target(lut=2000, dsp=15, margin=0))]
+    options = {10: cost(dsp=20, latency=16), 30: cost(dsp=8, latency=36), 60: cost(dsp=4, latency=70, lut=900)}
+    row = judge([options], limits, 0.9)
+    assert row["fits"] and row["reuse_factor"] == 30 and row["dsp"] == 8 and row["latency_clocks"] == 36
+    assert chosen_reuse_factors(row, limits) == {limits[0].target: 30}
+    crowded = {10: cost(dsp=40), 30: cost(dsp=18)}  # neither fits: the one nearer the boundary, 20 % over
+    row = judge([crowded], limits, 0.9)
+    assert not row["fits"] and row["reuse_factor"] == 30 and row["score"] == pytest.approx(-0.2)
+
+
+def test_a_searched_reuse_factor_is_costed_at_each_value_and_deployed_as_chosen(student, tmp_path):
+    from socflow.models import load_model
+
+    searched = target(lut=0.5, dsp=40) | {"reuse_factor": [4, 8, 16]}
+    run = trial_judge([searched], INPUT, RTL)
+    row = run(load_model(student / "model.h5"), {"val_accuracy": [0.5, 0.75]}, tmp_path / "trial_03")
+    assert (tmp_path / "trial_03" / "student.h5").is_file()  # kept, so the trial can be built later
+    costs = costs_at(load_model(student / "model.h5"), FixedType.parse(INPUT), searched, RTL)
+    assert list(costs) == [4, 8, 16] and costs[4].dsp > costs[8].dsp > costs[16].dsp
+    fitting = [r for r, c in costs.items() if c.dsp <= 40]
+    assert row["val_accuracy"] == 0.75 and row["reuse_factor"] == min(fitting)  # the fastest that fits
+    name = target_name(searched)
+    assert name.endswith("_rf4-8-16_latency_parallel")
+    assert deployed_target(searched, {"reuse_factors": {name: 8}})["reuse_factor"] == 8
+    assert deployed_target(BASYS3, {}) == BASYS3
+    with pytest.raises(ConfigError, match=r"records no reuse factor chosen for this target"):
+        deployed_target(searched, {"reuse_factors": {}})
 
 
 @pytest.mark.parametrize("reuse", [1, 8])
@@ -108,12 +144,15 @@ def test_a_synthesized_design_over_budget_fails_the_check_with_its_numbers(stude
         ({"student": {"model": "cnn"}}, r"targets\[0\]\.budget: a budget is costed on the RTL path"),
         ({"rtl": {"enabled": False}}, r"targets\[0\]\.budget: a budget is costed on the RTL path"),
         ({"budget": {"lut": 0.9}}, r"targets\[0\]\.budget: budget\.lut: 18,720 for the IP plus the reserve of 3,000"),
+        ({"budget": None, "reuse_factor": [2, 4]}, r"targets\[0\]\.reuse_factor: a list of reuse factors is searched"),
+        ({"reuse_factor": [2, 9999]}, r"targets\[0\]: reuse_factor 9999: no layer of these students can use it"),
     ],
 )
 def test_budgets_are_checked_before_any_job(tiny_config, experiment, message):
-    budget = experiment.pop("budget", {"lut": 0.1})
+    budget, reuse = experiment.pop("budget", {"lut": 0.1}), experiment.pop("reuse_factor", 1)
     tiny_config["experiments"]["tiny"] |= experiment
-    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [{"part": "xc7a35tcpg236-1", "budget": budget}]}
+    spec = {"part": "xc7a35tcpg236-1", "reuse_factor": reuse} | ({"budget": budget} if budget else {})
+    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [spec]}
     if message is None:
         reserve = validate_config(tiny_config)["experiments"]["tiny"]["hls"]["targets"][0]["budget"]["reserve"]
         assert reserve == RESERVE

@@ -217,6 +217,7 @@ def test_schema_holds_only_json_schema_keywords():
         "items",
         "minItems",
         "maxItems",
+        "uniqueItems",
         "properties",
         "additionalProperties",
         "required",

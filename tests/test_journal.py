@@ -153,7 +153,7 @@ def test_restarted_worker_reruns_its_killed_trial_and_keeps_completed_ones(tmp_p
     assert journal(root)["trials"][0] == done
 
 
-def small_enough(model, history):
+def small_enough(model, history, folder):
     """A judge as a budgeted search has: the score is the accuracy only for models of at most 500 weights."""
     accuracy, params = max(history["val_accuracy"]), float(model.count_params())
     fits = params <= 500

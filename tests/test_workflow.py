@@ -255,44 +255,51 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     csim = json.loads(next((exp / "hls" / "b8_s20").glob("*/csim.json")).read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
 
-    # Basys 3 at R = 1 (da4ml), 10 and 30 (folded): every design bit-exact, resources falling with R
+    # Basys 3 at R = 1 (da4ml), 10 and the R of 15, 30, 60 the budgeted search chose for this student (folded):
+    # every design bit-exact, resources falling with R
     rtl_dir = exp / "rtl" / "b8_s20"
-    names = {r: f"xc7a35tcpg236-1_100mhz_rf{r}_latency_parallel" for r in (1, 10, 30)}
+    budgeted = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"
+    r = student["reuse_factors"][budgeted]
+    assert r in (15, 30, 60) and student["budget"]["reuse_factor"] == r
+    names = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
+    names[r] = budgeted
+    assert json.loads((rtl_dir / budgeted / "rtl.json").read_text())["reuse_factor"] == r
     sims = {r: json.loads((rtl_dir / name / "rtl_sim.json").read_text()) for r, name in names.items()}
     yosys = {r: json.loads((rtl_dir / name / "yosys.json").read_text())["resources"] for r, name in names.items()}
-    for r, rtl in sims.items():
+    for reuse, rtl in sims.items():
         assert rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0 and rtl["n"] == 300
-        assert rtl["initiation_interval"] <= r and rtl["latency_clocks"] >= 2
-    assert sims[1]["architecture"] == "parallel" and sims[30]["architecture"] == "folded"
-    assert sims[30]["latency_clocks"] > sims[10]["latency_clocks"] > sims[1]["latency_clocks"]
-    assert yosys[1]["DSP"]["used"] == 0 < yosys[30]["DSP"]["used"] < yosys[10]["DSP"]["used"]
-    assert yosys[30]["LUT"]["used"] < yosys[1]["LUT"]["used"] and 0 < yosys[1]["LUT"]["percent"] < 100
+        assert rtl["initiation_interval"] <= reuse and rtl["latency_clocks"] >= 2
+    assert sims[1]["architecture"] == "parallel" and sims[r]["architecture"] == "folded"
+    assert sims[r]["latency_clocks"] > sims[10]["latency_clocks"] > sims[1]["latency_clocks"]
+    assert yosys[1]["DSP"]["used"] == 0 < yosys[r]["DSP"]["used"] < yosys[10]["DSP"]["used"]
+    assert yosys[r]["LUT"]["used"] < yosys[1]["LUT"]["used"] and 0 < yosys[1]["LUT"]["percent"] < 100
     rtl = sims[1]
 
-    for r, name in names.items():
+    for reuse, name in names.items():
         board = json.loads((exp / "board" / "b8_s20" / name / "emulated.json").read_text())
         assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["board"]["n_test"] == 300
-        assert board["board"]["accuracy"] == sims[r]["rtl"]["accuracy"]
+        assert board["board"]["accuracy"] == sims[reuse]["rtl"]["accuracy"]
         assert board["firmware"]["agree"] == board["firmware"]["n"] == 256
     assert "#define SF_N_INPUTS 30" in (exp / "board" / "b8_s20" / names[1] / "protocol.h").read_text()
     vivado = json.loads((exp / "hw" / "b8_s20" / names[10] / "vivado_check.json").read_text())
     assert vivado["board"] == "basys3" and vivado["comblock_vlnv"] == "www.ictp.it:user:comblock:2.0"
 
-    # the budget on the R = 30 target: the search's trials costed, the chosen student fits as synthesized
+    # the budgeted target: the search's trials costed at the R each takes, the chosen student fits as synthesized
     search = pd.read_csv(exp / "student" / "b8_s20" / "trials.csv", dtype={"trial_id": str})
-    assert {"val_accuracy", "fits", "over_budget", "lut", "dsp", "latency_clocks"} <= set(search.columns)
+    assert {"val_accuracy", "fits", "over_budget", "reuse_factor", "lut", "dsp", "latency_clocks"} <= set(search)
+    assert set(search["reuse_factor"]) <= {15, 30, 60}
     hparams = json.loads((exp / "student" / "b8_s20" / "hparams.json").read_text())
     assert search.set_index("trial_id").loc[hparams["trial_id"], "fits"]
-    check = json.loads((rtl_dir / names[30] / "budget.json").read_text())
+    check = json.loads((rtl_dir / budgeted / "budget.json").read_text())
     assert check["fits"] and check["limits"]["lut"] == pytest.approx(1664)
-    assert check["synthesized"]["lut"] == yosys[30]["LUT"]["used"] <= 1664 and check["synthesized"]["dsp"] <= 15
+    assert check["synthesized"]["lut"] == yosys[r]["LUT"]["used"] <= 1664 and check["synthesized"]["dsp"] <= 15
     assert abs(check["estimate_error"]["lut"]) < 0.15 and check["estimate"]["dsp"] == check["synthesized"]["dsp"]
     assert (exp / "student" / "b8_s20" / "budget.png").read_bytes()[:4] == b"\x89PNG"
 
     table = pd.read_csv(tmp_path / "results" / "report" / "table1.csv")
     rows = ["hls4ml IP", "da4ml RTL", "hls4ml IP", "folded RTL", "hls4ml IP", "folded RTL"]
     assert list(table["implementation"]) == rows and set(table["P"]) == {student["params"]}
-    assert list(table["II [clk]"][1::2]) == [1, sims[10]["initiation_interval"], sims[30]["initiation_interval"]]
+    assert list(table["II [clk]"][1::2]) == [1, sims[10]["initiation_interval"], sims[r]["initiation_interval"]]
     rtl_row = table.iloc[1]
     assert rtl_row["LUT [%]"] == pytest.approx(yosys[1]["LUT"]["percent"], abs=0.01)
     assert rtl_row["L [clk]"] == rtl["latency_clocks"] and rtl_row["resources source"].startswith("Yosys estimate")

@@ -31,14 +31,21 @@ class Budget:
     target: str
     limits: dict[str, float]  # lut, ff, dsp, bram_18k, latency_clocks, and min_throughput as a lower bound
     clock_period: float
-    margin: float = 0.0  # what an estimate's LUT and FF are raised by before they are held to the limits
+    margin: float | None = None  # the user's margin for an estimate's error; None: DEFAULT_MARGIN by design
+
+    def margin_of(self, cost: Any) -> float:
+        """What an estimate's LUT and FF are raised by before they are held to the limits: the budget's margin,
+        else the default of the estimated design (da4ml's parallel one or the folded model)."""
+        if self.margin is not None:
+            return self.margin
+        return DEFAULT_MARGIN["parallel" if cost.design == "parallel" else "folded"]
 
     def excess(self, cost: Any, estimated: bool = False) -> dict[str, float]:
         """Per limit, how far the cost is over it (0: within; 0.25: 25 % over); an `estimated` cost's LUT and FF
         with the margin (DSPs, latency and II of an estimate are exact)."""
         values = {k: getattr(cost, k) for k in (*RESOURCES, "latency_clocks")}
         if estimated:
-            values |= {k: values[k] * (1 + self.margin) for k in ("lut", "ff")}
+            values |= {k: values[k] * (1 + self.margin_of(cost)) for k in ("lut", "ff")}
         over = {k: max(0.0, values[k] / limit - 1) for k, limit in self.limits.items() if k != "min_throughput"}
         if "min_throughput" in self.limits:
             rate = 1e9 / (cost.initiation_interval * self.clock_period)
@@ -74,12 +81,23 @@ def budget_of(target: Mapping[str, Any]) -> Budget:
     if spec.get("min_throughput"):
         limits["min_throughput"] = float(spec["min_throughput"])
     margin = spec.get("margin")
-    if margin is None:
-        parallel = target.get("reuse_factor", 1) == 1 and target.get("rtl_architecture") != "stream"
-        margin = DEFAULT_MARGIN["parallel" if parallel else "folded"]
-    return Budget(target_name(target), limits, float(target["clock_period"]), float(margin))
+    return Budget(target_name(target), limits, float(target["clock_period"]), None if margin is None else float(margin))
 
 
 def budgets(targets: Sequence[Mapping[str, Any]]) -> list[Budget]:
     """The budgets of the targets that have one."""
     return [budget_of(t) for t in targets if t.get("budget")]
+
+
+def deployed_target(target: Mapping[str, Any], student_metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """The target as the chosen student is built on it: a searched reuse factor (a list) replaced by the one
+    the search chose for this student (its metrics.json's `reuse_factors`), any other target as it is."""
+    if not isinstance(target.get("reuse_factor"), list):
+        return dict(target)
+    chosen = (student_metrics.get("reuse_factors") or {}).get(target_name(target))
+    if chosen is None:
+        raise ConfigError(
+            f"{target_name(target)}: the student's metrics.json records no reuse factor chosen for this target; "
+            "rerun train_student with the target's budget"
+        )
+    return dict(target) | {"reuse_factor": int(chosen)}

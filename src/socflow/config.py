@@ -126,7 +126,14 @@ def target_name(target: Mapping[str, Any]) -> str:
     mhz = f"{1000.0 / target['clock_period']:.6g}"
     io = target["io_type"].removeprefix("io_")
     rtl = "_rtlstream" if target.get("rtl_architecture") == "stream" else ""
-    return f"{target['part'].lower()}_{mhz}mhz_rf{target['reuse_factor']}_{target['strategy'].lower()}_{io}{rtl}"
+    rf = "-".join(map(str, reuse_factors(target)))  # a searched list: rf10-30-60
+    return f"{target['part'].lower()}_{mhz}mhz_rf{rf}_{target['strategy'].lower()}_{io}{rtl}"
+
+
+def reuse_factors(target: Mapping[str, Any]) -> list[int]:
+    """The reuse factors a target's design may take: its one, or the list a budgeted search chooses from."""
+    reuse = target.get("reuse_factor", 1)
+    return sorted(int(r) for r in reuse) if isinstance(reuse, list) else [int(reuse)]
 
 
 def variants(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -188,6 +195,11 @@ def check_config(config: Mapping[str, Any]) -> None:
         for i, target in enumerate(experiment["hls"]["targets"]):
             where = f"{key}.hls.targets[{i}]"
             _named(f"{where}.part", family_of, target["part"])
+            if isinstance(target["reuse_factor"], list) and not target.get("budget"):
+                raise ConfigError(
+                    f"{where}.reuse_factor: a list of reuse factors is searched by the budgeted student search; "
+                    "give the target a budget, or one reuse factor"
+                )
             if has_rtl(experiment):
                 _named(f"{where}.part", yosys_family, target["part"])
                 _named(where, lambda t: check_reuse_factor(t, experiment), target)
@@ -215,15 +227,16 @@ def check_reuse_factor(target: Mapping[str, Any], experiment: Mapping[str, Any])
     if experiment["dataset"]["kind"] not in BUILT_IN_SHAPES:
         return
     n_in, n_classes = BUILT_IN_SHAPES[experiment["dataset"]["kind"]]
-    reuse, layers, units = target["reuse_factor"], experiment["student"]["layers"], experiment["student"]["units"][1]
+    layers, units = experiment["student"]["layers"], experiment["student"]["units"][1]
     layers = max(layers) if isinstance(layers, list) else layers
-    if target["rtl_architecture"] == "stream" and reuse != n_in:
+    reuse = reuse_factors(target)
+    if target["rtl_architecture"] == "stream" and reuse != [n_in]:
         raise ConfigError(f"rtl_architecture stream takes one input per clock: reuse_factor must be n_inputs = {n_in}")
     widths = [n_in, *[units] * layers, n_classes]
     largest = max(a * b for a, b in zip(widths, widths[1:]))
-    if reuse > largest:
+    if max(reuse) > largest:
         raise ConfigError(
-            f"reuse_factor {reuse}: no layer of these students can use it; valid values are 1 to {largest} "
+            f"reuse_factor {max(reuse)}: no layer of these students can use it; valid values are 1 to {largest} "
             f"(the largest layer of inputs, units and classes {widths})"
         )
 

@@ -279,11 +279,13 @@ class Plan:
         return sorted({e[k] for e in self.report_entries() for k in keys if e[k]})
 
     def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:
-        """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run."""
+        """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run;
+        and the student's metrics.json (the reuse factor it takes on a target that searched one)."""
         plan = self.stages(exp)
         paths = [Paths(exp, variant, t) for t in targets(self.experiments[exp])]
         stages = {"csim": "hls_csim", "synth": "hls_synth", "rtl_sim": "rtl_sim", "yosys": "rtl_synth"}
-        return {key: [getattr(p, key) for p in paths] for key, stage in stages.items() if plan[stage].included}
+        files = {key: [getattr(p, key) for p in paths] for key, stage in stages.items() if plan[stage].included}
+        return files | {"metrics": f"results/{exp}/student/{variant}/metrics.json"}
 
     def vendor_tools(self, jobs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """(tool, stage) for the jobs (rule, experiment) that need a vendor tool, in the order of the stages (the

@@ -1,4 +1,4 @@
-"""What every workflow script needs around the call into socflow: its log file and its thread budget."""
+"""What every workflow script needs around the call into socflow: its log file, and its target as deployed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -40,3 +41,12 @@ def log_to(path: str) -> Iterator[None]:
             os.dup2(saved_fds[1], 2)
             for fd in saved_fds:
                 os.close(fd)
+
+
+def deployed(job: Any) -> dict[str, Any]:
+    """The job's target (params.target) as the student of its input metrics.json is built on it: a searched
+    reuse factor replaced by the one the budgeted search chose (socflow.budget.deployed_target)."""
+    from socflow.budget import deployed_target
+    from socflow.io import read_json
+
+    return deployed_target(job.params.target, read_json(job.input.metrics))

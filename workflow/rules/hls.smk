@@ -1,6 +1,7 @@
 rule hls_convert:
     input:
         model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
         summary="results/{exp}/data/summary.json",
     output:
         project=directory("results/{exp}/hls/{variant}/{target}/project"),

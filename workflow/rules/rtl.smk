@@ -1,6 +1,7 @@
 rule rtl_generate:
     input:
         model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
     output:
         verilog=directory("results/{exp}/rtl/{variant}/{target}/verilog"),
         summary="results/{exp}/rtl/{variant}/{target}/rtl.json",
@@ -25,6 +26,7 @@ rule rtl_sim:
         verilog="results/{exp}/rtl/{variant}/{target}/verilog",
         rtl="results/{exp}/rtl/{variant}/{target}/rtl.json",
         model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
     output:
@@ -72,6 +74,7 @@ rule rtl_synth:
 rule budget_check:
     input:
         model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
         yosys="results/{exp}/rtl/{variant}/{target}/yosys.json",
         sim="results/{exp}/rtl/{variant}/{target}/rtl_sim.json",
     output:

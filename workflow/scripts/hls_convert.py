@@ -1,6 +1,6 @@
 """Rule hls_convert: the student as an hls4ml project for one hardware target."""
 
-from socflow.smk import log_to
+from socflow.smk import deployed, log_to
 
 with log_to(snakemake.log[0]):
     from socflow.hls.convert import hls_convert
@@ -8,6 +8,6 @@ with log_to(snakemake.log[0]):
     hls_convert(
         snakemake.input.model,
         snakemake.params.hls,
-        snakemake.params.target,
+        deployed(snakemake),
         dict(snakemake.output.items()),
     )

@@ -1,6 +1,6 @@
 """Rule rtl_generate: pipelined Verilog of the student (da4ml)."""
 
-from socflow.smk import log_to
+from socflow.smk import deployed, log_to
 
 with log_to(snakemake.log[0]):
     from socflow.rtl.generate import rtl_generate
@@ -8,7 +8,7 @@ with log_to(snakemake.log[0]):
     rtl_generate(
         snakemake.input.model,
         snakemake.params.input_precision,
-        snakemake.params.target,
+        deployed(snakemake),
         snakemake.params.rtl,
         snakemake.output,
     )

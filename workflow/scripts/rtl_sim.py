@@ -2,7 +2,7 @@
 
 import tempfile
 
-from socflow.smk import log_to
+from socflow.smk import deployed, log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
     from socflow.rtl.sim import rtl_sim
@@ -13,7 +13,7 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
         snakemake.input.test,
         snakemake.input.summary,
         snakemake.params.input_precision,
-        snakemake.params.target,
+        deployed(snakemake),
         snakemake.params.rtl,
         snakemake.threads,
         scratch,

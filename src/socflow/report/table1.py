@@ -143,7 +143,7 @@ def budget_columns(check: Mapping[str, Any]) -> dict[str, Any]:
         limits += f", >= {check['limits']['min_throughput']:,.0f} inferences/s"
     error = check["estimate_error"].get("lut")
     return {
-        "budget": f"{limits}: {'fits' if check['fits'] else 'does not fit'} (Yosys)",
+        "budget": f"{limits} at R = {check['reuse_factor']}: {'fits' if check['fits'] else 'does not fit'} (Yosys)",
         "LUT estimate": f"{check['estimate']['lut']:,.0f}" + (f" ({100 * error:+.1f} % vs Yosys)" if error else ""),
         "estimate source": check["estimate"]["source"],
     }

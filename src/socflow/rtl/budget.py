@@ -41,6 +41,7 @@ def budget_check(
     excess = limits.excess(built)
     result = {
         "target": limits.target,
+        "reuse_factor": int(target.get("reuse_factor", 1)),
         "limits": limits.limits,
         "synthesized": built.as_dict(),
         "estimate": estimated.as_dict(),

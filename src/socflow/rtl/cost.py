@@ -24,7 +24,8 @@ from socflow.rtl.quantized import architecture
 @dataclass(frozen=True)
 class Cost:
     """A design's resources (LUT sites and flip-flops as Yosys counts them, DSP48 slices, 18 Kb block RAMs),
-    its latency and initiation interval in clocks, and where the numbers come from."""
+    its latency and initiation interval in clocks, where the numbers come from, and which RTL design they are
+    of (parallel, folded, stream; empty for a design as built, whose figures are measured)."""
 
     lut: float
     ff: float
@@ -33,6 +34,7 @@ class Cost:
     latency_clocks: int
     initiation_interval: int
     source: str
+    design: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,6 +103,7 @@ def folded_cost(core: FoldedDesign) -> Cost:
         latency_clocks=core.latency_clocks,
         initiation_interval=core.initiation_interval,
         source="socflow folded-RTL cost model (fitted to Yosys)",
+        design=core.architecture,
     )
 
 
@@ -118,6 +121,7 @@ def parallel_cost(model: Any, input_type: FixedType, target: Mapping[str, Any], 
         latency_clocks=latency_clocks(pipeline),
         initiation_interval=1,
         source="da4ml estimate",
+        design="parallel",
     )
 
 

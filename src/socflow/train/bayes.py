@@ -37,7 +37,8 @@ class SeededTuner(kt.Tuner):
         model = self._try_build(trial.hyperparameters)
         kwargs["callbacks"] = self._deepcopy_callbacks(kwargs.get("callbacks", []))
         history = self.hypermodel.fit(trial.hyperparameters, model, *args, **kwargs)
-        return {k: float(v) for k, v in self.judge(model, history.history).items()}
+        folder = Path(self.get_trial_dir(trial.trial_id))
+        return {k: float(v) for k, v in self.judge(model, history.history, folder).items()}
 
 
 def bayesian_search(

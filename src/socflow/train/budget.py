@@ -9,47 +9,92 @@ and higher the closer to the boundary, so the Gaussian process learns where the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from socflow.budget import RESOURCES, Budget, budgets
-from socflow.errors import BudgetError
+from socflow.config import reuse_factors, target_name
+from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
+from socflow.models import save_model
 from socflow.rtl.cost import Cost, estimate
 from socflow.train.trials import Judge, best_accuracy
 
 
-def judge(costs: Sequence[Cost], limits: Sequence[Budget], val_accuracy: float) -> dict[str, Any]:
-    """A trial's score and the columns trials.csv shows of it: its estimated cost on each budgeted target (the
-    first's as lut, ff, ..., the others' as lut@<target>, ...), whether it fits with the budget's margin for the
-    estimate's error, and by how much it is over."""
-    over = max((max(b.excess(c, estimated=True).values(), default=0.0) for b, c in zip(limits, costs)), default=0.0)
+def pick_reuse_factor(options: Mapping[int, Cost], budget: Budget) -> tuple[int, Cost]:
+    """The reuse factor a trial's student takes on a target, of those it may (one, or a searched list): the
+    fastest that fits (the highest throughput, i.e. the smallest II, then the lowest latency, then the fewest
+    LUTs), else the one least over the budget. A reuse factor does not change what the student computes, only
+    what it costs, so it is chosen per trial from the estimates rather than searched by the optimizer; limits on
+    latency and throughput are the budget's."""
+
+    def over(cost: Cost) -> float:
+        return max(budget.excess(cost, estimated=True).values(), default=0.0)
+
+    fitting = {r: c for r, c in options.items() if over(c) == 0}
+    if fitting:
+        return min(fitting.items(), key=lambda rc: (rc[1].initiation_interval, rc[1].latency_clocks, rc[1].lut))
+    return min(options.items(), key=lambda rc: over(rc[1]))
+
+
+def judge(options: Sequence[Mapping[int, Cost]], limits: Sequence[Budget], val_accuracy: float) -> dict[str, Any]:
+    """A trial's score and the columns trials.csv shows of it: on each budgeted target the reuse factor it takes
+    (:func:`pick_reuse_factor`) and its estimated cost there (the first target's as reuse_factor, lut, ff, ...,
+    the others' as lut@<target>, ...), whether it fits with the budget's margin for the estimate's error, and by
+    how much it is over."""
+    chosen = [pick_reuse_factor(costs, budget) for costs, budget in zip(options, limits)]
+    over = max((max(b.excess(c, estimated=True).values(), default=0.0) for b, (_, c) in zip(limits, chosen)),
+               default=0.0)  # fmt: skip
     row: dict[str, Any] = {"score": val_accuracy if over == 0 else -over, "fits": over == 0, "over_budget": over}
-    for i, (budget, cost) in enumerate(zip(limits, costs)):
+    for i, (budget, (reuse, cost)) in enumerate(zip(limits, chosen)):
         suffix = "" if i == 0 else f"@{budget.target}"  # the first budgeted target's columns are plain
+        row[f"reuse_factor{suffix}"] = reuse
         row |= {f"{k}{suffix}": getattr(cost, k) for k in (*RESOURCES, "latency_clocks", "initiation_interval")}
     return row
 
 
+def chosen_reuse_factors(row: Mapping[str, Any], limits: Sequence[Budget]) -> dict[str, int]:
+    """The reuse factor a judged student takes on each budgeted target, by target name (metrics.json's
+    `reuse_factors`, which socflow.budget.deployed_target reads)."""
+    return {b.target: int(row[f"reuse_factor{'' if i == 0 else '@' + b.target}"]) for i, b in enumerate(limits)}
+
+
 def trial_judge(targets: Sequence[Mapping[str, Any]], input_precision: str, rtl: Mapping[str, Any]) -> Judge | None:
     """The judge of a budgeted student search (None without budgets): each trial's student, pruning stripped,
-    costed on every budgeted target by socflow.rtl.cost (about a second), then :func:`judge`."""
+    costed by socflow.rtl.cost at every reuse factor each budgeted target may take (about a second each), then
+    :func:`judge`; the student is kept in the trial's folder (student.h5), so a trial can be built later."""
     limits = budgets(targets)
     if not limits:
         return None
     budgeted = [t for t in targets if t.get("budget")]
     input_type = FixedType.parse(input_precision)
 
-    def run(model: Any, history: Mapping[str, list[float]]) -> dict[str, Any]:
+    def run(model: Any, history: Mapping[str, list[float]], folder: Path | None = None) -> dict[str, Any]:
         import tensorflow_model_optimization as tfmot
 
         student = tfmot.sparsity.keras.strip_pruning(getattr(model, "student", model))
-        costs = [estimate(student, input_type, target, rtl) for target in budgeted]
+        if folder is not None:
+            save_model(student, Path(folder) / "student.h5")
+        options = [costs_at(student, input_type, target, rtl) for target in budgeted]
         accuracy = best_accuracy(history)
-        return {"val_accuracy": accuracy} | judge(costs, limits, accuracy)
+        return {"val_accuracy": accuracy} | judge(options, limits, accuracy)
 
     return run
+
+
+def costs_at(student: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]) -> dict[int, Cost]:
+    """The student's estimated cost at each reuse factor the target may take that some layer of it can use."""
+    costs: dict[int, Cost] = {}
+    for reuse in reuse_factors(target):
+        try:
+            costs[reuse] = estimate(student, input_type, dict(target) | {"reuse_factor": reuse}, rtl)
+        except ConfigError:  # too large for this student's layers (the config check allows the largest student's)
+            continue
+    if not costs:
+        raise ConfigError(f"{target_name(target)}: no reuse factor of {reuse_factors(target)} suits this student")
+    return costs
 
 
 def require_fit(table: pd.DataFrame, where: str) -> None:

@@ -176,15 +176,17 @@ def _train_trial(
     search: Mapping[str, Any],
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]],
     judge: Judge | None,
+    folder: Path,
 ) -> dict[str, Any]:
     """Train one trial as keras-tuner's search does (same build, fit and callbacks); its metrics: the best
-    epoch's validation accuracy, as keras-tuner scores a trial, or the judge's."""
+    epoch's validation accuracy, as keras-tuner scores a trial, or the judge's (which may keep files in the
+    trial's `folder`)."""
     seed_trial(search["seed"], entry["trial_id"])
     model = build(with_values(space, entry["values"]))
     history, _ = fit_model(
         model, *data, search["epochs"], search["batch_size"], [*callbacks(), *early_stopping(search["patience"])]
     )
-    return {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, history)
+    return {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, history, folder)
 
 
 def _record(state: Path, trial_id: str, worker: int, **result: Any) -> None:
@@ -218,7 +220,8 @@ def search_worker(
             break
         log.info("worker %d: trial %s (%s) %s", worker, entry["trial_id"], entry["proposed_by"], entry["values"])
         try:
-            metrics = _train_trial(build, space, entry, xy, search, callbacks, judge)
+            folder = state / f"trial_{entry['trial_id']}"  # as keras-tuner names a trial's folder
+            metrics = _train_trial(build, space, entry, xy, search, callbacks, judge, folder)
         except Exception as error:
             _record(state, entry["trial_id"], worker, status=FAILED, message=f"{type(error).__name__}: {error}")
             raise

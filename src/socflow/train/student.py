@@ -11,13 +11,14 @@ from socflow._keras import keras
 
 import pandas as pd
 
+from socflow.budget import budgets
 from socflow.config import variant_name
 from socflow.io import read_json, read_xy, sha256_file, write_json
 from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
 from socflow.report.figures import training_curves
 from socflow.train.bayes import tune
-from socflow.train.budget import require_fit, trial_judge
+from socflow.train.budget import chosen_reuse_factors, require_fit, trial_judge
 from socflow.train.compression import PruningPlan, sparsity_report, student_model
 from socflow.train.distill import Distiller, logits_of
 from socflow.train.fit import begin_stage, early_stopping, fit_model
@@ -129,7 +130,7 @@ def train_student(
 ) -> dict[str, Any]:
     """Distil the teacher into the student with the best hyperparameters, pruning and quantizing as it
     learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json (with a budget: the student's
-    estimated cost on the budgeted targets) and curves.png."""
+    estimated cost on the budgeted targets and the reuse factor it takes on each) and curves.png."""
     import tensorflow_model_optimization as tfmot
 
     summary = begin_stage(data, student["search"], threads)
@@ -153,6 +154,7 @@ def train_student(
     _, predicted = predict_classes(model, x_test)
     _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
     teacher_params = read_json(teacher_metrics)["params"]
+    judged = trial_judge(**budget)(model, curves) if budget else None
     metrics = classification_metrics(y_test, predicted, summary["class_names"]) | sparsity_report(model)
     metrics |= {
         "params": int(model.count_params()),
@@ -169,7 +171,8 @@ def train_student(
             "alpha": searched(hp, "alpha", student["alpha"]),
             "temperature": searched(hp, "temperature", student["temperature"]),
         },
-        "budget": trial_judge(**budget)(model, curves) if budget else None,
+        "budget": judged,
+        "reuse_factors": chosen_reuse_factors(judged, budgets(budget["targets"])) if judged else {},
         "train_seconds": seconds,
         "epochs_run": len(curves["loss"]),
         "history": curves,

@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 
 
 OBJECTIVE = "val_accuracy"
-# A trial's result from its trained model and its fit history: the metrics to record, the objective among them
-# (a budgeted search's: socflow.train.budget). None: keras-tuner's own, the best epoch's val_accuracy.
-Judge = Callable[[keras.Model, Mapping[str, list[float]]], dict[str, Any]]
+# A trial's result from its trained model, its fit history and the trial's folder (for what the judge keeps of
+# it): the metrics to record, the objective among them (a budgeted search's: socflow.train.budget). None:
+# keras-tuner's own, the best epoch's val_accuracy.
+Judge = Callable[[keras.Model, Mapping[str, list[float]], Path], dict[str, Any]]
 
 
 def objective(judge: Judge | None) -> str:
