@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import INPUT, RTL
-from socflow.budget import budget_of, deployed_target
+from socflow.budget import budget_of, deployed_input, deployed_target
 from socflow.config import target_name, validate_config
 from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
@@ -16,7 +16,14 @@ from socflow.io import write_json
 from socflow.rtl.budget import budget_check
 from socflow.rtl.cost import Cost, estimate
 from socflow.rtl.generate import rtl_generate
-from socflow.train.budget import chosen_reuse_factors, costs_at, judge, require_fit, trial_judge
+from socflow.train.budget import (
+    chosen_input_precision,
+    chosen_reuse_factors,
+    costs_at,
+    judge,
+    require_fit,
+    trial_judge,
+)
 
 BASYS3 = {
     "part": "xc7a35tcpg236-1",
@@ -109,6 +116,26 @@ def test_a_searched_reuse_factor_is_costed_at_each_value_and_deployed_as_chosen(
         deployed_target(searched, {"reuse_factors": {}})
 
 
+def test_a_searched_input_type_is_the_most_accurate_that_fits(student, tmp_path):
+    from socflow.io import read_xy
+    from socflow.models import load_model
+
+    model, val = load_model(student / "model.h5"), read_xy(student / "test.npz")  # labelled by its own answers
+    types = ["ap_fixed<16,6>", "ap_fixed<3,2>"]
+    wide = trial_judge([target(lut=0.5, dsp=60)], types, RTL, val)(model, {"val_accuracy": [0.5]})
+    assert wide["input_width"] == 16 and wide["val_accuracy"] == 1.0 and wide["fits"]
+    assert chosen_input_precision(wide, types) == "ap_fixed<16,6>"
+    narrow = {w: costs_at(model, FixedType.parse(t), BASYS3, RTL)[10] for w, t in ((16, types[0]), (3, types[1]))}
+    assert narrow[3].lut < narrow[16].lut  # narrower inputs, smaller multipliers and registers
+    limit = (narrow[3].lut + narrow[16].lut) / 2 / 1.15  # only the 3-bit design fits, with the margin
+    tight = trial_judge([target(lut=limit, dsp=60)], types, RTL, val)(model, {"val_accuracy": [0.5]})
+    assert tight["input_width"] == 3 and tight["fits"] and tight["val_accuracy"] < 1.0
+    assert deployed_input(types, {"input_precision": "ap_fixed<3,2>"}) == "ap_fixed<3,2>"
+    assert deployed_input("ap_fixed<16,6>", {}) == "ap_fixed<16,6>"
+    with pytest.raises(ValueError, match="pass val"):
+        trial_judge([target(lut=0.5)], types, RTL)
+
+
 @pytest.mark.parametrize("reuse", [1, 8])
 def test_the_estimate_has_the_latency_ii_and_multipliers_of_the_written_design(student, tmp_path, reuse):
     from socflow.models import load_model
@@ -146,13 +173,17 @@ def test_a_synthesized_design_over_budget_fails_the_check_with_its_numbers(stude
         ({"budget": {"lut": 0.9}}, r"targets\[0\]\.budget: budget\.lut: 18,720 for the IP plus the reserve of 3,000"),
         ({"budget": None, "reuse_factor": [2, 4]}, r"targets\[0\]\.reuse_factor: a list of reuse factors is searched"),
         ({"reuse_factor": [2, 9999]}, r"targets\[0\]: reuse_factor 9999: no layer of these students can use it"),
+        ({"budget": None, "inputs": ["ap_fixed<8,4>", "ap_fixed<16,6>"]}, r"input_precision: a list of input types"),
+        ({"inputs": ["ap_fixed<16,4>", "ap_fixed<16,6>"]}, r"input_precision: the types of a list need distinct"),
+        ({"inputs": ["ap_fixed<16,6>", "float"]}, r"input_precision: "),
     ],
 )
 def test_budgets_are_checked_before_any_job(tiny_config, experiment, message):
     budget, reuse = experiment.pop("budget", {"lut": 0.1}), experiment.pop("reuse_factor", 1)
+    inputs = experiment.pop("inputs", "ap_fixed<16,6>")
     tiny_config["experiments"]["tiny"] |= experiment
     spec = {"part": "xc7a35tcpg236-1", "reuse_factor": reuse} | ({"budget": budget} if budget else {})
-    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [spec]}
+    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [spec], "input_precision": inputs}
     if message is None:
         reserve = validate_config(tiny_config)["experiments"]["tiny"]["hls"]["targets"][0]["budget"]["reserve"]
         assert reserve == RESERVE

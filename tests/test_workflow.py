@@ -233,6 +233,7 @@ def test_snakefmt_is_clean():
 @pytest.mark.longest
 def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
+    from socflow.fixed import FixedType
     from socflow.models import load_model
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
@@ -263,7 +264,12 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     assert r in (15, 30, 60) and student["budget"]["reuse_factor"] == r
     names = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
     names[r] = budgeted
-    assert json.loads((rtl_dir / budgeted / "rtl.json").read_text())["reuse_factor"] == r
+    built = json.loads((rtl_dir / budgeted / "rtl.json").read_text())
+    assert built["reuse_factor"] == r
+    # and the input type of the two the search chose, with which every design is built
+    assert student["input_precision"] in ("ap_fixed<8,4>", "ap_fixed<16,6>")
+    assert FixedType.parse(built["input_type"]) == FixedType.parse(student["input_precision"])
+    assert FixedType.parse(student["input_precision"]).width == student["budget"]["input_width"]
     sims = {r: json.loads((rtl_dir / name / "rtl_sim.json").read_text()) for r, name in names.items()}
     yosys = {r: json.loads((rtl_dir / name / "yosys.json").read_text())["resources"] for r, name in names.items()}
     for reuse, rtl in sims.items():

@@ -101,3 +101,17 @@ def deployed_target(target: Mapping[str, Any], student_metrics: Mapping[str, Any
             "rerun train_student with the target's budget"
         )
     return dict(target) | {"reuse_factor": int(chosen)}
+
+
+def deployed_input(input_precision: str | list[str], student_metrics: Mapping[str, Any]) -> str:
+    """The input type the chosen student is built with: a searched list's choice (its metrics.json's
+    `input_precision`), else the configured type."""
+    if not isinstance(input_precision, list):
+        return input_precision
+    chosen = student_metrics.get("input_precision")
+    if chosen is None:
+        raise ConfigError(
+            "hls.input_precision: the student's metrics.json records no input type chosen from the list; rerun "
+            "train_student with the budget"
+        )
+    return str(chosen)

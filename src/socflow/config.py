@@ -130,6 +130,13 @@ def target_name(target: Mapping[str, Any]) -> str:
     return f"{target['part'].lower()}_{mhz}mhz_rf{rf}_{target['strategy'].lower()}_{io}{rtl}"
 
 
+def input_precisions(hls: Mapping[str, Any]) -> list[str]:
+    """The input types the IP may take: the hls section's one, or the list a budgeted search chooses from
+    (narrowest first, so that of equally accurate types the cheapest is chosen)."""
+    precision = hls["input_precision"]
+    return sorted(precision, key=lambda t: FixedType.parse(t).width) if isinstance(precision, list) else [precision]
+
+
 def reuse_factors(target: Mapping[str, Any]) -> list[int]:
     """The reuse factors a target's design may take: its one, or the list a budgeted search chooses from."""
     reuse = target.get("reuse_factor", 1)
@@ -190,8 +197,19 @@ def check_config(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls"
             )
-        for name in ("input_precision", "default_precision"):
-            _named(f"{key}.hls.{name}", FixedType.parse, experiment["hls"][name])
+        _named(f"{key}.hls.default_precision", FixedType.parse, experiment["hls"]["default_precision"])
+        inputs = experiment["hls"]["input_precision"]
+        inputs = inputs if isinstance(inputs, list) else [inputs]
+        for text in inputs:
+            _named(f"{key}.hls.input_precision", FixedType.parse, text)
+        if len(inputs) > 1 and not any(t.get("budget") for t in experiment["hls"]["targets"]):
+            raise ConfigError(
+                f"{key}.hls.input_precision: a list of input types is chosen by the budgeted student search; give "
+                "a target a budget, or one input type"
+            )
+        if len({FixedType.parse(t).width for t in inputs}) < len(inputs):
+            raise ConfigError(f"{key}.hls.input_precision: the types of a list need distinct widths (trials.csv "
+                              "records the chosen one's width)")  # fmt: skip
         for i, target in enumerate(experiment["hls"]["targets"]):
             where = f"{key}.hls.targets[{i}]"
             _named(f"{where}.part", family_of, target["part"])

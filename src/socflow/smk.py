@@ -50,3 +50,12 @@ def deployed(job: Any) -> dict[str, Any]:
     from socflow.io import read_json
 
     return deployed_target(job.params.target, read_json(job.input.metrics))
+
+
+def deployed_input(job: Any, precision: str | list[str] | None = None) -> str:
+    """The input type the student of the job's input metrics.json is built with (params.input_precision, or
+    `precision`; a searched list replaced by the budgeted search's choice)."""
+    from socflow.budget import deployed_input as chosen
+    from socflow.io import read_json
+
+    return chosen(job.params.input_precision if precision is None else precision, read_json(job.input.metrics))

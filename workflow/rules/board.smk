@@ -24,6 +24,7 @@ rule board_firmware:
         unpack(ip_inputs),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
         model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
     output:
         firmware=directory("results/{exp}/board/{variant}/{target}/firmware"),
@@ -48,6 +49,7 @@ rule board_eval:
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
         firmware="results/{exp}/board/{variant}/{target}/firmware",
         model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
     output:
@@ -81,6 +83,7 @@ rule board_package:
         firmware="results/{exp}/board/{variant}/{target}/firmware",
         vivado="results/{exp}/hw/{variant}/{target}/vivado",
         model="results/{exp}/student/{variant}/model.h5",
+        metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
     output:
         package="results/{exp}/deploy/{variant}/{target}.zip",

@@ -2,7 +2,7 @@
 
 import tempfile
 
-from socflow.smk import log_to
+from socflow.smk import deployed_input, log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
     from socflow.board.evaluate import board_eval, board_eval_pynq
@@ -16,7 +16,7 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
             snakemake.input.model,
             snakemake.input.test,
             snakemake.input.summary,
-            snakemake.params.input_precision,
+            deployed_input(snakemake),
             snakemake.params.board,
             snakemake.output.result,
         )
@@ -28,7 +28,7 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
             snakemake.input.model,
             snakemake.input.test,
             snakemake.input.summary,
-            snakemake.params.input_precision,
+            deployed_input(snakemake),
             snakemake.params.board,
             snakemake.threads,
             scratch,

@@ -1,6 +1,6 @@
 """Rule board_firmware: bare-metal C of Algorithm 1 with this model's protocol and test vectors."""
 
-from socflow.smk import log_to
+from socflow.smk import deployed_input, log_to
 
 with log_to(snakemake.log[0]):
     from socflow.board.firmware import board_firmware
@@ -11,7 +11,7 @@ with log_to(snakemake.log[0]):
         ip_files(snakemake.input),
         snakemake.input.model,
         snakemake.input.test,
-        snakemake.params.input_precision,
+        deployed_input(snakemake),
         snakemake.params.samples,
         snakemake.output.firmware,
     )

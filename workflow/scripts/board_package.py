@@ -1,6 +1,6 @@
 """Rule board_package: the deployment package of one target (driver, vectors, firmware, Vivado project, bitstream)."""
 
-from socflow.smk import log_to
+from socflow.smk import deployed_input, log_to
 
 with log_to(snakemake.log[0]):
     from socflow.board.ip_model import ip_files
@@ -15,7 +15,7 @@ with log_to(snakemake.log[0]):
         snakemake.input.vivado,
         snakemake.input.model,
         snakemake.input.test,
-        snakemake.params.input_precision,
+        deployed_input(snakemake),
         [snakemake.input[k] for k in ("bit", "hwh") if k in snakemake.input.keys()],
         snakemake.output.package,
     )

@@ -2,7 +2,7 @@
 
 import tempfile
 
-from socflow.smk import deployed, log_to
+from socflow.smk import deployed, deployed_input, log_to
 
 with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
     from socflow.rtl.sim import rtl_sim
@@ -12,7 +12,7 @@ with log_to(snakemake.log[0]), tempfile.TemporaryDirectory() as scratch:
         snakemake.input.verilog,
         snakemake.input.test,
         snakemake.input.summary,
-        snakemake.params.input_precision,
+        deployed_input(snakemake),
         deployed(snakemake),
         snakemake.params.rtl,
         snakemake.threads,

@@ -12,12 +12,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from socflow.budget import RESOURCES, Budget, budgets
-from socflow.config import reuse_factors, target_name
+from socflow.config import input_precisions, reuse_factors, target_name
 from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
+from socflow.metrics import predict_classes
 from socflow.models import save_model
 from socflow.rtl.cost import Cost, estimate
 from socflow.train.trials import Judge, best_accuracy
@@ -61,15 +63,27 @@ def chosen_reuse_factors(row: Mapping[str, Any], limits: Sequence[Budget]) -> di
     return {b.target: int(row[f"reuse_factor{'' if i == 0 else '@' + b.target}"]) for i, b in enumerate(limits)}
 
 
-def trial_judge(targets: Sequence[Mapping[str, Any]], input_precision: str, rtl: Mapping[str, Any]) -> Judge | None:
+def trial_judge(
+    targets: Sequence[Mapping[str, Any]],
+    input_precision: str | list[str],
+    rtl: Mapping[str, Any],
+    val: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Judge | None:
     """The judge of a budgeted student search (None without budgets): each trial's student, pruning stripped,
     costed by socflow.rtl.cost at every reuse factor each budgeted target may take (about a second each), then
-    :func:`judge`; the student is kept in the trial's folder (student.h5), so a trial can be built later."""
+    :func:`judge`; the student is kept in the trial's folder (student.h5), so a trial can be built later.
+
+    With a list of input types, the student is judged with each: its accuracy on the validation inputs put on
+    the type's grid (what the hardware would see; `val` is needed), its cost with inputs that wide; the trial
+    takes the type that scores best (the most accurate that fits; of equal ones the narrowest), recorded as
+    `input_width`."""
     limits = budgets(targets)
     if not limits:
         return None
     budgeted = [t for t in targets if t.get("budget")]
-    input_type = FixedType.parse(input_precision)
+    types = [FixedType.parse(t) for t in input_precisions({"input_precision": input_precision})]
+    if len(types) > 1 and val is None:
+        raise ValueError("a search over input types judges each on the validation data: pass val")
 
     def run(model: Any, history: Mapping[str, list[float]], folder: Path | None = None) -> dict[str, Any]:
         import tensorflow_model_optimization as tfmot
@@ -77,11 +91,27 @@ def trial_judge(targets: Sequence[Mapping[str, Any]], input_precision: str, rtl:
         student = tfmot.sparsity.keras.strip_pruning(getattr(model, "student", model))
         if folder is not None:
             save_model(student, Path(folder) / "student.h5")
-        options = [costs_at(student, input_type, target, rtl) for target in budgeted]
-        accuracy = best_accuracy(history)
-        return {"val_accuracy": accuracy} | judge(options, limits, accuracy)
+        rows = []
+        for in_type in types:
+            accuracy = best_accuracy(history) if len(types) == 1 else quantized_accuracy(student, in_type, val)
+            options = [costs_at(student, in_type, target, rtl) for target in budgeted]
+            rows.append({"val_accuracy": accuracy, "input_width": in_type.width} | judge(options, limits, accuracy))
+        return max(rows, key=lambda row: row["score"])  # the first of equal scores: the narrowest type
 
     return run
+
+
+def quantized_accuracy(model: Any, in_type: FixedType, data: tuple[np.ndarray, np.ndarray]) -> float:
+    """The model's accuracy on `data` with its inputs put on the input type's grid, as the IP receives them."""
+    x, y = data
+    _, predicted = predict_classes(model, in_type.quantize(x))
+    return float((predicted == y).mean())
+
+
+def chosen_input_precision(row: Mapping[str, Any], input_precision: str | list[str]) -> str:
+    """The input type a judged student takes (metrics.json's `input_precision`): the one of its width."""
+    return next(t for t in input_precisions({"input_precision": input_precision})
+                if FixedType.parse(t).width == int(row["input_width"]))  # fmt: skip
 
 
 def costs_at(student: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]) -> dict[int, Cost]:

@@ -18,7 +18,7 @@ from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
 from socflow.report.figures import training_curves
 from socflow.train.bayes import tune
-from socflow.train.budget import chosen_reuse_factors, require_fit, trial_judge
+from socflow.train.budget import chosen_input_precision, chosen_reuse_factors, require_fit, trial_judge
 from socflow.train.compression import PruningPlan, sparsity_report, student_model
 from socflow.train.distill import Distiller, logits_of
 from socflow.train.fit import begin_stage, early_stopping, fit_model
@@ -113,7 +113,7 @@ def _search_setup(
     plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
     settings = dict(student) | dict(variant) | {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
-    judge = trial_judge(**budget) if budget else None
+    judge = trial_judge(**budget, val=read_xy(data["val"])) if budget else None
     return build, settings | ({"budget": dict(budget)} if budget else {}), judge
 
 
@@ -130,7 +130,7 @@ def train_student(
 ) -> dict[str, Any]:
     """Distil the teacher into the student with the best hyperparameters, pruning and quantizing as it
     learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json (with a budget: the student's
-    estimated cost on the budgeted targets and the reuse factor it takes on each) and curves.png."""
+    estimated cost on the budgeted targets, the reuse factor it takes on each and its input type) and curves.png."""
     import tensorflow_model_optimization as tfmot
 
     summary = begin_stage(data, student["search"], threads)
@@ -154,7 +154,7 @@ def train_student(
     _, predicted = predict_classes(model, x_test)
     _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
     teacher_params = read_json(teacher_metrics)["params"]
-    judged = trial_judge(**budget)(model, curves) if budget else None
+    judged = trial_judge(**budget, val=val)(model, curves) if budget else None
     metrics = classification_metrics(y_test, predicted, summary["class_names"]) | sparsity_report(model)
     metrics |= {
         "params": int(model.count_params()),
@@ -173,6 +173,7 @@ def train_student(
         },
         "budget": judged,
         "reuse_factors": chosen_reuse_factors(judged, budgets(budget["targets"])) if judged else {},
+        "input_precision": chosen_input_precision(judged, budget["input_precision"]) if judged else None,
         "train_seconds": seconds,
         "epochs_run": len(curves["loss"]),
         "history": curves,
