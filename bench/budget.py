@@ -46,6 +46,7 @@ def config(n_per_class: int, trials: int, lut: float) -> dict:
     exp["student"] |= {"units": [4, 32], "search": {"trials": trials, "initial_points": trials // 2, "epochs": 60,
                                                      "patience": 10}}  # fmt: skip
     exp["hls"]["targets"] = [TARGET | {"budget": {"lut": lut}}]
+    exp["hls"]["input_precision"] = INPUT  # one input type for both searches (the default config searches two)
     cfg["experiments"][EXP] = exp
     return cfg
 
