@@ -25,20 +25,26 @@ from socflow.rtl.cost import Cost, estimate
 from socflow.train.trials import Judge, best_accuracy
 
 
+def overrun(budget: Budget, cost: Cost) -> float:
+    """How far an estimated cost is over the budget at most, with the margin for the estimate's error (0: fits)."""
+    return max(budget.excess(cost, estimated=True).values(), default=0.0)
+
+
+def suffix(index: int, budget: Budget) -> str:
+    """The suffix of a budgeted target's trials.csv columns: none for the first, @<target> for the others."""
+    return "" if index == 0 else f"@{budget.target}"
+
+
 def pick_reuse_factor(options: Mapping[int, Cost], budget: Budget) -> tuple[int, Cost]:
     """The reuse factor a trial's student takes on a target, of those it may (one, or a searched list): the
     fastest that fits (the highest throughput, i.e. the smallest II, then the lowest latency, then the fewest
     LUTs), else the one least over the budget. A reuse factor does not change what the student computes, only
     what it costs, so it is chosen per trial from the estimates rather than searched by the optimizer; limits on
     latency and throughput are the budget's."""
-
-    def over(cost: Cost) -> float:
-        return max(budget.excess(cost, estimated=True).values(), default=0.0)
-
-    fitting = {r: c for r, c in options.items() if over(c) == 0}
+    fitting = {r: c for r, c in options.items() if overrun(budget, c) == 0}
     if fitting:
         return min(fitting.items(), key=lambda rc: (rc[1].initiation_interval, rc[1].latency_clocks, rc[1].lut))
-    return min(options.items(), key=lambda rc: over(rc[1]))
+    return min(options.items(), key=lambda rc: overrun(budget, rc[1]))
 
 
 def judge(options: Sequence[Mapping[int, Cost]], limits: Sequence[Budget], val_accuracy: float) -> dict[str, Any]:
@@ -47,20 +53,20 @@ def judge(options: Sequence[Mapping[int, Cost]], limits: Sequence[Budget], val_a
     the others' as lut@<target>, ...), whether it fits with the budget's margin for the estimate's error, and by
     how much it is over."""
     chosen = [pick_reuse_factor(costs, budget) for costs, budget in zip(options, limits)]
-    over = max((max(b.excess(c, estimated=True).values(), default=0.0) for b, (_, c) in zip(limits, chosen)),
-               default=0.0)  # fmt: skip
+    over = max((overrun(b, c) for b, (_, c) in zip(limits, chosen)), default=0.0)
     row: dict[str, Any] = {"score": val_accuracy if over == 0 else -over, "fits": over == 0, "over_budget": over}
     for i, (budget, (reuse, cost)) in enumerate(zip(limits, chosen)):
-        suffix = "" if i == 0 else f"@{budget.target}"  # the first budgeted target's columns are plain
-        row[f"reuse_factor{suffix}"] = reuse
-        row |= {f"{k}{suffix}": getattr(cost, k) for k in (*RESOURCES, "latency_clocks", "initiation_interval")}
+        row[f"reuse_factor{suffix(i, budget)}"] = reuse
+        row |= {
+            f"{k}{suffix(i, budget)}": getattr(cost, k) for k in (*RESOURCES, "latency_clocks", "initiation_interval")
+        }
     return row
 
 
 def chosen_reuse_factors(row: Mapping[str, Any], limits: Sequence[Budget]) -> dict[str, int]:
     """The reuse factor a judged student takes on each budgeted target, by target name (metrics.json's
     `reuse_factors`, which socflow.budget.deployed_target reads)."""
-    return {b.target: int(row[f"reuse_factor{'' if i == 0 else '@' + b.target}"]) for i, b in enumerate(limits)}
+    return {b.target: int(row[f"reuse_factor{suffix(i, b)}"]) for i, b in enumerate(limits)}
 
 
 def trial_judge(
