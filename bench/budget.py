@@ -78,9 +78,10 @@ def built(trial: Path, rtl: dict[str, Any]) -> dict[str, Any]:
     if not cache.is_file():
         with tempfile.TemporaryDirectory() as scratch:
             outputs = {"verilog": f"{scratch}/verilog", "summary": f"{scratch}/rtl.json"}
-            rtl_generate(str(trial / "student.h5"), INPUT, TARGET, rtl, outputs)
-            rtl_synth(outputs["verilog"], "student", PART, scratch,
-                      {"report": str(cache), "yosys_log": f"{scratch}/yosys.log"})  # fmt: skip
+            params = {"target": TARGET, "input_precision": INPUT, "rtl": rtl}
+            rtl_generate(inputs={"model": str(trial / "student.h5")}, params=params, outputs=outputs)
+            rtl_synth(inputs=outputs, params={"part": PART},
+                      outputs={"report": str(cache), "yosys": f"{scratch}/yosys.log"})  # fmt: skip
     lut = read_json(cache)["resources"]["LUT"]["used"]
     return {"lut": lut, "test": test_accuracy(trial / "student.h5", read_xy(trial.parents[4] / "data" / "test.npz"))}
 

@@ -50,17 +50,13 @@ def point(student: Path, data: Path, work: Path, target: dict[str, Any]) -> dict
     folder = work / f"rf{target['reuse_factor']}_{target.get('rtl_architecture', 'auto')}_{target['clock_period']:g}ns"
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {"verilog": str(folder / "verilog"), "summary": str(folder / "rtl.json")}
-    rtl = rtl_generate(str(student / "model.h5"), INPUT, target, RTL, outputs)
-    with tempfile.TemporaryDirectory() as scratch:
-        sim = rtl_sim(
-            str(student / "model.h5"), outputs["verilog"], str(data / "test.npz"), str(data / "summary.json"),
-            INPUT, target, RTL, 2, scratch, str(folder / "rtl_sim.json"),
-        )  # fmt: skip
-    with tempfile.TemporaryDirectory() as scratch:
-        report = rtl_synth(
-            outputs["verilog"], "student", PART, scratch,
-            {"report": str(folder / "yosys.json"), "yosys_log": str(folder / "yosys.log")},
-        )  # fmt: skip
+    params = {"target": target, "input_precision": INPUT, "rtl": RTL}
+    inputs = {"model": str(student / "model.h5"), "test": str(data / "test.npz"), "summary": str(data / "summary.json")}
+    rtl = rtl_generate(inputs=inputs, params=params, outputs=outputs)
+    inputs |= {"verilog": outputs["verilog"]}
+    sim = rtl_sim(inputs=inputs, params=params, outputs={"sim": str(folder / "rtl_sim.json")}, threads=2)
+    report = rtl_synth(inputs=inputs, params={"part": PART},
+                       outputs={"report": str(folder / "yosys.json"), "yosys": str(folder / "yosys.log")})  # fmt: skip
     return {"rtl": rtl, "sim": sim, "yosys": report}
 
 

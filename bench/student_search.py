@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> list[dict]:
     data = {p: str(out / "data" / f"{p}.npz") for p in ("train", "val", "test")}
     data |= {"scaler": str(out / "data/scaler.json"), "summary": str(out / "data/summary.json")}
     dataset = dict(exp["dataset"], n_per_class=args.n_per_class)
-    prepare_data(dataset, exp["split"], exp["normalize"], data)
+    prepare_data(
+        inputs={}, params={"dataset": dataset, "split": exp["split"], "normalize": exp["normalize"]}, outputs=data
+    )
 
     teacher = copy.deepcopy(exp["teacher"])
     teacher["search"] |= {
@@ -49,8 +51,9 @@ def run(args: argparse.Namespace) -> list[dict]:
     }
     t_out = search_outputs(out / "teacher")
     start = time.perf_counter()
-    tune_teacher(data, teacher, str(out / "teacher/tuning"), t_out, args.threads)
-    t_metrics = train_teacher(data, teacher, t_out["hparams"], t_out, args.threads)
+    t_params = {"teacher": teacher, "state": str(out / "teacher/tuning")}
+    tune_teacher(inputs=data, params=t_params, outputs=t_out, threads=args.threads)
+    t_metrics = train_teacher(inputs=data | t_out, params=t_params, outputs=t_out, threads=args.threads)
     rows = [
         {
             "run": "teacher (BO)",
@@ -80,10 +83,10 @@ def run(args: argparse.Namespace) -> list[dict]:
         folder = out / name.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "").replace("=", "")
         s_out = search_outputs(folder)
         start = time.perf_counter()
-        best = tune_student(data, t_out["model"], student, variant, str(folder / "tuning"), s_out, args.threads)
-        m = train_student(
-            data, t_out["model"], t_out["metrics"], student, variant, s_out["hparams"], s_out, args.threads
-        )
+        inputs = data | {"teacher": t_out["model"], "teacher_metrics": t_out["metrics"]}
+        s_params = {"student": student, "variant": variant, "state": str(folder / "tuning")}
+        best = tune_student(inputs=inputs, params=s_params, outputs=s_out, threads=args.threads)
+        m = train_student(inputs=inputs | s_out, params=s_params, outputs=s_out, threads=args.threads)
         rows.append(
             {
                 "run": name,

@@ -71,12 +71,10 @@ def data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("data")
     paths = {p: str(folder / f"{p}.npz") for p in ("train", "val", "test")}
     paths |= {"scaler": str(folder / "scaler.json"), "summary": str(folder / "summary.json")}
-    prepare_data(
-        {"kind": "pulses", "n_per_class": 60, "seed": 1, "class_weights": [1, 1, 1, 1], "noise_sigma": 3.0},
-        {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 1},
-        {"method": "standard", "per_feature": False},
-        paths,
-    )
+    dataset = {"kind": "pulses", "n_per_class": 60, "seed": 1, "class_weights": [1, 1, 1, 1], "noise_sigma": 3.0}
+    split = {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 1}
+    normalize = {"method": "standard", "per_feature": False}
+    prepare_data(inputs={}, params={"dataset": dataset, "split": split, "normalize": normalize}, outputs=paths)
     return paths
 
 
@@ -116,9 +114,50 @@ def student(tmp_path_factory, request):
     return folder
 
 
+def student_files(student: Path, model: str = "model.h5") -> dict[str, str]:
+    """A saved student folder (the `student` fixture's) as the inputs of a stage after training."""
+    return {"model": str(student / model), "test": str(student / "test.npz"), "summary": str(student / "summary.json")}
+
+
+def generate(
+    student: Path, folder: Path, target: dict[str, Any] = RTL_TARGET, input_precision: str = INPUT
+) -> dict[str, Any]:
+    """rtl_generate of the student for `target`, into folder/verilog and folder/rtl.json."""
+    outputs = {"verilog": str(folder / "verilog"), "summary": str(folder / "rtl.json")}
+    params = {"target": target, "input_precision": input_precision, "rtl": RTL}
+    return rtl_generate(inputs=student_files(student), params=params, outputs=outputs)
+
+
+def simulate(
+    student: Path, folder: Path, target: dict[str, Any] = RTL_TARGET, input_precision: str = INPUT
+) -> dict[str, Any]:
+    """rtl_sim of folder/verilog (generate's) on the student's test set, into folder/rtl_sim.json."""
+    from socflow.rtl.sim import rtl_sim
+
+    inputs = student_files(student) | {"verilog": str(folder / "verilog")}
+    params = {"target": target, "input_precision": input_precision, "rtl": RTL}
+    return rtl_sim(inputs=inputs, params=params, outputs={"sim": str(folder / "rtl_sim.json")}, threads=2)
+
+
+def synthesize(folder: Path, part: str = RTL_TARGET["part"]) -> dict[str, Any]:
+    """rtl_synth of folder/verilog (generate's), into folder/yosys.json and folder/yosys.log."""
+    from socflow.rtl.synth import rtl_synth
+
+    outputs = {"report": str(folder / "yosys.json"), "yosys": str(folder / "yosys.log")}
+    return rtl_synth(inputs={"verilog": str(folder / "verilog")}, params={"part": part}, outputs=outputs)
+
+
+def protocol_of(ip_json: Path, student: Path, folder: Path, board: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    """board_protocol of an rtl.json or csim.json, into folder/protocol.json and folder/protocol.h: the protocol
+    and those two paths."""
+    from socflow.board.protocol import board_protocol
+
+    paths = {"json": str(folder / "protocol.json"), "header": str(folder / "protocol.h")}
+    inputs = {"ip_json": str(ip_json), "summary": str(student / "summary.json")}
+    return board_protocol(inputs=inputs, params={"board": board}, outputs=paths), paths
+
+
 @pytest.fixture(scope="session")
 def rtl_project(student, tmp_path_factory):
     out = tmp_path_factory.mktemp("rtl")
-    outputs = {"verilog": str(out / "verilog"), "summary": str(out / "rtl.json")}
-    summary = rtl_generate(str(student / "model.h5"), INPUT, RTL_TARGET, RTL, outputs)
-    return out, summary
+    return out, generate(student, out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import INPUT
+from conftest import INPUT, protocol_of, student_files
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import (
     IFIFO_STATUS,
@@ -19,7 +19,7 @@ from socflow.board.comblock import (
 )
 from socflow.board.evaluate import board_eval, compare
 from socflow.board.firmware import board_firmware, compile_for_host, run_on_emulator, write_firmware
-from socflow.board.protocol import Protocol, board_protocol
+from socflow.board.protocol import Protocol
 from socflow.board.rtl_fabric import RtlFabric, build
 from socflow.board.vectors import expected_words
 from socflow.errors import ConfigError, HardwareMismatchError, ToolError
@@ -91,8 +91,7 @@ def test_an_ip_that_never_answers_is_named():
 def setup(student, rtl_project, tmp_path_factory):
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("board")
-    paths = {"json": str(folder / "protocol.json"), "header": str(folder / "protocol.h")}
-    protocol = board_protocol(str(out / "rtl.json"), str(student / "summary.json"), BOARD, paths)
+    protocol, paths = protocol_of(out / "rtl.json", student, folder, BOARD)
     in_type = FixedType.parse(INPUT)
     x, _ = read_xy(student / "test.npz")
     xq = in_type.quantize(x)
@@ -107,6 +106,20 @@ def setup(student, rtl_project, tmp_path_factory):
         "reference": reference,
         "library": build(out / "verilog", protocol, folder / "sim", jobs=2),
     }
+
+
+def firmware_of(student, protocol_json, ip, folder, samples):
+    """board_firmware of the student behind the IP files `ip`, into `folder`."""
+    inputs = student_files(student) | ip | {"protocol": protocol_json}
+    params = {"samples": samples, "input_precision": INPUT}
+    return board_firmware(inputs=inputs, params=params, outputs={"firmware": str(folder)})
+
+
+def evaluate(student, protocol_json, ip, firmware, output, board=BOARD):
+    """board_eval on the emulated board of the student behind the IP files `ip`, into `output`."""
+    inputs = student_files(student) | ip | {"protocol": protocol_json, "firmware": str(firmware)}
+    params = {"board": board, "input_precision": INPUT, "backend": "emulated"}
+    return board_eval(inputs=inputs, params=params, outputs={"result": str(output)}, threads=2)
 
 
 def run_board(setup, library=None, depth=1024):
@@ -140,21 +153,9 @@ def test_one_clock_less_latency_is_caught(setup, tmp_path):
 
 def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path, monkeypatch):
     ip = {"verilog": str(setup["out"] / "verilog")}
-    firmware = board_firmware(
-        setup["paths"]["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 50, tmp_path / "fw"
-    )
-    args = (
-        ip,
-        setup["paths"]["json"],
-        str(firmware),
-        str(student / "model.h5"),
-        str(student / "test.npz"),
-        str(student / "summary.json"),
-        INPUT,
-        BOARD | {"firmware_samples": 50},
-        2,
-    )
-    result = board_eval(*args, tmp_path / "a", {"result": str(tmp_path / "emulated.json")})
+    firmware = firmware_of(student, setup["paths"]["json"], ip, tmp_path / "fw", 50)
+    args = (student, setup["paths"]["json"], ip, firmware)
+    result = evaluate(*args, tmp_path / "emulated.json")
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0
     assert read_json(tmp_path / "emulated.json")["board"]["n_test"] == 200
     assert result["fabric_cycles_per_inference"] > setup["protocol"].n_inputs
@@ -175,7 +176,7 @@ def test_board_eval_writes_the_result_and_fails_loudly(setup, student, tmp_path,
     with pytest.raises(
         HardwareMismatchError, match="equal the IP model's reference on 99.50% .* first mismatch at test sample 11"
     ):
-        board_eval(*args, tmp_path / "b", {"result": str(tmp_path / "bad.json")})
+        evaluate(*args, tmp_path / "bad.json")
     assert not (tmp_path / "bad.json").exists()
 
 
@@ -227,36 +228,18 @@ def test_deployment_package_holds_a_working_driver(setup, student, tmp_path):
     from socflow.board.pynq import run_deployed
     from socflow.vivado.project import vivado_project
 
-    fw = board_firmware(
-        setup["paths"]["json"],
-        {"verilog": str(setup["out"] / "verilog")},
-        str(student / "model.h5"),
-        str(student / "test.npz"),
-        INPUT,
-        20,
-        tmp_path / "fw",
-    )
+    ip = {"verilog": str(setup["out"] / "verilog")}
+    fw = firmware_of(student, setup["paths"]["json"], ip, tmp_path / "fw", 20)
     vivado_project(
-        {"verilog": str(setup["out"] / "verilog")},
-        setup["paths"]["json"],
-        {"part": "xc7z020clg400-1", "clock_period": 10.0},
-        BOARD,
-        {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")},
+        inputs=ip | {"protocol": setup["paths"]["json"]},
+        params={"target": {"part": "xc7z020clg400-1", "clock_period": 10.0}, "board": BOARD},
+        outputs={"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")},
     )
-    args = (
-        {"verilog": str(setup["out"] / "verilog")},
-        setup["paths"]["json"],
-        setup["paths"]["header"],
-        str(student / "summary.json"),
-        str(fw),
-        str(tmp_path / "vivado"),
-        str(student / "model.h5"),
-        str(student / "test.npz"),
-        INPUT,
-        [],
-    )
-    board_package(*args, str(tmp_path / "a.zip"))
-    board_package(*args, str(tmp_path / "b.zip"))
+    inputs = student_files(student) | ip
+    inputs |= {"protocol": setup["paths"]["json"], "header": setup["paths"]["header"], "firmware": str(fw)}
+    inputs |= {"vivado": str(tmp_path / "vivado")}
+    for name in ("a.zip", "b.zip"):
+        board_package(inputs=inputs, params={"input_precision": INPUT}, outputs={"package": str(tmp_path / name)})
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()  # reproducible
     zipfile.ZipFile(tmp_path / "a.zip").extractall(tmp_path / "pkg")
     names = {str(p.relative_to(tmp_path / "pkg")) for p in (tmp_path / "pkg").rglob("*") if p.is_file()}
@@ -320,8 +303,6 @@ def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkey
     import sys
     import types
 
-    from socflow.board.evaluate import board_eval_pynq
-
     fabric = RtlFabric(setup["library"])
     device = EmulatedComBlock(fabric)
 
@@ -341,16 +322,11 @@ def test_board_eval_on_pynq_through_the_overlay(setup, student, tmp_path, monkey
             self.ip_dict = {"comblock_0": {"phys_addr": 0x40000000, "addr_range": 0x10000}}
 
     monkeypatch.setitem(sys.modules, "pynq", types.SimpleNamespace(MMIO=MMIO, Overlay=Overlay))
-    result = board_eval_pynq(
-        {"verilog": str(setup["out"] / "verilog")},
-        str(tmp_path / "design.bit"),
-        setup["paths"]["json"],
-        str(student / "model.h5"),
-        str(student / "test.npz"),
-        str(student / "summary.json"),
-        INPUT,
-        BOARD,
-        str(tmp_path / "pynq.json"),
+    inputs = student_files(student) | {"verilog": str(setup["out"] / "verilog"), "protocol": setup["paths"]["json"]}
+    result = board_eval(
+        inputs=inputs | {"bit": str(tmp_path / "design.bit")},
+        params={"board": BOARD, "input_precision": INPUT, "backend": "pynq"},
+        outputs={"result": str(tmp_path / "pynq.json")},
     )
     fabric.close()
     assert (result["backend"], result["n"], result["bit_exact_vs_golden"], result["first_mismatch"]) == (
@@ -369,26 +345,11 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):
 
     project = convert(student, tmp_path)
     csim(student, project, tmp_path)
-    paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
-    protocol = board_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
+    protocol, paths = protocol_of(tmp_path / "csim.json", student, tmp_path, BOARD)
     assert protocol.latency_clocks == 0 and protocol.words_out == 5
     ip = {"hls_config": project["config"], "project": project["project"]}
-    fw = board_firmware(
-        paths["json"], ip, str(student / "model.h5"), str(student / "test.npz"), INPUT, 30, tmp_path / "fw"
-    )
-    result = board_eval(
-        ip,
-        paths["json"],
-        str(fw),
-        str(student / "model.h5"),
-        str(student / "test.npz"),
-        str(student / "summary.json"),
-        INPUT,
-        BOARD,
-        2,
-        tmp_path / "scratch",
-        {"result": str(tmp_path / "emulated.json")},
-    )
+    fw = firmware_of(student, paths["json"], ip, tmp_path / "fw", 30)
+    result = evaluate(student, paths["json"], ip, fw, tmp_path / "emulated.json")
     assert result["ip_model"].startswith("HLS IP")
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["firmware"]["agree"] == 30
 
@@ -405,13 +366,10 @@ def test_emulated_board_with_the_folded_rtl(setup, student, tmp_path, target, co
     """The folded cores behind socflow_stream, started by model_valid with the whole input (R < n_inputs) or
     fed a value per word (R >= n_inputs, and the streaming design): every answer bit-exact on the emulated
     board; one clock less latency reads the vector core too early."""
-    from conftest import RTL, RTL_TARGET
-    from socflow.rtl.generate import rtl_generate
+    from conftest import RTL_TARGET, generate
 
-    outputs = {"verilog": str(tmp_path / "verilog"), "summary": str(tmp_path / "rtl.json")}
-    rtl_generate(str(student / "model.h5"), INPUT, RTL_TARGET | target, RTL, outputs)
-    paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
-    protocol = board_protocol(outputs["summary"], str(student / "summary.json"), BOARD, paths)
+    generate(student, tmp_path, RTL_TARGET | target)
+    protocol, _ = protocol_of(tmp_path / "rtl.json", student, tmp_path, BOARD)
     assert protocol.core == core
     folded = dict(setup, protocol=protocol)
     library = build(tmp_path / "verilog", protocol, tmp_path / "sim", jobs=2)

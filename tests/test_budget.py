@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import INPUT, RTL
+from conftest import INPUT, RTL, generate
 from socflow.budget import budget_of, deployed_input, deployed_target
 from socflow.config import target_name, validate_config
 from socflow.errors import BudgetError, ConfigError
@@ -15,7 +15,6 @@ from socflow.fixed import FixedType
 from socflow.io import write_json
 from socflow.rtl.budget import budget_check
 from socflow.rtl.cost import Cost, estimate
-from socflow.rtl.generate import rtl_generate
 from socflow.train.budget import (
     chosen_input_precision,
     chosen_reuse_factors,
@@ -141,8 +140,7 @@ def test_the_estimate_has_the_latency_ii_and_multipliers_of_the_written_design(s
     from socflow.models import load_model
 
     rtl_target = BASYS3 | {"reuse_factor": reuse}
-    outputs = {"verilog": str(tmp_path / "verilog"), "summary": str(tmp_path / "rtl.json")}
-    summary = rtl_generate(str(student / "model.h5"), INPUT, rtl_target, RTL, outputs)
+    summary = generate(student, tmp_path, rtl_target)
     estimated = estimate(load_model(student / "model.h5"), FixedType.parse(INPUT), rtl_target, RTL)
     assert estimated.latency_clocks == summary["latency_clocks"]
     assert estimated.initiation_interval == summary["initiation_interval"]
@@ -156,12 +154,20 @@ def test_a_synthesized_design_over_budget_fails_the_check_with_its_numbers(stude
     yosys = {"resources": {"LUT": {"used": 2500}, "FF": {"used": 900}, "DSP": {"used": 12}, "BRAM_18K": {"used": 0}}}
     write_json(tmp_path / "yosys.json", yosys)
     write_json(tmp_path / "sim.json", {"latency_clocks": 25, "initiation_interval": 10})
-    paths = {"model_path": str(student / "model.h5"), "yosys_path": str(tmp_path / "yosys.json"),
-             "sim_path": str(tmp_path / "sim.json"), "input_precision": INPUT, "rtl": RTL}  # fmt: skip
-    result = budget_check(**paths, target=target(lut=3000), output=str(tmp_path / "ok.json"))
+    inputs = {
+        "model": str(student / "model.h5"),
+        "yosys": str(tmp_path / "yosys.json"),
+        "sim": str(tmp_path / "sim.json"),
+    }
+
+    def check(lut: int, name: str) -> dict:
+        params = {"target": target(lut=lut), "input_precision": INPUT, "rtl": RTL}
+        return budget_check(inputs=inputs, params=params, outputs={"check": str(tmp_path / name)})
+
+    result = check(3000, "ok.json")
     assert result["fits"] and set(result["estimate_error"]) >= {"lut", "dsp", "latency_clocks"}
     with pytest.raises(BudgetError, match=r"does not fit its budget as synthesized \(lut 2500 over 2,000 \(\+25.0 %\)"):
-        budget_check(**paths, target=target(lut=2000), output=str(tmp_path / "over.json"))
+        check(2000, "over.json")
 
 
 @pytest.mark.parametrize(

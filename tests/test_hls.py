@@ -24,20 +24,16 @@ TARGET = {
 
 def convert(student, tmp_path, target=TARGET):
     out = {"project": str(tmp_path / "project"), "config": str(tmp_path / "hls_config.yml")}
-    hls_convert(str(student / "model.h5"), HLS, target, out)
+    hls_convert(inputs={"model": str(student / "model.h5")}, params={"hls": HLS, "target": target}, outputs=out)
     return out
 
 
 def csim(student, out, tmp_path, min_agreement=1.0):
+    files = {name: str(student / name) for name in ("model.h5", "test.npz", "summary.json")}
     return hls_csim(
-        str(student / "model.h5"),
-        out["config"],
-        out["project"],
-        str(student / "test.npz"),
-        str(student / "summary.json"),
-        min_agreement,
-        tmp_path / "scratch",
-        str(tmp_path / "csim.json"),
+        inputs={name.split(".")[0]: path for name, path in files.items()} | out,
+        params={"min_agreement": min_agreement},
+        outputs={"csim": str(tmp_path / "csim.json")},
     )
 
 

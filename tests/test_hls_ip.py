@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from test_hls import HLS, TARGET, convert, csim
 
+from conftest import protocol_of
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import BoardError, ComBlock, EmulatedComBlock
-from socflow.board.protocol import board_protocol
 from socflow.board.rtl_fabric import SIM, RtlFabric, build_hls
 from socflow.errors import SocflowError
 from socflow.fixed import FixedType
@@ -30,8 +30,7 @@ def hls_project(student, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hls_ip")
     project = convert(student, folder)
     csim(student, project, folder)
-    paths = {"json": str(folder / "protocol.json"), "header": str(folder / "protocol.h")}
-    protocol = board_protocol(str(folder / "csim.json"), str(student / "summary.json"), BOARD, paths)
+    protocol, paths = protocol_of(folder / "csim.json", student, folder, BOARD)
     return project, protocol, paths
 
 
@@ -70,9 +69,9 @@ def test_vivado_project_around_the_hls_ip(hls_project, tmp_path):
     shutil.copyfile(SIM / "socflow_ip_dpi.v", export / f"{IP_TOP}.v")
     (export / "socflow_ip_w2_ROM_AUTO_1R.dat").write_text("00\n")
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    check = vivado_project(
-        {"hls_ip": str(export)}, paths["json"], {"part": "xc7z020clg400-1", "clock_period": 10.0}, BOARD, outputs
-    )
+    target = {"part": "xc7z020clg400-1", "clock_period": 10.0}
+    inputs = {"hls_ip": str(export), "protocol": paths["json"]}
+    check = vivado_project(inputs=inputs, params={"target": target, "board": BOARD}, outputs=outputs)
     assert check["ip"] == IP_TOP and check["board"] == "pynq-z1"
     assert {"socflow_top.v", "socflow_axis.v", "socflow_ip.v", "socflow_ip_w2_ROM_AUTO_1R.dat"} == set(
         check["hdl_files"]
@@ -90,8 +89,7 @@ def test_socflow_ip_around_an_io_stream_project(student, tmp_path):
 
     project = convert(student, tmp_path, dict(TARGET, io_type="io_stream"))
     csim(student, project, tmp_path)
-    paths = {"json": str(tmp_path / "protocol.json"), "header": str(tmp_path / "protocol.h")}
-    protocol = board_protocol(str(tmp_path / "csim.json"), str(student / "summary.json"), BOARD, paths)
+    protocol, _ = protocol_of(tmp_path / "csim.json", student, tmp_path, BOARD)
     x, _ = read_xy(student / "test.npz")
     xq = FixedType.parse(HLS["input_precision"]).quantize(x[:60])
     reference = csim_reference(load_model(student / "model.h5"), project["config"], tmp_path / "ref")(xq)

@@ -9,13 +9,19 @@ from socflow.errors import ToolNotFoundError
 from socflow.hls.synth import build_command, hls_synth
 
 
+def run_hls(tmp_path, backend, target, outputs):
+    """hls_synth of tmp_path/project."""
+    params = {"backend": backend, "target": target}
+    return hls_synth(inputs={"project": str(tmp_path / "project")}, params=params, outputs=outputs)
+
+
 def test_missing_tool_stops_before_any_work(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     outputs = {"synth": str(tmp_path / "synth" / "ip"), "report": str(tmp_path / "synth" / "report.json")}
     with pytest.raises(ToolNotFoundError, match=r"'hls_synth' needs 'vitis-run'.*toolchain: auto"):
-        hls_synth(str(tmp_path / "project"), "Vitis", {"part": "xc7z020clg400-1"}, outputs)
+        run_hls(tmp_path, "Vitis", {"part": "xc7z020clg400-1"}, outputs)
     with pytest.raises(ToolNotFoundError, match="needs 'vivado_hls'"):
-        hls_synth(str(tmp_path / "project"), "Vivado", {"part": "xc7z020clg400-1"}, outputs)
+        run_hls(tmp_path, "Vivado", {"part": "xc7z020clg400-1"}, outputs)
     assert not (tmp_path / "synth").exists()
 
 
@@ -86,10 +92,10 @@ def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_
     target = {"part": "xczu49dr-ffvf1760-2-e"}
     if error:
         with pytest.raises(SocflowError, match=error):
-            hls_synth(str(tmp_path / "project"), "Vitis", target, outputs)
+            run_hls(tmp_path, "Vitis", target, outputs)
         assert not (synth / "report.json").exists()
     else:
-        hls_synth(str(tmp_path / "project"), "Vitis", target, outputs)
+        run_hls(tmp_path, "Vitis", target, outputs)
         assert (synth / "board_ip" / "socflow_ip.v").is_file() and read_json(synth / "report.json")["latency_cycles"][
             "worst"
         ] == 695
@@ -111,4 +117,4 @@ def test_a_project_without_the_board_ip_is_refused_before_the_tool_runs(tmp_path
         "report": str(tmp_path / "s" / "report.json"),
     }
     with pytest.raises(SocflowError, match="no export_ip.tcl .* rerun hls_convert"):
-        hls_synth(str(tmp_path / "project"), "Vitis", {"part": "xc7z020clg400-1"}, outputs)
+        run_hls(tmp_path, "Vitis", {"part": "xc7z020clg400-1"}, outputs)

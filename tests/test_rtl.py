@@ -11,7 +11,7 @@ from socflow._keras import keras
 import numpy as np
 import pytest
 
-from conftest import INPUT, RTL, RTL_TARGET
+from conftest import INPUT, RTL, RTL_TARGET, student_files
 from socflow.errors import ConfigError, HardwareMismatchError, ModelError, ToolNotFoundError
 from socflow.fixed import FixedType
 from socflow.rtl.parallel import trace_student
@@ -72,18 +72,9 @@ def test_layers_without_an_rtl_mapping_are_named():
 
 def run_sim(student, rtl_project, tmp_path):
     out, _ = rtl_project
-    return rtl_sim(
-        str(student / "model.h5"),
-        str(out / "verilog"),
-        str(student / "test.npz"),
-        str(student / "summary.json"),
-        INPUT,
-        RTL_TARGET,
-        RTL,
-        2,
-        tmp_path / "scratch",
-        str(tmp_path / "rtl_sim.json"),
-    )
+    inputs = student_files(student) | {"verilog": str(out / "verilog")}
+    params = {"target": RTL_TARGET, "input_precision": INPUT, "rtl": RTL}
+    return rtl_sim(inputs=inputs, params=params, outputs={"sim": str(tmp_path / "rtl_sim.json")}, threads=2)
 
 
 def test_verilator_simulation_is_bit_exact_on_the_test_set(student, rtl_project, tmp_path):
@@ -133,8 +124,8 @@ def test_edited_verilog_is_refused(student, rtl_project, tmp_path):
 
 def test_yosys_estimate_counts_xilinx_primitives(rtl_project, tmp_path):
     out, _ = rtl_project
-    outputs = {"report": str(tmp_path / "yosys.json"), "yosys_log": str(tmp_path / "yosys.log")}
-    report = rtl_synth(str(out / "verilog"), "student", RTL_TARGET["part"], tmp_path, outputs)
+    outputs = {"report": str(tmp_path / "yosys.json"), "yosys": str(tmp_path / "yosys.log")}
+    report = rtl_synth(inputs={"verilog": str(out / "verilog")}, params={"part": RTL_TARGET["part"]}, outputs=outputs)
     lut, ff = report["resources"]["LUT"], report["resources"]["FF"]
     assert lut["used"] > 50 and lut["available"] == 53_200
     assert lut["percent"] == pytest.approx(100 * lut["used"] / 53_200)

@@ -9,26 +9,16 @@ import numpy as np
 import pytest
 from test_rtl import tie_model
 
-from conftest import INPUT, RTL, RTL_TARGET
+from conftest import RTL_TARGET, generate, simulate, synthesize
 from socflow.errors import ConfigError, HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.rtl.folded import integer_network, network_forward, schedule
-from socflow.rtl.generate import rtl_generate
 from socflow.rtl.quantized import golden_predict
-from socflow.rtl.sim import rtl_sim
 
 
-def generate(student, tmp_path, **target):
+def folded(student, tmp_path, **target):
     target = RTL_TARGET | {"reuse_factor": 8} | target
-    outputs = {"verilog": str(tmp_path / "verilog"), "summary": str(tmp_path / "rtl.json")}
-    return rtl_generate(str(student / "model.h5"), INPUT, target, RTL, outputs), target
-
-
-def simulate(student, tmp_path, target):
-    args = (str(student / "model.h5"), str(tmp_path / "verilog"), str(student / "test.npz"))
-    return rtl_sim(
-        *args, str(student / "summary.json"), INPUT, target, RTL, 2, tmp_path / "s", str(tmp_path / "r.json")
-    )
+    return generate(student, tmp_path, target), target
 
 
 @pytest.mark.parametrize(("reuse", "source"), [(2, "register"), (5, "register"), (30, "ram"), (64, "ram")])
@@ -71,7 +61,7 @@ def test_integer_model_equals_the_golden_model_at_ties():
 
 
 def test_folded_rtl_is_bit_exact_with_measured_latency_and_tight_ii(student, tmp_path):
-    summary, target = generate(student, tmp_path, reuse_factor=8)
+    summary, target = folded(student, tmp_path, reuse_factor=8)
     assert summary["architecture"] == "folded" and summary["initiation_interval"] <= 8
     first = summary["layers"][0]
     assert first["multipliers"] == math.ceil(first["nonzero_weights"] / 8)
@@ -82,7 +72,7 @@ def test_folded_rtl_is_bit_exact_with_measured_latency_and_tight_ii(student, tmp
 
 
 def test_streaming_rtl_takes_one_value_per_clock(student, tmp_path):
-    summary, target = generate(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
+    summary, target = folded(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
     assert summary["architecture"] == "stream" and summary["initiation_interval"] == 30
     assert summary["layers"][0]["input_source"] == "broadcast" and summary["layers"][0]["multipliers"] <= 16
     result = simulate(student, tmp_path, target)
@@ -90,7 +80,7 @@ def test_streaming_rtl_takes_one_value_per_clock(student, tmp_path):
 
 
 def test_edited_folded_verilog_is_refused(student, tmp_path):
-    _, target = generate(student, tmp_path, reuse_factor=16)
+    _, target = folded(student, tmp_path, reuse_factor=16)
     core = tmp_path / "verilog" / "src" / "student.v"
     core.write_text(core.read_text().replace("'sd", "'sd1", 1))
     with pytest.raises(HardwareMismatchError, match="differs from the simulated one"):
@@ -99,9 +89,9 @@ def test_edited_folded_verilog_is_refused(student, tmp_path):
 
 def test_reuse_factors_no_layer_can_use_are_named(student, tmp_path):
     with pytest.raises(ConfigError, match=r"reuse_factor 5000: the folded RTL takes 2 to \d+ for this student"):
-        generate(student, tmp_path, reuse_factor=5000)
+        folded(student, tmp_path, reuse_factor=5000)
     with pytest.raises(ConfigError, match="stream takes one input per clock, so reuse_factor must be n_inputs = 30"):
-        generate(student, tmp_path, reuse_factor=8, rtl_architecture="stream")
+        folded(student, tmp_path, reuse_factor=8, rtl_architecture="stream")
 
 
 @pytest.mark.parametrize("reuse", [3, 8])
@@ -126,10 +116,7 @@ def test_verilog_rounds_ties_half_to_even_and_saturates(tmp_path, reuse):
 
 
 def test_yosys_maps_each_multiplier_to_a_dsp48(student, tmp_path):
-    from socflow.rtl.synth import rtl_synth
-
-    summary, _ = generate(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
-    outputs = {"report": str(tmp_path / "yosys.json"), "yosys_log": str(tmp_path / "yosys.log")}
-    report = rtl_synth(str(tmp_path / "verilog"), "student", RTL_TARGET["part"], tmp_path, outputs)
+    summary, _ = folded(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
+    report = synthesize(tmp_path)
     assert report["resources"]["DSP"]["used"] == summary["multipliers"]
     assert 0 < report["resources"]["LUT"]["used"] < 5_000

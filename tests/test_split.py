@@ -72,6 +72,10 @@ def test_constant_feature_is_left_unscaled():
     assert np.isfinite(Scaler.fit(x, "standard", True).transform(x)).all()
 
 
+def params(normalize):
+    return {"dataset": PULSES, "split": SPLIT, "normalize": normalize}
+
+
 def outputs(folder):
     return {p: str(folder / f"{p}.npz") for p in ("train", "val", "test")} | {
         "scaler": str(folder / "scaler.json"),
@@ -81,7 +85,7 @@ def outputs(folder):
 
 def test_prepare_data_writes_parts_scaler_and_summary(tmp_path):
     out = outputs(tmp_path)
-    prepare_data(PULSES, SPLIT, {"method": "minmax", "per_feature": False}, out)
+    prepare_data(inputs={}, params=params({"method": "minmax", "per_feature": False}), outputs=out)
     train, test = np.load(out["train"]), np.load(out["test"])
     assert train["x"].dtype == np.float32 and train["x"].shape[1:] == (30,)
     assert abs(len(train["y"]) - 0.7 * 350) <= 2
@@ -99,6 +103,6 @@ def test_prepare_data_writes_parts_scaler_and_summary(tmp_path):
 def test_prepare_data_is_byte_identical_on_rerun(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     for folder in (first, second):
-        prepare_data(PULSES, SPLIT, {"method": "standard", "per_feature": True}, outputs(folder))
+        prepare_data(inputs={}, params=params({"method": "standard", "per_feature": True}), outputs=outputs(folder))
     for name in ("train.npz", "val.npz", "test.npz", "scaler.json", "summary.json"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name

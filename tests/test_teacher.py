@@ -28,8 +28,11 @@ def saved_model(path, n_in, n_out, softmax=True):
     return str(path)
 
 
-def outputs(folder):
-    return {"model": str(folder / "m.h5"), "metrics": str(folder / "metrics.json"), "curves": str(folder / "c.png")}
+def imported(data, pretrained, folder, **teacher):
+    """import_teacher of the .h5 `pretrained`, into folder."""
+    outputs = {"model": str(folder / "m.h5"), "metrics": str(folder / "metrics.json"), "curves": str(folder / "c.png")}
+    params = {"teacher": TEACHER | teacher}
+    return import_teacher(inputs=data | {"pretrained": pretrained}, params=params, outputs=outputs)
 
 
 def test_pretrained_teacher_with_wrong_input_shape_is_named(tmp_path, data):
@@ -37,27 +40,27 @@ def test_pretrained_teacher_with_wrong_input_shape_is_named(tmp_path, data):
     with pytest.raises(
         ConfigError, match=r"teacher\.pretrained .*t\.h5: model input shape \(20,\) does not match the data's \(30,\)"
     ):
-        import_teacher(data, TEACHER, path, outputs(tmp_path))
+        imported(data, path, tmp_path)
     assert not (tmp_path / "m.h5").exists()
 
 
 def test_pretrained_teacher_with_wrong_class_count_is_named(tmp_path, data):
     path = saved_model(tmp_path / "t.h5", 30, 3)
     with pytest.raises(ConfigError, match="model has 3 outputs but the data have 4 classes"):
-        import_teacher(data, TEACHER, path, outputs(tmp_path))
+        imported(data, path, tmp_path)
 
 
 def test_pretrained_teacher_that_is_not_a_model_is_named(tmp_path, data):
     (tmp_path / "t.h5").write_text("not hdf5")
     with pytest.raises(DataError, match=r"t\.h5: not a loadable Keras \.h5 model"):
-        import_teacher(data, TEACHER, str(tmp_path / "t.h5"), outputs(tmp_path))
+        imported(data, str(tmp_path / "t.h5"), tmp_path)
     with pytest.raises(DataError, match=r"absent\.h5: model file not found"):
-        import_teacher(data, TEACHER, str(tmp_path / "absent.h5"), outputs(tmp_path))
+        imported(data, str(tmp_path / "absent.h5"), tmp_path)
 
 
 def test_pretrained_softmax_teacher_is_evaluated_and_fine_tuned(tmp_path, data):
     path = saved_model(tmp_path / "t.h5", 30, 4)
-    metrics = import_teacher(data, dict(TEACHER, fine_tune_epochs=2), path, outputs(tmp_path))
+    metrics = imported(data, path, tmp_path, fine_tune_epochs=2)
     assert metrics["params"] == 30 * 8 + 8 + 8 * 4 + 4 and len(metrics["history"]["loss"]) == 2
     assert 0 <= metrics["accuracy"] <= 1 and np.array(metrics["confusion_matrix"]).sum() == metrics["n_test"]
     assert read_json(tmp_path / "metrics.json")["source"].startswith("pretrained")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from socflow.board.protocol import board_protocol
+from conftest import protocol_of
 from socflow.errors import ConfigError, SocflowError, ToolNotFoundError
 from socflow.parts import board_for
 from socflow.vivado.bitstream import vivado_bitstream
@@ -39,26 +39,25 @@ def test_boards_from_parts_and_names():
         board_for({"part": "xc7a200tfbg676-2"})
 
 
+def project(rtl: Path, protocol: str, target: dict, outputs: dict) -> dict:
+    """vivado_project of the RTL project folder `rtl` behind `protocol`."""
+    inputs = {"verilog": str(rtl / "verilog"), "protocol": protocol}
+    return vivado_project(inputs=inputs, params={"target": target, "board": BOARD}, outputs=outputs)
+
+
 @pytest.fixture(scope="module")
 def protocol(rtl_project, student, tmp_path_factory):
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("protocol")
-    board_protocol(
-        str(out / "rtl.json"),
-        str(student / "summary.json"),
-        BOARD,
-        {"json": str(folder / "p.json"), "header": str(folder / "p.h")},
-    )
-    return folder / "p.json"
+    _, paths = protocol_of(out / "rtl.json", student, folder, BOARD)
+    return paths["json"]
 
 
 @pytest.mark.parametrize("target,board,processor", TARGETS)
 def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_path, target, board, processor):
     out, _ = rtl_project
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    check = vivado_project(
-        {"verilog": str(out / "verilog")}, str(protocol), target | {"reuse_factor": 1}, BOARD, outputs
-    )
+    check = project(out, protocol, target | {"reuse_factor": 1}, outputs)
     assert (check["part"], check["board"], check["processor_ip"]) == (target["part"], board, processor)
     assert {"socflow_top.v", "socflow_stream.v", "student.v"} <= set(check["hdl_files"])
     assert json.loads((tmp_path / "check.json").read_text()) == check
@@ -73,7 +72,7 @@ def test_project_for_every_board_passes_its_checks(rtl_project, protocol, tmp_pa
 def test_dry_run_records_vivado_calls_and_stops_on_a_missing_comblock_repo(rtl_project, protocol, tmp_path):
     out, _ = rtl_project
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    vivado_project({"verilog": str(out / "verilog")}, str(protocol), TARGETS[0][0], BOARD, outputs)
+    project(out, protocol, TARGETS[0][0], outputs)
     calls = dry_run(tmp_path / "vivado", tmp_path)
     assert calls[0][:2] == ["file", "mkdir"] and calls[1][:2] == ["create_project", "-force"]
     assert calls[-1][0] == "write_hw_platform"
@@ -87,7 +86,7 @@ def test_a_project_that_leaves_out_the_wrapper_fails_its_check(rtl_project, prot
     out, _ = rtl_project
     target = TARGETS[0][0]
     outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
-    vivado_project({"verilog": str(out / "verilog")}, str(protocol), target, BOARD, outputs)
+    project(out, protocol, target, outputs)
     settings = tmp_path / "vivado" / "settings.tcl"
     settings.write_text(settings.read_text().replace(" [file join $here hdl {socflow_stream.v}]", ""))
     with pytest.raises(SocflowError, match="socflow_stream.v is not added to the project"):
@@ -98,15 +97,15 @@ def test_a_project_that_leaves_out_the_wrapper_fails_its_check(rtl_project, prot
 
 
 def test_bitstream_needs_vivado_then_the_comblock_repo(tmp_path, monkeypatch):
-    outputs = {"utilization": str(tmp_path / "u.json")}
+    outputs, params = {"utilization": str(tmp_path / "u.json")}, {"target": TARGETS[0][0], "board": BOARD}
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     with pytest.raises(ToolNotFoundError, match="'vivado', which is not on PATH"):
-        vivado_bitstream(str(tmp_path), TARGETS[0][0], BOARD, outputs)
+        vivado_bitstream(inputs={"project": str(tmp_path)}, params=params, outputs=outputs)
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "vivado").write_text("#!/bin/sh\nexit 1\n")
     (tmp_path / "bin" / "vivado").chmod(0o755)
     with pytest.raises(ConfigError, match="board.comblock_repo is None"):
-        vivado_bitstream(str(tmp_path), TARGETS[0][0], BOARD, outputs)
+        vivado_bitstream(inputs={"project": str(tmp_path)}, params=params, outputs=outputs)
     assert not (tmp_path / "work").exists()  # stopped before spending any time
 
 

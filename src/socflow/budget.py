@@ -89,6 +89,14 @@ def budgets(targets: Sequence[Mapping[str, Any]]) -> list[Budget]:
     return [budget_of(t) for t in targets if t.get("budget")]
 
 
+def student_choices(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """What the budgeted search chose for a stage's student: its metrics.json (inputs['metrics']). A stage given
+    none (a test's, a user's own call) builds its target and input type as configured."""
+    from socflow.io import read_json
+
+    return read_json(inputs["metrics"]) if inputs.get("metrics") else {}
+
+
 def deployed_target(target: Mapping[str, Any], student_metrics: Mapping[str, Any]) -> dict[str, Any]:
     """The target as the chosen student is built on it: a searched reuse factor (a list) replaced by the one
     the search chose for this student (its metrics.json's `reuse_factors`), any other target as it is."""

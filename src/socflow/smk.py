@@ -1,4 +1,4 @@
-"""What every workflow script needs around the call into socflow: its log file, and its target as deployed."""
+"""What every workflow script needs around the call into its stage: the log file, and the stage's arguments."""
 
 from __future__ import annotations
 
@@ -43,19 +43,18 @@ def log_to(path: str) -> Iterator[None]:
                 os.close(fd)
 
 
-def deployed(job: Any) -> dict[str, Any]:
-    """The job's target (params.target) as the student of its input metrics.json is built on it: a searched
-    reuse factor replaced by the one the budgeted search chose (socflow.budget.deployed_target)."""
-    from socflow.budget import deployed_target
-    from socflow.io import read_json
-
-    return deployed_target(job.params.target, read_json(job.input.metrics))
+def _named(files: Any) -> dict[str, Any]:
+    """A Snakemake file list's named entries, each a path or (for a list input) a list of paths."""
+    return {name: list(value) if isinstance(value, list) else value for name, value in files.items()}
 
 
-def deployed_input(job: Any, precision: str | list[str] | None = None) -> str:
-    """The input type the student of the job's input metrics.json is built with (params.input_precision, or
-    `precision`; a searched list replaced by the budgeted search's choice)."""
-    from socflow.budget import deployed_input as chosen
-    from socflow.io import read_json
-
-    return chosen(job.params.input_precision if precision is None else precision, read_json(job.input.metrics))
+def job(snakemake: Any) -> dict[str, Any]:
+    """The keyword arguments of every stage function, from the script's `snakemake` object: the rule's named
+    inputs, params and outputs (a named log beside the main one, such as Yosys's own, is an output of the stage
+    too) and its threads. Wildcards a stage needs reach it as params, so a stage never sees Snakemake."""
+    return {
+        "inputs": _named(snakemake.input),
+        "params": dict(snakemake.params.items()),
+        "outputs": _named(snakemake.output) | _named(snakemake.log),
+        "threads": int(snakemake.threads),
+    }

@@ -69,6 +69,7 @@ rule board_eval:
     params:
         board=section("board"),
         input_precision=INPUT_PRECISION,
+        backend="{backend}",
     script:
         "../scripts/board_eval.py"
 

@@ -42,6 +42,7 @@ rule plot_fig5:
         runtime=5,
     params:
         targets=lambda wildcards: targets(EXPERIMENTS[wildcards.exp]),
+        title="{variant}",
     script:
         "../scripts/plot_fig5.py"
 
@@ -72,5 +73,6 @@ rule plot_confusion:
         runtime=5,
     params:
         targets=lambda wildcards: targets(EXPERIMENTS[wildcards.exp]),
+        title="{exp} {variant}",
     script:
         "../scripts/plot_confusion.py"

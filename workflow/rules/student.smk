@@ -5,7 +5,7 @@ rule tune_student_worker:
         summary="results/{exp}/data/summary.json",
         teacher="results/{exp}/teacher/model.h5",
     output:
-        "results/{exp}/student/{variant}/workers/{worker}.json",
+        trials="results/{exp}/student/{variant}/workers/{worker}.json",
     log:
         "logs/tune_student_worker/{exp}/{variant}/{worker}.log",
     benchmark:
@@ -22,6 +22,7 @@ rule tune_student_worker:
         variant=variant_cfg,
         budget=budget_cfg,
         state="results/{exp}/student/{variant}/tuning",
+        worker=lambda wildcards: int(wildcards.worker),
     script:
         "../scripts/tune_student_worker.py"
 

@@ -4,7 +4,7 @@ rule tune_teacher_worker:
         val="results/{exp}/data/val.npz",
         summary="results/{exp}/data/summary.json",
     output:
-        "results/{exp}/teacher/workers/{worker}.json",
+        trials="results/{exp}/teacher/workers/{worker}.json",
     log:
         "logs/tune_teacher_worker/{exp}/{worker}.log",
     benchmark:
@@ -21,6 +21,7 @@ rule tune_teacher_worker:
     params:
         teacher=section("teacher"),
         state="results/{exp}/teacher/tuning",
+        worker=lambda wildcards: int(wildcards.worker),
     script:
         "../scripts/tune_teacher_worker.py"
 

@@ -1,8 +1,8 @@
 """Rule board_protocol: the stream protocol of this model and target (protocol.json, protocol.h)."""
 
-from socflow.smk import log_to
+from socflow.smk import job, log_to
 
 with log_to(snakemake.log[0]):
     from socflow.board.protocol import board_protocol
 
-    board_protocol(snakemake.input.ip_json, snakemake.input.summary, snakemake.params.board, snakemake.output)
+    board_protocol(**job(snakemake))

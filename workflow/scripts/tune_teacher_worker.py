@@ -1,15 +1,8 @@
 """Rule tune_teacher_worker: one of the teacher search's parallel workers (search.workers > 1)."""
 
-from socflow.smk import log_to
+from socflow.smk import job, log_to
 
 with log_to(snakemake.log[0]):
     from socflow.train.teacher import tune_teacher_worker
 
-    tune_teacher_worker(
-        dict(snakemake.input.items()),
-        snakemake.params.teacher,
-        snakemake.params.state,
-        int(snakemake.wildcards.worker),
-        snakemake.output[0],
-        snakemake.threads,
-    )
+    tune_teacher_worker(**job(snakemake))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ import numpy as np
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import ComBlock, EmulatedComBlock
 from socflow.board.firmware import compile_for_host, run_on_emulator
-from socflow.board.ip_model import ip_model, ip_vectors
+from socflow.board.ip_model import ip_files, ip_model, ip_vectors
 from socflow.board.protocol import Protocol
+from socflow.budget import deployed_input, student_choices
 from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy, write_json
@@ -36,21 +38,21 @@ def compare(protocol: Protocol, answers: np.ndarray, golden: np.ndarray, referen
 
 
 def board_eval(
-    ip: Mapping[str, str],
-    protocol_json: str,
-    firmware_dir: str,
-    model_path: str,
-    test_path: str,
-    summary_path: str,
-    input_precision: str,
-    board: Mapping[str, Any],
-    threads: int,
-    scratch: str | Path,
-    outputs: Mapping[str, str],
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """Stage board_eval: Algorithm 1 on the board of params `backend` (the emulated board, or a PYNQ board
+    Snakemake runs on) over the test set, every answer checked; writes outputs['result']."""
+    evaluate = board_eval_pynq if params["backend"] == "pynq" else board_eval_emulated
+    return evaluate(inputs=inputs, params=params, outputs=outputs, threads=threads)
+
+
+def board_eval_emulated(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """Run Algorithm 1 on the emulated board twice, with the Python driver over the whole test set and with
-    the generated bare-metal firmware over its test vectors, and write outputs['result']. `ip` names the IP
-    model: {'verilog': da4ml project} or {'hls_config': hls_config.yml, 'project': hls4ml project}.
+    the generated bare-metal firmware (inputs['firmware']) over its test vectors, and write outputs['result'].
+    The rule's IP files name the IP model: 'verilog' (da4ml or folded RTL) or 'hls_config' and 'project' (the
+    hls4ml project).
 
     Raises :class:`HardwareMismatchError` naming the first mismatching sample when the classes agree with the
     QKeras model on fewer than `board['min_agreement']` of the samples, or an answer word differs from the IP
@@ -58,22 +60,25 @@ def board_eval(
     """
     from socflow.models import load_model
 
-    protocol = Protocol.read(protocol_json)
-    x, y = read_xy(test_path)
+    board = params["board"]
+    input_precision = deployed_input(params["input_precision"], student_choices(inputs))
+    protocol = Protocol.read(inputs["protocol"])
+    x, y = read_xy(inputs["test"])
     xq = FixedType.parse(input_precision).quantize(x)
-    model = load_model(model_path)
-    summary = read_json(summary_path)
+    model = load_model(inputs["model"])
+    summary = read_json(inputs["summary"])
     qkeras, _ = predict_classes(model, xq.astype(np.float32))
-    ip_sim = ip_model(dict(ip), protocol, model, input_precision, Path(scratch), threads)
-    golden = ip_sim.reference(xq)
+    with tempfile.TemporaryDirectory(prefix="board_eval-") as scratch:
+        ip_sim = ip_model(ip_files(inputs), protocol, model, input_precision, Path(scratch), threads)
+        golden = ip_sim.reference(xq)
 
-    fabric = ip_sim.fabric()
-    device = EmulatedComBlock(fabric, depth=board["fifo_depth"])
-    try:
-        run = algorithm1(ComBlock(device), protocol, protocol.encode(xq))
-    finally:
-        fabric.close()
-    firmware = run_firmware(firmware_dir, ip_sim.fabric(), board, Path(scratch) / "firmware")
+        fabric = ip_sim.fabric()
+        device = EmulatedComBlock(fabric, depth=board["fifo_depth"])
+        try:
+            run = algorithm1(ComBlock(device), protocol, protocol.encode(xq))
+        finally:
+            fabric.close()
+        firmware = run_firmware(inputs["firmware"], ip_sim.fabric(), board, Path(scratch) / "firmware")
     check = compare(protocol, run.answers, golden, qkeras)
     result = {
         "backend": "emulated",
@@ -132,30 +137,24 @@ def run_firmware(firmware_dir: str | Path, fabric: Any, board: Mapping[str, Any]
 
 
 def board_eval_pynq(
-    ip: Mapping[str, str],
-    bitfile: str,
-    protocol_json: str,
-    model_path: str,
-    test_path: str,
-    summary_path: str,
-    input_precision: str,
-    board: Mapping[str, Any],
-    output: str,
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """board_eval on a real PYNQ board (Snakemake running on the board): Algorithm 1 through the overlay's
-    ComBlock, every answer word against the IP model's (`ip`, as for board_eval); fails like the emulated board
-    does."""
+    ComBlock (the bitstream inputs['bit']), every answer word against the IP model's (as for the emulated board);
+    fails like the emulated board does."""
     from socflow.board.pynq import PynqTransport, evaluate_run
 
-    protocol = Protocol.read(protocol_json)
-    vectors = ip_vectors(ip, model_path, protocol, test_path, input_precision)
+    board, bitfile = params["board"], inputs["bit"]
+    input_precision = deployed_input(params["input_precision"], student_choices(inputs))
+    protocol = Protocol.read(inputs["protocol"])
+    vectors = ip_vectors(ip_files(inputs), inputs["model"], protocol, inputs["test"], input_precision)
     result, check = evaluate_run(
         protocol,
         PynqTransport(bitfile),
         vectors.words,
         vectors.expected,
         vectors.labels,
-        read_json(summary_path)["class_names"],
+        read_json(inputs["summary"])["class_names"],
     )
     result = {"backend": "pynq", "bitstream": bitfile} | result
 
@@ -170,5 +169,5 @@ def board_eval_pynq(
         "board.min_agreement",
     )
     require_agreement(check["exact"], 1.0, "the board's answers equal the IP model's words", detail)
-    write_json(output, result)
+    write_json(outputs["result"], result)
     return result

@@ -22,6 +22,7 @@ import numpy as np
 from socflow import RESOURCES
 from socflow.board.comblock import BoardError, EmulatedComBlock
 from socflow.board.protocol import Protocol
+from socflow.budget import deployed_input, student_choices
 from socflow.io import atomic_path
 from socflow.tools import run_tool
 
@@ -120,19 +121,17 @@ def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, 
 
 
 def board_firmware(
-    protocol_json: str,
-    ip: Mapping[str, str],
-    model_path: str,
-    test_path: str,
-    input_precision: str,
-    samples: int,
-    out_dir: str,
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> Path:
-    """Stage board_firmware: the firmware folder for the first `samples` test samples (MicroBlaze's local memory
-    is small: 256 samples of the 1D task take 36 KB of vectors), expecting the answers of the IP model `ip`
-    ({'verilog': ...}: the golden fixed-point model; {'hls_config': ...}: the C simulation)."""
-    from socflow.board.ip_model import ip_vectors
+    """Stage board_firmware: the firmware folder (outputs['firmware']) for the first params `samples` test
+    samples (MicroBlaze's local memory is small: 256 samples of the 1D task take 36 KB of vectors), expecting the
+    answers of the rule's IP model (ip_model.ip_files: the golden fixed-point model of the RTL, or the C
+    simulation of the hls4ml project)."""
+    from socflow.board.ip_model import ip_files, ip_vectors
 
-    protocol = Protocol.read(protocol_json)
-    vectors = ip_vectors(ip, model_path, protocol, test_path, input_precision, samples)
-    return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, out_dir)
+    protocol = Protocol.read(inputs["protocol"])
+    input_precision = deployed_input(params["input_precision"], student_choices(inputs))
+    vectors = ip_vectors(
+        ip_files(inputs), inputs["model"], protocol, inputs["test"], input_precision, params["samples"]
+    )
+    return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, outputs["firmware"])

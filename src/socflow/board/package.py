@@ -15,14 +15,17 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from socflow import PACKAGE, RESOURCES
 from socflow.board.protocol import Protocol
+from socflow.budget import deployed_input, student_choices
 from socflow.io import atomic_path, save_npz
 
 SOURCES = PACKAGE
+HARDWARE = ("bit", "hwh")  # the bitstream and its hardware handoff, when vivado_bitstream ran
 DRIVER = [
     "__init__.py",
     "errors.py",
@@ -38,32 +41,29 @@ DRIVER = [
 
 
 def board_package(
-    ip: Mapping[str, str],
-    protocol_json: str,
-    protocol_h: str,
-    summary_json: str,
-    firmware_dir: str,
-    vivado_dir: str,
-    model_path: str,
-    test_path: str,
-    input_precision: str,
-    hardware: Sequence[str],
-    output: str,
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> Path:
-    """Write the zip (fixed timestamps: the same inputs give the same bytes); the expected answers are those of
-    the IP model `ip` (as for board_eval) that the package's design carries."""
-    from socflow.board.ip_model import ip_vectors
+    """Stage board_package: write the zip (outputs['package'], fixed timestamps: the same inputs give the same
+    bytes); the expected answers are those of the rule's IP model (as for board_eval) that the package's design
+    carries, the bitstream and its hardware handoff included where the rule has them (inputs 'bit', 'hwh')."""
+    from socflow.board.ip_model import ip_files, ip_vectors
 
-    vectors = ip_vectors(ip, model_path, Protocol.read(protocol_json), test_path, input_precision)
+    protocol_json, output = inputs["protocol"], outputs["package"]
+    hardware = [inputs[k] for k in HARDWARE if k in inputs]
+    input_precision = deployed_input(params["input_precision"], student_choices(inputs))
+    vectors = ip_vectors(
+        ip_files(inputs), inputs["model"], Protocol.read(protocol_json), inputs["test"], input_precision
+    )
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         for name in DRIVER:
             (root / "python" / "socflow" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(SOURCES / name, root / "python" / "socflow" / name)
-        for path in (protocol_json, protocol_h, summary_json, RESOURCES / "deploy" / "run_on_board.py", *hardware):
+        for path in (protocol_json, inputs["header"], inputs["summary"], RESOURCES / "deploy" / "run_on_board.py",
+                     *hardware):  # fmt: skip
             shutil.copyfile(path, root / Path(path).name)
-        shutil.copytree(firmware_dir, root / "firmware")
-        shutil.copytree(vivado_dir, root / "vivado")
+        shutil.copytree(inputs["firmware"], root / "firmware")
+        shutil.copytree(inputs["vivado"], root / "vivado")
         save_npz(root / "vectors.npz", {"words": vectors.words, "expected": vectors.expected, "labels": vectors.labels})
         with atomic_path(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".snakemake")):

@@ -136,12 +136,15 @@ class Protocol:
         )
 
 
-def board_protocol(ip_json: str, summary_json: str, board: Mapping[str, Any], outputs: Mapping[str, str]) -> Protocol:
-    """Stage board_protocol: the protocol of this model and target, as JSON (host) and C header (firmware);
-    from rtl.json (the RTL behind socflow_stream) or csim.json (the hls4ml IP)."""
+def board_protocol(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> Protocol:
+    """Stage board_protocol: the protocol of this model and target, as JSON (outputs['json'], host) and C header
+    (outputs['header'], firmware); from inputs['ip_json'], rtl.json (the RTL behind socflow_stream) or csim.json
+    (the hls4ml IP), with params `board`."""
     from socflow.io import atomic_path
 
-    ip, summary = read_json(ip_json), read_json(summary_json)
+    ip, summary, board = read_json(inputs["ip_json"]), read_json(inputs["summary"]), params["board"]
     if "latency_clocks" in ip:
         protocol = Protocol.for_rtl(ip, board["send_scores"])
     else:

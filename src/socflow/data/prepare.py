@@ -74,16 +74,16 @@ def check_sources(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str |
 
 
 def prepare_data(
-    dataset: Mapping[str, Any],
-    split: Mapping[str, Any],
-    normalize: Mapping[str, Any],
-    outputs: Mapping[str, str | Path],
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str | Path], threads: int = 1
 ) -> dict[str, Any]:
-    """Write ``outputs['train'|'val'|'test']`` (.npz with x, y), ``outputs['scaler']`` and ``outputs['summary']``.
+    """Stage prepare_data: from params `dataset`, `split` and `normalize`, write ``outputs['train'|'val'|'test']``
+    (.npz with x, y), ``outputs['scaler']`` and ``outputs['summary']``. (inputs['source'], the dataset's file when
+    it has one, is there for Snakemake's bookkeeping: the dataset section names it.)
 
     The split is stratified and seeded; the scaler is fitted on the training part only and applied
     to every part; the summary records shapes, class counts per part and the source checksum.
     """
+    dataset, split, normalize = params["dataset"], params["split"], params["normalize"]
     fractions = split_fractions(split)
     x, y, class_names, checksum = load_dataset(dataset, fractions)
     log.info("loaded %s: x %s, %d classes", dataset["kind"], x.shape, len(class_names))

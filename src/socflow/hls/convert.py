@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.hls.ip import write_ip_top
 from socflow.io import atomic_path
 from socflow.models import load_model
@@ -75,10 +76,16 @@ def compiled(model: Any, settings: Mapping[str, Any], output_dir: str | Path) ->
     return hls_model
 
 
-def hls_convert(model_path: str, hls: Mapping[str, Any], target: Mapping[str, Any], outputs: Mapping[str, str]) -> None:
-    """Write the hls4ml project of the student for one target, with the board's IP top socflow_ip (hls_ip), and
-    the settings that made it (hls_config.yml)."""
-    model = load_model(model_path)
+def hls_convert(
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> None:
+    """Stage hls_convert: write the hls4ml project of the student for one target (params `hls`, `target`; a
+    searched reuse factor or input type as the budgeted search chose them), with the board's IP top socflow_ip
+    (hls_ip), and the settings that made it (hls_config.yml)."""
+    choices = student_choices(inputs)
+    hls = dict(params["hls"], input_precision=deployed_input(params["hls"]["input_precision"], choices))
+    target = deployed_target(params["target"], choices)
+    model = load_model(inputs["model"])
     settings = hls_settings(model, hls, target)
     start = time.perf_counter()
     to_hls(model, settings, outputs["project"]).write()

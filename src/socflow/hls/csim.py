@@ -4,6 +4,7 @@ the QKeras model it came from, naming the first diverging layer when they disagr
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,22 +45,22 @@ def first_divergence(model: Any, settings: Mapping[str, Any], x: np.ndarray, scr
 
 
 def hls_csim(
-    model_path: str,
-    config_path: str,
-    project_dir: str,
-    test_path: str,
-    summary_path: str,
-    min_agreement: float,
-    scratch: str | Path,
-    output: str,
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """C-simulate the project on the whole test set and compare it with the QKeras model, answer by answer.
+    """Stage hls_csim: C-simulate the project on the whole test set and compare it with the QKeras model, answer
+    by answer.
 
     Writes csim.json (accuracy, argmax agreement, maximum output difference in LSBs of the output type).
     Raises :class:`HardwareMismatchError`, naming the first diverging layer, when the agreement is below
-    `min_agreement`, and when the simulated firmware is not the one in the exported project.
+    params `min_agreement`, and when the simulated firmware is not the one in the exported project.
     """
-    scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(prefix="hls_csim-") as tmp:
+        return _csim(inputs, params["min_agreement"], Path(tmp), outputs["csim"])
+
+
+def _csim(inputs: Mapping[str, str], min_agreement: float, scratch: Path, output: str) -> dict[str, Any]:
+    model_path, config_path, project_dir = inputs["model"], inputs["config"], inputs["project"]
+    test_path, summary_path = inputs["test"], inputs["summary"]
     settings = yaml.safe_load(Path(config_path).read_text())
     model = load_model(model_path)
     x, y = read_xy(test_path)

@@ -40,10 +40,14 @@ def tool_command(backend: str, script: str) -> list[str]:
     return ["vivado_hls", "-f", script]
 
 
-def hls_synth(project_dir: str, backend: str, target: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
-    """Synthesize a copy of the project in its own working folder (synth/work), export the IP to
-    outputs['synth'] and write the parsed report to outputs['report']; export socflow_ip and copy its Verilog to
-    outputs['board_ip'], checked to have the ports socflow_top connects. The tool's output goes to the log."""
+def hls_synth(
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """Stage hls_synth: synthesize a copy of the project (inputs['project']) with params `backend` for params
+    `target` in its own working folder (synth/work), export the IP to outputs['synth'] and write the parsed report
+    to outputs['report']; export socflow_ip and copy its Verilog to outputs['board_ip'], checked to have the ports
+    socflow_top connects. The tool's output goes to the log."""
+    project_dir, backend, target = inputs["project"], params["backend"], params["target"]
     require_tool(HLS_TOOLS[backend], "hls_synth")
     work = Path(outputs["report"]).parent / "work"
     shutil.rmtree(work, ignore_errors=True)

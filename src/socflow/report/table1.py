@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from socflow.io import atomic_path
+from socflow.io import atomic_path, read_json
 
 COLUMNS = [
     "application",
@@ -157,3 +157,31 @@ def write_table1(rows: Sequence[Mapping[str, Any]], csv_path: str | Path, md_pat
     with atomic_path(md_path) as tmp:
         tmp.write_text(frame.astype(object).where(frame.notna(), None).to_markdown(index=False, missingval="") + "\n")
     return frame
+
+
+def report(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> None:
+    """Stage report: Table I over params `entries` (socflow.plan's report_entries: each entry's files, the
+    optional ones None where their stage does not run), to outputs['table'] (CSV) and outputs['markdown']."""
+
+    def read(path: str | None) -> dict[str, Any] | None:
+        return read_json(path) if path else None
+
+    rows = [
+        row
+        for e in params["entries"]
+        for row in table1_rows(
+            e,
+            read_json(e["teacher"]),
+            read_json(e["student"]),
+            read_json(e["csim"]),
+            read(e["synth"]),
+            read(e["rtl_sim"]),
+            read(e["yosys"]),
+            e["missing"],
+            read(e["vivado"]),
+            budget=read(e["budget"]),
+        )
+    ]
+    write_table1(rows, outputs["table"], outputs["markdown"])

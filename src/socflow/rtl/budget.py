@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from socflow.budget import CAPACITY, RESOURCES, budget_of
+from socflow.budget import CAPACITY, RESOURCES, budget_of, deployed_input, deployed_target, student_choices
 from socflow.errors import BudgetError
 from socflow.fixed import FixedType
 from socflow.rtl.cost import Cost, estimate
@@ -20,24 +20,20 @@ def synthesized_cost(yosys: Mapping[str, Any], sim: Mapping[str, Any]) -> Cost:
 
 
 def budget_check(
-    *,
-    model_path: str,
-    yosys_path: str,
-    sim_path: str,
-    target: Mapping[str, Any],
-    input_precision: str,
-    rtl: Mapping[str, Any],
-    output: str,
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Rule budget_check: the chosen student's synthesized design against the target's budget, beside the
-    estimate the search ranked it with (and its error). Writes budget.json; a BudgetError where it does not fit
-    (the estimate was wrong), naming every limit it exceeds."""
+    """Stage budget_check: the chosen student's synthesized design (inputs['yosys'], inputs['sim']) against the
+    target's budget, beside the estimate the search ranked it with (and its error). Writes outputs['check']
+    (budget.json); a BudgetError where it does not fit (the estimate was wrong), naming every limit it exceeds."""
     from socflow.io import read_json, write_json
     from socflow.models import load_model
 
+    choices = student_choices(inputs)
+    target = deployed_target(params["target"], choices)
+    input_precision = deployed_input(params["input_precision"], choices)
     limits = budget_of(target)
-    built = synthesized_cost(read_json(yosys_path), read_json(sim_path))
-    estimated = estimate(load_model(model_path), FixedType.parse(input_precision), target, rtl)
+    built = synthesized_cost(read_json(inputs["yosys"]), read_json(inputs["sim"]))
+    estimated = estimate(load_model(inputs["model"]), FixedType.parse(input_precision), target, params["rtl"])
     excess = limits.excess(built)
     result = {
         "target": limits.target,
@@ -53,7 +49,7 @@ def budget_check(
         "excess": excess,
         "fits": not any(excess.values()),
     }
-    write_json(output, result)
+    write_json(outputs["check"], result)
     if not result["fits"]:
         over = ", ".join(
             f"{k} {getattr(built, k) if k != 'min_throughput' else 'throughput'} over {limits.limits[k]:,.0f} "

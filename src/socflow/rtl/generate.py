@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.fixed import FixedType
 from socflow.io import write_json
 from socflow.rtl import folded
@@ -22,13 +23,18 @@ log = logging.getLogger(__name__)
 
 
 def rtl_generate(
-    model_path: str, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], outputs: Mapping[str, str]
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Write the Verilog project (outputs['verilog']) and what it is (outputs['summary'], rtl.json)."""
+    """Stage rtl_generate: write the Verilog project of the student (inputs['model']) for params `target` with
+    params `input_precision` and `rtl` (a searched reuse factor or input type as the budgeted search chose them,
+    inputs['metrics']) to outputs['verilog'], and what it is to outputs['summary'] (rtl.json)."""
     from socflow.models import load_model
 
+    choices, rtl = student_choices(inputs), params["rtl"]
+    target = deployed_target(params["target"], choices)
+    input_precision = deployed_input(params["input_precision"], choices)
     start = time.perf_counter()
-    model, kind = load_model(model_path), architecture(target)
+    model, kind = load_model(inputs["model"]), architecture(target)
     path = Path(outputs["verilog"])
     if kind == "parallel":
         summary = parallel_project(model, input_precision, target, rtl, path)

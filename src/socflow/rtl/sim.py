@@ -12,6 +12,7 @@ for bit) and the QKeras model (argmax), with latency and initiation interval mea
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import differing_files, read_json, read_xy, write_json
@@ -110,19 +112,10 @@ def simulate_folded(
 
 
 def rtl_sim(
-    model_path: str,
-    verilog_dir: str,
-    test_path: str,
-    summary_path: str,
-    input_precision: str,
-    target: Mapping[str, Any],
-    rtl: Mapping[str, Any],
-    threads: int,
-    scratch: str | Path,
-    output: str,
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Simulate the Verilog with Verilator on the whole test set and compare it with our golden model (bit for
-    bit) and with the QKeras model (argmax).
+    """Stage rtl_sim: simulate the Verilog (inputs['verilog']) with Verilator on the whole test set and compare it
+    with our golden model (bit for bit) and with the QKeras model (argmax); writes outputs['sim'].
 
     Raises :class:`HardwareMismatchError`, naming the first mismatching sample, when a simulated output
     differs from the golden model, or the argmax agreement with QKeras is below `rtl['sim_min_agreement']`;
@@ -130,22 +123,25 @@ def rtl_sim(
     """
     from socflow.models import load_model
 
+    choices, rtl, verilog_dir = student_choices(inputs), params["rtl"], inputs["verilog"]
+    target = deployed_target(params["target"], choices)
+    in_type = FixedType.parse(deployed_input(params["input_precision"], choices))
     use_verilator()
-    in_type = FixedType.parse(input_precision)
-    model = load_model(model_path)
-    x, y = read_xy(test_path)
+    model = load_model(inputs["model"])
+    x, y = read_xy(inputs["test"])
     xq = in_type.quantize(x)
     golden = golden_predict(model, xq, in_type)
     start = time.perf_counter()
-    if architecture(target) == "parallel":
-        simulated, checks = simulate_parallel(model, xq, in_type, target, rtl, verilog_dir, threads, Path(scratch))
-    else:
-        simulated, checks = simulate_folded(model, xq, in_type, target, golden, verilog_dir, threads, Path(scratch))
+    with tempfile.TemporaryDirectory(prefix="rtl_sim-") as tmp:
+        if architecture(target) == "parallel":
+            simulated, checks = simulate_parallel(model, xq, in_type, target, rtl, verilog_dir, threads, Path(tmp))
+        else:
+            simulated, checks = simulate_folded(model, xq, in_type, target, golden, verilog_dir, threads, Path(tmp))
     sim_seconds = time.perf_counter() - start - checks["compile_seconds"]
     reference, _ = predict_classes(model, xq.astype(np.float32))
     exact = np.all(simulated == golden, axis=1)
     agree = simulated.argmax(axis=1) == reference.argmax(axis=1)
-    summary = read_json(summary_path)
+    summary = read_json(inputs["summary"])
     result = {
         "n": int(len(y)),
         "architecture": architecture(target),
@@ -179,5 +175,5 @@ def rtl_sim(
         lambda i: f"RTL class {simulated[i].argmax()}, QKeras class {reference[i].argmax()}",
         "rtl.sim_min_agreement",
     )
-    write_json(output, result)
+    write_json(outputs["sim"], result)
     return result

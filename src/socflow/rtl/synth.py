@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from socflow.errors import ReportError
 from socflow.io import write_json
 from socflow.parts import part_info, yosys_family
-from socflow.rtl.quantized import verilog_sources
+from socflow.rtl.quantized import TOP, verilog_sources
 from socflow.tools import run_tool, yosys, yosys_version
 
 log = logging.getLogger(__name__)
@@ -93,10 +94,13 @@ def synthesize(sources: list[Path], top: str, part: str, scratch: str | Path, yo
     }
 
 
-def rtl_synth(verilog_dir: str, top: str, part: str, scratch: str | Path, outputs: Mapping[str, str]) -> dict[str, Any]:
-    """Synthesize the project's Verilog for the part's family; write outputs['report'] (yosys.json) and Yosys's
-    own log to outputs['yosys_log']."""
-    report = synthesize(verilog_sources(verilog_dir, top), top, part, scratch, outputs["yosys_log"])
+def rtl_synth(
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """Stage rtl_synth: synthesize the project's Verilog (inputs['verilog']) for the family of params `part`; write
+    outputs['report'] (yosys.json) and Yosys's own log to outputs['yosys']."""
+    with tempfile.TemporaryDirectory(prefix="rtl_synth-") as scratch:
+        report = synthesize(verilog_sources(inputs["verilog"], TOP), TOP, params["part"], scratch, outputs["yosys"])
     write_json(outputs["report"], report)
     used = {k: v["used"] for k, v in report["resources"].items()}
     log.info("Yosys (%s, %.0f s): %s", report["family"], report["synth_seconds"], used)

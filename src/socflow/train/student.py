@@ -61,54 +61,39 @@ def _pruning_callbacks() -> list[keras.callbacks.Callback]:
 
 
 def tune_student(
-    data: Mapping[str, str],
-    teacher_path: str,
-    student: Mapping[str, Any],
-    variant: Mapping[str, Any],
-    state_root: str,
-    outputs: Mapping[str, str],
-    threads: int = 1,
-    budget: Mapping[str, Any] | None = None,
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """BO over the student space, KD + QAP inside every trial (or the collection of its parallel workers'
-    trials); writes hparams.json and trials.csv. With a `budget` (the budgeted targets, the input precision, the
-    rtl section) each trial is costed on the budgeted targets and the best is the most accurate that fits; none
+    """Stage tune_student: BO over the student space (params `student`, `variant`), KD from inputs['teacher'] and
+    QAP inside every trial, its state in params `state` (or the collection of its parallel workers' trials);
+    writes hparams.json and trials.csv. With params `budget` (the budgeted targets, the input precision, the rtl
+    section) each trial is costed on the budgeted targets and the best is the most accurate that fits; none
     fitting is a BudgetError naming the trial nearest to fitting."""
-    build, settings, judge = _search_setup(data, teacher_path, student, variant, threads, budget)
-    best = tune(build, data, student["search"], settings, state_root, outputs, _pruning_callbacks, judge)
+    build, settings, judge = _search_setup(inputs, params, threads)
+    search = params["student"]["search"]
+    best = tune(build, inputs, search, settings, params["state"], outputs, _pruning_callbacks, judge)
     if judge is not None:
         require_fit(pd.read_csv(outputs["trials"]), outputs["trials"])
     return best
 
 
 def tune_student_worker(
-    data: Mapping[str, str],
-    teacher_path: str,
-    student: Mapping[str, Any],
-    variant: Mapping[str, Any],
-    state_root: str,
-    worker: int,
-    output: str,
-    threads: int = 1,
-    budget: Mapping[str, Any] | None = None,
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> list[str]:
-    """One of `search.workers` jobs running the student search's trials; writes the list of those it ran."""
-    build, settings, judge = _search_setup(data, teacher_path, student, variant, threads, budget)
+    """Stage tune_student_worker: worker params `worker` of the `search.workers` running the student search's
+    trials; writes the list of those it ran (outputs['trials'])."""
+    build, settings, judge = _search_setup(inputs, params, threads)
+    search = params["student"]["search"]
     return search_worker(
-        build, data, student["search"], settings, state_root, worker, output, _pruning_callbacks, judge
+        build, inputs, search, settings, params["state"], params["worker"], outputs["trials"], _pruning_callbacks, judge
     )
 
 
 def _search_setup(
-    data: Mapping[str, str],
-    teacher_path: str,
-    student: Mapping[str, Any],
-    variant: Mapping[str, Any],
-    threads: int,
-    budget: Mapping[str, Any] | None,
+    data: Mapping[str, str], params: Mapping[str, Any], threads: int
 ) -> tuple[Callable[[Any], keras.Model], dict[str, Any], Judge | None]:
     """The build function, the settings that key the search's state and the budget's judge (None without one),
     the same for its tune and worker jobs."""
+    student, variant, budget, teacher_path = params["student"], params["variant"], params.get("budget"), data["teacher"]
     summary = begin_stage(data, student["search"], threads)
     plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
@@ -118,20 +103,16 @@ def _search_setup(
 
 
 def train_student(
-    data: Mapping[str, str],
-    teacher_path: str,
-    teacher_metrics: str,
-    student: Mapping[str, Any],
-    variant: Mapping[str, Any],
-    hparams: str,
-    outputs: Mapping[str, str],
-    threads: int = 1,
-    budget: Mapping[str, Any] | None = None,
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Distil the teacher into the student with the best hyperparameters, pruning and quantizing as it
-    learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json (with a budget: the student's
-    estimated cost on the budgeted targets, the reuse factor it takes on each and its input type) and curves.png."""
+    """Stage train_student: distil the teacher into the student with the best hyperparameters (inputs['hparams']),
+    pruning and quantizing as it learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json (with
+    params `budget`: the student's estimated cost on the budgeted targets, the reuse factor it takes on each and
+    its input type) and curves.png."""
     import tensorflow_model_optimization as tfmot
+
+    data, student, variant, budget = inputs, params["student"], params["variant"], params.get("budget")
+    teacher_path, teacher_metrics, hparams = inputs["teacher"], inputs["teacher_metrics"], inputs["hparams"]
 
     summary = begin_stage(data, student["search"], threads)
     search = student["search"]

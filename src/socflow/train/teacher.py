@@ -32,20 +32,25 @@ def _search_setup(data: Mapping[str, str], teacher: Mapping[str, Any], threads: 
 
 
 def tune_teacher(
-    data: Mapping[str, str], teacher: Mapping[str, Any], state_root: str, outputs: Mapping[str, str], threads: int = 1
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """BO over the teacher hypermodel on validation accuracy (or the collection of its parallel workers'
-    trials); writes hparams.json and trials.csv."""
-    build, settings = _search_setup(data, teacher, threads)
-    return tune(build, data, teacher["search"], settings, state_root, outputs)
+    """Stage tune_teacher: BO over the teacher hypermodel (params `teacher`) on validation accuracy, its state in
+    params `state` (or the collection of its parallel workers' trials); writes hparams.json and trials.csv."""
+    teacher = params["teacher"]
+    build, settings = _search_setup(inputs, teacher, threads)
+    return tune(build, inputs, teacher["search"], settings, params["state"], outputs)
 
 
 def tune_teacher_worker(
-    data: Mapping[str, str], teacher: Mapping[str, Any], state_root: str, worker: int, output: str, threads: int = 1
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> list[str]:
-    """One of `search.workers` jobs running the teacher search's trials; writes the list of those it ran."""
-    build, settings = _search_setup(data, teacher, threads)
-    return search_worker(build, data, teacher["search"], settings, state_root, worker, output)
+    """Stage tune_teacher_worker: worker params `worker` of the `search.workers` running the teacher search's
+    trials; writes the list of those it ran (outputs['trials'])."""
+    teacher = params["teacher"]
+    build, settings = _search_setup(inputs, teacher, threads)
+    return search_worker(
+        build, inputs, teacher["search"], settings, params["state"], params["worker"], outputs["trials"]
+    )
 
 
 def _finish(
@@ -78,11 +83,13 @@ def _fit(model: keras.Model, data: Mapping[str, str], epochs: int, search: Mappi
 
 
 def train_teacher(
-    data: Mapping[str, str], teacher: Mapping[str, Any], hparams: str, outputs: Mapping[str, str], threads: int = 1
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Train the teacher with the best hyperparameters of the search; writes model.h5, metrics.json, curves.png."""
+    """Stage train_teacher: train the teacher with the search's best hyperparameters (inputs['hparams']); writes
+    model.h5, metrics.json, curves.png."""
+    data, teacher = inputs, params["teacher"]
     summary = begin_stage(data, teacher["search"], threads)
-    hp = hyperparameters(read_json(hparams)["config"])
+    hp = hyperparameters(read_json(inputs["hparams"])["config"])
     model = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])(hp)
     history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"])
     training_curves(history, outputs["curves"], "teacher")
@@ -102,12 +109,14 @@ def train_teacher(
 
 
 def import_teacher(
-    data: Mapping[str, str], teacher: Mapping[str, Any], pretrained: str, outputs: Mapping[str, str], threads: int = 1
+    *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Check a pretrained .h5 teacher against the data (input shape, classes), optionally fine-tune it,
-    evaluate it; writes model.h5, metrics.json, curves.png (empty history when not fine-tuned)."""
+    """Stage import_teacher: check a pretrained .h5 teacher (inputs['pretrained']) against the data (input shape,
+    classes), optionally fine-tune it, evaluate it; writes model.h5, metrics.json, curves.png (empty history when
+    not fine-tuned)."""
     from socflow.train.distill import logits_of
 
+    data, teacher, pretrained = inputs, params["teacher"], inputs["pretrained"]
     summary = begin_stage(data, teacher["search"], threads)
     model = load_model(pretrained)
     check_model_io(model, summary["input_shape"], summary["n_classes"], f"teacher.pretrained {pretrained}")

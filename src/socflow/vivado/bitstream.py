@@ -21,16 +21,14 @@ log = logging.getLogger(__name__)
 
 
 def vivado_bitstream(
-    project_dir: str,
-    target: Mapping[str, Any],
-    board_cfg: Mapping[str, Any],
-    outputs: Mapping[str, str],
-    threads: int = 2,
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Stage vivado_bitstream: run the project with Vivado in a copy (hw/.../work), `threads` parallel runs, export
-    .bit/.hwh/.xsa and write the post-route utilization and timing to outputs['utilization']."""
+    """Stage vivado_bitstream: run the project (inputs['project']) with Vivado in a copy (hw/.../work), `threads`
+    parallel runs, export .bit/.hwh/.xsa and write the post-route utilization and timing to
+    outputs['utilization']; the part is checked against params `target`, ComBlock's IP comes from params `board`."""
     vivado = require_tool("vivado", "vivado_bitstream")
-    repo = board_cfg.get("comblock_repo")
+    project_dir, target = inputs["project"], params["target"]
+    repo = params["board"].get("comblock_repo")
     if not repo or not Path(repo).is_dir():
         raise ConfigError(
             f"board.comblock_repo is {repo!r}: point it at ComBlock's IP repository (<COMBLOCK_ROOT>/src)"

@@ -21,6 +21,7 @@ from typing import Any
 
 from socflow import RESOURCES
 from socflow.board.design import HDL, design_sources, top_verilog, top_verilog_hls
+from socflow.board.ip_model import ip_files
 from socflow.board.protocol import Protocol
 from socflow.errors import SocflowError
 from socflow.hls.ip import IP_TOP, exported_ip_sources
@@ -166,16 +167,13 @@ def check_project(project_dir: str | Path, target: Mapping[str, Any], required: 
 
 
 def vivado_project(
-    ip: Mapping[str, str],
-    protocol_json: str,
-    target: Mapping[str, Any],
-    board_cfg: Mapping[str, Any],
-    outputs: Mapping[str, str],
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """Stage vivado_project: write the project folder (outputs['project']) and its check (outputs['check']) for
-    the IP `ip` (see design)."""
-    parts = design(ip, Protocol.read(protocol_json))
-    project = write_project(parts, target, board_cfg, outputs["project"])
+    the rule's IP (see design) behind the protocol inputs['protocol'], for params `target` and `board`."""
+    target = params["target"]
+    parts = design(ip_files(inputs), Protocol.read(inputs["protocol"]))
+    project = write_project(parts, target, params["board"], outputs["project"])
     check = check_project(project, target, parts.required)
     write_json(outputs["check"], check)
     log.info(

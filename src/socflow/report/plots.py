@@ -1,0 +1,52 @@
+"""Stages plot_pareto, plot_budget, plot_fig5 and plot_confusion: each gathers its rule's files and draws one
+figure of socflow.report.figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from socflow.budget import budget_of, deployed_target, student_choices
+from socflow.io import read_json
+from socflow.report import figures
+
+
+def plot_pareto(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> None:
+    """Stage plot_pareto: the student variants (params `variants`, inputs['metrics'] in their order) on the plane
+    of test accuracy and model size."""
+    figures.pareto(dict(zip(params["variants"], inputs["metrics"])), outputs["plot"])
+
+
+def plot_budget(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> None:
+    """Stage plot_budget: a budgeted search's trials against the limits of the budgeted params `target`."""
+    figures.budget_search(inputs["trials"], inputs["hparams"], budget_of(params["target"]).limits, outputs["plot"])
+
+
+def plot_fig5(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> None:
+    """Stage plot_fig5: the paper's Fig. 5 over the experiment's targets (params `targets`, each at the reuse
+    factor its student takes): latency and resources against R from the HLS reports, the RTL simulations and the
+    Yosys estimates that ran (inputs 'synth', 'rtl_sim', 'yosys', lists in the targets' order)."""
+    choices = student_choices(inputs)
+    targets = {name: deployed_target(t, choices) for name, t in params["targets"].items()}
+    reports = {key: dict(zip(targets, map(read_json, inputs.get(key, [])))) for key in ("synth", "rtl_sim", "yosys")}
+    figures.latency_vs_reuse(figures.fig5_points(targets, **reports), outputs["plot"], params["title"])
+
+
+def plot_confusion(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> None:
+    """Stage plot_confusion: the confusion matrices of the QKeras student (inputs['student']) and of its C and RTL
+    simulations on every target (inputs 'csim', 'rtl_sim', lists in the order of params `targets`)."""
+    matrices = {"QKeras": read_json(inputs["student"])["confusion_matrix"]}
+    for key, label, field in (("csim", "C sim", "csim"), ("rtl_sim", "RTL sim", "rtl")):
+        for target, path in zip(params["targets"].values(), inputs.get(key, [])):
+            where = f"{target['part']} @ {1000 / target['clock_period']:g} MHz"
+            matrices[f"{label}, {where}"] = read_json(path)[field]["confusion_matrix"]
+    class_names = read_json(inputs["summary"])["class_names"]
+    figures.confusion_matrices(matrices, class_names, outputs["plot"], params["title"])
