@@ -334,3 +334,39 @@ def test_built_in_shapes_are_the_generators():
 
     x, y, _ = load_digits({})
     assert BUILT_IN_SHAPES == {"pulses": (N_SAMPLES, len(CLASS_NAMES)), "digits": (x[0].size, len(set(y)))}
+
+
+def _sections():
+    """(where, schema object, its TypedDict): every $def, and the array items that have a type of their own."""
+    from socflow.settings import SECTIONS, Target, Variant
+
+    defs = yaml.safe_load(SCHEMA.read_text())["$defs"]
+    yield from ((name, defs[name], SECTIONS[name]) for name in defs)
+    yield "hls.targets[]", defs["hls"]["properties"]["targets"]["items"], Target
+    yield "student.variants[]", defs["student"]["properties"]["variants"]["items"], Variant
+
+
+def _literal(hint):
+    """The choices of a Literal hint, or of the Literal in a list[...] hint."""
+    import typing
+
+    while typing.get_origin(hint) is not typing.Literal:
+        hint = typing.get_args(hint)[0]
+    return set(typing.get_args(hint))
+
+
+@pytest.mark.parametrize(("where", "schema", "typed"), list(_sections()), ids=[s[0] for s in _sections()])
+def test_the_typed_sections_have_the_schemas_keys_and_choices(where, schema, typed):
+    """socflow.settings names each section's keys as the schema does, with the same choices; a section typed as
+    always complete (total) has every key required or filled by a default."""
+    import typing
+
+    hints = typing.get_type_hints(typed)
+    assert set(hints) == set(schema["properties"]), where
+    for key, hint in hints.items():
+        spec = schema["properties"][key]
+        choices = spec.get("enum") or spec.get("items", {}).get("enum")
+        if choices:
+            assert _literal(hint) == set(choices), f"{where}.{key}"
+        if typed.__total__:
+            assert key in schema.get("required", []) or "default" in spec or "$ref" in spec, f"{where}.{key}"

@@ -49,6 +49,7 @@ BASE = {
     "parts",
     "budget",
     "config",
+    "settings",
     "plan",
     "tools",
     "metrics",

@@ -19,6 +19,7 @@ from typing import Any
 from socflow.config import target_name
 from socflow.errors import ConfigError
 from socflow.parts import part_info
+from socflow.settings import Target
 
 RESOURCES = ("lut", "ff", "dsp", "bram_18k")
 CAPACITY = {"lut": "LUT", "ff": "FF", "dsp": "DSP", "bram_18k": "BRAM_18K"}
@@ -58,7 +59,7 @@ class Budget:
 DEFAULT_MARGIN = {"parallel": 0.03, "folded": 0.15}
 
 
-def budget_of(target: Mapping[str, Any]) -> Budget:
+def budget_of(target: Target) -> Budget:
     """The target's budget in absolute numbers; ConfigError where a limit leaves the reserve no room."""
     spec, part = target["budget"], part_info(target["part"])
     if part is None:
@@ -97,7 +98,7 @@ def student_choices(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return read_json(inputs["metrics"]) if inputs.get("metrics") else {}
 
 
-def deployed_target(target: Mapping[str, Any], student_metrics: Mapping[str, Any]) -> dict[str, Any]:
+def deployed_target(target: Target, student_metrics: Mapping[str, Any]) -> dict[str, Any]:
     """The target as the chosen student is built on it: a searched reuse factor (a list) replaced by the one
     the search chose for this student (its metrics.json's `reuse_factors`), any other target as it is."""
     if not isinstance(target.get("reuse_factor"), list):

@@ -23,6 +23,7 @@ from socflow import RESOURCES
 from socflow.errors import ConfigError
 from socflow.fixed import FixedType
 from socflow.parts import board_for, family_of, yosys_family
+from socflow.settings import Hls, Target, Variant
 
 SCHEMA = RESOURCES / "config.schema.yaml"  # also config/schema.yaml in the repository
 MAX_REPORTED = 10  # schema errors listed, one line each
@@ -113,13 +114,13 @@ def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict
     return config
 
 
-def variant_name(variant: Mapping[str, Any]) -> str:
+def variant_name(variant: Variant) -> str:
     """Wildcard name of a student compression point, e.g. ``b8_s20`` (8 bits, 20 % sparsity)."""
     name = f"b{variant['bits']}_s{round(variant['sparsity'] * 100)}"
     return name + (f"_i{variant['integer_bits']}" if variant.get("integer_bits") else "")
 
 
-def target_name(target: Mapping[str, Any]) -> str:
+def target_name(target: Target) -> str:
     """Wildcard name of a hardware target, e.g. ``xc7a100tcsg324-1_200mhz_rf1_latency_stream``."""
     if target.get("name"):
         return str(target["name"])
@@ -130,14 +131,14 @@ def target_name(target: Mapping[str, Any]) -> str:
     return f"{target['part'].lower()}_{mhz}mhz_rf{rf}_{target['strategy'].lower()}_{io}{rtl}"
 
 
-def input_precisions(hls: Mapping[str, Any]) -> list[str]:
+def input_precisions(hls: Hls) -> list[str]:
     """The input types the IP may take: the hls section's one, or the list a budgeted search chooses from
     (narrowest first, so that of equally accurate types the cheapest is chosen)."""
     precision = hls["input_precision"]
     return sorted(precision, key=lambda t: FixedType.parse(t).width) if isinstance(precision, list) else [precision]
 
 
-def reuse_factors(target: Mapping[str, Any]) -> list[int]:
+def reuse_factors(target: Target) -> list[int]:
     """The reuse factors a target's design may take: its one, or the list a budgeted search chooses from."""
     reuse = target.get("reuse_factor", 1)
     return sorted(int(r) for r in reuse) if isinstance(reuse, list) else [int(reuse)]
@@ -238,7 +239,7 @@ def check_config(config: Mapping[str, Any]) -> None:
 BUILT_IN_SHAPES = {"pulses": (30, 4), "digits": (64, 10)}
 
 
-def check_reuse_factor(target: Mapping[str, Any], experiment: Mapping[str, Any]) -> None:
+def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
     """Before any job, where the inputs are known (built-in datasets): a reuse factor must be one some layer of
     some student of the search space can use (at most its largest layer's n_in x n_out products), and a
     streaming target's must be the number of inputs. User data are checked by rtl_generate, with the student."""

@@ -8,11 +8,10 @@ UltraScale+); the test suite checks them against the "Available" column of real 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from socflow.errors import ConfigError
+from socflow.settings import Target
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,7 @@ BOARDS = {
 }
 
 
-def board_for(target: Mapping[str, Any]) -> Board:
+def board_for(target: Target) -> Board:
     """The target's board: its `board` key, or the first known board with its part (the paper's boards first)."""
     name = target.get("board")
     if name:

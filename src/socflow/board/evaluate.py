@@ -24,6 +24,7 @@ from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes, require_agreement
+from socflow.settings import BoardSettings
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def board_eval_emulated(
     return result
 
 
-def run_firmware(firmware_dir: str | Path, fabric: Any, board: Mapping[str, Any], build_dir: Path) -> dict[str, Any]:
+def run_firmware(firmware_dir: str | Path, fabric: Any, board: BoardSettings, build_dir: Path) -> dict[str, Any]:
     """The generated firmware, compiled for the host, against a fresh emulated board around `fabric`."""
     build_dir.mkdir(parents=True, exist_ok=True)
     try:

@@ -15,12 +15,13 @@ from socflow.data.sources import GENERATED, LOADERS, existing_path
 from socflow.data.split import PARTS, Scaler, stratified_split
 from socflow.errors import ConfigError, DataError
 from socflow.io import save_npz, sha256_arrays, sha256_file, sha256_json, write_bytes, write_json
+from socflow.settings import Dataset, Split
 
 log = logging.getLogger(__name__)
 
 
 def load_dataset(
-    dataset: Mapping[str, Any], fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
+    dataset: Dataset, fractions: tuple[float, ...] = (0.7, 0.15, 0.15)
 ) -> tuple[np.ndarray, np.ndarray, list[str], str]:
     """Load and check the dataset described by a config ``dataset`` section.
 
@@ -37,7 +38,7 @@ def load_dataset(
     return x, y, names if names is not None and len(names) == len(found) else found, checksum
 
 
-def _source_key(dataset: Mapping[str, Any], fractions: tuple[float, ...]) -> str:
+def _source_key(dataset: Dataset, fractions: tuple[float, ...]) -> str:
     """What a check of user data depends on: the dataset settings, the split, and each file's size and
     modification time (the files of a folder, by relative name)."""
     root = Path(dataset["path"])
@@ -47,7 +48,7 @@ def _source_key(dataset: Mapping[str, Any], fractions: tuple[float, ...]) -> str
     return sha256_json({"dataset": dict(dataset), "fractions": list(fractions), "files": stats})
 
 
-def check_source(dataset: Mapping[str, Any], split: Mapping[str, Any], cache_dir: str | Path) -> None:
+def check_source(dataset: Dataset, split: Split, cache_dir: str | Path) -> None:
     """Before any job: load and check a user data file (format, keys, shapes, NaN/inf, labels, class counts),
     so that a bad file stops the run while the good split of an earlier run is still there (Snakemake deletes a
     job's outputs before running it). A pass is remembered in `cache_dir` by the file's size and time, so an

@@ -16,6 +16,7 @@ from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.hls.ip import write_ip_top
 from socflow.io import atomic_path
 from socflow.models import load_model
+from socflow.settings import Hls, Target
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 PROJECT_NAME = "myproject"
 
 
-def hls_settings(model: Any, hls: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:
+def hls_settings(model: Any, hls: Hls, target: Target) -> dict[str, Any]:
     """Everything hls4ml needs to rebuild the project: its per-layer config (precisions from the QKeras
     quantizers, `auto` accumulators and results so that nothing overflows), the input type, and the target."""
     import hls4ml

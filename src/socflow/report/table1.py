@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from socflow.io import atomic_path, read_json
+from socflow.settings import Student, Teacher
 
 COLUMNS = [
     "application",
@@ -61,8 +62,8 @@ RTL_NAMES = {"parallel": "da4ml RTL", "folded": "folded RTL", "stream": "streami
 
 def table1_rows(
     entry: Mapping[str, str],
-    teacher: Mapping[str, Any],
-    student: Mapping[str, Any],
+    teacher: Teacher,
+    student: Student,
     csim: Mapping[str, Any],
     synth: Mapping[str, Any] | None,
     rtl_sim: Mapping[str, Any] | None,

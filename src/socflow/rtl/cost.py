@@ -12,13 +12,13 @@ budget-aware student search ranks its trials with (socflow.train.budget), and Ta
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from socflow.fixed import FixedType
 from socflow.rtl.folded import FoldedDesign, design, integer_network
 from socflow.rtl.quantized import architecture
+from socflow.settings import Rtl, Target
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def folded_cost(core: FoldedDesign) -> Cost:
     )
 
 
-def parallel_cost(model: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]) -> Cost:
+def parallel_cost(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> Cost:
     """da4ml's estimate of its fully parallel design: LUTs of the adder graphs, the pipeline's registers and
     latency at the target's clock (rtl.latency_cutoff, as rtl_generate pipelines it)."""
     from socflow.rtl.parallel import latency_clocks, pipelined_student
@@ -125,7 +125,7 @@ def parallel_cost(model: Any, input_type: FixedType, target: Mapping[str, Any], 
     )
 
 
-def estimate(model: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]) -> Cost:
+def estimate(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> Cost:
     """The cost of the design rtl_generate would write for this student and target."""
     kind = architecture(target)
     if kind == "parallel":

@@ -37,7 +37,6 @@ products and sums at full width, and quantized_relu as round half to even then s
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +50,7 @@ from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
 from socflow.io import write_json
 from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
+from socflow.settings import Target
 
 
 def fraction_bits(values: np.ndarray, what: str, limit: int = 48) -> int:
@@ -405,9 +405,7 @@ def write_project(folded: FoldedDesign, top: str, path: Path) -> Path:
     return src / f"{top}.v"
 
 
-def folded_project(
-    model: Any, input_type: FixedType, target: Mapping[str, Any], architecture: str, path: Path
-) -> dict[str, Any]:
+def folded_project(model: Any, input_type: FixedType, target: Target, architecture: str, path: Path) -> dict[str, Any]:
     """Write the folded (or streaming) core of the student for the target to `path`; what rtl.json says of it."""
     layers = integer_network(model, input_type)
     core = design(layers, int(target["reuse_factor"]), architecture)

@@ -10,7 +10,6 @@ saturating quantizer. da4ml rounds only TRN or RND (half up), so QKeras's ties (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from socflow.errors import ModelError
 from socflow.fixed import FixedType
 from socflow.io import read_json
 from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
+from socflow.settings import Rtl, Target
 
 
 def relu_round_half_even(x: Any, integer: int, fractional: int) -> Any:
@@ -58,9 +58,7 @@ def trace_student(model: Any, input_type: FixedType) -> Any:
     return comb_trace(inp, x)
 
 
-def pipelined_student(
-    model: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]
-) -> tuple[Any, Any]:
+def pipelined_student(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> tuple[Any, Any]:
     """(the student's da4ml combinational logic, its pipeline): one stage per rtl.latency_cutoff of delay, by
     default the target's clock period."""
     from da4ml.trace.pipeline import to_pipeline
@@ -69,9 +67,7 @@ def pipelined_student(
     return comb, to_pipeline(comb, rtl["latency_cutoff"] or target["clock_period"], verbose=False)
 
 
-def verilog_model(
-    model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path
-) -> tuple[Any, Any, Any]:
+def verilog_model(model: Any, input_precision: str, target: Target, rtl: Rtl, path: Path) -> tuple[Any, Any, Any]:
     """(da4ml VerilogModel written to `path`, the combinational logic it pipelines, the pipeline) for the
     student and the target's clock."""
     from da4ml.codegen import VerilogModel
@@ -89,9 +85,7 @@ def latency_clocks(pipeline: Any) -> int:
     return len(pipeline.solutions) + 1
 
 
-def parallel_project(
-    model: Any, input_precision: str, target: Mapping[str, Any], rtl: Mapping[str, Any], path: Path
-) -> dict[str, Any]:
+def parallel_project(model: Any, input_precision: str, target: Target, rtl: Rtl, path: Path) -> dict[str, Any]:
     """Write da4ml's Verilog project to `path`; what rtl.json says of it."""
     from importlib.metadata import version
 

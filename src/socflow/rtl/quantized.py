@@ -8,7 +8,6 @@ before a 5-bit fraction, a tie is 1 in 4,096 activations: several per test set, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,13 @@ import numpy as np
 
 from socflow.errors import ModelError, SocflowError
 from socflow.fixed import FixedType
+from socflow.settings import Target
 
 TOP = "student"
 ARCHITECTURES = ("parallel", "folded", "stream")
 
 
-def architecture(target: Mapping[str, Any]) -> str:
+def architecture(target: Target) -> str:
     """The RTL design of a target: da4ml's fully parallel one at reuse factor 1, else socflow's folded one, or
     the streaming one where the target asks for it (`rtl_architecture: stream`)."""
     if target.get("rtl_architecture") == "stream":

@@ -29,6 +29,7 @@ from socflow.rtl.folded import folded_project
 from socflow.rtl.harness import Testbench, pack
 from socflow.rtl.parallel import latency_clocks, verilog_model
 from socflow.rtl.quantized import TOP, architecture, golden_predict, verilog_sources
+from socflow.settings import Rtl, Target
 from socflow.tools import use_verilator, verilator_version
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _same_verilog(regenerated: Path, verilog_dir: str) -> None:
 
 
 def simulate_parallel(
-    model: Any, xq: np.ndarray, in_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any],
+    model: Any, xq: np.ndarray, in_type: FixedType, target: Target, rtl: Rtl,
     verilog_dir: str, threads: int, scratch: Path,
 ) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
     """da4ml's emulator of the Verilog, one sample per clock: outputs, and what else was checked."""
@@ -65,7 +66,7 @@ def simulate_parallel(
 
 
 def simulate_folded(
-    model: Any, xq: np.ndarray, in_type: FixedType, target: Mapping[str, Any], golden: np.ndarray,
+    model: Any, xq: np.ndarray, in_type: FixedType, target: Target, golden: np.ndarray,
     verilog_dir: str, threads: int, scratch: Path,
 ) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
     """The folded or streaming core in socflow's testbench: outputs, measured latency and II."""

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from socflow.io import atomic_path, read_xy, write_json
+from socflow.settings import Search
 from socflow.train.fit import early_stopping
 from socflow.train.journal import journal_results
 from socflow.train.trials import Judge, best_trial, bo_oracle, objective, seed_trial, state_dir, trials_table
@@ -45,7 +46,7 @@ def bayesian_search(
     build: Callable[[Any], keras.Model],
     train: tuple[np.ndarray, np.ndarray],
     val: tuple[np.ndarray, np.ndarray],
-    search: Mapping[str, Any],
+    search: Search,
     state_dir: str | Path,
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]] = list,
     judge: Judge | None = None,
@@ -80,7 +81,7 @@ def bayesian_search(
 def tune(
     build: Callable[[Any], keras.Model],
     data: Mapping[str, str],
-    search: Mapping[str, Any],
+    search: Search,
     settings: Mapping[str, Any],
     state_root: str | Path,
     outputs: Mapping[str, str],

@@ -22,6 +22,7 @@ from socflow.fixed import FixedType
 from socflow.metrics import predict_classes
 from socflow.models import save_model
 from socflow.rtl.cost import Cost, estimate
+from socflow.settings import Rtl, Target
 from socflow.train.trials import Judge, best_accuracy
 
 
@@ -72,7 +73,7 @@ def chosen_reuse_factors(row: Mapping[str, Any], limits: Sequence[Budget]) -> di
 def trial_judge(
     targets: Sequence[Mapping[str, Any]],
     input_precision: str | list[str],
-    rtl: Mapping[str, Any],
+    rtl: Rtl,
     val: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Judge | None:
     """The judge of a budgeted student search (None without budgets): each trial's student, pruning stripped,
@@ -120,7 +121,7 @@ def chosen_input_precision(row: Mapping[str, Any], input_precision: str | list[s
                 if FixedType.parse(t).width == int(row["input_width"]))  # fmt: skip
 
 
-def costs_at(student: Any, input_type: FixedType, target: Mapping[str, Any], rtl: Mapping[str, Any]) -> dict[int, Cost]:
+def costs_at(student: Any, input_type: FixedType, target: Target, rtl: Rtl) -> dict[int, Cost]:
     """The student's estimated cost at each reuse factor the target may take that some layer of it can use."""
     costs: dict[int, Cost] = {}
     for reuse in reuse_factors(target):

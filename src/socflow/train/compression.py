@@ -12,10 +12,11 @@ from socflow._keras import keras
 
 import numpy as np
 
+from socflow.settings import Variant
 from socflow.train.hypermodels import conv_blocks, require_image, searched
 
 
-def quantizers(variant: Mapping[str, Any], activation_integer_bits: int) -> tuple[Any, Any]:
+def quantizers(variant: Variant, activation_integer_bits: int) -> tuple[Any, Any]:
     """Weight/bias quantizer (signed, `bits` wide, `integer_bits` integer bits, no scale: alpha=1, which
     hls4ml maps to a plain ap_fixed) and the ReLU quantizer."""
     from qkeras import quantized_bits, quantized_relu
@@ -74,7 +75,7 @@ def _prunable(layer: keras.layers.Layer, plan: PruningPlan | None) -> keras.laye
 def student_model(
     hp: Any,
     cfg: Mapping[str, Any],
-    variant: Mapping[str, Any],
+    variant: Variant,
     input_shape: Sequence[int],
     n_classes: int,
     plan: PruningPlan | None,

@@ -12,6 +12,7 @@ from socflow._keras import keras, set_threads
 import numpy as np
 
 from socflow.io import read_json
+from socflow.settings import Search
 
 
 def fit_model(
@@ -52,7 +53,7 @@ def early_stopping(patience: int, start_epoch: int = 0) -> list[keras.callbacks.
     ]
 
 
-def begin_stage(data: Mapping[str, str], search: Mapping[str, Any], threads: int) -> dict[str, Any]:
+def begin_stage(data: Mapping[str, str], search: Search, threads: int) -> dict[str, Any]:
     """Common start of a training stage: thread budget, seeds; returns the data summary."""
     set_threads(threads)
     seed_everything(search["seed"])

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from socflow.io import read_json, read_xy, write_json
+from socflow.settings import Search
 from socflow.train.fit import early_stopping, fit_model
 from socflow.train.trials import (
     OBJECTIVE,
@@ -88,9 +89,7 @@ def with_values(space: Any, values: Mapping[str, Any]) -> Any:
     return hp
 
 
-def journal_oracle(
-    search: Mapping[str, Any], space: Any, trials: Sequence[Mapping[str, Any]], metric: str = OBJECTIVE
-) -> Any:
+def journal_oracle(search: Search, space: Any, trials: Sequence[Mapping[str, Any]], metric: str = OBJECTIVE) -> Any:
     """keras-tuner's BO oracle in memory, holding the journal's trials: completed ones with their scores,
     running ones as ongoing (scored pessimistically by the Gaussian process, so proposals avoid them).
 
@@ -123,9 +122,7 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
 
 
-def _new_trial(
-    search: Mapping[str, Any], space: Any, trials: list[dict[str, Any]], worker: int
-) -> dict[str, Any] | None:
+def _new_trial(search: Search, space: Any, trials: list[dict[str, Any]], worker: int) -> dict[str, Any] | None:
     """The next trial keras-tuner's oracle proposes given the journal; None when the space is exhausted."""
     index = len(trials)
     trial_id = f"{index:0{len(str(search['trials']))}d}"  # keras-tuner's own trial ids
@@ -147,7 +144,7 @@ def _new_trial(
     }
 
 
-def claim_trial(journal: dict[str, Any], search: Mapping[str, Any], space: Any, worker: int) -> dict[str, Any] | None:
+def claim_trial(journal: dict[str, Any], search: Search, space: Any, worker: int) -> dict[str, Any] | None:
     """Under the lock: the trial `worker` runs next, marked RUNNING in `journal`, or None when the search
     has its `trials` (completed, or created and left to other live workers)."""
     trials = journal["trials"]
@@ -173,7 +170,7 @@ def _train_trial(
     space: Any,
     entry: Mapping[str, Any],
     data: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
-    search: Mapping[str, Any],
+    search: Search,
     callbacks: Callable[[], Sequence[keras.callbacks.Callback]],
     judge: Judge | None,
     folder: Path,
@@ -198,7 +195,7 @@ def _record(state: Path, trial_id: str, worker: int, **result: Any) -> None:
 def search_worker(
     build: Callable[[Any], keras.Model],
     data: Mapping[str, str],
-    search: Mapping[str, Any],
+    search: Search,
     settings: Mapping[str, Any],
     state_root: str | Path,
     worker: int,
@@ -241,9 +238,7 @@ def search_worker(
     return ran
 
 
-def journal_results(
-    state: Path, search: Mapping[str, Any], metric: str = OBJECTIVE
-) -> tuple[dict[str, Any], pd.DataFrame]:
+def journal_results(state: Path, search: Search, metric: str = OBJECTIVE) -> tuple[dict[str, Any], pd.DataFrame]:
     """The best trial and the table of all trials (with the worker of each and its judge's metrics) of a
     parallel search."""
     import keras_tuner as kt

@@ -17,6 +17,7 @@ from socflow.io import read_json, read_xy, sha256_file, write_json
 from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
 from socflow.report.figures import training_curves
+from socflow.settings import Student, Variant
 from socflow.train.bayes import tune
 from socflow.train.budget import chosen_input_precision, chosen_reuse_factors, require_fit, trial_judge
 from socflow.train.compression import PruningPlan, sparsity_report, student_model
@@ -30,8 +31,8 @@ log = logging.getLogger(__name__)
 
 
 def student_builder(
-    student: Mapping[str, Any],
-    variant: Mapping[str, Any],
+    student: Student,
+    variant: Variant,
     teacher: keras.Model,
     summary: Mapping[str, Any],
     plan: PruningPlan,
@@ -49,7 +50,7 @@ def student_builder(
     return build
 
 
-def _plan(student: Mapping[str, Any], variant: Mapping[str, Any], n_train: int) -> PruningPlan:
+def _plan(student: Student, variant: Variant, n_train: int) -> PruningPlan:
     search = student["search"]
     return PruningPlan.for_training(variant["sparsity"], n_train, search["batch_size"], search["epochs"])
 

@@ -14,6 +14,7 @@ from socflow.io import read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
 from socflow.report.figures import training_curves
+from socflow.settings import Search, Teacher
 from socflow.train.bayes import tune
 from socflow.train.fit import begin_stage, early_stopping, fit_model
 from socflow.train.hypermodels import Builder, check_model_io, count_layers, teacher_builder
@@ -23,7 +24,7 @@ from socflow.train.trials import hyperparameters
 log = logging.getLogger(__name__)
 
 
-def _search_setup(data: Mapping[str, str], teacher: Mapping[str, Any], threads: int) -> tuple[Builder, dict[str, Any]]:
+def _search_setup(data: Mapping[str, str], teacher: Teacher, threads: int) -> tuple[Builder, dict[str, Any]]:
     """The build function and the settings that key the search's state, the same for its tune and worker jobs."""
     summary = begin_stage(data, teacher["search"], threads)
     build = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])
@@ -71,7 +72,7 @@ def _finish(
     return metrics
 
 
-def _fit(model: keras.Model, data: Mapping[str, str], epochs: int, search: Mapping[str, Any]) -> tuple[dict, float]:
+def _fit(model: keras.Model, data: Mapping[str, str], epochs: int, search: Search) -> tuple[dict, float]:
     return fit_model(
         model,
         read_xy(data["train"]),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from socflow.io import sha256_json
+from socflow.settings import Search
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +70,7 @@ class ReproducibleBayesianOracle(kt.oracles.BayesianOptimizationOracle):
         return super().populate_space(trial_id)
 
 
-def bo_oracle(
-    search: Mapping[str, Any], hyperparameters: Any = None, metric: str = OBJECTIVE
-) -> ReproducibleBayesianOracle:
+def bo_oracle(search: Search, hyperparameters: Any = None, metric: str = OBJECTIVE) -> ReproducibleBayesianOracle:
     """The BO oracle of a search's budget (trials, initial points, seed), maximizing `metric`."""
     return ReproducibleBayesianOracle(
         objective=kt.Objective(metric, direction="max"),
@@ -96,7 +95,7 @@ def best_trial(oracle: Any, state_dir: str | Path) -> dict[str, Any]:
     }
 
 
-def state_dir(state_root: str | Path, settings: Mapping[str, Any], search: Mapping[str, Any]) -> Path:
+def state_dir(state_root: str | Path, settings: Mapping[str, Any], search: Search) -> Path:
     """Folder of a search's state: `state_root`/<key of `settings` and of the budget except `trials` and
     `workers`>, so a larger budget or more workers continue the same search."""
     budget = {k: v for k, v in search.items() if k not in ("trials", "workers")}

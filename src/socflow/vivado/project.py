@@ -28,6 +28,7 @@ from socflow.hls.ip import IP_TOP, exported_ip_sources
 from socflow.io import write_json
 from socflow.parts import Board, board_for
 from socflow.rtl.quantized import TOP
+from socflow.settings import BoardSettings, Target
 from socflow.vivado.tcl import dry_run_tcl
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ PROCESSOR_IP = {
 }
 
 
-def settings_tcl(target: Mapping[str, Any], board: Board, hdl: list[str], fifo_depth: int, comblock_repo: str) -> str:
+def settings_tcl(target: Target, board: Board, hdl: list[str], fifo_depth: int, comblock_repo: str) -> str:
     """settings.tcl: the target's part, board, processor and clock, and the HDL files (names in hdl/)."""
     lines = {
         "sf_part": target["part"],
@@ -94,7 +95,7 @@ def design(ip: Mapping[str, str], protocol: Protocol) -> Design:
     )
 
 
-def write_project(parts: Design, target: Mapping[str, Any], board_cfg: Mapping[str, Any], out_dir: str | Path) -> Path:
+def write_project(parts: Design, target: Target, board_cfg: BoardSettings, out_dir: str | Path) -> Path:
     """The Vivado project folder: assessment.tcl, settings.tcl, hdl/ (every file the design reads)."""
     out = Path(out_dir)
     hdl = out / "hdl"
@@ -125,7 +126,7 @@ def dry_run(project_dir: str | Path, comblock_repo: str | Path) -> list[list[str
     return dry_run_tcl(project / TCL.name, project, {"SOCFLOW_COMBLOCK_REPO": str(comblock_repo)}, DRY_RUN_ANSWERS)
 
 
-def check_project(project_dir: str | Path, target: Mapping[str, Any], required: tuple[str, ...]) -> dict[str, Any]:
+def check_project(project_dir: str | Path, target: Target, required: tuple[str, ...]) -> dict[str, Any]:
     """Run the dry run (with a stand-in ComBlock repository) and check what the script asks Vivado to do;
     `required`: the HDL file names of the IP and its glue (Design.required)."""
     with tempfile.TemporaryDirectory() as repo:
