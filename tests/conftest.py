@@ -1,5 +1,6 @@
-"""Shared fixtures, built once per test session: the repository root, a valid minimal experiment, a helper to run
-Snakemake, a small pulse dataset, a trained QKeras student (model, saved with a test set) and its da4ml RTL."""
+"""Shared fixtures, built once per test session, and the helpers that call the stages as their rules do: the
+repository root, a valid minimal experiment, a helper to run Snakemake, a small pulse dataset, a trained QKeras
+student (model, saved with a test set), its da4ml RTL and the emulated board around it, its hls4ml project."""
 
 from __future__ import annotations
 
@@ -16,9 +17,16 @@ import numpy as np
 import pytest
 import yaml
 
+from socflow.board.firmware import board_firmware
+from socflow.board.rtl_fabric import build
 from socflow.data import prepare_data
-from socflow.io import save_npz, write_json
+from socflow.fixed import FixedType
+from socflow.hls.convert import hls_convert
+from socflow.hls.csim import hls_csim
+from socflow.io import read_xy, save_npz, write_json
+from socflow.models import load_model
 from socflow.rtl.generate import rtl_generate
+from socflow.rtl.quantized import golden_predict
 from socflow.train.compression import PruningPlan, student_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,3 +169,90 @@ def protocol_of(ip_json: Path, student: Path, folder: Path, board: dict[str, Any
 def rtl_project(student, tmp_path_factory):
     out = tmp_path_factory.mktemp("rtl")
     return out, generate(student, out)
+
+
+HLS = {"backend": "Vitis", "default_precision": "ap_fixed<16,6>", "input_precision": "ap_fixed<16,6>"}
+HLS_TARGET = {
+    "part": "xc7z020clg400-1",
+    "clock_period": 10.0,
+    "reuse_factor": 1,
+    "strategy": "Latency",
+    "io_type": "io_parallel",
+}
+
+
+def convert(student, tmp_path, target=HLS_TARGET):
+    out = {"project": str(tmp_path / "project"), "config": str(tmp_path / "hls_config.yml")}
+    hls_convert(inputs={"model": str(student / "model.h5")}, params={"hls": HLS, "target": target}, outputs=out)
+    return out
+
+
+def csim(student, out, tmp_path, min_agreement=1.0):
+    files = {name: str(student / name) for name in ("model.h5", "test.npz", "summary.json")}
+    return hls_csim(
+        inputs={name.split(".")[0]: path for name, path in files.items()} | out,
+        params={"min_agreement": min_agreement},
+        outputs={"csim": str(tmp_path / "csim.json")},
+    )
+
+
+def tie_model() -> keras.Model:
+    """4-8-3 QKeras MLP whose pre-activations are on a 2^-6 grid, half a ReLU LSB (2^-5): with inputs on a
+    2^-1 grid and weights on a 2^-5 grid, every odd multiple of 2^-6 in the ReLU range is an exact tie."""
+    from qkeras import QActivation, QDense, quantized_bits, quantized_relu
+
+    q = {"kernel_quantizer": quantized_bits(6, 0, alpha=1), "bias_quantizer": quantized_bits(6, 0, alpha=1)}
+    inputs = keras.Input((4,))
+    x = QActivation(quantized_relu(8, 3), name="relu")(QDense(8, name="hidden", **q)(inputs))
+    model = keras.Model(inputs, QDense(3, name="logits", **q)(x))
+    rng = np.random.default_rng(0)
+    model.set_weights([rng.integers(-32, 32, w.shape) / 32 for w in model.get_weights()])
+    return model
+
+
+BOARD = {"send_scores": True, "fifo_depth": 1024, "min_agreement": 1.0}
+
+
+@pytest.fixture(scope="session")
+def board_setup(student, rtl_project, tmp_path_factory):
+    """The student's RTL behind socflow_stream, Verilated once: its protocol, the test words, the golden model's
+    and QKeras's answers."""
+    out, _ = rtl_project
+    folder = tmp_path_factory.mktemp("board")
+    protocol, paths = protocol_of(out / "rtl.json", student, folder, BOARD)
+    in_type = FixedType.parse(INPUT)
+    x, _ = read_xy(student / "test.npz")
+    xq = in_type.quantize(x)
+    model = load_model(student / "model.h5")
+    reference = np.asarray(model.predict(xq.astype(np.float32), verbose=0), dtype=np.float64)
+    return {
+        "out": out,
+        "protocol": protocol,
+        "paths": paths,
+        "words": protocol.encode(xq),
+        "golden": golden_predict(model, xq, in_type),
+        "reference": reference,
+        "library": build(out / "verilog", protocol, folder / "sim", jobs=2),
+    }
+
+
+def firmware_of(student, protocol_json, ip, folder, samples):
+    """board_firmware of the student behind the IP files `ip`, into `folder`."""
+    inputs = student_files(student) | ip | {"protocol": protocol_json}
+    params = {"samples": samples, "input_precision": INPUT}
+    return board_firmware(inputs=inputs, params=params, outputs={"firmware": str(folder)})
+
+
+BASYS3 = {
+    "part": "xc7a35tcpg236-1",
+    "clock_period": 10.0,
+    "reuse_factor": 10,
+    "io_type": "io_parallel",
+    "strategy": "Latency",
+}  # the paper's smallest board, at R = 10
+RESERVE = {"lut": 3000, "ff": 4000, "dsp": 0, "bram_18k": 18}  # the schema's default reserve
+
+
+def budgeted(**budget: Any) -> dict[str, Any]:
+    """BASYS3 with a budget of these limits and the default reserve."""
+    return BASYS3 | {"budget": {"reserve": RESERVE} | budget}

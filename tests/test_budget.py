@@ -1,173 +1,23 @@
-"""The hardware budget: limits from fractions, counts and the reserve; the cost estimate of a student against
-what rtl_generate writes; a trial's score in and out of budget; the named errors when nothing fits and when the
-synthesized design does not."""
+"""socflow.budget: a target's limits from fractions of the part, counts and the reserve; what the search chose,
+deployed; budgets checked before any job."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from conftest import INPUT, RTL, generate
-from socflow.budget import budget_of, deployed_input, deployed_target
-from socflow.config import target_name, validate_config
-from socflow.errors import BudgetError, ConfigError
-from socflow.fixed import FixedType
-from socflow.io import write_json
-from socflow.rtl.budget import budget_check
-from socflow.rtl.cost import Cost, estimate
-from socflow.train.budget import (
-    chosen_input_precision,
-    chosen_reuse_factors,
-    costs_at,
-    judge,
-    require_fit,
-    trial_judge,
-)
-
-BASYS3 = {
-    "part": "xc7a35tcpg236-1",
-    "clock_period": 10.0,
-    "reuse_factor": 10,
-    "io_type": "io_parallel",
-    "strategy": "Latency",
-}
-RESERVE = {"lut": 3000, "ff": 4000, "dsp": 0, "bram_18k": 18}
-
-
-def target(**budget):
-    return BASYS3 | {"budget": {"reserve": RESERVE} | budget}
-
-
-def cost(lut=1000.0, dsp=10, latency=20, interval=10):
-    return Cost(lut, 500.0, dsp, 0, latency, interval, "test")
-
-
-def one(**figures):
-    """The costs of a trial's student on a target of one reuse factor."""
-    return {10: cost(**figures)}
+from conftest import RESERVE, budgeted
+from socflow.budget import budget_of
+from socflow.config import validate_config
+from socflow.errors import ConfigError
 
 
 def test_limits_are_fractions_of_the_part_or_counts_and_leave_the_reserve():
-    limits = budget_of(target(lut=0.3, dsp=45, latency_ns=250)).limits
+    limits = budget_of(budgeted(lut=0.3, dsp=45, latency_ns=250)).limits
     assert limits["lut"] == pytest.approx(0.3 * 20_800) and limits["dsp"] == 45
     assert limits["ff"] == 41_600 - 4000  # no limit given: the part less the reserve
     assert limits["latency_clocks"] == 25
     with pytest.raises(ConfigError, match=r"budget.lut: 19,000 for the IP plus the reserve of 3,000 .* 20,800"):
-        budget_of(target(lut=19_000))
-
-
-def test_a_trial_in_budget_scores_its_accuracy_one_over_scores_how_far_over():
-    limits = [budget_of(target(lut=2000, latency_clocks=30, min_throughput=5e6, margin=0))]
-    inside = judge([one(lut=1500)], limits, 0.9)
-    assert inside["score"] == 0.9 and inside["fits"] and inside["lut"] == 1500
-    over = judge([one(lut=2500, latency=33)], limits, 0.95)
-    assert not over["fits"] and over["score"] == pytest.approx(-0.25)  # LUT 25 % over, latency 10 %
-    slow = judge([one(interval=40)], limits, 0.9)  # 100 MHz / 40 = 2.5 M inferences/s < 5 M
-    assert slow["score"] == pytest.approx(-1.0)
-    nearer = judge([one(lut=2100)], limits, 0.2)
-    assert over["score"] < nearer["score"] < 0 < inside["score"]
-    # by default an estimate of the folded design is held to the limits 15 % larger (its error), a measured one not
-    folded = budget_of(target(lut=2000))
-    assert judge([one(lut=1800)], [folded], 0.9)["score"] == pytest.approx(-(1800 * 1.15 / 2000 - 1))
-    assert not any(folded.excess(cost(lut=1800)).values())
-    parallel = Cost(1980.0, 500.0, 0, 0, 3, 1, "test", design="parallel")  # da4ml's estimate: 3 %
-    assert judge([{1: parallel}], [folded], 0.9)["score"] == pytest.approx(-(1980 * 1.03 / 2000 - 1))
-
-
-def test_a_search_where_nothing_fits_names_the_nearest_trial():
-    rows = [
-        judge([one(lut=lut)], [budget_of(target(lut=1000, margin=0))], 0.8)
-        | {"trial_id": t, "status": "COMPLETED", "val_accuracy": 0.8}  # fmt: skip
-        for t, lut in (("0", 3000), ("1", 1500))
-    ]
-    with pytest.raises(BudgetError, match=r"the nearest, trial 1 \(val accuracy 0.8000\), is 50 % over it: lut 1,500"):
-        require_fit(pd.DataFrame(rows), "trials.csv")
-    require_fit(pd.DataFrame(rows + [rows[1] | {"fits": True, "trial_id": "2"}]), "trials.csv")
-
-
-def test_a_trial_takes_the_fastest_reuse_factor_that_fits_else_the_least_over():
-    limits = [budget_of(target(lut=2000, dsp=15, margin=0))]
-    options = {10: cost(dsp=20, latency=16), 30: cost(dsp=8, latency=36), 60: cost(dsp=4, latency=70, lut=900)}
-    row = judge([options], limits, 0.9)
-    assert row["fits"] and row["reuse_factor"] == 30 and row["dsp"] == 8 and row["latency_clocks"] == 36
-    assert chosen_reuse_factors(row, limits) == {limits[0].target: 30}
-    crowded = {10: cost(dsp=40), 30: cost(dsp=18)}  # neither fits: the one nearer the boundary, 20 % over
-    row = judge([crowded], limits, 0.9)
-    assert not row["fits"] and row["reuse_factor"] == 30 and row["score"] == pytest.approx(-0.2)
-
-
-def test_a_searched_reuse_factor_is_costed_at_each_value_and_deployed_as_chosen(student, tmp_path):
-    from socflow.models import load_model
-
-    searched = target(lut=0.5, dsp=40) | {"reuse_factor": [4, 8, 16]}
-    run = trial_judge([searched], INPUT, RTL)
-    row = run(load_model(student / "model.h5"), {"val_accuracy": [0.5, 0.75]}, tmp_path / "trial_03")
-    assert (tmp_path / "trial_03" / "student.h5").is_file()  # kept, so the trial can be built later
-    costs = costs_at(load_model(student / "model.h5"), FixedType.parse(INPUT), searched, RTL)
-    assert list(costs) == [4, 8, 16] and costs[4].dsp > costs[8].dsp > costs[16].dsp
-    fitting = [r for r, c in costs.items() if c.dsp <= 40]
-    assert row["val_accuracy"] == 0.75 and row["reuse_factor"] == min(fitting)  # the fastest that fits
-    name = target_name(searched)
-    assert name.endswith("_rf4-8-16_latency_parallel")
-    assert deployed_target(searched, {"reuse_factors": {name: 8}})["reuse_factor"] == 8
-    assert deployed_target(BASYS3, {}) == BASYS3
-    with pytest.raises(ConfigError, match=r"records no reuse factor chosen for this target"):
-        deployed_target(searched, {"reuse_factors": {}})
-
-
-def test_a_searched_input_type_is_the_most_accurate_that_fits(student, tmp_path):
-    from socflow.io import read_xy
-    from socflow.models import load_model
-
-    model, val = load_model(student / "model.h5"), read_xy(student / "test.npz")  # labelled by its own answers
-    types = ["ap_fixed<16,6>", "ap_fixed<3,2>"]
-    wide = trial_judge([target(lut=0.5, dsp=60)], types, RTL, val)(model, {"val_accuracy": [0.5]})
-    assert wide["input_width"] == 16 and wide["val_accuracy"] == 1.0 and wide["fits"]
-    assert chosen_input_precision(wide, types) == "ap_fixed<16,6>"
-    narrow = {w: costs_at(model, FixedType.parse(t), BASYS3, RTL)[10] for w, t in ((16, types[0]), (3, types[1]))}
-    assert narrow[3].lut < narrow[16].lut  # narrower inputs, smaller multipliers and registers
-    limit = (narrow[3].lut + narrow[16].lut) / 2 / 1.15  # only the 3-bit design fits, with the margin
-    tight = trial_judge([target(lut=limit, dsp=60)], types, RTL, val)(model, {"val_accuracy": [0.5]})
-    assert tight["input_width"] == 3 and tight["fits"] and tight["val_accuracy"] < 1.0
-    assert deployed_input(types, {"input_precision": "ap_fixed<3,2>"}) == "ap_fixed<3,2>"
-    assert deployed_input("ap_fixed<16,6>", {}) == "ap_fixed<16,6>"
-    with pytest.raises(ValueError, match="pass val"):
-        trial_judge([target(lut=0.5)], types, RTL)
-
-
-@pytest.mark.parametrize("reuse", [1, 8])
-def test_the_estimate_has_the_latency_ii_and_multipliers_of_the_written_design(student, tmp_path, reuse):
-    from socflow.models import load_model
-
-    rtl_target = BASYS3 | {"reuse_factor": reuse}
-    summary = generate(student, tmp_path, rtl_target)
-    estimated = estimate(load_model(student / "model.h5"), FixedType.parse(INPUT), rtl_target, RTL)
-    assert estimated.latency_clocks == summary["latency_clocks"]
-    assert estimated.initiation_interval == summary["initiation_interval"]
-    if reuse == 1:
-        assert estimated.lut == summary["da4ml_lut_estimate"] and estimated.dsp == 0
-    else:
-        assert estimated.dsp == summary["multipliers"] and 200 < estimated.lut < 20_000
-
-
-def test_a_synthesized_design_over_budget_fails_the_check_with_its_numbers(student, tmp_path):
-    yosys = {"resources": {"LUT": {"used": 2500}, "FF": {"used": 900}, "DSP": {"used": 12}, "BRAM_18K": {"used": 0}}}
-    write_json(tmp_path / "yosys.json", yosys)
-    write_json(tmp_path / "sim.json", {"latency_clocks": 25, "initiation_interval": 10})
-    inputs = {
-        "model": str(student / "model.h5"),
-        "yosys": str(tmp_path / "yosys.json"),
-        "sim": str(tmp_path / "sim.json"),
-    }
-
-    def check(lut: int, name: str) -> dict:
-        params = {"target": target(lut=lut), "input_precision": INPUT, "rtl": RTL}
-        return budget_check(inputs=inputs, params=params, outputs={"check": str(tmp_path / name)})
-
-    result = check(3000, "ok.json")
-    assert result["fits"] and set(result["estimate_error"]) >= {"lut", "dsp", "latency_clocks"}
-    with pytest.raises(BudgetError, match=r"does not fit its budget as synthesized \(lut 2500 over 2,000 \(\+25.0 %\)"):
-        check(2000, "over.json")
+        budget_of(budgeted(lut=19_000))
 
 
 @pytest.mark.parametrize(

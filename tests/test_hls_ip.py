@@ -8,9 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_hls import HLS, TARGET, convert, csim
 
-from conftest import protocol_of
+from conftest import (
+    HLS,
+    HLS_TARGET,
+    convert,
+    csim,
+    protocol_of,
+)
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import BoardError, ComBlock, EmulatedComBlock
 from socflow.board.rtl_fabric import SIM, RtlFabric, build_hls
@@ -87,7 +92,7 @@ def test_socflow_ip_around_an_io_stream_project(student, tmp_path):
     from socflow.board.ip_model import csim_reference
     from socflow.models import load_model
 
-    project = convert(student, tmp_path, dict(TARGET, io_type="io_stream"))
+    project = convert(student, tmp_path, dict(HLS_TARGET, io_type="io_stream"))
     csim(student, project, tmp_path)
     protocol, _ = protocol_of(tmp_path / "csim.json", student, tmp_path, BOARD)
     x, _ = read_xy(student / "test.npz")

@@ -128,3 +128,24 @@ def test_ruff_is_clean(root):
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+WORKFLOW_TESTS = {"workflow", "slurm", "packaging"}  # the workflow through Snakemake, its cluster profile, the install
+
+
+def test_every_test_file_is_named_after_the_module_it_tests(root):
+    """tests/test_<a>_<b>.py tests socflow/<a>/<b>.py (or socflow/<a>_<b>.py, socflow/<a>.py), a longer name being
+    one aspect of that module; the others test the workflow as a whole."""
+    package = root / "src" / "socflow"
+    modules = {
+        "_".join(p.relative_to(package).with_suffix("").parts)
+        for p in package.rglob("*.py")
+        if p.name != "__init__.py" and "resources" not in p.parts
+    }
+    unnamed = [
+        path.name
+        for path in (root / "tests").glob("test_*.py")
+        if (stem := path.stem.removeprefix("test_")) not in WORKFLOW_TESTS
+        and not any(stem == m or stem.startswith(f"{m}_") for m in modules)
+    ]
+    assert unnamed == []

@@ -7,9 +7,14 @@ import math
 
 import numpy as np
 import pytest
-from test_rtl import tie_model
 
-from conftest import RTL_TARGET, generate, simulate, synthesize
+from conftest import (
+    RTL_TARGET,
+    generate,
+    simulate,
+    synthesize,
+    tie_model,
+)
 from socflow.errors import ConfigError, HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.rtl.folded import integer_network, network_forward, schedule

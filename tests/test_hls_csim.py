@@ -1,4 +1,4 @@
-"""hls4ml conversion and C simulation: a bit-exact project, a named error when it is not."""
+"""Stage hls_csim: a bit-exact C simulation, and a named error when it is not."""
 
 from __future__ import annotations
 
@@ -7,34 +7,15 @@ import json
 import pytest
 import yaml
 
+from conftest import (
+    HLS,
+    HLS_TARGET,
+    convert,
+    csim,
+)
 from socflow.errors import HardwareMismatchError
-from socflow.hls.convert import hls_convert, hls_settings, to_hls
-from socflow.hls.csim import hls_csim
+from socflow.hls.convert import hls_settings, to_hls
 from socflow.models import load_model
-
-HLS = {"backend": "Vitis", "default_precision": "ap_fixed<16,6>", "input_precision": "ap_fixed<16,6>"}
-TARGET = {
-    "part": "xc7z020clg400-1",
-    "clock_period": 10.0,
-    "reuse_factor": 1,
-    "strategy": "Latency",
-    "io_type": "io_parallel",
-}
-
-
-def convert(student, tmp_path, target=TARGET):
-    out = {"project": str(tmp_path / "project"), "config": str(tmp_path / "hls_config.yml")}
-    hls_convert(inputs={"model": str(student / "model.h5")}, params={"hls": HLS, "target": target}, outputs=out)
-    return out
-
-
-def csim(student, out, tmp_path, min_agreement=1.0):
-    files = {name: str(student / name) for name in ("model.h5", "test.npz", "summary.json")}
-    return hls_csim(
-        inputs={name.split(".")[0]: path for name, path in files.items()} | out,
-        params={"min_agreement": min_agreement},
-        outputs={"csim": str(tmp_path / "csim.json")},
-    )
 
 
 @pytest.mark.parametrize(
@@ -42,7 +23,7 @@ def csim(student, out, tmp_path, min_agreement=1.0):
 )
 def test_c_simulation_is_bit_exact(student, tmp_path, backend, io_type, monkeypatch):
     monkeypatch.setitem(HLS, "backend", backend)
-    out = convert(student, tmp_path, dict(TARGET, io_type=io_type))
+    out = convert(student, tmp_path, dict(HLS_TARGET, io_type=io_type))
     settings = yaml.safe_load(open(out["config"]))
     assert settings["Part"] == "xc7z020clg400-1" and settings["IOType"] == io_type and settings["ClockPeriod"] == 10.0
     assert settings["Backend"] == backend
@@ -50,14 +31,6 @@ def test_c_simulation_is_bit_exact(student, tmp_path, backend, io_type, monkeypa
     result = csim(student, out, tmp_path)
     assert result["agreement"] == 1.0 and result["max_diff_lsb"] == 0.0 and result["n"] == 200
     assert json.loads((tmp_path / "csim.json").read_text())["output_type"].startswith("ap_fixed<")
-
-
-def test_precisions_come_from_the_qkeras_quantizers(student):
-    settings = hls_settings(load_model(student / "model.h5"), HLS, TARGET)
-    layers = settings["HLSConfig"]["LayerName"]
-    assert layers["qdense_0"]["Precision"]["weight"].startswith("fixed<6,2")  # 6 bits, 1 integer bit + sign
-    assert layers["qrelu_0"]["Precision"]["result"].startswith("ufixed<6,2")
-    assert settings["HLSConfig"]["Model"]["Strategy"] == "Latency"
 
 
 def test_a_project_that_is_not_the_simulated_one_is_refused(student, tmp_path):
@@ -70,7 +43,7 @@ def test_a_project_that_is_not_the_simulated_one_is_refused(student, tmp_path):
 
 def test_disagreement_fails_and_names_the_first_diverging_layer(student, tmp_path):
     model = load_model(student / "model.h5")
-    settings = hls_settings(model, HLS, TARGET)
+    settings = hls_settings(model, HLS, HLS_TARGET)
     settings["HLSConfig"]["LayerName"]["qdense_0"]["Precision"]["result"] = "ap_fixed<6,2>"  # overflows
     settings["HLSConfig"]["LayerName"]["qdense_0"]["Precision"]["accum"] = "ap_fixed<6,2>"
     to_hls(model, settings, tmp_path / "project").write()

@@ -1,0 +1,49 @@
+"""Stage rtl_synth: Yosys's Xilinx primitives counted against the part, BRAM and LUT-RAM weighed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import (
+    RTL_TARGET,
+)
+from socflow.rtl.synth import parse_stat, rtl_synth
+
+
+def test_yosys_estimate_counts_xilinx_primitives(rtl_project, tmp_path):
+    out, _ = rtl_project
+    outputs = {"report": str(tmp_path / "yosys.json"), "yosys": str(tmp_path / "yosys.log")}
+    report = rtl_synth(inputs={"verilog": str(out / "verilog")}, params={"part": RTL_TARGET["part"]}, outputs=outputs)
+    lut, ff = report["resources"]["LUT"], report["resources"]["FF"]
+    assert lut["used"] > 50 and lut["available"] == 53_200
+    assert lut["percent"] == pytest.approx(100 * lut["used"] / 53_200)
+    assert ff["used"] >= 30 * 16  # at least the registered 16-bit inputs
+    assert report["resources"]["DSP"]["used"] == 0  # distributed arithmetic: adders only
+    assert report["family"] == "xc7" and report["tools"]["yosys"].startswith("Yosys")
+    assert "before place and route" in report["source"]
+    assert "End of script" in (tmp_path / "yosys.log").read_text()
+
+
+def test_stat_parser_weighs_bram_and_lutram_and_leaves_unknown_parts_without_percent():
+    stat = {
+        "design": {
+            "num_cells_by_type": {
+                "LUT6": 3,
+                "INV": 1,
+                "FDRE": 4,
+                "RAMB36E1": 1,
+                "RAMB18E1": 1,
+                "CARRY4": 2,
+                "XORCY": 1,
+                "RAM64M": 2,
+                "SRL16E": 1,
+            }
+        }
+    }
+    report = parse_stat(stat, "xc7a35tcpg236-1")
+    # LUT sites as Vivado counts them: 4 of logic, 2 x 4 of LUT-RAM, 1 shift register
+    assert report["resources"]["LUT"]["used"] == 13 and report["resources"]["LUTRAM"]["used"] == 9
+    assert report["resources"]["BRAM_18K"]["used"] == 3
+    assert report["resources"]["LUT"]["percent"] == pytest.approx(100 * 13 / 20_800)
+    assert report["other_cells"] == ["XORCY"]
+    assert parse_stat(stat, "xcku040-ffva1156-2-e")["resources"]["LUT"]["percent"] is None
