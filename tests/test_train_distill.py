@@ -1,4 +1,4 @@
-"""Knowledge distillation: the loss equals the formula, its soft term is alive, and it pulls the student
+"""Knowledge distillation: each kind of loss equals its formula, its soft term is alive, and it pulls the student
 toward the teacher."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from socflow._keras import keras, tf
 import numpy as np
 import pytest
 
-from socflow.train.distill import Distiller, kd_loss, kd_terms, logits_of
+from socflow.train.distill import DKD_BETA, Distiller, kd_loss, kd_terms, logits_of
 
 
 def softmax(z):
@@ -16,11 +16,37 @@ def softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def by_hand(y, s, t, alpha, temperature):
+def kl(p, q):
+    return (p * np.log(p / q)).sum(axis=-1)
+
+
+def z(logits):
+    return (logits - logits.mean(-1, keepdims=True)) / logits.std(-1, keepdims=True)
+
+
+def dkd(y, s, t):
+    """Zhao et al.'s decoupled KD, per sample, on logits already divided by T."""
+    p_s, p_t = softmax(s), softmax(t)
+    rows = np.arange(len(y))
+    b_s = np.stack([p_s[rows, y], 1 - p_s[rows, y]], -1)
+    b_t = np.stack([p_t[rows, y], 1 - p_t[rows, y]], -1)
+    others = np.ones_like(s, bool)
+    others[rows, y] = False
+    n_s = softmax(s[others].reshape(len(y), -1))
+    n_t = softmax(t[others].reshape(len(y), -1))
+    return kl(b_t, b_s) + DKD_BETA * kl(n_t, n_s)
+
+
+def by_hand(y, s, t, alpha, temperature, kind="hinton", scale=1.0):
     ce = -np.log(softmax(s)[np.arange(len(y)), y]).mean()
-    p_t, p_s = softmax(t / temperature), softmax(s / temperature)
-    kl = (p_t * np.log(p_t / p_s)).sum(axis=-1).mean()
-    return alpha * ce + (1 - alpha) * temperature**2 * kl
+    if kind == "standardized":
+        s, t = z(s), z(t)
+    s = s * scale
+    if kind == "dkd":
+        soft = dkd(y, s / temperature, t / temperature).mean()
+    else:
+        soft = kl(softmax(t / temperature), softmax(s / temperature)).mean()
+    return alpha * ce + (1 - alpha) * temperature**2 * soft
 
 
 S = np.array([[2.0, -1.0, 0.5, 0.0], [0.1, 0.2, 3.0, -2.0]])
@@ -31,6 +57,29 @@ Y = np.array([0, 2])
 @pytest.mark.parametrize("alpha,temperature", [(0.1, 4.0), (0.5, 1.0), (0.9, 10.0)])
 def test_loss_equals_the_formula(alpha, temperature):
     assert float(kd_loss(Y, S, T, alpha, temperature)) == pytest.approx(by_hand(Y, S, T, alpha, temperature), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "kind,scale", [("hinton", 1.0), ("standardized", 1.0), ("scaled", 3.0), ("scaled", 1.0), ("dkd", 1.0)]
+)
+def test_every_kind_equals_its_formula(kind, scale):
+    expected = by_hand(Y, S, T, 0.3, 2.0, kind, scale)
+    assert float(kd_loss(Y, S, T, 0.3, 2.0, kind, scale)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_standardized_kd_ignores_the_teachers_logit_scale_and_offset_the_classic_one_does_not():
+    """A teacher's logits 20x larger and shifted (a float teacher's sigma of ~34 against an 8-bit student's)
+    leave the standardized term as it is; the classic term grows with them."""
+    wide = 20.0 * T + 5.0
+    assert float(kd_loss(Y, S, wide, 0.0, 2.0, "standardized")) == pytest.approx(
+        float(kd_loss(Y, S, T, 0.0, 2.0, "standardized")), rel=1e-4
+    )
+    assert float(kd_loss(Y, S, wide, 0.0, 2.0)) > 4 * float(kd_loss(Y, S, T, 0.0, 2.0))
+
+
+def test_an_unknown_kind_is_named():
+    with pytest.raises(ValueError, match="unknown KD kind 'fitnet'; one of hinton, standardized, scaled, dkd"):
+        Distiller(keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)]), None, 0.1, 2.0, kd="fitnet")
 
 
 def test_soft_term_is_nonzero_when_models_differ_and_zero_when_equal():
@@ -77,3 +126,23 @@ def test_distillation_moves_the_student_toward_the_teacher():
     agreement = (teacher(x).numpy().argmax(1) == student(x).numpy().argmax(1)).mean()
     assert agreement > 0.9
     assert np.array_equal(teacher.layers[0].kernel.numpy(), teacher_kernel)  # the teacher stays frozen
+
+
+def test_the_scaled_kind_learns_its_scale_beside_the_student_and_leaves_the_student_unscaled():
+    """Against a teacher whose logits are 10x a reachable target, the scale starts near the ratio of the two
+    deviations and is learned; the student keeps its own weights only (the scale is not one of them)."""
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, 8)).astype(np.float32)
+    teacher = keras.Sequential(
+        [keras.Input((8,)), keras.layers.Dense(3, kernel_initializer=keras.initializers.RandomNormal(stddev=10.0))]
+    )
+    y = teacher(x).numpy().argmax(1)
+    student = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)])
+    n_weights = len(student.weights)
+    distiller = Distiller(student, teacher, alpha=0.1, temperature=2.0, kd="scaled")
+    distiller.compile(optimizer=keras.optimizers.Adam(0.01))
+    assert distiller.scale == 1.0
+    distiller.fit(x, y, epochs=10, batch_size=32, verbose=0)
+    assert distiller.scale > 3.0 and len(student.weights) == n_weights
+    assert (student(x).numpy().argmax(1) == y).mean() > 0.8

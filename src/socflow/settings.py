@@ -89,6 +89,7 @@ class Student(TypedDict, total=False):
     learning_rates: list[float]
     alpha: float | list[float]
     temperature: float | list[float]
+    kd: Literal["hinton", "standardized", "scaled", "dkd"] | list[Literal["hinton", "standardized", "scaled", "dkd"]]
     search: Search
 
 

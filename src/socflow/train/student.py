@@ -41,13 +41,20 @@ def student_builder(
 
     def build(hp: Any) -> keras.Model:
         model = student_model(hp, student, variant, summary["input_shape"], summary["n_classes"], plan)
-        distiller = Distiller(
-            model, teacher, searched(hp, "alpha", student["alpha"]), searched(hp, "temperature", student["temperature"])
-        )
+        distiller = Distiller(model, teacher, **kd_settings(hp, student))
         distiller.compile(optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", list(student["learning_rates"]))))
         return distiller
 
     return build
+
+
+def kd_settings(hp: Any, student: Student) -> dict[str, Any]:
+    """The distillation settings of a trial: alpha, T and the soft term's kind, each a value or the search's pick."""
+    return {
+        "alpha": searched(hp, "alpha", student["alpha"]),
+        "temperature": searched(hp, "temperature", student["temperature"]),
+        "kd": searched(hp, "kd", student["kd"]),
+    }
 
 
 def _plan(student: Student, variant: Variant, n_train: int) -> PruningPlan:
@@ -149,10 +156,7 @@ def train_student(
         "size_bits": int(metrics["nonzero_params"] * variant["bits"]),
         "agreement_with_teacher": float((predicted == teacher_predicted).mean()),
         "hyperparameters": hp.values,
-        "kd": {
-            "alpha": searched(hp, "alpha", student["alpha"]),
-            "temperature": searched(hp, "temperature", student["temperature"]),
-        },
+        "kd": kd_settings(hp, student) | {"scale": distiller.scale},
         "budget": judged,
         "reuse_factors": chosen_reuse_factors(judged, budgets(budget["targets"])) if judged else {},
         "input_precision": chosen_input_precision(judged, budget["input_precision"]) if judged else None,
