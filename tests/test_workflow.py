@@ -293,6 +293,7 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     # the budgeted target: the search's trials costed at the R each takes, the chosen student fits as synthesized
     search = pd.read_csv(exp / "student" / "b8_s20" / "trials.csv", dtype={"trial_id": str})
     assert {"val_accuracy", "fits", "over_budget", "reuse_factor", "lut", "dsp", "latency_clocks"} <= set(search)
+    assert (search["val_kd"] > 0).all() and (search["val_ce"] > 0).all()  # what distillation did in each trial
     assert set(search["reuse_factor"]) <= {15, 30, 60}
     hparams = json.loads((exp / "student" / "b8_s20" / "hparams.json").read_text())
     assert search.set_index("trial_id").loc[hparams["trial_id"], "fits"]

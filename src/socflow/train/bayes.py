@@ -18,7 +18,16 @@ from socflow.io import atomic_path, read_xy, write_json
 from socflow.settings import Search
 from socflow.train.fit import early_stopping
 from socflow.train.journal import journal_results
-from socflow.train.trials import Judge, best_trial, bo_oracle, objective, seed_trial, state_dir, trials_table
+from socflow.train.trials import (
+    Judge,
+    best_trial,
+    bo_oracle,
+    objective,
+    seed_trial,
+    state_dir,
+    trial_metrics,
+    trials_table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +48,7 @@ class SeededTuner(kt.Tuner):
         kwargs["callbacks"] = self._deepcopy_callbacks(kwargs.get("callbacks", []))
         history = self.hypermodel.fit(trial.hyperparameters, model, *args, **kwargs)
         folder = Path(self.get_trial_dir(trial.trial_id))
-        return {k: float(v) for k, v in self.judge(model, history.history, folder).items()}
+        return trial_metrics(self.judge, model, history.history, folder)
 
 
 def bayesian_search(

@@ -43,13 +43,13 @@ from socflow.train.fit import early_stopping, fit_model
 from socflow.train.trials import (
     OBJECTIVE,
     Judge,
-    best_accuracy,
     best_trial,
     bo_oracle,
     initial_points,
     objective,
     seed_trial,
     state_dir,
+    trial_metrics,
     trials_table,
 )
 
@@ -175,15 +175,14 @@ def _train_trial(
     judge: Judge | None,
     folder: Path,
 ) -> dict[str, Any]:
-    """Train one trial as keras-tuner's search does (same build, fit and callbacks); its metrics: the best
-    epoch's validation accuracy, as keras-tuner scores a trial, or the judge's (which may keep files in the
-    trial's `folder`)."""
+    """Train one trial as keras-tuner's search does (same build, fit and callbacks); its metrics as
+    socflow.train.trials.trial_metrics gives them."""
     seed_trial(search["seed"], entry["trial_id"])
     model = build(with_values(space, entry["values"]))
     history, _ = fit_model(
         model, *data, search["epochs"], search["batch_size"], [*callbacks(), *early_stopping(search["patience"])]
     )
-    return {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, history, folder)
+    return trial_metrics(judge, model, history, folder)
 
 
 def _record(state: Path, trial_id: str, worker: int, **result: Any) -> None:

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 
 OBJECTIVE = "val_accuracy"
+KD_TERMS = ("val_ce", "val_kd")  # a Distiller's validation cross-entropy and soft term (socflow.train.distill)
 # A trial's result from its trained model, its fit history and the trial's folder (for what the judge keeps of
 # it): the metrics to record, the objective among them (a budgeted search's: socflow.train.budget). None:
 # keras-tuner's own, the best epoch's val_accuracy.
@@ -41,6 +42,16 @@ def objective(judge: Judge | None) -> str:
 def best_accuracy(history: Mapping[str, list[float]]) -> float:
     """The best epoch's validation accuracy, as keras-tuner scores a trial."""
     return float(np.nanmax(history[OBJECTIVE]))
+
+
+def trial_metrics(
+    judge: Judge | None, model: keras.Model, history: Mapping[str, list[float]], folder: Path
+) -> dict[str, float]:
+    """A trial's metrics: the best epoch's validation accuracy, as keras-tuner scores a trial, or the judge's (which
+    may keep files in the trial's `folder`); and a student's KD terms at that epoch (what distillation did)."""
+    best = int(np.nanargmax(history[OBJECTIVE]))
+    scored = {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, history, folder)
+    return {k: float(v) for k, v in scored.items()} | {k: float(history[k][best]) for k in KD_TERMS if k in history}
 
 
 def state_key(settings: Mapping[str, Any]) -> str:
@@ -108,7 +119,8 @@ def initial_points(oracle: Any) -> int:
 
 
 def trials_table(oracle: Any, recorded: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
-    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters; a
+    """One row per trial in creation order: id, status, score, random or model-guided, hyperparameters, a
+    student's validation cross-entropy and KD term (val_ce, val_kd); a
     budgeted search's judge's metrics (accuracy, cost, fits).
 
     `recorded` (by trial id) overrides or adds columns: a parallel search records how each trial was
@@ -118,9 +130,10 @@ def trials_table(oracle: Any, recorded: Mapping[str, Mapping[str, Any]] | None =
     metric = oracle.objective.name
     rows = []
     for index, trial in enumerate(sorted(oracle.trials.values(), key=lambda t: int(t.trial_id))):
-        judged = {}
-        if metric != OBJECTIVE:  # the judge's metrics (keras-tuner's own trials hold every epoch's instead)
+        if metric != OBJECTIVE:  # the judge's metrics
             judged = {name: trial.metrics.get_last_value(name) for name in trial.metrics.metrics if name != metric}
+        else:  # what distillation did: the two terms of a student's loss on the validation part at its best epoch
+            judged = {name: trial.metrics.get_last_value(name) for name in KD_TERMS if trial.metrics.exists(name)}
         rows.append(
             {
                 "trial_id": trial.trial_id,
