@@ -27,7 +27,7 @@ import yaml
 from common import ROOT
 
 KINDS = ("plain", "hinton", "standardized", "scaled", "dkd")
-STUDENT_CNN = {"model": "cnn", "layers": 2, "units": [2, 8]}
+STUDENT = {"digits_mlp": {"model": "mlp"}, "digits_cnn": {"model": "cnn", "layers": 2, "units": [2, 8]}}
 DATASETS = ("pulses", "digits_mlp", "digits_cnn")
 
 
@@ -40,8 +40,7 @@ def experiment(name: str, seed: int, args: argparse.Namespace) -> dict[str, Any]
         raw["dataset"] = dict(raw["dataset"], n_per_class=args.n_per_class, seed=seed)
     else:
         raw = yaml.safe_load((ROOT / "config/examples/digits_cnn.yaml").read_text())["experiments"]["digits_cnn"]
-        if name == "digits_cnn":
-            raw["student"] |= STUDENT_CNN
+        raw["student"] |= STUDENT[name]
     raw["split"] = dict(raw["split"], seed=seed)
     raw["teacher"]["search"] = {"trials": args.teacher_trials, "epochs": args.epochs, "patience": 5, "seed": seed}
     raw["student"]["search"] = {"trials": args.student_trials, "epochs": args.epochs, "patience": 8, "seed": seed}

@@ -29,6 +29,15 @@ def test_shipped_configs_are_valid(root, name):
     assert config["experiments"]
 
 
+@pytest.mark.parametrize("name", ["config/examples/digits_cnn.yaml", "config/examples/pulses_mlp.yaml"])
+def test_a_preset_trains_the_student_its_name_promises(root, name):
+    """digits_cnn: a CNN teacher and a CNN (QConv2D) student; pulses_mlp: MLPs (the name is the promise the
+    file's comment makes)."""
+    model = name.rsplit("_", 1)[1].removesuffix(".yaml")
+    for experiment in load_config(root / name)["experiments"].values():
+        assert experiment["student"]["model"] == experiment["teacher"]["model"] == model
+
+
 def test_defaults_are_filled(tiny_config):
     exp = validated(tiny_config)["experiments"]["tiny"]
     assert exp["split"] == {"train": 0.7, "val": 0.15, "test": 0.15, "seed": 42}
