@@ -17,6 +17,8 @@ from socflow.errors import ConfigError
 Builder = Callable[[Any], keras.Model]
 
 
+BN_MOMENTUM = 0.9  # see teacher_cnn
+
 def searched(hp: Any, name: str, setting: Any) -> Any:
     """A setting of the search space: a number is used as it is, a list is a hyperparameter to choose from."""
     return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
@@ -51,7 +53,11 @@ def teacher_mlp(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_c
 
 def teacher_cnn(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> keras.Model:
     """Stage-1 CNN as in the paper's Fig. 3: Conv2D(3x3, filters in `units`, step 8), ReLU, BatchNorm,
-    MaxPool per block, then a dense ReLU layer and the logits."""
+    MaxPool per block, then a dense ReLU layer and the logits.
+
+    BatchNorm's moving statistics follow the batches with momentum 0.9, not Keras's 0.99: a small dataset gives
+    ~20 steps per epoch, and at 0.99 the statistics used at inference were still mostly their initial values
+    when early stopping ended the fit (digits: training loss 0.007, validation accuracy 9.6 %, chance)."""
     require_image(input_shape, "teacher")
     lo, hi = cfg["units"]
     step = 8 if hi - lo >= 8 else 1
@@ -60,7 +66,7 @@ def teacher_cnn(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_c
     for i in range(conv_blocks(input_shape, cfg["layers"])):
         x = keras.layers.Conv2D(hp.Int(f"conv_{i}", lo, hi, step=step), (3, 3), padding="same", name=f"conv_{i}")(x)
         x = keras.layers.Activation("relu")(x)
-        x = keras.layers.BatchNormalization()(x)
+        x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
         x = keras.layers.MaxPooling2D((2, 2))(x)
     x = keras.layers.Flatten()(x)
     x = keras.layers.Dense(hp.Int("dense_units", lo, hi, step=step), activation="relu", name="dense")(x)
