@@ -19,6 +19,7 @@ Builder = Callable[[Any], keras.Model]
 
 BN_MOMENTUM = 0.9  # see teacher_cnn
 
+
 def searched(hp: Any, name: str, setting: Any) -> Any:
     """A setting of the search space: a number is used as it is, a list is a hyperparameter to choose from."""
     return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
