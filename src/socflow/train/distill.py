@@ -29,6 +29,13 @@ DKD_BETA = 8.0  # Zhao et al.'s weight of the non-target term (CIFAR-100)
 _EPS = 1e-6
 
 
+def check_kind(kind: str) -> str:
+    """The soft term's kind, or a ValueError naming the kinds there are."""
+    if kind not in KD_KINDS:
+        raise ValueError(f"unknown KD kind {kind!r}; one of {', '.join(KD_KINDS)}")
+    return kind
+
+
 def _kl(t_log: tf.Tensor, s_log: tf.Tensor) -> tf.Tensor:
     """Per-sample KL(p_t || p_s) from log-probabilities."""
     return tf.reduce_sum(tf.exp(t_log) * (t_log - s_log), axis=-1)
@@ -63,12 +70,10 @@ def soft_term(
     """T^2 times the batch mean of the soft term D of the module docstring (`scale`: the scaled kind's factor
     on the student's logits)."""
     s, t = student_logits, teacher_logits
-    if kind == "standardized":
+    if check_kind(kind) == "standardized":
         s, t = standardized(s), standardized(t)
     elif kind == "scaled":
         s = s * scale
-    elif kind not in KD_KINDS:
-        raise ValueError(f"unknown KD kind {kind!r}; one of {', '.join(KD_KINDS)}")
     s, t = s / temperature, t / temperature
     if kind == "dkd":
         per_sample = decoupled(y, s, t)
@@ -123,14 +128,12 @@ class Distiller(keras.Model):
         self, student: keras.Model, teacher: keras.Model, alpha: float, temperature: float, kd: str = "hinton"
     ) -> None:
         super().__init__(name="distiller")
-        if kd not in KD_KINDS:
-            raise ValueError(f"unknown KD kind {kd!r}; one of {', '.join(KD_KINDS)}")
+        self.kd = check_kind(kd)
         self.student = student
         self.teacher = logits_of(teacher)
         self.teacher.trainable = False
         self.alpha = float(alpha)
         self.temperature = float(temperature)
-        self.kd = kd
         self.log_scale = tf.Variable(0.0, trainable=kd == "scaled", name="kd_log_scale")
         self.scale_started = tf.Variable(False, trainable=False, name="kd_scale_started")
         self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "ce", "kd")}
