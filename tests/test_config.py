@@ -95,6 +95,11 @@ def bad(config, path, value):
             "experiments.tiny.hls.targets[0].io_type: 'axi' is not one of",
         ),
         (["toolchain"], "maybe", "toolchain: 'maybe' is not one of"),
+        (
+            ["experiments", "tiny", "student", "kd"],
+            ["hinton", "fitnet"],
+            "experiments.tiny.student.kd[1]: 'fitnet' is not one of ['hinton', 'standardized', 'scaled', 'dkd']",
+        ),
         # JSON Schema takes 8.0 for the integer 8; socflow does not (it would name the variant b8.0_s20)
         (
             ["experiments", "tiny", "student", "variants"],
