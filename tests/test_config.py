@@ -21,6 +21,7 @@ def validated(config):
         "config/config.yaml",
         "config/examples/pulses_mlp.yaml",
         "config/examples/digits_cnn.yaml",
+        "config/examples/pulses_cnn.yaml",
         "config/examples/user_data.yaml",
     ],
 )
@@ -29,13 +30,17 @@ def test_shipped_configs_are_valid(root, name):
     assert config["experiments"]
 
 
-@pytest.mark.parametrize("name", ["config/examples/digits_cnn.yaml", "config/examples/pulses_mlp.yaml"])
-def test_a_preset_trains_the_student_its_name_promises(root, name):
-    """digits_cnn: a CNN teacher and a CNN (QConv2D) student; pulses_mlp: MLPs (the name is the promise the
-    file's comment makes)."""
-    model = name.rsplit("_", 1)[1].removesuffix(".yaml")
-    for experiment in load_config(root / name)["experiments"].values():
-        assert experiment["student"]["model"] == experiment["teacher"]["model"] == model
+def test_every_preset_trains_the_students_its_names_promise(root):
+    """An example experiment named ..._cnn has a CNN teacher and a CNN student (QConv2D on images, QConv1D on
+    signals), one named ..._mlp MLPs: the promise each file's comment makes, checked against what it configures."""
+    promised = {}
+    for path in sorted((root / "config" / "examples").glob("*.yaml")):
+        for name, experiment in load_config(path)["experiments"].items():
+            model = name.rsplit("_", 1)[-1]
+            if model in ("cnn", "mlp"):
+                promised[name] = model
+                assert experiment["student"]["model"] == experiment["teacher"]["model"] == model, f"{path.name}: {name}"
+    assert {"digits_cnn", "pulses_mlp", "pulses_cnn"} <= set(promised)
 
 
 def test_defaults_are_filled(tiny_config):

@@ -56,3 +56,25 @@ def test_disagreement_fails_and_names_the_first_diverging_layer(student, tmp_pat
         csim(student, out, tmp_path)
     assert not (tmp_path / "csim.json").exists()
     assert csim(student, out, tmp_path, min_agreement=0.0)["agreement"] < 1.0
+
+
+@pytest.mark.parametrize("io_type", ["io_stream", "io_parallel"])
+def test_a_1d_cnn_student_simulates_bit_exactly(tmp_path, io_type):
+    """A QConv1D student of 1D signals (a channel axis added to the plain 30-sample pulses, kernel sizes 3 and 5,
+    max-pool, quantized ReLU) through hls4ml: every answer of the C simulation equal to QKeras's."""
+    import numpy as np
+
+    from conftest import hp_fixed
+    from socflow.io import save_npz, write_json
+    from socflow.train.compression import student_model
+
+    hp = hp_fixed(conv_0=4, kernel_0=5, conv_1=3, kernel_1=3)
+    cnn = {"model": "cnn", "layers": 2, "units": [2, 8], "activation_integer_bits": 3}
+    model = student_model(hp, cnn, {"bits": 8, "integer_bits": 0, "sparsity": 0.0}, [30], 4, None)
+    assert [type(layer).__name__ for layer in model.layers].count("QConv1D") == 2
+    x = np.random.default_rng(3).normal(size=(200, 30)).astype(np.float32)
+    model.save(tmp_path / "model.h5", save_format="h5", include_optimizer=False)
+    save_npz(tmp_path / "test.npz", {"x": x, "y": model.predict(x, verbose=0).argmax(1)})
+    write_json(tmp_path / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
+    result = csim(tmp_path, convert(tmp_path, tmp_path, dict(HLS_TARGET, io_type=io_type)), tmp_path)
+    assert result["agreement"] == 1.0 and result["max_diff_lsb"] == 0.0 and result["n"] == 200

@@ -85,11 +85,19 @@ def test_missing_user_hypermodel_is_named():
         teacher_builder(dict(TEACHER, model="nowhere:fn"), [30], 4)
 
 
-def test_cnn_teacher_needs_images():
+def test_cnn_teacher_convolves_signals_in_1d_and_images_in_2d():
     import keras_tuner as kt
 
-    with pytest.raises(ConfigError, match="model 'cnn' needs image input"):
-        teacher_builder(dict(TEACHER, model="cnn"), [30], 4)(kt.HyperParameters())
+    cnn = dict(TEACHER, model="cnn", units=[4, 8])
+    signal = teacher_builder(cnn, [30], 4)(kt.HyperParameters())
+    kinds = [type(layer).__name__ for layer in signal.layers]
+    assert kinds.count("Conv1D") == 2 and "Reshape" in kinds and signal.output_shape == (None, 4)
+    channels = teacher_builder(cnn, [30, 2], 4)(kt.HyperParameters())
+    assert "Reshape" not in [type(layer).__name__ for layer in channels.layers]
+    image = teacher_builder(cnn, [8, 8, 1], 10)(kt.HyperParameters())
+    assert [type(layer).__name__ for layer in image.layers].count("Conv2D") == 2
+    with pytest.raises(ConfigError, match=r"model 'cnn' needs a signal \(samples\[, channels\]\) or an image"):
+        teacher_builder(cnn, [2, 2, 2, 2], 4)(kt.HyperParameters())
 
 
 def test_search_resumes_and_marks_random_and_guided_trials(tmp_path, data):

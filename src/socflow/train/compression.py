@@ -13,7 +13,7 @@ from socflow._keras import keras
 import numpy as np
 
 from socflow.settings import Variant
-from socflow.train.hypermodels import conv_blocks, require_image, searched
+from socflow.train.hypermodels import conv_blocks, conv_input, conv_kernel, conv_layout, searched
 
 
 def quantizers(variant: Variant, activation_integer_bits: int) -> tuple[Any, Any]:
@@ -80,9 +80,10 @@ def student_model(
     n_classes: int,
     plan: PruningPlan | None,
 ) -> keras.Model:
-    """QKeras student (logits out): `layers` QDense+quantized ReLU (mlp) or QConv2D blocks (cnn), every
-    weight layer wrapped for pruning to the variant's sparsity. Units/filters per layer from hp in `units`."""
-    from qkeras import QActivation, QConv2D, QDense
+    """QKeras student (logits out): `layers` QDense+quantized ReLU (mlp) or conv blocks (cnn: QConv2D on images,
+    QConv1D on signals, each with quantized ReLU and max-pool), every weight layer wrapped for pruning to the
+    variant's sparsity. Units/filters per layer from hp in `units`; a signal's kernel sizes from hp too."""
+    from qkeras import QActivation, QConv1D, QConv2D, QDense
 
     weight_q, relu_q = quantizers(variant, cfg["activation_integer_bits"])
     lo, hi = cfg["units"]
@@ -90,13 +91,14 @@ def student_model(
     inputs = keras.Input(tuple(input_shape))
     x = inputs
     if cfg["model"] == "cnn":
-        require_image(input_shape, "student")
-        for i in range(conv_blocks(input_shape, searched(hp, "layers", cfg["layers"]))):
-            x = _prunable(
-                QConv2D(hp.Int(f"conv_{i}", lo, hi), (3, 3), padding="same", name=f"qconv_{i}", **quant), plan
-            )(x)
-            x = QActivation(relu_q, name=f"qrelu_{i}")(x)
-            x = keras.layers.MaxPooling2D((2, 2))(x)
+        rank, shape = conv_layout(input_shape, "student")
+        conv, pool = (QConv1D, keras.layers.MaxPooling1D) if rank == 1 else (QConv2D, keras.layers.MaxPooling2D)
+        x = conv_input(inputs, input_shape, shape)
+        for i in range(conv_blocks(shape, searched(hp, "layers", cfg["layers"]), rank)):
+            layer = conv(hp.Int(f"conv_{i}", lo, hi), conv_kernel(hp, rank, i), padding="same", name=f"qconv_{i}",
+                         **quant)  # fmt: skip
+            x = QActivation(relu_q, name=f"qrelu_{i}")(_prunable(layer, plan)(x))
+            x = pool(2)(x)
         x = keras.layers.Flatten()(x)
     else:
         if len(input_shape) > 1:

@@ -25,9 +25,9 @@ def searched(hp: Any, name: str, setting: Any) -> Any:
     return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
 
 
-def conv_blocks(input_shape: Sequence[int], blocks: int) -> int:
-    """Conv blocks that still halve the image: a 2x2 max-pool needs at least 2 pixels per side."""
-    side = min(input_shape[:2])
+def conv_blocks(shape: Sequence[int], blocks: int, rank: int = 2) -> int:
+    """Conv blocks that still halve the signal or image: a max-pool of 2 needs at least 2 samples per side."""
+    side = min(shape[:rank])
     pools = 0
     while side >= 2 and pools < blocks:
         side //= 2
@@ -35,11 +35,27 @@ def conv_blocks(input_shape: Sequence[int], blocks: int) -> int:
     return pools
 
 
-def require_image(input_shape: Sequence[int], model: str) -> None:
-    if len(input_shape) != 3:
-        raise ConfigError(
-            f"{model}: model 'cnn' needs image input (height, width, channels), got shape {tuple(input_shape)}"
-        )
+def conv_layout(input_shape: Sequence[int], model: str) -> tuple[int, tuple[int, ...]]:
+    """A CNN's convolution rank and the shape it convolves: 1 for signals (samples, or samples x channels: a
+    signal without a channel axis gets one), 2 for images (height, width, channels)."""
+    if len(input_shape) == 3:
+        return 2, tuple(input_shape)
+    if len(input_shape) in (1, 2):
+        return 1, (input_shape[0], input_shape[1] if len(input_shape) == 2 else 1)
+    raise ConfigError(
+        f"{model}: model 'cnn' needs a signal (samples[, channels]) or an image (height, width, channels), got "
+        f"shape {tuple(input_shape)}"
+    )
+
+
+def conv_kernel(hp: Any, rank: int, i: int) -> int | tuple[int, int]:
+    """Block i's kernel: 3x3 on images (the paper's Fig. 3), 3 or 5 samples searched on signals."""
+    return hp.Choice(f"kernel_{i}", [3, 5]) if rank == 1 else (3, 3)
+
+
+def conv_input(inputs: Any, input_shape: Sequence[int], shape: tuple[int, ...]) -> Any:
+    """The input as the convolution takes it (a channel axis added to a plain signal)."""
+    return inputs if tuple(input_shape) == shape else keras.layers.Reshape(shape, name="channels")(inputs)
 
 
 def teacher_mlp(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> keras.Model:
@@ -54,21 +70,27 @@ def teacher_mlp(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_c
 
 def teacher_cnn(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> keras.Model:
     """Stage-1 CNN as in the paper's Fig. 3: Conv2D(3x3, filters in `units`, step 8), ReLU, BatchNorm,
-    MaxPool per block, then a dense ReLU layer and the logits.
+    MaxPool per block, then a dense ReLU layer and the logits; on signals Conv1D (kernel 3 or 5) and MaxPool1D.
 
     BatchNorm's moving statistics follow the batches with momentum 0.9, not Keras's 0.99: a small dataset gives
     ~20 steps per epoch, and at 0.99 the statistics used at inference were still mostly their initial values
     when early stopping ended the fit (digits: training loss 0.007, validation accuracy 9.6 %, chance)."""
-    require_image(input_shape, "teacher")
+    rank, shape = conv_layout(input_shape, "teacher")
+    conv, pool = (
+        (keras.layers.Conv1D, keras.layers.MaxPooling1D)
+        if rank == 1
+        else (keras.layers.Conv2D, keras.layers.MaxPooling2D)
+    )
     lo, hi = cfg["units"]
     step = 8 if hi - lo >= 8 else 1
     inputs = keras.Input(tuple(input_shape))
-    x = inputs
-    for i in range(conv_blocks(input_shape, cfg["layers"])):
-        x = keras.layers.Conv2D(hp.Int(f"conv_{i}", lo, hi, step=step), (3, 3), padding="same", name=f"conv_{i}")(x)
+    x = conv_input(inputs, input_shape, shape)
+    for i in range(conv_blocks(shape, cfg["layers"], rank)):
+        filters = hp.Int(f"conv_{i}", lo, hi, step=step)
+        x = conv(filters, conv_kernel(hp, rank, i), padding="same", name=f"conv_{i}")(x)
         x = keras.layers.Activation("relu")(x)
         x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
-        x = keras.layers.MaxPooling2D((2, 2))(x)
+        x = pool(2)(x)
     x = keras.layers.Flatten()(x)
     x = keras.layers.Dense(hp.Int("dense_units", lo, hi, step=step), activation="relu", name="dense")(x)
     return keras.Model(inputs, keras.layers.Dense(n_classes, name="logits")(x), name="teacher_cnn")
