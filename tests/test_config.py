@@ -346,6 +346,14 @@ def test_reuse_factors_no_student_can_use_are_named_before_any_job(tiny_config, 
         validated(tiny_config)
 
 
+def test_image_students_on_signals_are_named_before_any_job(tiny_config):
+    tiny_config["experiments"]["tiny"]["student"] = {"model": "mobilenet"}
+    with pytest.raises(ConfigError, match="tiny.student.model: mobilenet students take images; the pulses are 1D"):
+        validate_config(tiny_config)
+    tiny_config["experiments"]["tiny"]["dataset"] = {"kind": "digits"}
+    assert validate_config(tiny_config)["experiments"]["tiny"]["student"]["model"] == "mobilenet"
+
+
 def test_built_in_shapes_are_the_generators():
     from socflow.config import BUILT_IN_SHAPES
     from socflow.data.pulses import CLASS_NAMES, N_SAMPLES

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from socflow._keras import keras
+
 import pytest
 import yaml
 
@@ -78,3 +80,40 @@ def test_a_1d_cnn_student_simulates_bit_exactly(tmp_path, io_type):
     write_json(tmp_path / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
     result = csim(tmp_path, convert(tmp_path, tmp_path, dict(HLS_TARGET, io_type=io_type)), tmp_path)
     assert result["agreement"] == 1.0 and result["max_diff_lsb"] == 0.0 and result["n"] == 200
+
+
+@pytest.mark.parametrize(
+    ("family", "kinds"), [("vgg", {"QConv2D": 4}), ("mobilenet", {"QConv2D": 3, "QDepthwiseConv2D": 2})]
+)
+def test_the_transfer_learning_student_families_simulate_bit_exactly(tmp_path, family, kinds):
+    """The VGG-like student (two 3x3 QConv2D per block) and the MobileNet-like one (a stem, then QDepthwiseConv2D
+    + pointwise QConv2D per block), pruned to 50 % and quantized to 8 bits, on 8x8 images through hls4ml
+    (io_stream): every answer of the C simulation equal to QKeras's; the pruning reaches the depthwise kernels."""
+    import numpy as np
+    import tensorflow_model_optimization as tfmot
+
+    from conftest import hp_fixed
+    from socflow.io import save_npz, write_json
+    from socflow.train.compression import PruningPlan, sparsity_report, student_model
+
+    keras_x = np.random.default_rng(5).random(size=(256, 8, 8, 1)).astype(np.float32)
+    plan = PruningPlan.for_training(0.5, len(keras_x), 64, epochs=3)
+    student = {"model": family, "layers": 2, "units": [2, 6], "activation_integer_bits": 3}
+    hp = hp_fixed(stem=3, conv_0=4, conv_1=5)
+    model = student_model(hp, student, {"bits": 8, "integer_bits": 0, "sparsity": 0.5}, [8, 8, 1], 10, plan)
+    y = np.arange(256) % 10
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(keras_x, y, epochs=3, batch_size=64, callbacks=[tfmot.sparsity.keras.UpdatePruningStep()], verbose=0)
+    model = tfmot.sparsity.keras.strip_pruning(model)
+    counted = [type(layer).__name__ for layer in model.layers]
+    assert {kind: counted.count(kind) for kind in kinds} == kinds
+    report = sparsity_report(model)
+    assert (
+        all(abs(s - 0.5) < 0.15 for s in report["per_layer"].values())
+        and len(report["per_layer"]) == sum(kinds.values()) + 1
+    )
+    model.save(tmp_path / "model.h5", save_format="h5", include_optimizer=False)
+    save_npz(tmp_path / "test.npz", {"x": keras_x[:100], "y": model.predict(keras_x[:100], verbose=0).argmax(1)})
+    write_json(tmp_path / "summary.json", {"class_names": [str(i) for i in range(10)], "input_shape": [8, 8, 1]})
+    result = csim(tmp_path, convert(tmp_path, tmp_path, dict(HLS_TARGET, io_type="io_stream")), tmp_path)
+    assert result["agreement"] == 1.0 and result["max_diff_lsb"] == 0.0 and result["n"] == 100

@@ -198,6 +198,11 @@ def check_config(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls"
             )
+        if experiment["student"]["model"] in IMAGE_STUDENTS and experiment["dataset"]["kind"] in SIGNALS:
+            raise ConfigError(
+                f"{key}.student.model: {experiment['student']['model']} students take images; the "
+                f"{experiment['dataset']['kind']} are 1D signals (use cnn, which convolves them in 1D, or mlp)"
+            )
         _named(f"{key}.hls.default_precision", FixedType.parse, experiment["hls"]["default_precision"])
         inputs = experiment["hls"]["input_precision"]
         inputs = inputs if isinstance(inputs, list) else [inputs]
@@ -237,6 +242,8 @@ def check_config(config: Mapping[str, Any]) -> None:
 # (inputs, classes) of the built-in datasets (socflow.data: the pulses' samples, the digits' 8x8 pixels; a test
 # checks them against the generators)
 BUILT_IN_SHAPES = {"pulses": (30, 4), "digits": (64, 10)}
+SIGNALS = {"pulses"}  # the built-in datasets of 1D signals (the digits are 8x8 images)
+IMAGE_STUDENTS = {"vgg", "mobilenet"}  # the student families that convolve images only
 
 
 def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:

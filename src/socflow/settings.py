@@ -82,7 +82,7 @@ class Student(TypedDict, total=False):
     a list the search chooses from."""
 
     variants: list[Variant]
-    model: Literal["mlp", "cnn"]
+    model: Literal["mlp", "cnn", "vgg", "mobilenet"]
     layers: int | list[int]
     units: list[int]
     activation_integer_bits: int

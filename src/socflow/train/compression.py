@@ -12,7 +12,8 @@ from socflow._keras import keras
 
 import numpy as np
 
-from socflow.settings import Variant
+from socflow.errors import ConfigError
+from socflow.settings import Student, Variant
 from socflow.train.hypermodels import conv_blocks, conv_input, conv_kernel, conv_layout, searched
 
 
@@ -81,8 +82,9 @@ def student_model(
     plan: PruningPlan | None,
 ) -> keras.Model:
     """QKeras student (logits out): `layers` QDense+quantized ReLU (mlp) or conv blocks (cnn: QConv2D on images,
-    QConv1D on signals, each with quantized ReLU and max-pool), every weight layer wrapped for pruning to the
-    variant's sparsity. Units/filters per layer from hp in `units`; a signal's kernel sizes from hp too."""
+    QConv1D on signals, each with quantized ReLU and max-pool; vgg and mobilenet: see conv_family), every weight
+    layer wrapped for pruning to the variant's sparsity. Units/filters per layer from hp in `units`; a signal's
+    kernel sizes from hp too."""
     from qkeras import QActivation, QConv1D, QConv2D, QDense
 
     weight_q, relu_q = quantizers(variant, cfg["activation_integer_bits"])
@@ -100,6 +102,8 @@ def student_model(
             x = QActivation(relu_q, name=f"qrelu_{i}")(_prunable(layer, plan)(x))
             x = pool(2)(x)
         x = keras.layers.Flatten()(x)
+    elif cfg["model"] in FAMILIES:
+        x = keras.layers.Flatten()(conv_family(hp, cfg, input_shape, quant, relu_q, plan, inputs))
     else:
         if len(input_shape) > 1:
             x = keras.layers.Flatten()(x)
@@ -110,18 +114,71 @@ def student_model(
     return keras.Model(inputs, logits, name="student")
 
 
+FAMILIES = ("vgg", "mobilenet")  # the students of the paper's transfer-learning rows (Table I rows 3-4)
+
+
+def conv_family(
+    hp: Any, cfg: Student, input_shape: Sequence[int], quant: dict[str, Any], relu_q: Any, plan: PruningPlan | None,
+    inputs: Any,
+) -> Any:  # fmt: skip
+    """The feature blocks of a student that follows its teacher's design, on images: `layers` blocks (searched
+    where a list), each ending in a 2x2 max-pool, of width hp-chosen in `units`.
+
+    vgg: two stacked 3x3 QConv2D + quantized ReLU per block (VGG16's pattern).
+    mobilenet: a 3x3 QConv2D stem, then per block a depthwise-separable pair, QDepthwiseConv2D 3x3 + quantized
+    ReLU and pointwise QConv2D 1x1 + quantized ReLU (MobileNetV2's building block without its expansion and
+    residual, which hls4ml's streaming layers and an 8-bit student do not need).
+    """
+    from qkeras import QActivation, QConv2D, QDepthwiseConv2D
+
+    rank, shape = conv_layout(input_shape, "student")
+    if rank != 2:
+        raise ConfigError(f"student: model {cfg['model']!r} needs image input, got shape {tuple(input_shape)}")
+    lo, hi = cfg["units"]
+
+    def conv(x: Any, filters: int, kernel: tuple[int, int], name: str) -> Any:
+        layer = QConv2D(filters, kernel, padding="same", name=name, **quant)
+        return QActivation(relu_q, name=f"{name}_relu")(_prunable(layer, plan)(x))
+
+    x = inputs
+    if cfg["model"] == "mobilenet":
+        x = conv(x, hp.Int("stem", lo, hi), (3, 3), "qconv_stem")
+    for i in range(conv_blocks(shape, searched(hp, "layers", cfg["layers"]))):
+        width = hp.Int(f"conv_{i}", lo, hi)
+        if cfg["model"] == "vgg":
+            x = conv(conv(x, width, (3, 3), f"qconv_{i}a"), width, (3, 3), f"qconv_{i}b")
+        else:
+            depthwise = QDepthwiseConv2D((3, 3), padding="same", name=f"qdepthwise_{i}",
+                                         depthwise_quantizer=quant["kernel_quantizer"],
+                                         bias_quantizer=quant["bias_quantizer"])  # fmt: skip
+            x = QActivation(relu_q, name=f"qdepthwise_{i}_relu")(_prunable(depthwise, plan)(x))
+            x = conv(x, width, (1, 1), f"qpointwise_{i}")
+        x = keras.layers.MaxPooling2D((2, 2))(x)
+    return x
+
+
+def _kernel(layer: keras.layers.Layer) -> Any:
+    """A weight layer's kernel (a depthwise convolution's is its depthwise kernel), None for other layers."""
+    for name in ("kernel", "depthwise_kernel"):
+        if hasattr(layer, name):
+            return getattr(layer, name)
+    return None
+
+
 def weight_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """Layers holding a kernel (looking through pruning wrappers)."""
     layers = [getattr(layer, "layer", layer) for layer in model.layers]
-    return [layer for layer in layers if hasattr(layer, "kernel")]
+    return [layer for layer in layers if _kernel(layer) is not None]
 
 
 def quantized_kernels(model: keras.Model) -> dict[str, np.ndarray]:
     """Each weight layer's kernel as the hardware sees it: through its QKeras quantizer."""
     out = {}
     for layer in weight_layers(model):
-        quantizer = getattr(layer, "kernel_quantizer_internal", None)
-        kernel = layer.kernel
+        quantizer = getattr(layer, "kernel_quantizer_internal", None) or getattr(
+            layer, "depthwise_quantizer_internal", None
+        )
+        kernel = _kernel(layer)
         out[layer.name] = np.asarray(quantizer(kernel) if quantizer is not None else kernel)
     return out
 
@@ -129,7 +186,7 @@ def quantized_kernels(model: keras.Model) -> dict[str, np.ndarray]:
 def sparsity_report(model: keras.Model) -> dict[str, Any]:
     """Zero weights per layer and overall, counted on the stored kernels (pruning) and on the quantized
     kernels (pruning plus weights that round to zero), and the non-zero parameter count."""
-    stored = {layer.name: np.asarray(layer.kernel) for layer in weight_layers(model)}
+    stored = {layer.name: np.asarray(_kernel(layer)) for layer in weight_layers(model)}
     quantized = quantized_kernels(model)
     total = sum(k.size for k in stored.values())
     zeros = sum(int((k == 0).sum()) for k in stored.values())

@@ -152,6 +152,7 @@ def check_model_io(model: keras.Model, input_shape: Sequence[int], n_classes: in
 
 def count_layers(model: keras.Model) -> int:
     """Conv and dense layers (the paper's NL column), looking through pruning wrappers."""
-    names = ("Dense", "Conv1D", "Conv2D", "QDense", "QConv1D", "QConv2D", "DepthwiseConv2D", "SeparableConv2D")
+    names = ("Dense", "Conv1D", "Conv2D", "QDense", "QConv1D", "QConv2D", "DepthwiseConv2D", "QDepthwiseConv2D",
+             "SeparableConv2D")  # fmt: skip
     kinds = [type(getattr(layer, "layer", layer)).__name__ for layer in model.layers]
     return sum(kind in names for kind in kinds)
