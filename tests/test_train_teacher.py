@@ -181,3 +181,53 @@ def test_a_killed_and_resumed_search_gives_the_trials_of_an_uninterrupted_one(tm
     a, b = pd.read_csv(whole), pd.read_csv(resumed)
     assert len(a) == 4 and (a["status"] == "COMPLETED").all()
     pd.testing.assert_frame_equal(a, b)  # same values, same scores, trial by trial
+
+
+def application(model):
+    return dict(TEACHER, model=model, units=[8, 16], weights="none", freeze_epochs=0, fine_tune_learning_rate=1e-4)
+
+
+def test_a_transfer_learning_teacher_is_frozen_then_fine_tuned():
+    """A MobileNetV2-headed teacher (weights: none) on grey 8x8 images: repeated to 3 channels, resized to the
+    backbone's 32x32; with freeze_epochs 1 the backbone does not move in the first epoch, then it is fine-tuned."""
+    import keras_tuner as kt
+
+    from socflow.train.hypermodels import teacher_callbacks
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x, y = rng.random((48, 8, 8, 1)).astype(np.float32), np.arange(48) % 3
+    cfg = application("mobilenetv2") | {"freeze_epochs": 1}
+    moved = []
+    for epochs in (1, 2):
+        model = teacher_builder(cfg, [8, 8, 1], 3)(kt.HyperParameters())
+        backbone = model.get_layer("backbone")
+        before = [w.copy() for w in backbone.get_weights()]
+        model.fit(x, y, epochs=epochs, batch_size=16, callbacks=teacher_callbacks(cfg), verbose=0)
+        moved.append(max(float(np.abs(a - b).max()) for a, b in zip(before, backbone.get_weights())))
+    assert {"rgb", "resize", "backbone", "dense", "logits"} <= {layer.name for layer in model.layers}
+    assert moved[0] == 0.0 and moved[1] > 0.0 and model.output_shape == (None, 3)
+    vgg = teacher_builder(application("vgg16"), [40, 40, 3], 5)(kt.HyperParameters())
+    assert vgg.get_layer("backbone").count_params() == 14_714_688 and "rgb" not in [lay.name for lay in vgg.layers]
+
+
+@pytest.mark.parametrize(
+    ("teacher", "kind", "message"),
+    [
+        ({"model": "mobilenetv2"}, "digits", r"teacher: weights: a mobilenetv2 teacher starts from ImageNet weights in "
+         r"a local file .* put Keras's mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"),
+        ({"model": "vgg16", "weights": "absent.h5"}, "digits", r"teacher: weights: absent.h5 not found; it should be "
+         r"Keras's vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"),
+        ({"model": "vgg16", "weights": "none"}, "pulses", "teacher.model: vgg16 teachers take images; the pulses"),
+        ({"model": "vgg16", "weights": "none"}, "digits", None),
+    ],
+)  # fmt: skip
+def test_transfer_learning_teachers_are_checked_before_any_job(tiny_config, teacher, kind, message):
+    from socflow.config import validate_config
+
+    tiny_config["experiments"]["tiny"] |= {"teacher": teacher, "dataset": {"kind": kind}}
+    if message is None:
+        assert validate_config(tiny_config)["experiments"]["tiny"]["teacher"]["freeze_epochs"] == 0
+        return
+    with pytest.raises(ConfigError, match=message):
+        validate_config(tiny_config)

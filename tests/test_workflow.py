@@ -424,3 +424,42 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path)
     assert board["ip_model"].startswith("HLS IP") and board["protocol"]["n_inputs"] == 64
     assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["firmware"]["agree"] == 256
     assert not (exp / "rtl").exists() and not (exp / "deploy").exists()
+
+
+@pytest.mark.longest
+def test_a_mobilenetv2_teacher_distils_a_mobilenet_student_to_a_bit_exact_c_simulation(tmp_path):
+    """Table I row 4's path on a tiny generated image folder: a MobileNetV2-headed teacher (weights: none),
+    frozen for one epoch and then fine-tuned, distils a MobileNet-like student (QDepthwiseConv2D + pointwise
+    QConv2D) through hls4ml to a bit-exact C simulation and the emulated board (tiny budgets)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for label in range(3):
+        folder = tmp_path / "images" / f"class_{label}"
+        folder.mkdir(parents=True)
+        for i in range(20):
+            pixels = rng.integers(0, 60, (8, 8)) + 180 * (np.arange(8)[:, None] // 3 == label)
+            Image.fromarray(pixels.astype(np.uint8), mode="L").save(folder / f"{i}.png")
+    search = {"trials": 1, "epochs": 2, "patience": 0}
+    config = {
+        "experiments": {
+            "pest": {
+                "dataset": {"kind": "images", "path": str(tmp_path / "images")},
+                "teacher": {"model": "mobilenetv2", "weights": "none", "freeze_epochs": 1, "units": [8, 16],
+                            "search": search},
+                "student": {"model": "mobilenet", "layers": 1, "units": [2, 4], "search": search,
+                            "variants": [{"bits": 8, "sparsity": 0.5}]},
+                "hls": {"targets": [{"name": "zcu102", "part": "xczu9eg-ffvb1156-2-e", "io_type": "io_stream"}]},
+            }
+        }
+    }  # fmt: skip
+    result = run_snakemake(tmp_path, config, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    exp = tmp_path / "results" / "pest"
+    teacher = json.loads((exp / "teacher" / "metrics.json").read_text())
+    student = json.loads((exp / "student" / "b8_s50" / "metrics.json").read_text())
+    assert teacher["params"] > 2_000_000 and student["compression_ratio"] > 1000
+    csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
+    assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 9
+    board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
+    assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0

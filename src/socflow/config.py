@@ -198,11 +198,13 @@ def check_config(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls"
             )
-        if experiment["student"]["model"] in IMAGE_STUDENTS and experiment["dataset"]["kind"] in SIGNALS:
-            raise ConfigError(
-                f"{key}.student.model: {experiment['student']['model']} students take images; the "
-                f"{experiment['dataset']['kind']} are 1D signals (use cnn, which convolves them in 1D, or mlp)"
-            )
+        _named(f"{key}.teacher", check_application, experiment["teacher"])
+        for stage, models in (("student", IMAGE_STUDENTS), ("teacher", APPLICATIONS)):
+            if experiment[stage]["model"] in models and experiment["dataset"]["kind"] in SIGNALS:
+                raise ConfigError(
+                    f"{key}.{stage}.model: {experiment[stage]['model']} {stage}s take images; the "
+                    f"{experiment['dataset']['kind']} are 1D signals (use cnn, which convolves them in 1D, or mlp)"
+                )
         _named(f"{key}.hls.default_precision", FixedType.parse, experiment["hls"]["default_precision"])
         inputs = experiment["hls"]["input_precision"]
         inputs = inputs if isinstance(inputs, list) else [inputs]
@@ -265,6 +267,29 @@ def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
             f"reuse_factor {max(reuse)}: no layer of these students can use it; valid values are 1 to {largest} "
             f"(the largest layer of inputs, units and classes {widths})"
         )
+
+
+# keras.applications backbones by the name teacher.model gives: (class, smallest input side, Keras's weights file
+# without the classifier, which teacher.weights names on this machine)
+APPLICATIONS = {
+    "mobilenetv2": ("MobileNetV2", 32, "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"),
+    "vgg16": ("VGG16", 32, "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"),
+}
+
+
+def check_application(teacher: Mapping[str, Any]) -> None:
+    """Before any job: a transfer-learning teacher's weights are a file on this machine, or `none`."""
+    if teacher["model"] not in APPLICATIONS or teacher["pretrained"]:
+        return
+    expected = APPLICATIONS[teacher["model"]][2]
+    if teacher["weights"] is None:
+        raise ConfigError(
+            f"weights: a {teacher['model']} teacher starts from ImageNet weights in a local file (nothing is "
+            f"downloaded at run time): put Keras's {expected} (keras-applications' releases on GitHub) on this "
+            "machine and give its path here, or set weights: none to train the backbone from scratch"
+        )
+    if teacher["weights"] != "none" and not Path(teacher["weights"]).is_file():
+        raise ConfigError(f"weights: {teacher['weights']} not found; it should be Keras's {expected}")
 
 
 def _named(key: str, check: Callable[[Any], Any], value: Any) -> None:

@@ -63,6 +63,9 @@ class Teacher(TypedDict):
     pretrained: str | None
     fine_tune_epochs: int
     model: str
+    weights: str | None
+    freeze_epochs: int
+    fine_tune_learning_rate: float
     layers: int
     units: list[int]
     learning_rates: list[float]

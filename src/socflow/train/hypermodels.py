@@ -12,6 +12,7 @@ from typing import Any
 
 from socflow._keras import keras
 
+from socflow.config import APPLICATIONS
 from socflow.errors import ConfigError
 
 Builder = Callable[[Any], keras.Model]
@@ -96,6 +97,59 @@ def teacher_cnn(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_c
     return keras.Model(inputs, keras.layers.Dense(n_classes, name="logits")(x), name="teacher_cnn")
 
 
+def teacher_application(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> keras.Model:
+    """A transfer-learning teacher: a keras.applications backbone (global average pooled) with a new head, a
+    dense ReLU layer of hp-chosen width and the logits. Grey images are repeated to 3 channels and images are
+    resized to at least the backbone's smallest side. The backbone's weights come from the local file
+    teacher.weights (nothing is downloaded), or start from scratch (`none`); with `freeze_epochs` it is frozen
+    until :class:`Unfreeze` thaws it."""
+    rank, shape = conv_layout(input_shape, "teacher")
+    if rank != 2:
+        raise ConfigError(f"teacher: model {cfg['model']!r} needs image input, got shape {tuple(input_shape)}")
+    name, smallest, _ = APPLICATIONS[cfg["model"]]
+    side = max(smallest, *shape[:2])
+    inputs = keras.Input(tuple(input_shape))
+    x = keras.layers.Concatenate(name="rgb")([inputs] * 3) if shape[2] == 1 else inputs
+    if tuple(shape[:2]) != (side, side):
+        x = keras.layers.Resizing(side, side, name="resize")(x)
+    backbone = getattr(keras.applications, name)(include_top=False, weights=None, input_shape=(side, side, 3),
+                                                 pooling="avg")  # fmt: skip
+    backbone._name = "backbone"
+    if cfg["weights"] != "none":
+        backbone.load_weights(cfg["weights"])
+    backbone.trainable = cfg["freeze_epochs"] == 0
+    lo, hi = cfg["units"]
+    x = keras.layers.Dense(hp.Int("dense_units", lo, hi, step=8 if hi - lo >= 8 else 1), activation="relu",
+                           name="dense")(backbone(x))  # fmt: skip
+    return keras.Model(inputs, keras.layers.Dense(n_classes, name="logits")(x), name=f"teacher_{cfg['model']}")
+
+
+class Unfreeze(keras.callbacks.Callback):
+    """Fine-tuning of a transfer-learning teacher: at epoch `epoch` its backbone becomes trainable and the model
+    is compiled again with the fine-tuning learning rate (a frozen layer's weights are left out of a compiled
+    train step, so thawing it needs a new one)."""
+
+    def __init__(self, epoch: int, learning_rate: float) -> None:
+        super().__init__()
+        self.epoch, self.learning_rate = epoch, learning_rate
+
+    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+        if epoch != self.epoch:
+            return
+        model = self.model
+        model.get_layer("backbone").trainable = True
+        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=model.loss,
+                      metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])  # fmt: skip
+        model.make_train_function(force=True)
+
+
+def teacher_callbacks(cfg: Mapping[str, Any]) -> list[keras.callbacks.Callback]:
+    """The callbacks a teacher's fit needs: the thaw of a frozen transfer-learning backbone."""
+    if cfg["model"] in APPLICATIONS and cfg["freeze_epochs"] > 0:
+        return [Unfreeze(cfg["freeze_epochs"], cfg["fine_tune_learning_rate"])]
+    return []
+
+
 def user_hypermodel(spec: str) -> Callable[..., keras.Model]:
     """The user's ``module:function`` (called with hp, input shape, number of classes)."""
     module_name, _, function = spec.partition(":")
@@ -115,6 +169,10 @@ def teacher_builder(cfg: Mapping[str, Any], input_shape: Sequence[int], n_classe
 
         def body(hp):
             return teacher_cnn(hp, cfg, input_shape, n_classes)
+    elif cfg["model"] in APPLICATIONS:
+
+        def body(hp):
+            return teacher_application(hp, cfg, input_shape, n_classes)
     else:
         user = user_hypermodel(cfg["model"])
 

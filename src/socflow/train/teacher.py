@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from socflow.report.figures import training_curves
 from socflow.settings import Search, Teacher
 from socflow.train.bayes import tune
 from socflow.train.fit import begin_stage, early_stopping, fit_model
-from socflow.train.hypermodels import Builder, check_model_io, count_layers, teacher_builder
+from socflow.train.hypermodels import Builder, check_model_io, count_layers, teacher_builder, teacher_callbacks
 from socflow.train.journal import search_worker
 from socflow.train.trials import hyperparameters
 
@@ -39,7 +40,8 @@ def tune_teacher(
     params `state` (or the collection of its parallel workers' trials); writes hparams.json and trials.csv."""
     teacher = params["teacher"]
     build, settings = _search_setup(inputs, teacher, threads)
-    return tune(build, inputs, teacher["search"], settings, params["state"], outputs)
+    thaw = partial(teacher_callbacks, teacher)
+    return tune(build, inputs, teacher["search"], settings, params["state"], outputs, thaw)
 
 
 def tune_teacher_worker(
@@ -49,8 +51,9 @@ def tune_teacher_worker(
     trials; writes the list of those it ran (outputs['trials'])."""
     teacher = params["teacher"]
     build, settings = _search_setup(inputs, teacher, threads)
+    thaw = partial(teacher_callbacks, teacher)
     return search_worker(
-        build, inputs, teacher["search"], settings, params["state"], params["worker"], outputs["trials"]
+        build, inputs, teacher["search"], settings, params["state"], params["worker"], outputs["trials"], thaw
     )
 
 
@@ -72,14 +75,16 @@ def _finish(
     return metrics
 
 
-def _fit(model: keras.Model, data: Mapping[str, str], epochs: int, search: Search) -> tuple[dict, float]:
+def _fit(
+    model: keras.Model, data: Mapping[str, str], epochs: int, search: Search, callbacks: Sequence[Any] = ()
+) -> tuple[dict, float]:
     return fit_model(
         model,
         read_xy(data["train"]),
         read_xy(data["val"]),
         epochs,
         search["batch_size"],
-        early_stopping(search["patience"]),
+        [*callbacks, *early_stopping(search["patience"])],
     )
 
 
@@ -92,7 +97,7 @@ def train_teacher(
     summary = begin_stage(data, teacher["search"], threads)
     hp = hyperparameters(read_json(inputs["hparams"])["config"])
     model = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])(hp)
-    history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"])
+    history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"], teacher_callbacks(teacher))
     training_curves(history, outputs["curves"], "teacher")
     return _finish(
         model,
