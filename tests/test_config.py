@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import yaml
@@ -35,12 +36,30 @@ def test_every_preset_trains_the_students_its_names_promise(root):
     signals), one named ..._mlp MLPs: the promise each file's comment makes, checked against what it configures."""
     promised = {}
     for path in sorted((root / "config" / "examples").glob("*.yaml")):
-        for name, experiment in load_config(path)["experiments"].items():
+        for name, raw in yaml.safe_load(path.read_text())["experiments"].items():
             model = name.rsplit("_", 1)[-1]
             if model in ("cnn", "mlp"):
                 promised[name] = model
+                experiment = validate_config({"experiments": {name: raw}})["experiments"][name]
                 assert experiment["student"]["model"] == experiment["teacher"]["model"] == model, f"{path.name}: {name}"
     assert {"digits_cnn", "pulses_mlp", "pulses_cnn"} <= set(promised)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("pest_mobilenet", "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"),
+     ("pest_vgg", "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5")],
+)  # fmt: skip
+def test_the_transfer_learning_presets_name_the_weights_file_they_need(root, tmp_path, name, expected):
+    """Without the backbone's weights the preset stops before any job, naming Keras's file; with the file (here
+    an empty stand-in, the check looks for the file only) it is valid."""
+    config = yaml.safe_load((root / "config" / "examples" / f"{name}.yaml").read_text())
+    with pytest.raises(ConfigError, match=rf"{name}\.teacher: weights: models/{re.escape(expected)} not found"):
+        validate_config(copy.deepcopy(config))
+    (tmp_path / expected).write_bytes(b"")
+    config["experiments"][name]["teacher"]["weights"] = str(tmp_path / expected)
+    experiment = validate_config(config)["experiments"][name]
+    assert experiment["teacher"]["freeze_epochs"] > 0 and experiment["student"]["model"] in ("vgg", "mobilenet")
 
 
 def test_defaults_are_filled(tiny_config):
