@@ -427,10 +427,16 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path)
 
 
 @pytest.mark.longest
-def test_a_mobilenetv2_teacher_distils_a_mobilenet_student_to_a_bit_exact_c_simulation(tmp_path):
-    """Table I row 4's path on a tiny generated image folder: a MobileNetV2-headed teacher (weights: none),
-    frozen for one epoch and then fine-tuned, distils a MobileNet-like student (QDepthwiseConv2D + pointwise
-    QConv2D) through hls4ml to a bit-exact C simulation and the emulated board (tiny budgets)."""
+@pytest.mark.parametrize(
+    ("teacher", "student", "backbone"), [("mobilenetv2", "mobilenet", 2_000_000), ("vgg16", "vgg", 14_000_000)]
+)
+def test_a_transfer_learning_teacher_distils_its_student_family_to_a_bit_exact_c_simulation(
+    tmp_path, teacher, student, backbone
+):
+    """Table I rows 4 and 3 on a tiny generated image folder: a MobileNetV2- or VGG16-headed teacher (weights:
+    none), frozen for one epoch and then fine-tuned, distils a MobileNet-like (QDepthwiseConv2D + pointwise
+    QConv2D) or VGG-like (stacked 3x3 QConv2D) student through hls4ml to a bit-exact C simulation and the
+    emulated board (tiny budgets)."""
     from PIL import Image
 
     rng = np.random.default_rng(0)
@@ -445,9 +451,9 @@ def test_a_mobilenetv2_teacher_distils_a_mobilenet_student_to_a_bit_exact_c_simu
         "experiments": {
             "pest": {
                 "dataset": {"kind": "images", "path": str(tmp_path / "images")},
-                "teacher": {"model": "mobilenetv2", "weights": "none", "freeze_epochs": 1, "units": [8, 16],
+                "teacher": {"model": teacher, "weights": "none", "freeze_epochs": 1, "units": [8, 16],
                             "search": search},
-                "student": {"model": "mobilenet", "layers": 1, "units": [2, 4], "search": search,
+                "student": {"model": student, "layers": 1, "units": [2, 4], "search": search,
                             "variants": [{"bits": 8, "sparsity": 0.5}]},
                 "hls": {"targets": [{"name": "zcu102", "part": "xczu9eg-ffvb1156-2-e", "io_type": "io_stream"}]},
             }
@@ -456,9 +462,9 @@ def test_a_mobilenetv2_teacher_distils_a_mobilenet_student_to_a_bit_exact_c_simu
     result = run_snakemake(tmp_path, config, "--cores", "2")
     assert result.returncode == 0, result.stderr[-3000:]
     exp = tmp_path / "results" / "pest"
-    teacher = json.loads((exp / "teacher" / "metrics.json").read_text())
-    student = json.loads((exp / "student" / "b8_s50" / "metrics.json").read_text())
-    assert teacher["params"] > 2_000_000 and student["compression_ratio"] > 1000
+    teacher_metrics = json.loads((exp / "teacher" / "metrics.json").read_text())
+    student_metrics = json.loads((exp / "student" / "b8_s50" / "metrics.json").read_text())
+    assert teacher_metrics["params"] > backbone and student_metrics["compression_ratio"] > 1000
     csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 9
     board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
