@@ -459,7 +459,8 @@ def test_a_transfer_learning_teacher_distils_its_student_family_to_a_bit_exact_c
             }
         }
     }  # fmt: skip
-    result = run_snakemake(tmp_path, config, "--cores", "2")
+    files = ["hls/b8_s50/zcu102/csim.json", "board/b8_s50/zcu102/emulated.json"]  # the path, without the reports
+    result = run_snakemake(tmp_path, config, "--cores", "2", *(f"results/pest/{f}" for f in files))
     assert result.returncode == 0, result.stderr[-3000:]
     exp = tmp_path / "results" / "pest"
     teacher_metrics = json.loads((exp / "teacher" / "metrics.json").read_text())
