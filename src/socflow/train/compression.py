@@ -12,9 +12,8 @@ from socflow._keras import keras
 
 import numpy as np
 
-from socflow.errors import ConfigError
 from socflow.settings import Student, Variant
-from socflow.train.hypermodels import conv_blocks, conv_input, conv_kernel, conv_layout, searched
+from socflow.train.hypermodels import conv_blocks, conv_input, conv_kernel, conv_layout, image_layout, searched
 
 
 def quantizers(variant: Variant, activation_integer_bits: int) -> tuple[Any, Any]:
@@ -131,9 +130,7 @@ def conv_family(
     """
     from qkeras import QActivation, QConv2D, QDepthwiseConv2D
 
-    rank, shape = conv_layout(input_shape, "student")
-    if rank != 2:
-        raise ConfigError(f"student: model {cfg['model']!r} needs image input, got shape {tuple(input_shape)}")
+    shape = image_layout(input_shape, "student", cfg["model"])
     lo, hi = cfg["units"]
 
     def conv(x: Any, filters: int, kernel: tuple[int, int], name: str) -> Any:

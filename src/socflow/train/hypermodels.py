@@ -103,9 +103,7 @@ def teacher_application(hp: Any, cfg: Mapping[str, Any], input_shape: Sequence[i
     resized to at least the backbone's smallest side. The backbone's weights come from the local file
     teacher.weights (nothing is downloaded), or start from scratch (`none`); with `freeze_epochs` it is frozen
     until :class:`Unfreeze` thaws it."""
-    rank, shape = conv_layout(input_shape, "teacher")
-    if rank != 2:
-        raise ConfigError(f"teacher: model {cfg['model']!r} needs image input, got shape {tuple(input_shape)}")
+    shape = image_layout(input_shape, "teacher", cfg["model"])
     name, smallest, _ = APPLICATIONS[cfg["model"]]
     side = max(smallest, *shape[:2])
     inputs = keras.Input(tuple(input_shape))
@@ -138,8 +136,7 @@ class Unfreeze(keras.callbacks.Callback):
             return
         model = self.model
         model.get_layer("backbone").trainable = True
-        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=model.loss,
-                      metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])  # fmt: skip
+        compile_classifier(model, self.learning_rate)
         model.make_train_function(force=True)
 
 
@@ -157,6 +154,25 @@ def user_hypermodel(spec: str) -> Callable[..., keras.Model]:
         return getattr(importlib.import_module(module_name), function)
     except (ImportError, AttributeError) as error:
         raise ConfigError(f"teacher.model: cannot load hypermodel {spec!r} ({error})") from error
+
+
+def compile_classifier(model: keras.Model, learning_rate: float) -> None:
+    """Adam at `learning_rate` on the sparse cross-entropy (of logits, or of probabilities for a softmax model),
+    reporting `accuracy`: how every teacher is trained, searched, fine-tuned or thawed."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=not outputs_probabilities(model)),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+    )
+
+
+def image_layout(input_shape: Sequence[int], stage: str, model: str) -> tuple[int, ...]:
+    """The image shape of a model that takes images only (a transfer-learning teacher, a vgg or mobilenet
+    student); a named error for signals."""
+    rank, shape = conv_layout(input_shape, stage)
+    if rank != 2:
+        raise ConfigError(f"{stage}: model {model!r} needs image input, got shape {tuple(input_shape)}")
+    return shape
 
 
 def teacher_builder(cfg: Mapping[str, Any], input_shape: Sequence[int], n_classes: int) -> Builder:
@@ -182,11 +198,7 @@ def teacher_builder(cfg: Mapping[str, Any], input_shape: Sequence[int], n_classe
     def build(hp: Any) -> keras.Model:
         model = body(hp)
         check_model_io(model, input_shape, n_classes, f"teacher.model {cfg['model']!r}")
-        model.compile(
-            optimizer=keras.optimizers.Adam(hp.Choice("learning_rate", list(cfg["learning_rates"]))),
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=not outputs_probabilities(model)),
-            metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
-        )
+        compile_classifier(model, hp.Choice("learning_rate", list(cfg["learning_rates"])))
         return model
 
     return build

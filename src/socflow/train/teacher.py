@@ -18,7 +18,14 @@ from socflow.report.figures import training_curves
 from socflow.settings import Search, Teacher
 from socflow.train.bayes import tune
 from socflow.train.fit import begin_stage, early_stopping, fit_model
-from socflow.train.hypermodels import Builder, check_model_io, count_layers, teacher_builder, teacher_callbacks
+from socflow.train.hypermodels import (
+    Builder,
+    check_model_io,
+    compile_classifier,
+    count_layers,
+    teacher_builder,
+    teacher_callbacks,
+)
 from socflow.train.journal import search_worker
 from socflow.train.trials import hyperparameters
 
@@ -130,11 +137,7 @@ def import_teacher(
     seconds = 0.0
     if teacher["fine_tune_epochs"] > 0:
         model = logits_of(model)
-        model.compile(
-            optimizer=keras.optimizers.Adam(min(teacher["learning_rates"])),
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
-        )
+        compile_classifier(model, min(teacher["learning_rates"]))
         history, seconds = _fit(model, data, teacher["fine_tune_epochs"], teacher["search"])
     training_curves(history, outputs["curves"], f"teacher (pretrained {Path(pretrained).name})")
     return _finish(
