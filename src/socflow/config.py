@@ -195,9 +195,7 @@ def check_config(config: Mapping[str, Any]) -> None:
         _unique([variant_name(v) for v in experiment["student"]["variants"]], f"{key}.student.variants")
         _unique([target_name(t) for t in experiment["hls"]["targets"]], f"{key}.hls.targets")
         if experiment["board"]["ip"] == "rtl" and not has_rtl(experiment):
-            raise ConfigError(
-                f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp); use auto or hls"
-            )
+            raise ConfigError(f"{key}.board.ip: rtl needs the RTL path (rtl.enabled: true); use auto or hls")
         _named(f"{key}.teacher", check_application, experiment["teacher"])
         for stage, models in (("student", IMAGE_STUDENTS), ("teacher", APPLICATIONS)):
             if experiment[stage]["model"] in models and experiment["dataset"]["kind"] in SIGNALS:
@@ -230,10 +228,7 @@ def check_config(config: Mapping[str, Any]) -> None:
                 _named(f"{where}.part", yosys_family, target["part"])
                 _named(where, lambda t: check_reuse_factor(t, experiment), target)
             elif target.get("budget"):
-                raise ConfigError(
-                    f"{where}.budget: a budget is costed on the RTL path, which needs rtl.enabled: true and "
-                    "student.model: mlp"
-                )
+                raise ConfigError(f"{where}.budget: a budget is costed on the RTL path, which needs rtl.enabled: true")
             if target.get("budget"):
                 from socflow.budget import budget_of
 
@@ -251,7 +246,17 @@ IMAGE_STUDENTS = {"vgg", "mobilenet"}  # the student families that convolve imag
 def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
     """Before any job, where the inputs are known (built-in datasets): a reuse factor must be one some layer of
     some student of the search space can use (at most its largest layer's n_in x n_out products), and a
-    streaming target's must be the number of inputs. User data are checked by rtl_generate, with the student."""
+    streaming target's must be the number of inputs. User data are checked by rtl_generate, with the student.
+    A convolutional student's RTL (the line-buffered conv design) reuses each kernel over the positions of its
+    map, one per clock, and has no reuse factor of its own: a scalar one is the hls4ml IP's, a list (a searched
+    one) or the streaming design are errors."""
+    if experiment["student"]["model"] != "mlp":
+        if isinstance(target["reuse_factor"], list) or target["rtl_architecture"] == "stream":
+            raise ConfigError(
+                f"a {experiment['student']['model']} student's RTL (the line-buffered conv design) reuses each "
+                "kernel over its map's positions: it takes no reuse_factor list and no rtl_architecture: stream"
+            )
+        return
     if experiment["dataset"]["kind"] not in BUILT_IN_SHAPES:
         return
     n_in, n_classes = BUILT_IN_SHAPES[experiment["dataset"]["kind"]]
@@ -301,8 +306,8 @@ def _named(key: str, check: Callable[[Any], Any], value: Any) -> None:
 
 
 def has_rtl(experiment: Mapping[str, Any]) -> bool:
-    """Whether the experiment's students get da4ml RTL: the RTL path is enabled and covers dense students only."""
-    return bool(experiment["rtl"]["enabled"]) and experiment["student"]["model"] == "mlp"
+    """Whether the experiment's students get open RTL (every student model has a design: socflow.rtl)."""
+    return bool(experiment["rtl"]["enabled"])
 
 
 def load_config(path: str | Path, schema: str | Path = SCHEMA) -> dict[str, Any]:

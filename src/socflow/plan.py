@@ -1,7 +1,7 @@
 """Which stages rule `all` runs, and the files that join the rules: the planning half of the workflow.
 
 A stage that needs a vendor tool runs where the tool is found, or where the config forces it with
-``toolchain: force``; the open-tool RTL stages run for dense students where their tool is installed; the
+``toolchain: force``; the open-tool RTL stages run where their tool is installed; the
 assessment design (Vivado project, bitstream, package) runs where its inference IP exists (``board.ip``).
 Rule `all_stages` asks for every stage the config allows, so ``snakemake -n all_stages`` shows the whole graph.
 The Snakefile's `common.smk` only wires these functions to the rules; they are plain Python, tested as such.
@@ -116,9 +116,9 @@ class Plan:
         self._plans: dict[tuple[str, bool], dict[str, Decision]] = {}
 
     def rtl_stage(self, exp: str, stage: str, tool: str | None) -> Decision:
-        """The open-tool RTL stages: run when enabled, for dense students, where their tool is installed."""
+        """The open-tool RTL stages: run when enabled, where their tool is installed."""
         if not has_rtl(self.experiments[exp]):
-            return Decision(False, "needs rtl.enabled: true and student.model: mlp (dense students)")
+            return Decision(False, "needs rtl.enabled: true")
         return include_stage(stage, "auto", tool, self.open_which)
 
     def ip_kind(self, exp: str) -> str:
@@ -136,9 +136,9 @@ class Plan:
         return self._plans[key]
 
     def _every_stage(self, exp: str) -> dict[str, Decision]:
-        dense = has_rtl(self.experiments[exp])
+        enabled = has_rtl(self.experiments[exp])
         return {
-            s: self.rtl_stage(exp, s, None) if s in OPEN_TOOLS and not dense else Decision(True, "asked for")
+            s: self.rtl_stage(exp, s, None) if s in OPEN_TOOLS and not enabled else Decision(True, "asked for")
             for s in STAGES
         }
 

@@ -12,6 +12,8 @@ import numpy as np
 
 from socflow.io import atomic_path, read_json
 
+RTL_SOURCES = {"stream": "RTL stream", "conv": "RTL conv"}  # how Fig. 5 names the RTL designs
+
 
 def _pyplot() -> Any:
     """matplotlib's pyplot on the file-only Agg backend (no display on a cluster node)."""
@@ -160,7 +162,7 @@ def fig5_points(
             )
         )
     for name, sim in (rtl_sim or {}).items():
-        source = "RTL stream" if sim.get("architecture") == "stream" else "RTL (da4ml R=1, folded R>1)"
+        source = RTL_SOURCES.get(sim.get("architecture"), "RTL (da4ml R=1, folded R>1)")
         points.append(
             (name, source, sim["latency_clocks"], sim.get("initiation_interval"), _used((yosys or {}).get(name)))
         )

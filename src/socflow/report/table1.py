@@ -57,7 +57,7 @@ def _resources(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-RTL_NAMES = {"parallel": "da4ml RTL", "folded": "folded RTL", "stream": "streaming RTL"}
+RTL_NAMES = {"parallel": "da4ml RTL", "folded": "folded RTL", "stream": "streaming RTL", "conv": "conv RTL"}
 
 
 def table1_rows(

@@ -39,13 +39,13 @@ def relu_round_half_even(x: Any, integer: int, fractional: int) -> Any:
     return quantize(x + offset + kept_bit * np.where(fine, u / lsb, 0.0), 0, integer, fractional, "SAT", "TRN")
 
 
-def trace_student(model: Any, input_type: FixedType) -> Any:
-    """da4ml combinational logic of the student, its input on `input_type`'s grid (the codes the IP gets)."""
+def trace_dense(layers: list[tuple[str, Any]], shape: tuple[int, ...], input_type: FixedType) -> Any:
+    """da4ml combinational logic of dense `layers` (student_layers' kinds 'flatten', 'dense', 'relu') on inputs
+    of `shape` on `input_type`'s grid (the codes the IP gets)."""
     from da4ml.trace import FixedVariableArrayInput, comb_trace
     from da4ml.trace.ops import quantize
 
-    layers = student_layers(model)
-    inp = FixedVariableArrayInput(tuple(model.input_shape[1:]))
+    inp = FixedVariableArrayInput(shape)
     x = quantize(inp, int(input_type.signed), input_type.integer - int(input_type.signed), input_type.fractional)
     for kind, layer in layers:
         if kind == "flatten":
@@ -53,9 +53,16 @@ def trace_student(model: Any, input_type: FixedType) -> Any:
         elif kind == "dense":
             kernel, bias = dense_constants(layer)
             x = x @ kernel + bias
-        else:
+        elif kind == "relu":
             x = relu_round_half_even(x, *relu_quantizer(layer))
+        else:
+            raise ModelError(f"layer {layer.name!r} ({kind}): the fully parallel RTL takes dense students only")
     return comb_trace(inp, x)
+
+
+def trace_student(model: Any, input_type: FixedType) -> Any:
+    """da4ml combinational logic of the (dense) student, its input on `input_type`'s grid."""
+    return trace_dense(student_layers(model), tuple(model.input_shape[1:]), input_type)
 
 
 def pipelined_student(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> tuple[Any, Any]:

@@ -15,18 +15,29 @@ import numpy as np
 
 from socflow.errors import ModelError, SocflowError
 from socflow.fixed import FixedType
+from socflow.io import read_json
 from socflow.settings import Target
 
 TOP = "student"
-ARCHITECTURES = ("parallel", "folded", "stream")
+ARCHITECTURES = ("parallel", "folded", "stream", "conv")
+CONV_KINDS = ("Conv1D", "Conv2D", "QConv1D", "QConv2D", "DepthwiseConv2D", "QDepthwiseConv2D")
+POOL_KINDS = ("MaxPooling1D", "MaxPooling2D")
 
 
-def architecture(target: Target) -> str:
-    """The RTL design of a target: da4ml's fully parallel one at reuse factor 1, else socflow's folded one, or
-    the streaming one where the target asks for it (`rtl_architecture: stream`)."""
+def architecture(target: Target, model: Any = None) -> str:
+    """The RTL design of a target: for a convolutional student, socflow's line-buffered one (socflow.rtl.conv);
+    for a dense one da4ml's fully parallel one at reuse factor 1, else socflow's folded one, or the streaming one
+    where the target asks for it (`rtl_architecture: stream`)."""
+    if model is not None and is_convolutional(model):
+        return "conv"
     if target.get("rtl_architecture") == "stream":
         return "stream"
     return "parallel" if target.get("reuse_factor", 1) == 1 else "folded"
+
+
+def is_convolutional(model: Any) -> bool:
+    """Whether the student has convolution layers (a CNN, VGG- or MobileNet-like student)."""
+    return any(type(_core(layer)).__name__ in CONV_KINDS for layer in model.layers)
 
 
 def _core(layer: Any) -> Any:
@@ -59,15 +70,69 @@ def dense_constants(layer: Any) -> tuple[np.ndarray, np.ndarray]:
     return kernel, bias
 
 
+def conv_constants(layer: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Kernel and bias of a (Q)Conv1D/2D layer through their quantizers, the kernel as (kh, kw, c_in, c_out)
+    (a Conv1D's as (1, k, c_in, c_out)); a depthwise kernel (kh, kw, c, 1) as the dense (kh, kw, c, c) one
+    whose off-diagonal channels are 0, so that every convolution is one constant matrix per window."""
+    layer = _core(layer)
+    if hasattr(layer, "depthwise_kernel"):
+        quantizer = getattr(layer, "depthwise_quantizer_internal", None)
+        depthwise = np.asarray(quantizer(layer.depthwise_kernel) if quantizer else layer.depthwise_kernel)
+        if depthwise.shape[-1] != 1:
+            raise ModelError(f"layer {layer.name!r}: depth_multiplier {depthwise.shape[-1]} has no RTL mapping (1)")
+        channels = depthwise.shape[2]
+        kernel = np.zeros(depthwise.shape[:2] + (channels, channels))
+        kernel[:, :, np.arange(channels), np.arange(channels)] = depthwise[..., 0]
+    else:
+        kernel, _ = dense_constants(layer)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    kernel = kernel[np.newaxis] if kernel.ndim == 3 else kernel
+    if not layer.use_bias:
+        return kernel, np.zeros(kernel.shape[-1])
+    bias_q = getattr(layer, "bias_quantizer_internal", None)
+    return kernel, np.asarray(bias_q(layer.bias) if bias_q else layer.bias, dtype=np.float64)
+
+
+def conv_geometry(layer: Any) -> tuple[tuple[int, int], tuple[int, int, int, int]]:
+    """A convolution's kernel size (kh, kw) and its zero padding (top, left, bottom, right), as Keras pads
+    ('same': (k - 1) // 2 before, the rest after); a named error for strides or dilations above 1."""
+    layer = _core(layer)
+    size = tuple(layer.kernel_size)
+    size = (1, *size) if len(size) == 1 else size
+    if any(s != 1 for s in layer.strides) or any(d != 1 for d in layer.dilation_rate):
+        raise ModelError(f"layer {layer.name!r}: strides or dilation above 1 have no RTL mapping")
+    if layer.padding == "valid":
+        return size, (0, 0, 0, 0)
+    before = [(k - 1) // 2 for k in size]
+    return size, (before[0], before[1], size[0] - 1 - before[0], size[1] - 1 - before[1])
+
+
+def pool_size(layer: Any) -> tuple[int, int]:
+    """A max-pool's window (ph, pw), which must be its stride, without padding (as the students use it)."""
+    size, strides = tuple(layer.pool_size), tuple(layer.strides)
+    if size != strides or layer.padding != "valid":
+        raise ModelError(f"layer {layer.name!r}: a max-pool with stride != size or padding has no RTL mapping")
+    return (1, *size) if len(size) == 1 else size
+
+
 def student_layers(model: Any) -> list[tuple[str, Any]]:
-    """The student's layers as (kind, layer): 'dense', 'relu' or 'flatten'; a named error for any other."""
+    """The student's layers as (kind, layer): 'dense', 'relu', 'flatten', 'conv', 'pool' or 'reshape'; a named
+    error for any other."""
     kinds = []
     for layer in model.layers:
         core = _core(layer)
         kind = type(core).__name__
         if kind in ("InputLayer", "Dropout"):
             continue
-        if kind in ("Dense", "QDense"):
+        if kind in CONV_KINDS:
+            conv_geometry(core)
+            kinds.append(("conv", core))
+        elif kind in POOL_KINDS:
+            pool_size(core)
+            kinds.append(("pool", core))
+        elif kind == "Reshape":
+            kinds.append(("reshape", core))
+        elif kind in ("Dense", "QDense"):
             kinds.append(("dense", core))
         elif kind == "QActivation":
             relu_quantizer(core)
@@ -78,23 +143,56 @@ def student_layers(model: Any) -> list[tuple[str, Any]]:
             continue
         else:
             raise ModelError(
-                f"layer {layer.name!r} ({kind}) has no RTL mapping: the RTL path covers QDense + quantized_relu "
-                "students (model: mlp); set rtl.enabled: false for this experiment and use the hls4ml path"
+                f"layer {layer.name!r} ({kind}) has no RTL mapping: the RTL path covers QDense, QConv1D/2D, "
+                "QDepthwiseConv2D, max-pool and quantized_relu students; set rtl.enabled: false for this "
+                "experiment and use the hls4ml path"
             )
     return kinds
 
 
+def convolve(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray, padding: tuple[int, int, int, int]) -> np.ndarray:
+    """(n, h, w, c_in) images convolved with a (kh, kw, c_in, c_out) kernel, zero-padded (top, left, bottom,
+    right), stride 1: every output a sum of exact float64 products, as the RTL adds them."""
+    top, left, bottom, right = padding
+    padded = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, kernel.shape[:2], axis=(1, 2))
+    # windows: (n, h_out, w_out, c_in, kh, kw); the kernel's (kh, kw, c_in) order
+    return np.einsum("nhwcij,ijco->nhwo", windows, kernel, optimize=True) + bias
+
+
+def max_pool(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """(n, h, w, c) max-pooled over non-overlapping (ph, pw) windows, the remainder rows/columns dropped."""
+    ph, pw = size
+    n, h, w, c = x.shape
+    x = x[:, : h // ph * ph, : w // pw * pw]
+    return x.reshape(n, h // ph, ph, w // pw, pw, c).max(axis=(2, 4))
+
+
 def golden_predict(model: Any, x: np.ndarray, input_type: FixedType) -> np.ndarray:
-    """Our exact model of the same network (float64 holds every intermediate exactly), independent of da4ml."""
-    x = input_type.quantize(np.asarray(x, dtype=np.float64)).reshape(len(x), -1)
+    """Our exact model of the same network (float64 holds every intermediate exactly), independent of da4ml.
+    Feature maps are (n, h, w, c), a signal's h being 1."""
+    x = input_type.quantize(np.asarray(x, dtype=np.float64)).reshape(len(x), *model.input_shape[1:])
     for kind, layer in student_layers(model):
-        if kind == "dense":
+        if kind == "reshape":
+            x = x.reshape(len(x), *layer.target_shape)
+        elif kind == "flatten":
+            x = x.reshape(len(x), -1)
+        elif kind in ("conv", "pool"):
+            signal = type(layer).__name__.endswith("1D")  # (n, samples, c) as (n, 1, samples, c)
+            x = x[:, np.newaxis] if signal else x
+            if kind == "conv":
+                kernel, bias = conv_constants(layer)
+                x = convolve(x, kernel, bias, conv_geometry(layer)[1])
+            else:
+                x = max_pool(x, pool_size(layer))
+            x = x[:, 0] if signal else x
+        elif kind == "dense":
             kernel, bias = dense_constants(layer)
             x = x @ kernel + bias
         elif kind == "relu":
             integer, fractional = relu_quantizer(layer)
             x = FixedType(integer + fractional, integer, False, "RND_CONV", "SAT").quantize(x)
-    return x
+    return x.reshape(len(x), -1)
 
 
 def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
@@ -102,16 +200,29 @@ def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
     and top of `top` (lookup_table.v only when the design has tables: it `$readmemh`s a default file otherwise).
     """
     src = Path(verilog_dir) / "src"
+    conv = Path(verilog_dir) / "conv.json"
+    if conv.is_file():  # the conv core, and the da4ml projects of its kernels and head (socflow.rtl.conv)
+        modules = [Path(verilog_dir) / "kernels" / name for name in read_json(conv)["modules"]]
+        sources = [p for module in modules for p in verilog_sources(module, module.name)[len(_static(module)) :]]
+        return _static(modules[0]) + sources + [src / f"{top}.v"]
     if (Path(verilog_dir) / "folded.json").is_file():
         if not (src / f"{top}.v").is_file():
             raise SocflowError(f"{verilog_dir}: not a folded RTL project of top {top!r} (no src/{top}.v)")
         return [src / f"{top}.v"]
-    static = sorted((src / "static").glob("*.v"))
-    if not any((src / "memfiles").glob("*")):
-        static = [p for p in static if p.name != "lookup_table.v"]
+    static = _static(Path(verilog_dir))
     stages = sorted(src.glob(f"{top}_stage*.v"))
     sources = static + stages + [src / f"{top}.v"]
     missing = [str(p) for p in sources if not p.is_file()]
     if missing or not stages:
         raise SocflowError(f"{verilog_dir}: not a da4ml Verilog project of top {top!r} (missing {missing or 'stages'})")
     return sources
+
+
+def _static(verilog_dir: Path) -> list[Path]:
+    """da4ml's primitives of a project (lookup_table.v only when the design has tables: it `$readmemh`s a
+    default file otherwise)."""
+    src = verilog_dir / "src"
+    static = sorted((src / "static").glob("*.v"))
+    if not any((src / "memfiles").glob("*")):
+        static = [p for p in static if p.name != "lookup_table.v"]
+    return static

@@ -4,9 +4,10 @@ for bit) and the QKeras model (argmax), with latency and initiation interval mea
 - da4ml's fully parallel design takes one sample per clock (da4ml's emulator), and is also checked against
   da4ml's own software model;
 - socflow's folded design takes a sample every II clocks, as a vector or one value per clock (R >= n_inputs,
-  and the streaming design), in socflow.rtl.harness: each answer's clock edge is recorded, so the latency is
-  measured, must be the same for every sample and equal rtl.json's (the board's protocol waits that long); II
-  is shown to be tight by a run one clock faster, which must lose or corrupt answers.
+  and the streaming design), and so does the conv design (one value per clock), in socflow.rtl.harness: each
+  answer's clock edge is recorded, so the latency is measured, must be the same for every sample and equal
+  rtl.json's (the board's protocol waits that long); II is shown to be tight by a run one clock faster, which
+  must lose or corrupt answers or let the latency drift.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import differing_files, read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes, require_agreement
-from socflow.rtl.folded import folded_project
+from socflow.rtl.generate import write_design
 from socflow.rtl.harness import Testbench, pack
 from socflow.rtl.parallel import latency_clocks, verilog_model
 from socflow.rtl.quantized import TOP, architecture, golden_predict, verilog_sources
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 
 def _same_verilog(regenerated: Path, verilog_dir: str) -> None:
-    differing = differing_files(regenerated, verilog_dir, "src/**/*.v")
+    differing = differing_files(regenerated, verilog_dir, "**/src/**/*.v")
     if differing:
         raise HardwareMismatchError(
             f"{verilog_dir}: the Verilog differs from the simulated one in {differing[:5]}; rerun rtl_generate"
@@ -65,12 +66,13 @@ def simulate_parallel(
     }
 
 
-def simulate_folded(
-    model: Any, xq: np.ndarray, in_type: FixedType, target: Target, golden: np.ndarray,
+def simulate_clocked(
+    model: Any, xq: np.ndarray, in_type: FixedType, target: Target, rtl: Rtl, golden: np.ndarray,
     verilog_dir: str, threads: int, scratch: Path,
 ) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
-    """The folded or streaming core in socflow's testbench: outputs, measured latency and II."""
-    claimed = folded_project(model, in_type, target, architecture(target), scratch / "rtl")
+    """A core that starts on in_valid (folded, streaming, conv) in socflow's testbench: outputs, measured latency
+    and II."""
+    claimed = write_design(model, str(in_type), target, rtl, scratch / "rtl")
     _same_verilog(scratch / "rtl", verilog_dir)
     start = time.perf_counter()
     n_out, score_width = claimed["n_outputs"], claimed["output_width"]
@@ -134,10 +136,12 @@ def rtl_sim(
     golden = golden_predict(model, xq, in_type)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rtl_sim-") as tmp:
-        if architecture(target) == "parallel":
+        if architecture(target, model) == "parallel":
             simulated, checks = simulate_parallel(model, xq, in_type, target, rtl, verilog_dir, threads, Path(tmp))
         else:
-            simulated, checks = simulate_folded(model, xq, in_type, target, golden, verilog_dir, threads, Path(tmp))
+            simulated, checks = simulate_clocked(
+                model, xq, in_type, target, rtl, golden, verilog_dir, threads, Path(tmp)
+            )
     sim_seconds = time.perf_counter() - start - checks["compile_seconds"]
     reference, _ = predict_classes(model, xq.astype(np.float32))
     exact = np.all(simulated == golden, axis=1)
@@ -145,7 +149,7 @@ def rtl_sim(
     summary = read_json(inputs["summary"])
     result = {
         "n": int(len(y)),
-        "architecture": architecture(target),
+        "architecture": architecture(target, model),
         "bit_exact_vs_golden": float(exact.mean()),
         "max_abs_diff_vs_qkeras": float(np.abs(simulated - reference).max()),
         "agreement": float(agree.mean()),

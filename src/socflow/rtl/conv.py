@@ -1,0 +1,373 @@
+"""Line-buffered RTL of a convolutional student (CNN, VGG- or MobileNet-like; Conv1D and Conv2D): a chain of
+convolution stages, one per conv layer, then the dense head, written from the quantized model by code.
+
+Each stage holds its input feature map in a frame buffer (LUT-RAM, two banks: the next map is written while
+this one is read) and scans it in raster order over the zero-padded grid, one position (every channel) per
+clock, into a line buffer (a shift register of (kh - 1) rows + kw positions); each complete window goes through
+the layer's kernel as one constant matrix: a da4ml adder graph (distributed arithmetic, no multipliers),
+pipelined, the same logic reused at every position. quantized_relu is in that graph (round half to even, then
+saturation, as QKeras and the golden model do); a max-pool keeps the running maximum per pooled column and
+writes each pooled position into the next stage's frame buffer. The last stage's positions shift into the
+flattened vector, and the head (its dense layers) is da4ml's fully parallel design on it.
+
+Why frame buffers rather than a pure stream: with 'same' padding a stage scans more positions than it gets
+((h + kh - 1)(w + kw - 1) for h w), so it cannot keep pace with its input; once a map is complete, the stage's
+scan and everything after it run on a fixed schedule, so the answer comes a fixed number of clocks after the
+input's last value, as the board's protocol needs. The core takes one input value per clock (in_data, as
+ComBlock's FIFO delivers them, the first stage's channels one after the other) and a new input every
+:attr:`ConvDesign.initiation_interval` clocks: the longest stage's scan. rtl_sim measures both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socflow.errors import ModelError
+from socflow.fixed import FixedType
+from socflow.io import write_json
+from socflow.rtl.folded import _environment
+from socflow.rtl.parallel import relu_round_half_even, trace_dense
+from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
+from socflow.settings import Rtl, Target
+
+KERNELS = "kernels"  # the da4ml projects of the kernels and the head, under the RTL project
+
+
+@dataclass
+class Stage:
+    """A convolution stage: its input map (height, width, channels; a signal's height 1) of `in_type` codes,
+    the kernel as a (kh * kw * c_in, filters) matrix, quantized_relu, the max-pool after it ((1, 1): none)."""
+
+    shape: tuple[int, int, int]
+    kernel_size: tuple[int, int]
+    padding: tuple[int, int, int, int]
+    matrix: np.ndarray
+    bias: np.ndarray
+    relu: tuple[int, int]
+    pool: tuple[int, int]
+    in_type: FixedType
+    groups: int  # values per position written one per clock (the core's input), or 1: a position per clock
+
+    @property
+    def filters(self) -> int:
+        return int(self.matrix.shape[1])
+
+    @property
+    def padded(self) -> tuple[int, int]:
+        top, left, bottom, right = self.padding
+        return self.shape[0] + top + bottom, self.shape[1] + left + right
+
+    @property
+    def conv_shape(self) -> tuple[int, int]:
+        return self.padded[0] - self.kernel_size[0] + 1, self.padded[1] - self.kernel_size[1] + 1
+
+    @property
+    def out_shape(self) -> tuple[int, int, int]:
+        (h, w), (ph, pw) = self.conv_shape, self.pool
+        return h // ph, w // pw, self.filters
+
+    @property
+    def scan(self) -> int:
+        """Clocks of one scan: every position of the padded map."""
+        return self.padded[0] * self.padded[1]
+
+    @property
+    def last_window(self) -> int:
+        """Scan index of the window that completes the last output (the last pooled position's last window)."""
+        (ph, pw), (h, w, _) = self.pool, self.out_shape
+        row, col = h * ph - 1, w * pw - 1
+        return (row + self.kernel_size[0] - 1) * self.padded[1] + col + self.kernel_size[1] - 1
+
+    @property
+    def out_type(self) -> FixedType:
+        integer, fractional = self.relu
+        return FixedType(integer + fractional, integer, False, "RND_CONV", "SAT")
+
+
+def network_stages(model: Any, input_type: FixedType) -> tuple[list[Stage], list[tuple[str, Any]]]:
+    """The student's conv stages (conv + quantized_relu [+ max-pool] each) and its head (the layers after
+    Flatten); a named error for any other arrangement."""
+    layers = [(kind, layer) for kind, layer in student_layers(model) if kind != "reshape"]
+    shape = tuple(model.input_shape[1:])
+    h, w, c = (1, *shape[:1], shape[1] if len(shape) > 1 else 1) if len(shape) < 3 else shape
+    stages: list[Stage] = []
+    in_type, k = input_type, 0
+    while k < len(layers) and layers[k][0] == "conv":
+        conv = layers[k][1]
+        if k + 1 >= len(layers) or layers[k + 1][0] != "relu":
+            raise ModelError(f"layer {conv.name!r}: the conv RTL needs a quantized_relu after every convolution")
+        kernel, bias = conv_constants(conv)
+        size, padding = conv_geometry(conv)
+        relu = relu_quantizer(layers[k + 1][1])
+        k += 2
+        pool = (1, 1)
+        if k < len(layers) and layers[k][0] == "pool":
+            pool, k = pool_size(layers[k][1]), k + 1
+        matrix = kernel.reshape(-1, kernel.shape[-1])
+        stage = Stage((h, w, c), size, padding, matrix, bias, relu, pool, in_type, c if not stages else 1)
+        if stage.out_shape[0] < 1 or stage.out_shape[1] < 1:
+            raise ModelError(f"layer {conv.name!r}: its output map is empty")
+        stages.append(stage)
+        h, w, c = stage.out_shape
+        in_type = stage.out_type
+    if not stages or k >= len(layers) or layers[k][0] != "flatten":
+        raise ModelError("the conv RTL takes conv (+ quantized_relu, max-pool) blocks, then Flatten and dense layers")
+    head = layers[k:]
+    if any(kind not in ("flatten", "dense", "relu") for kind, _ in head) or head[-1][0] != "dense":
+        raise ModelError("the conv RTL's head is dense layers after Flatten, the last without activation")
+    return stages, head
+
+
+def stage_logic(stage: Stage) -> Any:
+    """da4ml combinational logic of a stage's kernel on one window ((kh, kw, c_in) order), relu included."""
+    from da4ml.trace import FixedVariableArrayInput, comb_trace
+    from da4ml.trace.ops import quantize
+
+    t = stage.in_type
+    inp = FixedVariableArrayInput((stage.matrix.shape[0],))
+    x = quantize(inp, int(t.signed), t.integer - int(t.signed), t.fractional)
+    return comb_trace(inp, relu_round_half_even(x @ stage.matrix + stage.bias, *stage.relu))
+
+
+@dataclass
+class Kernel:
+    """A da4ml pipeline written as module `name`: its latency, its inputs' widths (0: an input no weight uses,
+    which da4ml leaves out of the port) and its outputs' (k, i, f) fields, LSB first."""
+
+    name: str
+    pipeline: Any
+    in_widths: list[int]
+    fields: list[tuple[int, int, int]]
+
+    @property
+    def in_width(self) -> int:
+        return sum(self.in_widths)
+
+    def packed(self, slices: list[str], width: int) -> str:
+        """The port's input: the Verilog `slices` (one per input, `width` bits each) of the inputs it takes,
+        concatenated (the last first)."""
+        if len(slices) != len(self.in_widths) or any(w not in (0, width) for w in self.in_widths):
+            raise ModelError(f"{self.name}: da4ml's inputs {self.in_widths} are not {len(slices)} of {width} bits")
+        return "{" + ", ".join(x for x, w in reversed(list(zip(slices, self.in_widths))) if w) + "}"
+
+    @property
+    def latency(self) -> int:
+        return len(self.pipeline.solutions) + 1
+
+    def converted(self, port: str, width: int, fractional: int) -> list[str]:
+        """Verilog expressions of each output field as a `width`-bit code at 2^-fractional (sign- or
+        zero-extended, shifted to the common grid)."""
+        out, offset = [], 0
+        for k, i, f in self.fields:
+            bits = k + i + f
+            shift = fractional - f
+            if bits <= 0:
+                out.append(f"{width}'d0")
+                continue
+            if shift < 0 or bits + shift > width:
+                raise ModelError(f"{self.name}: an output of {bits} bits at 2^-{f} does not fit {width} bits")
+            field = f"{port}[{offset + bits - 1}:{offset}]"
+            top = f"{port}[{offset + bits - 1}]" if k else "1'b0"
+            pad = width - bits - shift
+            parts = ([f"{{{pad}{{{top}}}}}"] if pad else []) + [field] + ([f"{shift}'d0"] if shift else [])
+            out.append("{" + ", ".join(parts) + "}")
+            offset += bits
+        return out
+
+
+def kernel(name: str, comb: Any, target: Target, rtl: Rtl) -> Kernel:
+    """Pipeline da4ml logic for the target's clock (rtl.latency_cutoff, as the dense design)."""
+    from da4ml.trace.pipeline import to_pipeline
+    from da4ml.types import minimal_kif
+
+    pipeline = to_pipeline(comb, rtl["latency_cutoff"] or target["clock_period"], verbose=False)
+    fields = [tuple(int(v) for v in minimal_kif(q)) for q in pipeline.out_qint]
+    in_widths = [sum(int(v) for v in minimal_kif(q)) for q in pipeline.inp_qint]
+    return Kernel(name, pipeline, in_widths, fields)  # type: ignore[arg-type]
+
+
+@dataclass
+class ConvDesign:
+    """The conv core: stages, their kernels, the head, and the timing that follows from them."""
+
+    stages: list[Stage]
+    kernels: list[Kernel]
+    head: Kernel
+    input_type: FixedType
+
+    @property
+    def n_inputs(self) -> int:
+        return int(np.prod(self.stages[0].shape))
+
+    @property
+    def n_flat(self) -> int:
+        return int(np.prod(self.stages[-1].out_shape))
+
+    @property
+    def score_fractional(self) -> int:
+        return max(f for _, _, f in self.head.fields)
+
+    @property
+    def score_width(self) -> int:
+        """Signed width that holds every class score at 2^-score_fractional."""
+        return 1 + max(i for _, i, _ in self.head.fields) + self.score_fractional
+
+    @property
+    def initiation_interval(self) -> int:
+        """Clocks between inputs: the input's own values, or the longest scan (a stage begins its next scan at
+        the clock of its last position, so scans follow back to back)."""
+        return max(self.n_inputs, *(s.scan for s in self.stages))
+
+    @property
+    def latency_clocks(self) -> int:
+        """Edges from the input's last value to the answer, counting the one that takes it as the first: per
+        stage, the edge after its map is complete begins the scan, its last output's window is in the line
+        buffer `last_window` + 1 edges later, through the kernel, the pool register and a hand-over (4 + the
+        kernel's latency in all); then the head and the output register."""
+        stages = sum(s.last_window + 4 + k.latency for s, k in zip(self.stages, self.kernels))
+        return stages + self.head.latency + 2
+
+
+def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvDesign:
+    """Trace and pipeline every stage's kernel and the head."""
+    stages, head = network_stages(model, input_type)
+    kernels = [kernel(f"{TOP}_kernel{n}", stage_logic(s), target, rtl) for n, s in enumerate(stages)]
+    flat_type = stages[-1].out_type
+    head_kernel = kernel(f"{TOP}_head", trace_dense(head, (int(np.prod(stages[-1].out_shape)),), flat_type), target,
+                         rtl)  # fmt: skip
+    return ConvDesign(stages, kernels, head_kernel, input_type)
+
+
+def _bits(n: int) -> int:
+    return max(1, (max(n, 1) - 1).bit_length())
+
+
+def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
+    (kh, kw), (hp, wp) = stage.kernel_size, stage.padded
+    h, w, c = stage.shape
+    ch, cw = stage.conv_shape
+    out_h, out_w, filters = stage.out_shape
+    value_w = stage.out_type.width
+    # window offset (kh, kw) is line-buffer slot (kh_max - kh) * wp + (kw_max - kw); the window is packed
+    # (kh, kw, c) LSB first, so the concatenation lists the last offset first
+    slots = [(kh - 1 - a) * wp + (kw - 1 - b) for a in range(kh) for b in range(kw)]
+    pix_w, in_w = c * stage.in_type.width, stage.in_type.width
+    window = [f"lb[{slot * pix_w + ch * in_w}+:{in_w}]" for slot in slots for ch in range(c)]
+    top, left, _, _ = stage.padding
+    return {
+        "name": f"{TOP}_conv{n}",
+        "kernel": kern.name,
+        "latency": kern.latency,
+        "h": h, "w": w, "c": c, "kh": kh, "kw": kw, "hp": hp, "wp": wp, "pt": top, "pl": left,
+        "ch": ch, "cw": cw, "ph": stage.pool[0], "pw": stage.pool[1], "out_h": out_h, "out_w": out_w,
+        "filters": filters,
+        "groups": stage.groups,
+        "in_w": stage.in_type.width,
+        "pix_w": c * stage.in_type.width,
+        "word_w": stage.in_type.width * (c // stage.groups),
+        "npix": h * w,
+        "addr_w": _bits(h * w),
+        "group_w": _bits(stage.groups),
+        "row_w": _bits(hp), "col_w": _bits(wp),
+        "depth": (kh - 1) * wp + kw,
+        "window": kern.packed(window, in_w),
+        "win_w": kern.in_width,
+        "out_w_bits": value_w,
+        "fields": kern.converted("kout", value_w, stage.relu[1]),
+        "kout_w": sum(sum(f) for f in kern.fields),
+        "pool": stage.pool != (1, 1),
+        "orow_w": _bits(ch), "ocol_w": _bits(cw), "pc_w": _bits(out_w + 1), "pr_w": _bits(out_h + 1),
+        "pcm_w": _bits(stage.pool[1]), "prm_w": _bits(stage.pool[0]),
+    }  # fmt: skip
+
+
+def verilog(core: ConvDesign) -> str:
+    """The Verilog of the conv core (one file: a module per stage, then the top `student`)."""
+    last = core.stages[-1]
+    fw = last.out_type.width
+    return (
+        _environment()
+        .get_template("conv.v.j2")
+        .render(
+            top=TOP,
+            stages=[_stage_context(n, s, k) for n, (s, k) in enumerate(zip(core.stages, core.kernels))],
+            head=core.head.name,
+            head_latency=core.head.latency,
+            flat=core.head.packed([f"flat[{n * fw}+:{fw}]" for n in range(core.n_flat)], fw),
+            head_out_w=sum(sum(f) for f in core.head.fields),
+            n_flat_pix=int(np.prod(last.out_shape[:2])),
+            flat_pix_w=last.out_shape[2] * last.out_type.width,
+            n_out=len(core.head.fields),
+            score_w=core.score_width,
+            score_frac=core.score_fractional,
+            scores=core.head.converted("hout", core.score_width, core.score_fractional),
+            ii=core.initiation_interval,
+            latency=core.latency_clocks,
+        )
+    )
+
+
+def _write_kernel(kern: Kernel, target: Target, path: Path) -> None:
+    from da4ml.codegen import VerilogModel
+
+    model = VerilogModel(
+        kern.pipeline, kern.name, path, part_name=target["part"], clock_period=target["clock_period"],
+        print_latency=False,
+    )  # fmt: skip
+    model.write()
+    text = (path / "src" / f"{kern.name}.v").read_text()
+    ports = re.search(r"input \[(\d+):0\] model_inp,\s*output reg \[(\d+):0\] model_out", text)
+    widths = (kern.in_width, sum(sum(f) for f in kern.fields))
+    if not ports or (int(ports[1]) + 1, int(ports[2]) + 1) != widths:
+        raise ModelError(f"{kern.name}: da4ml's ports are not the {widths} bits socflow packs")
+
+
+def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: Path) -> dict[str, Any]:
+    """Write the conv core of the student for the target to `path` (src/student.v and the da4ml projects of
+    its kernels and head under kernels/); what rtl.json says of it (also path/conv.json)."""
+    core = design(model, input_type, target, rtl)
+    path = Path(path)
+    (path / "src").mkdir(parents=True, exist_ok=True)
+    (path / "src" / f"{TOP}.v").write_text(verilog(core))
+    for kern in [*core.kernels, core.head]:
+        _write_kernel(kern, target, path / KERNELS / kern.name)
+    summary = {
+        "n_inputs": core.n_inputs,
+        "n_outputs": len(core.head.fields),
+        "output_width": core.score_width,
+        "output_fractional": core.score_fractional,
+        "latency_clocks": core.latency_clocks,
+        "initiation_interval": core.initiation_interval,
+        "serial_input": True,
+        "modules": [k.name for k in [*core.kernels, core.head]],
+        "stages": [
+            {
+                "input_shape": list(s.shape),
+                "kernel_size": list(s.kernel_size),
+                "padding": list(s.padding),
+                "filters": s.filters,
+                "pool": list(s.pool),
+                "output_shape": list(s.out_shape),
+                "scan_clocks": s.scan,
+                "kernel_latency": k.latency,
+                "nonzero_weights": int(np.count_nonzero(s.matrix)),
+                "da4ml_lut_estimate": float(k.pipeline.cost),
+            }
+            for s, k in zip(core.stages, core.kernels)
+        ],
+        "head": {
+            "inputs": core.n_flat,
+            "latency": core.head.latency,
+            "da4ml_lut_estimate": float(core.head.pipeline.cost),
+        },
+        "da4ml_lut_estimate": float(sum(k.pipeline.cost for k in [*core.kernels, core.head])),
+        "tools": {"da4ml": version("da4ml"), "generator": "socflow.rtl.conv (resources/rtl/conv.v.j2)"},
+    }
+    write_json(path / "conv.json", summary)
+    return summary
