@@ -1,6 +1,7 @@
 """Shared fixtures, built once per test session, and the helpers that call the stages as their rules do: the
 repository root, a valid minimal experiment, a helper to run Snakemake, a small pulse dataset, a trained QKeras
-student (model, saved with a test set), its da4ml RTL and the emulated board around it, its hls4ml project."""
+student (model, saved with a test set), its da4ml RTL and the emulated board around it, its hls4ml project;
+convolutional students of the workflow's families."""
 
 from __future__ import annotations
 
@@ -256,3 +257,29 @@ RESERVE = {"lut": 3000, "ff": 4000, "dsp": 0, "bram_18k": 18}  # the schema's de
 def budgeted(**budget: Any) -> dict[str, Any]:
     """BASYS3 with a budget of these limits and the default reserve."""
     return BASYS3 | {"budget": {"reserve": RESERVE} | budget}
+
+
+CONV_VARIANT = {"bits": 8, "integer_bits": 0, "sparsity": 0.0}
+# (student.model, input shape, hyperparameters): a 1D CNN on 30-sample signals (kernels 5 and 3), a 2D CNN on
+# 8x8 images, and a MobileNet-like student (stem conv, depthwise 3x3 + pointwise 1x1)
+CONV_STUDENTS = {
+    "cnn_1d": ("cnn", [30], {"conv_0": 4, "kernel_0": 5, "conv_1": 3, "kernel_1": 3}),
+    "cnn_2d": ("cnn", [8, 8, 1], {"conv_0": 4, "conv_1": 3}),
+    "mobilenet": ("mobilenet", [8, 8, 1], {"conv_0": 3, "conv_1": 4}),
+}
+
+
+def conv_student(folder: Path, name: str, n: int = 60) -> Path:
+    """A student of the workflow's family, random weights (a third of them pruned to 0), a random test set
+    labelled by its own answers, saved as a trained student is."""
+    model_kind, shape, hp = CONV_STUDENTS[name]
+    cfg = dict(STUDENT, model=model_kind, layers=2, units=[3, 4])
+    model = student_model(hp_fixed(**hp), cfg, CONV_VARIANT, shape, 3, None)
+    rng = np.random.default_rng(7)
+    model.set_weights([rng.normal(0, 0.4, w.shape) * (rng.random(w.shape) > 0.3) for w in model.get_weights()])
+    x = rng.normal(0, 1, (n, *shape)).astype(np.float32)
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
+    save_npz(folder / "test.npz", {"x": x, "y": model.predict(x, verbose=0).argmax(1)})
+    write_json(folder / "summary.json", {"class_names": ["a", "b", "c"], "input_shape": shape})
+    return folder

@@ -9,9 +9,12 @@ import pytest
 from conftest import (
     BOARD,
     INPUT,
+    RTL_TARGET,
+    conv_student,
     convert,
     csim,
     firmware_of,
+    generate,
     protocol_of,
     student_files,
 )
@@ -117,3 +120,18 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):
     result = evaluate(student, paths["json"], ip, fw, tmp_path / "emulated.json")
     assert result["ip_model"].startswith("HLS IP")
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["firmware"]["agree"] == 30
+
+
+def test_conv_student_on_the_emulated_board(tmp_path):
+    """The 1D-CNN student's conv design behind socflow_stream: one value per clock in, its fixed latency waited,
+    every answer bit-exact, through Algorithm 1 and through the firmware."""
+    student = conv_student(tmp_path / "student", "cnn_1d")
+    generate(student, tmp_path, RTL_TARGET)
+    protocol, paths = protocol_of(tmp_path / "rtl.json", student, tmp_path, BOARD)
+    assert protocol.core == "serial"
+    ip = {"verilog": str(tmp_path / "verilog")}
+    firmware = firmware_of(student, paths["json"], ip, tmp_path / "fw", 20)
+    result = evaluate(student, paths["json"], ip, firmware, tmp_path / "emulated.json")
+    assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["n"] == 60
+    assert "conv design" in result["ip_model"]
+    assert result["firmware"]["agree"] == result["firmware"]["n"] == 20

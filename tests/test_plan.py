@@ -75,10 +75,16 @@ def test_dense_students_get_the_rtl_path_and_the_design_around_it():
     assert not any("synth/report.json" in f or "utilization.json" in f for f in outputs)
 
 
-def test_cnn_students_take_the_hls_ip_which_needs_the_vendor_tool():
+def test_cnn_students_get_the_conv_rtl_path():
     plan = planned(PULSES | {"student": {"model": "cnn"}})
+    assert plan.stages("e")["rtl_sim"].included and plan.ip_kind("e") == "rtl"
+    assert "results/e/rtl/b8_s20/t/yosys.json" in plan.final_outputs()
+
+
+def test_without_the_rtl_path_the_ip_is_hls_which_needs_the_vendor_tool():
+    plan = planned(PULSES | {"student": {"model": "cnn"}, "rtl": {"enabled": False}})
     stages = plan.stages("e")
-    assert stages["rtl_sim"] == (False, "needs rtl.enabled: true and student.model: mlp (dense students)")
+    assert stages["rtl_sim"] == (False, "needs rtl.enabled: true")
     assert plan.ip_kind("e") == "hls"
     assert stages["vivado_project"].reason == (
         "needs the HLS IP exported by hls_synth (board.ip), left out here: "

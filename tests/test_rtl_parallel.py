@@ -16,7 +16,11 @@ from socflow.rtl.parallel import trace_student
 
 def test_layers_without_an_rtl_mapping_are_named():
     inputs = keras.Input((8, 8, 1))
-    x = keras.layers.Conv2D(2, 3, name="conv")(inputs)
+    x = keras.layers.AveragePooling2D(2, name="average")(inputs)
     model = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.Flatten()(x)))
-    with pytest.raises(ModelError, match="'conv' \\(Conv2D\\) has no RTL mapping.*rtl.enabled: false"):
+    with pytest.raises(ModelError, match="'average' \\(AveragePooling2D\\) has no RTL mapping.*rtl.enabled: false"):
         trace_student(model, FixedType.parse(INPUT))
+    # a convolution has its own design (socflow.rtl.conv), not da4ml's fully parallel one
+    conv = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.Flatten()(keras.layers.Conv2D(2, 3)(inputs))))
+    with pytest.raises(ModelError, match="fully parallel RTL takes dense students only"):
+        trace_student(conv, FixedType.parse(INPUT))

@@ -38,3 +38,33 @@ def test_ties_round_half_to_even_like_qkeras():
     w2, b2 = golden_weights(model, "logits")
     h = quantize(quantize(inp, 1, 6, 1) @ w1 + b1, 0, 3, 5, "SAT", "RND")
     assert not np.array_equal(comb_trace(inp, h @ w2 + b2).predict(x), golden)
+
+
+def test_golden_model_of_convolutions_equals_qkeras():
+    """Conv1D on a plain signal (a Reshape adds its channel axis), 'same' and 'valid' padding, depthwise and
+    1x1 convolutions, max-pools dropping a remainder row and column: the golden model gives QKeras's numbers."""
+    from qkeras import QActivation, QConv1D, QConv2D, QDense, QDepthwiseConv2D, quantized_bits, quantized_relu
+
+    q = {"kernel_quantizer": quantized_bits(8, 1, alpha=1), "bias_quantizer": quantized_bits(8, 1, alpha=1)}
+    layers = keras.layers
+    models = {
+        (30,): [layers.Reshape((30, 1)), QConv1D(4, 5, padding="same", **q), QActivation(quantized_relu(8, 3)),
+                layers.MaxPooling1D(2), layers.Flatten(), QDense(3, **q)],
+        (7, 9, 2): [QConv2D(3, 3, padding="same", **q), QActivation(quantized_relu(8, 3)), layers.MaxPooling2D(2),
+                    QDepthwiseConv2D(3, padding="same", depthwise_quantizer=q["kernel_quantizer"],
+                                     bias_quantizer=q["bias_quantizer"]),
+                    QActivation(quantized_relu(8, 3)), QConv2D(2, 1, padding="valid", **q),
+                    QActivation(quantized_relu(8, 3)), layers.Flatten(), QDense(4, **q)],
+    }  # fmt: skip
+    in_type, rng = FixedType.parse("ap_fixed<8,1>"), np.random.default_rng(0)
+    for shape, stack in models.items():
+        inputs = keras.Input(shape)
+        x = inputs
+        for layer in stack:
+            x = layer(x)
+        model = keras.Model(inputs, x)
+        model.set_weights([rng.normal(0, 0.5, w.shape) for w in model.get_weights()])
+        xq = in_type.quantize(rng.uniform(-1, 1, (50, *shape)))
+        golden = golden_predict(model, xq, in_type)
+        assert golden.shape == (50, model.output_shape[-1])
+        assert np.array_equal(golden, model.predict(xq.astype(np.float32), verbose=0).astype(np.float64))

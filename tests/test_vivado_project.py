@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import (
+    RTL_TARGET,
+    conv_student,
+    generate,
     protocol_of,
 )
 from socflow.errors import SocflowError
@@ -86,3 +89,15 @@ def test_a_project_that_leaves_out_the_wrapper_fails_its_check(rtl_project, prot
     settings.write_text(settings.read_text().replace("{xc7a35tcpg236-1}", "{xc7a100tcsg324-1}"))
     with pytest.raises(SocflowError, match="create_project does not ask for part xc7a35tcpg236-1"):
         check_project(tmp_path / "vivado", target, REQUIRED)
+
+
+def test_project_of_a_conv_student_takes_its_kernels(tmp_path):
+    student = conv_student(tmp_path / "student", "cnn_2d")
+    generate(student, tmp_path, RTL_TARGET)
+    _, paths = protocol_of(tmp_path / "rtl.json", student, tmp_path, BOARD)
+    outputs = {"project": str(tmp_path / "vivado"), "check": str(tmp_path / "check.json")}
+    target = {"part": "xc7a35tcpg236-1", "clock_period": 10.0, "reuse_factor": 1}
+    check = project(tmp_path, paths["json"], target, outputs)
+    kernels = {"student_kernel0.v", "student_kernel1.v", "student_head.v", "student_head_stage0.v"}
+    assert {"socflow_top.v", "socflow_stream.v", "student.v", "shift_adder.v"} | kernels <= set(check["hdl_files"])
+    assert "student_wrapper.v" not in check["hdl_files"]

@@ -1,7 +1,7 @@
 """The bit-accurate IP models of the emulated board, and the answers they must give.
 
-RTL (dense students): socflow_stream + the student's da4ml Verilog, Verilated; its answers must equal our golden
-fixed-point model's. HLS IP (students without RTL, e.g. cnn): socflow_axis (Verilated) + the C simulation of the
+RTL: socflow_stream + the student's Verilog (da4ml's, socflow's folded or conv design), Verilated; its answers must
+equal our golden fixed-point model's. HLS IP: socflow_axis (Verilated) + the C simulation of the
 project's socflow_ip top (socflow.hls.ip); its answers must equal the hls4ml C simulation's (hls4ml's own
 compiled library of the same project), which hls_csim has checked against QKeras.
 """
@@ -21,6 +21,7 @@ from socflow.board.comblock import Fabric
 from socflow.board.protocol import Protocol
 from socflow.board.vectors import Vectors, model_vectors
 from socflow.fixed import FixedType
+from socflow.rtl.quantized import design_name
 
 IP_KEYS = ("verilog", "hls_config", "project", "hls_ip")  # the input files that name an IP model (see ip_model)
 
@@ -100,7 +101,8 @@ def ip_model(
     reference = reference_for(ip, model, input_precision, build_dir)
     if "verilog" in ip:
         library = build(ip["verilog"], protocol, build_dir / "rtl", jobs)
-        return IpModel("RTL: socflow_stream wrapper + da4ml Verilog, Verilator", reference, lambda: RtlFabric(library))
+        name = f"RTL: socflow_stream wrapper + {design_name(ip['verilog'])}, Verilator"
+        return IpModel(name, reference, lambda: RtlFabric(library))
     if "hls_ip" in ip:
         library = build_exported(ip["hls_ip"], protocol, build_dir / "exported", jobs)
 

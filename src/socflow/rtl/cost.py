@@ -7,6 +7,10 @@ budget-aware student search ranks its trials with (socflow.train.budget), and Ta
   latency and II are what rtl_sim measures), and LUT and FF come from a linear model of the schedule's
   structure (input multiplexers, weight ROMs, accumulators, output adders, LUT-RAM), its coefficients fitted
   against Yosys 0.23 on random and trained students by `bench/cost_model.py`, which prints the fit's error.
+- convolutional students (socflow's line-buffered conv design): da4ml's estimate of the kernels' and the head's
+  adder graphs and registers, plus the design around them counted from its structure (frame buffers in
+  LUT-RAM, the line buffers, the padding multiplexer, the max-pool comparators, the counters);
+  `bench/conv_rtl.py` prints its error against Yosys.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from socflow.fixed import FixedType
+from socflow.rtl import conv
 from socflow.rtl.folded import FoldedDesign, design, integer_network
 from socflow.rtl.quantized import architecture
 from socflow.settings import Rtl, Target
@@ -125,9 +130,51 @@ def parallel_cost(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -
     )
 
 
+def lutram_sites(depth: int, width: int) -> int:
+    """LUT sites of a `depth` x `width` simple dual-port LUT-RAM as Yosys maps it on 7-series/UltraScale parts:
+    RAM32M (32 x 6 bits in 4 LUTs) up to 32 words, RAM64M (64 x 3) up to 64, RAM64M banks beyond."""
+    if depth <= 32:
+        return 4 * math.ceil(width / 6)
+    return 4 * math.ceil(width / 3) * math.ceil(depth / 64)
+
+
+def conv_cost(core: conv.ConvDesign) -> Cost:
+    """The conv design's cost: da4ml's estimate of its adder graphs and pipeline registers, and per stage the
+    frame buffer (two banks of LUT-RAM per channel group), the padding multiplexer (a LUT per pixel bit), the
+    max-pool's compare and select (2 LUTs per output bit), the line buffer (flip-flops at the window's taps,
+    shift-register LUTs between its rows), the output and pool registers, and ~40 LUT and FF of counters; the
+    flattened map's register; latency and II exact."""
+    lut = sum(float(k.pipeline.cost) for k in [*core.kernels, core.head])
+    ff = sum(float(k.pipeline.reg_bits) for k in [*core.kernels, core.head])
+    for stage in core.stages:
+        h, w, c = stage.shape
+        word = stage.in_type.width * c // stage.groups
+        out_bits = stage.filters * stage.out_type.width
+        lut += stage.groups * lutram_sites(2 * 2 ** max(1, (h * w - 1).bit_length()), word)
+        lut += c * stage.in_type.width + (2 * out_bits if stage.pool != (1, 1) else 0) + 40
+        # the line buffer: flip-flops at the window's taps, shift registers (SRL16E, a LUT each) between rows
+        (kh, kw), pixel = stage.kernel_size, c * stage.in_type.width
+        lut += (kh - 1) * pixel * math.ceil((stage.padded[1] - kw) / 16)
+        pooled_row = stage.out_shape[1] if stage.pool[0] > 1 else 1
+        ff += kh * kw * pixel + out_bits * (1 + pooled_row) + 40
+    ff += core.n_flat * core.stages[-1].out_type.width + len(core.head.fields) * core.score_width
+    return Cost(
+        lut=lut,
+        ff=ff,
+        dsp=0,
+        bram_18k=0,
+        latency_clocks=core.latency_clocks,
+        initiation_interval=core.initiation_interval,
+        source="da4ml estimate + socflow conv-design structure",
+        design="conv",
+    )
+
+
 def estimate(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> Cost:
     """The cost of the design rtl_generate would write for this student and target."""
-    kind = architecture(target)
+    kind = architecture(target, model)
     if kind == "parallel":
         return parallel_cost(model, input_type, target, rtl)
+    if kind == "conv":
+        return conv_cost(conv.design(model, input_type, target, rtl))
     return folded_cost(design(integer_network(model, input_type), int(target["reuse_factor"]), kind))

@@ -195,6 +195,15 @@ def golden_predict(model: Any, x: np.ndarray, input_type: FixedType) -> np.ndarr
     return x.reshape(len(x), -1)
 
 
+def design_name(verilog_dir: str | Path) -> str:
+    """Which design an RTL project holds, by the summary its generator left in it."""
+    if (Path(verilog_dir) / "conv.json").is_file():
+        return "socflow's conv design"
+    if (Path(verilog_dir) / "folded.json").is_file():
+        return "socflow's folded design"
+    return "da4ml's parallel design"
+
+
 def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
     """The RTL project's synthesizable files: the folded core's one file, or da4ml's primitives and the stages
     and top of `top` (lookup_table.v only when the design has tables: it `$readmemh`s a default file otherwise).
