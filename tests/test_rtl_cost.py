@@ -8,6 +8,8 @@ from conftest import (
     BASYS3,
     INPUT,
     RTL,
+    RTL_TARGET,
+    conv_student,
     generate,
 )
 from socflow.fixed import FixedType
@@ -27,3 +29,18 @@ def test_the_estimate_has_the_latency_ii_and_multipliers_of_the_written_design(s
         assert estimated.lut == summary["da4ml_lut_estimate"] and estimated.dsp == 0
     else:
         assert estimated.dsp == summary["multipliers"] and 200 < estimated.lut < 20_000
+
+
+def test_the_estimate_of_a_conv_student_is_its_conv_design(tmp_path):
+    from socflow.models import load_model
+
+    student = conv_student(tmp_path / "student", "cnn_2d")
+    summary = generate(student, tmp_path, RTL_TARGET)
+    estimated = estimate(load_model(student / "model.h5"), FixedType.parse(INPUT), RTL_TARGET, RTL)
+    assert estimated.design == "conv" and estimated.dsp == 0
+    assert (estimated.latency_clocks, estimated.initiation_interval) == (
+        summary["latency_clocks"],
+        summary["initiation_interval"],
+    )
+    # da4ml's adder graphs, and the design around them on top
+    assert summary["da4ml_lut_estimate"] < estimated.lut < 2 * summary["da4ml_lut_estimate"] + 1000

@@ -62,18 +62,18 @@ def test_default_target_asks_only_for_what_runs_here(tmp_path, tiny_config):
     assert jobs["rtl_sim"] == jobs["rtl_synth"] == 1  # open tools, installed by the project
 
 
-def test_cnn_students_leave_the_rtl_path_out_and_say_why(tmp_path, tiny_config):
+def test_cnn_students_get_the_conv_rtl_and_without_it_say_why(tmp_path, tiny_config):
     tiny_config["experiments"]["tiny"]["student"] = {"model": "cnn"}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+    assert "hls_csim" in jobs and jobs["rtl_generate"] == jobs["rtl_sim"] == jobs["rtl_synth"] == 1
+    tiny_config["experiments"]["tiny"]["rtl"] = {"enabled": False}
     jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
     assert "hls_csim" in jobs and "rtl_generate" not in jobs
     every = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))  # every stage the config allows
     assert "rtl_generate" not in every and every["hls_synth"] == every["vivado_project"] == 1
     assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0  # writes the stage plan
     plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
-    assert plan["rtl_sim"] == {
-        "included": False,
-        "reason": "needs rtl.enabled: true and student.model: mlp (dense students)",
-    }
+    assert plan["rtl_sim"] == {"included": False, "reason": "needs rtl.enabled: true"}
     # the assessment design then takes the HLS IP, which needs the vendor HLS tool
     assert plan["vivado_project"] == {
         "included": False,
@@ -364,14 +364,11 @@ def test_board_ip_picks_the_design_around_the_rtl_or_the_hls_ip(tmp_path, tiny_c
     )
     jobs = planned_jobs(result)
     assert jobs["hls_synth"] == jobs["vivado_project"] == 1 and "rtl_generate" not in jobs
-    tiny_config["experiments"]["tiny"]["student"] = {"model": "cnn"}
+    tiny_config["experiments"]["tiny"]["rtl"] = {"enabled": False}
     tiny_config["experiments"]["tiny"]["board"] = {"ip": "rtl"}
     result = run_snakemake(tmp_path, tiny_config, "-n")
     assert result.returncode != 0
-    assert (
-        "experiments.tiny.board.ip: rtl needs the RTL path (rtl.enabled: true and student.model: mlp)"
-        in result.stdout + result.stderr
-    )
+    assert "experiments.tiny.board.ip: rtl needs the RTL path (rtl.enabled: true)" in result.stdout + result.stderr
 
 
 def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tiny_config):
@@ -382,9 +379,10 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
 
 
 @pytest.mark.longest
-def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path):
-    """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project, C simulation, and the emulated board
-    with the HLS IP (socflow_axis + socflow_ip's C simulation; no RTL for cnn students) (tiny budgets)."""
+def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(tmp_path):
+    """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project and its C simulation; the conv RTL
+    bit-exact in Verilator, Yosys, the emulated board around it, the Vivado project and the package (tiny
+    budgets)."""
     search = {"trials": 1, "epochs": 2, "patience": 0}
     config = {
         "experiments": {
@@ -420,10 +418,17 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_and_board(tmp_path)
     assert student["n_layers"] == 3 and abs(student["sparsity"] - 0.5) <= 0.01
     csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 270
+    rtl = json.loads((exp / "rtl" / "b8_s50" / "zcu102" / "rtl_sim.json").read_text())
+    assert rtl["architecture"] == "conv" and rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0
+    assert rtl["n"] == 270 and rtl["initiation_interval"] == 100  # the 8x8 image's padded 10x10 scan
+    yosys = json.loads((exp / "rtl" / "b8_s50" / "zcu102" / "yosys.json").read_text())["resources"]
+    assert yosys["LUT"]["used"] > 0 and yosys["LUTRAM"]["used"] > 0 and yosys["DSP"]["used"] == 0
     board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
-    assert board["ip_model"].startswith("HLS IP") and board["protocol"]["n_inputs"] == 64
+    assert "conv design" in board["ip_model"] and board["protocol"]["n_inputs"] == 64
     assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["firmware"]["agree"] == 256
-    assert not (exp / "rtl").exists() and not (exp / "deploy").exists()
+    assert (exp / "deploy" / "b8_s50" / "zcu102.zip").is_file()
+    table = (tmp_path / "results" / "report" / "table1.md").read_text()
+    assert "conv RTL" in table
 
 
 @pytest.mark.longest
