@@ -18,6 +18,8 @@ def test_limits_are_fractions_of_the_part_or_counts_and_leave_the_reserve():
     assert limits["latency_clocks"] == 25
     with pytest.raises(ConfigError, match=r"budget.lut: 19,000 for the IP plus the reserve of 3,000 .* 20,800"):
         budget_of(budgeted(lut=19_000))
+    with pytest.raises(ConfigError, match=r"budget.dsp: 0 leaves the IP no dsp; give a positive limit"):
+        budget_of(budgeted(dsp=0))
 
 
 @pytest.mark.parametrize(

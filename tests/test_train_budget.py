@@ -11,6 +11,7 @@ from conftest import (
     INPUT,
     RTL,
     budgeted,
+    conv_student,
 )
 from socflow.budget import budget_of, deployed_input, deployed_target
 from socflow.config import target_name
@@ -113,3 +114,15 @@ def test_a_searched_input_type_is_the_most_accurate_that_fits(student, tmp_path)
     assert deployed_input("ap_fixed<16,6>", {}) == "ap_fixed<16,6>"
     with pytest.raises(ValueError, match="pass val"):
         trial_judge([budgeted(lut=0.5)], types, RTL)
+
+
+def test_a_conv_student_is_judged_on_its_conv_design(tmp_path):
+    from socflow.models import load_model
+
+    model = load_model(conv_student(tmp_path / "student", "cnn_2d") / "model.h5")
+    roomy = trial_judge([budgeted(lut=0.5, dsp=1)], INPUT, RTL)(model, {"val_accuracy": [0.5, 0.75]})
+    assert roomy["fits"] and roomy["val_accuracy"] == 0.75 and roomy["dsp"] == 0  # adder graphs, no DSP
+    estimated = costs_at(model, FixedType.parse(INPUT), budgeted(lut=0.5), RTL)[10]
+    assert estimated.design == "conv" and roomy["lut"] == estimated.lut
+    tight = trial_judge([budgeted(lut=estimated.lut / 20_800 / 2)], INPUT, RTL)(model, {"val_accuracy": [0.75]})
+    assert not tight["fits"] and tight["score"] < 0  # half its LUTs: out of budget, scored by how far over

@@ -1,7 +1,7 @@
 """The HDL of the assessment design around the inference IP: socflow_top (ComBlock's FIFO ports, the glue and
 the IP), the same for the emulated board (Verilated) and the Vivado project:
 
-- the student's da4ml RTL behind socflow_stream.v (dense students);
+- the student's RTL (da4ml's parallel, socflow's folded or conv design) behind socflow_stream.v;
 - the HLS IP socflow_ip (socflow.hls.ip) behind socflow_axis.v.
 """
 

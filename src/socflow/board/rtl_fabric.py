@@ -2,7 +2,7 @@
 by cycle, behind the emulated ComBlock: socflow_top (socflow.board.design), the ComBlock glue around the inference
 IP. Two kinds, the same HDL as in the bitstream:
 
-- the student's da4ml RTL behind socflow_stream.v (dense students);
+- the student's RTL (da4ml's parallel, socflow's folded or conv design) behind socflow_stream.v;
 - the hls4ml model as the HLS IP socflow_ip (socflow.hls.ip) behind socflow_axis.v; socflow_ip is the IP the
   vendor HLS tool exported (in the bitstream, and here where the tool ran), or else
   resources/sim/socflow_ip_dpi.v: its ports with the IP's C simulation behind them.

@@ -141,9 +141,9 @@ def lutram_sites(depth: int, width: int) -> int:
 def conv_cost(core: conv.ConvDesign) -> Cost:
     """The conv design's cost: da4ml's estimate of its adder graphs and pipeline registers, and per stage the
     frame buffer (two banks of LUT-RAM per channel group), the padding multiplexer (a LUT per pixel bit), the
-    max-pool's compare and select (2 LUTs per output bit), the line buffer (flip-flops at the window's taps,
-    shift-register LUTs between its rows), the output and pool registers, and ~40 LUT and FF of counters; the
-    flattened map's register; latency and II exact."""
+    max-pool's compare and select (2 LUTs per output bit) and running maxima (LUT-RAM for 2D pools), the line
+    buffer (flip-flops at the window's taps, shift-register LUTs between its rows), the output registers, and ~40
+    LUT and FF of counters; the flattened map's register; latency and II exact."""
     lut = sum(float(k.pipeline.cost) for k in [*core.kernels, core.head])
     ff = sum(float(k.pipeline.reg_bits) for k in [*core.kernels, core.head])
     for stage in core.stages:
@@ -155,8 +155,11 @@ def conv_cost(core: conv.ConvDesign) -> Cost:
         # the line buffer: flip-flops at the window's taps, shift registers (SRL16E, a LUT each) between rows
         (kh, kw), pixel = stage.kernel_size, c * stage.in_type.width
         lut += (kh - 1) * pixel * math.ceil((stage.padded[1] - kw) / 16)
-        pooled_row = stage.out_shape[1] if stage.pool[0] > 1 else 1
-        ff += kh * kw * pixel + out_bits * (1 + pooled_row) + 40
+        # the pool's running maxima: a register (1D pools), else a row of them in LUT-RAM
+        if stage.pool[0] > 1:
+            lut += lutram_sites(stage.out_shape[1], out_bits)
+        one_row_pool = stage.pool[0] == 1 and stage.pool != (1, 1)  # its running maximum in a register
+        ff += kh * kw * pixel + out_bits * (2 if one_row_pool else 1) + 40
     ff += core.n_flat * core.stages[-1].out_type.width + len(core.head.fields) * core.score_width
     return Cost(
         lut=lut,

@@ -205,9 +205,9 @@ def design_name(verilog_dir: str | Path) -> str:
 
 
 def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
-    """The RTL project's synthesizable files: the folded core's one file, or da4ml's primitives and the stages
-    and top of `top` (lookup_table.v only when the design has tables: it `$readmemh`s a default file otherwise).
-    """
+    """The RTL project's synthesizable files: the folded core's one file; the conv core's file after da4ml's
+    primitives (once) and the stages and tops of its kernels and head; or da4ml's primitives and the stages and
+    top of `top` (lookup_table.v only when the design has tables: it `$readmemh`s a default file otherwise)."""
     src = Path(verilog_dir) / "src"
     conv = Path(verilog_dir) / "conv.json"
     if conv.is_file():  # the conv core, and the da4ml projects of its kernels and head (socflow.rtl.conv)
