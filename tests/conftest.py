@@ -261,11 +261,13 @@ def budgeted(**budget: Any) -> dict[str, Any]:
 
 CONV_VARIANT = {"bits": 8, "integer_bits": 0, "sparsity": 0.0}
 # (student.model, input shape, hyperparameters): a 1D CNN on 30-sample signals (kernels 5 and 3), a 2D CNN on
-# 8x8 images, and a MobileNet-like student (stem conv, depthwise 3x3 + pointwise 1x1)
+# 8x8 images, a MobileNet-like student (stem conv, depthwise 3x3 + pointwise 1x1) and a VGG-like one (two
+# stacked 3x3 convolutions before the pool)
 CONV_STUDENTS = {
     "cnn_1d": ("cnn", [30], {"conv_0": 4, "kernel_0": 5, "conv_1": 3, "kernel_1": 3}),
     "cnn_2d": ("cnn", [8, 8, 1], {"conv_0": 4, "conv_1": 3}),
     "mobilenet": ("mobilenet", [8, 8, 1], {"conv_0": 3, "conv_1": 4}),
+    "vgg": ("vgg", [8, 8, 1], {"conv_0": 3}),
 }
 
 
