@@ -95,7 +95,8 @@ def network_stages(model: Any, input_type: FixedType) -> tuple[list[Stage], list
     Flatten); a named error for any other arrangement."""
     layers = [(kind, layer) for kind, layer in student_layers(model) if kind != "reshape"]
     shape = tuple(model.input_shape[1:])
-    h, w, c = (1, *shape[:1], shape[1] if len(shape) > 1 else 1) if len(shape) < 3 else shape
+    # an image (h, w, c); a signal (samples[, channels]) as a map of height 1
+    h, w, c = shape if len(shape) == 3 else (1, shape[0], shape[1] if len(shape) == 2 else 1)
     stages: list[Stage] = []
     in_type, k = input_type, 0
     while k < len(layers) and layers[k][0] == "conv":
@@ -268,7 +269,6 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
         "ch": ch, "cw": cw, "ph": stage.pool[0], "pw": stage.pool[1], "out_h": out_h, "out_w": out_w,
         "filters": filters,
         "groups": stage.groups,
-        "in_w": stage.in_type.width,
         "pix_w": c * stage.in_type.width,
         "word_w": stage.in_type.width * (c // stage.groups),
         "npix": h * w,
