@@ -422,7 +422,10 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(
     assert rtl["architecture"] == "conv" and rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0
     assert rtl["n"] == 270 and rtl["initiation_interval"] == 100  # the 8x8 image's padded 10x10 scan
     yosys = json.loads((exp / "rtl" / "b8_s50" / "zcu102" / "yosys.json").read_text())["resources"]
-    assert yosys["LUT"]["used"] > 0 and yosys["LUTRAM"]["used"] > 0 and yosys["DSP"]["used"] == 0
+    # the frame buffers are LUT-RAM, the kernels adder graphs (no DSP), LUTs near da4ml's estimate of its logic
+    assert yosys["LUTRAM"]["used"] > 0 and yosys["DSP"]["used"] == yosys["BRAM_18K"]["used"] == 0
+    estimate = json.loads((exp / "rtl" / "b8_s50" / "zcu102" / "rtl.json").read_text())["da4ml_lut_estimate"]
+    assert estimate < yosys["LUT"]["used"] < 2 * estimate + 500
     board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
     assert "conv design" in board["ip_model"] and board["protocol"]["n_inputs"] == 64
     assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["firmware"]["agree"] == 256
@@ -433,16 +436,17 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(
 
 @pytest.mark.longest
 @pytest.mark.parametrize(
-    ("teacher", "student", "backbone"), [("mobilenetv2", "mobilenet", 2_000_000), ("vgg16", "vgg", 14_000_000)]
+    ("teacher", "student", "backbone", "board"),
+    [("mobilenetv2", "mobilenet", 2_000_000, True), ("vgg16", "vgg", 14_000_000, False)],
 )
 def test_a_transfer_learning_teacher_distils_its_student_family_to_a_bit_exact_c_simulation(
-    tmp_path, teacher, student, backbone
+    tmp_path, teacher, student, backbone, board
 ):
     """Table I rows 4 and 3 on a tiny generated image folder: a MobileNetV2- or VGG16-headed teacher (weights:
     none), frozen for one epoch and then fine-tuned, distils a MobileNet-like (QDepthwiseConv2D + pointwise
-    QConv2D) or VGG-like (stacked 3x3 QConv2D) student through hls4ml to a bit-exact C simulation and the
-    emulated board around the HLS IP (tiny budgets; the RTL path is off here, test_rtl_conv covers these
-    families' conv RTL)."""
+    QConv2D) or VGG-like (stacked 3x3 QConv2D) student through hls4ml to a bit-exact C simulation, the first
+    also to the emulated board around the HLS IP (tiny budgets; the RTL path is off here, test_rtl_conv covers
+    these families' conv RTL)."""
     from PIL import Image
 
     rng = np.random.default_rng(0)
@@ -466,7 +470,8 @@ def test_a_transfer_learning_teacher_distils_its_student_family_to_a_bit_exact_c
             }
         }
     }  # fmt: skip
-    files = ["hls/b8_s50/zcu102/csim.json", "board/b8_s50/zcu102/emulated.json"]  # the path, without the reports
+    # the path, without the reports; the board once (the HLS IP of a conv student behind socflow_axis)
+    files = ["hls/b8_s50/zcu102/csim.json", *(["board/b8_s50/zcu102/emulated.json"] if board else [])]
     result = run_snakemake(tmp_path, config, "--cores", "2", *(f"results/pest/{f}" for f in files))
     assert result.returncode == 0, result.stderr[-3000:]
     exp = tmp_path / "results" / "pest"
@@ -475,5 +480,6 @@ def test_a_transfer_learning_teacher_distils_its_student_family_to_a_bit_exact_c
     assert teacher_metrics["params"] > backbone and student_metrics["compression_ratio"] > 1000
     csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 9
-    board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
-    assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["ip_model"].startswith("HLS IP")
+    if board:
+        result = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
+        assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["ip_model"].startswith("HLS IP")
