@@ -31,7 +31,7 @@ import numpy as np
 from socflow.errors import ModelError
 from socflow.fixed import FixedType
 from socflow.io import write_json
-from socflow.rtl.folded import _environment
+from socflow.rtl.folded import templates
 from socflow.rtl.parallel import relu_round_half_even, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
 from socflow.settings import Rtl, Target
@@ -292,7 +292,7 @@ def verilog(core: ConvDesign) -> str:
     last = core.stages[-1]
     fw = last.out_type.width
     return (
-        _environment()
+        templates()
         .get_template("conv.v.j2")
         .render(
             top=TOP,

@@ -342,7 +342,8 @@ def design(layers: list[IntLayer], reuse: int, architecture: str) -> FoldedDesig
     return FoldedDesign(layers, schedules, reuse, architecture)
 
 
-def _environment() -> Environment:
+def templates() -> Environment:
+    """The Jinja2 environment of the RTL templates (resources/rtl): the folded and the conv designs'."""
     return Environment(
         loader=FileSystemLoader(RESOURCES / "rtl"),
         undefined=StrictUndefined,
@@ -391,7 +392,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
             }
         )
     return (
-        _environment()
+        templates()
         .get_template("folded.v.j2")
         .render(top=top, layers=layers, reuse=folded.reuse_factor, architecture=folded.architecture)
     )
