@@ -89,6 +89,31 @@ class Stage:
         integer, fractional = self.relu
         return FixedType(integer + fractional, integer, False, "RND_CONV", "SAT")
 
+    @property
+    def pixel_width(self) -> int:
+        """Bits of one position of the input map (every channel)."""
+        return self.shape[2] * self.in_type.width
+
+    @property
+    def word_width(self) -> int:
+        """Bits of one frame-buffer write: a position, or one channel's value where they come one by one."""
+        return self.pixel_width // self.groups
+
+    @property
+    def address_width(self) -> int:
+        """Address bits of a frame-buffer bank (its map's positions)."""
+        return address_bits(self.shape[0] * self.shape[1])
+
+    @property
+    def line_buffer(self) -> int:
+        """Positions in the line buffer: (kh - 1) padded rows and kw positions."""
+        return (self.kernel_size[0] - 1) * self.padded[1] + self.kernel_size[1]
+
+
+def address_bits(n: int) -> int:
+    """Bits of a counter or address over n values (at least 1)."""
+    return max(1, (max(n, 1) - 1).bit_length())
+
 
 def network_stages(model: Any, input_type: FixedType) -> tuple[list[Stage], list[tuple[str, Any]]]:
     """The student's conv stages (conv + quantized_relu [+ max-pool] each) and its head (the layers after
@@ -150,6 +175,10 @@ class Kernel:
     def in_width(self) -> int:
         return sum(self.in_widths)
 
+    @property
+    def out_width(self) -> int:
+        return sum(sum(f) for f in self.fields)
+
     def packed(self, slices: list[str], width: int) -> str:
         """The port's input: the Verilog `slices` (one per input, `width` bits each) of the inputs it takes,
         concatenated (the last first)."""
@@ -200,7 +229,6 @@ class ConvDesign:
     stages: list[Stage]
     kernels: list[Kernel]
     head: Kernel
-    input_type: FixedType
 
     @property
     def n_inputs(self) -> int:
@@ -239,14 +267,9 @@ def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvD
     """Trace and pipeline every stage's kernel and the head."""
     stages, head = network_stages(model, input_type)
     kernels = [kernel(f"{TOP}_kernel{n}", stage_logic(s), target, rtl) for n, s in enumerate(stages)]
-    flat_type = stages[-1].out_type
-    head_kernel = kernel(f"{TOP}_head", trace_dense(head, (int(np.prod(stages[-1].out_shape)),), flat_type), target,
-                         rtl)  # fmt: skip
-    return ConvDesign(stages, kernels, head_kernel, input_type)
-
-
-def _bits(n: int) -> int:
-    return max(1, (max(n, 1) - 1).bit_length())
+    flat = (int(np.prod(stages[-1].out_shape)),)
+    head_kernel = kernel(f"{TOP}_head", trace_dense(head, flat, stages[-1].out_type), target, rtl)
+    return ConvDesign(stages, kernels, head_kernel)
 
 
 def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
@@ -258,7 +281,7 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
     # window offset (kh, kw) is line-buffer slot (kh_max - kh) * wp + (kw_max - kw); the window is packed
     # (kh, kw, c) LSB first, so the concatenation lists the last offset first
     slots = [(kh - 1 - a) * wp + (kw - 1 - b) for a in range(kh) for b in range(kw)]
-    pix_w, in_w = c * stage.in_type.width, stage.in_type.width
+    pix_w, in_w = stage.pixel_width, stage.in_type.width
     window = [f"lb[{slot * pix_w + ch * in_w}+:{in_w}]" for slot in slots for ch in range(c)]
     top, left, _, _ = stage.padding
     return {
@@ -269,21 +292,21 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
         "ch": ch, "cw": cw, "ph": stage.pool[0], "pw": stage.pool[1], "out_h": out_h, "out_w": out_w,
         "filters": filters,
         "groups": stage.groups,
-        "pix_w": c * stage.in_type.width,
-        "word_w": stage.in_type.width * (c // stage.groups),
+        "pix_w": pix_w,
+        "word_w": stage.word_width,
         "npix": h * w,
-        "addr_w": _bits(h * w),
-        "group_w": _bits(stage.groups),
-        "row_w": _bits(hp), "col_w": _bits(wp),
-        "depth": (kh - 1) * wp + kw,
+        "addr_w": stage.address_width,
+        "group_w": address_bits(stage.groups),
+        "row_w": address_bits(hp), "col_w": address_bits(wp),
+        "depth": stage.line_buffer,
         "window": kern.packed(window, in_w),
         "win_w": kern.in_width,
         "out_w_bits": value_w,
         "fields": kern.converted("kout", value_w, stage.relu[1]),
-        "kout_w": sum(sum(f) for f in kern.fields),
+        "kout_w": kern.out_width,
         "pool": stage.pool != (1, 1),
-        "orow_w": _bits(ch), "ocol_w": _bits(cw), "pc_w": _bits(out_w + 1), "pr_w": _bits(out_h + 1),
-        "pcm_w": _bits(stage.pool[1]), "prm_w": _bits(stage.pool[0]),
+        "orow_w": address_bits(ch), "ocol_w": address_bits(cw), "pc_w": address_bits(out_w + 1),
+        "pr_w": address_bits(out_h + 1), "pcm_w": address_bits(stage.pool[1]), "prm_w": address_bits(stage.pool[0]),
     }  # fmt: skip
 
 
@@ -300,9 +323,9 @@ def verilog(core: ConvDesign) -> str:
             head=core.head.name,
             head_latency=core.head.latency,
             flat=core.head.packed([f"flat[{n * fw}+:{fw}]" for n in range(core.n_flat)], fw),
-            head_out_w=sum(sum(f) for f in core.head.fields),
+            head_out_w=core.head.out_width,
             n_flat_pix=int(np.prod(last.out_shape[:2])),
-            flat_pix_w=last.out_shape[2] * last.out_type.width,
+            flat_pix_w=last.out_shape[2] * fw,
             n_out=len(core.head.fields),
             score_w=core.score_width,
             score_frac=core.score_fractional,
@@ -323,7 +346,7 @@ def _write_kernel(kern: Kernel, target: Target, path: Path) -> None:
     model.write()
     text = (path / "src" / f"{kern.name}.v").read_text()
     ports = re.search(r"input \[(\d+):0\] model_inp,\s*output reg \[(\d+):0\] model_out", text)
-    widths = (kern.in_width, sum(sum(f) for f in kern.fields))
+    widths = (kern.in_width, kern.out_width)
     if not ports or (int(ports[1]) + 1, int(ports[2]) + 1) != widths:
         raise ModelError(f"{kern.name}: da4ml's ports are not the {widths} bits socflow packs")
 

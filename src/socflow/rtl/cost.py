@@ -147,13 +147,11 @@ def conv_cost(core: conv.ConvDesign) -> Cost:
     lut = sum(float(k.pipeline.cost) for k in [*core.kernels, core.head])
     ff = sum(float(k.pipeline.reg_bits) for k in [*core.kernels, core.head])
     for stage in core.stages:
-        h, w, c = stage.shape
-        word = stage.in_type.width * c // stage.groups
         out_bits = stage.filters * stage.out_type.width
-        lut += stage.groups * lutram_sites(2 * 2 ** max(1, (h * w - 1).bit_length()), word)
-        lut += c * stage.in_type.width + (2 * out_bits if stage.pool != (1, 1) else 0) + 40
+        lut += stage.groups * lutram_sites(2 * 2**stage.address_width, stage.word_width)
+        lut += stage.pixel_width + (2 * out_bits if stage.pool != (1, 1) else 0) + 40
         # the line buffer: flip-flops at the window's taps, shift registers (SRL16E, a LUT each) between rows
-        (kh, kw), pixel = stage.kernel_size, c * stage.in_type.width
+        (kh, kw), pixel = stage.kernel_size, stage.pixel_width
         lut += (kh - 1) * pixel * math.ceil((stage.padded[1] - kw) / 16)
         # the pool's running maxima: a register (1D pools), else a row of them in LUT-RAM
         if stage.pool[0] > 1:
