@@ -58,16 +58,22 @@ def relu_quantizer(layer: Any) -> tuple[int, int]:
     return int(quantizer.integer), int(quantizer.bits) - int(quantizer.integer)
 
 
+def _quantized(layer: Any, weights: str, quantizer: str) -> np.ndarray:
+    """A layer's weights `weights` as the hardware sees them: through the layer's quantizer `quantizer`, if any."""
+    values, quantize = getattr(layer, weights), getattr(layer, quantizer, None)
+    return np.asarray(quantize(values) if quantize else values, dtype=np.float64)
+
+
+def _bias(layer: Any, n_out: int) -> np.ndarray:
+    """A layer's quantized bias, or zeros where it has none."""
+    return _quantized(layer, "bias", "bias_quantizer_internal") if layer.use_bias else np.zeros(n_out)
+
+
 def dense_constants(layer: Any) -> tuple[np.ndarray, np.ndarray]:
     """Kernel and bias of a (Q)Dense layer as the hardware sees them: through their quantizers."""
     layer = _core(layer)
-    kernel_q = getattr(layer, "kernel_quantizer_internal", None)
-    bias_q = getattr(layer, "bias_quantizer_internal", None)
-    kernel = np.asarray(kernel_q(layer.kernel) if kernel_q else layer.kernel, dtype=np.float64)
-    if not layer.use_bias:
-        return kernel, np.zeros(kernel.shape[1])
-    bias = np.asarray(bias_q(layer.bias) if bias_q else layer.bias, dtype=np.float64)
-    return kernel, bias
+    kernel = _quantized(layer, "kernel", "kernel_quantizer_internal")
+    return kernel, _bias(layer, kernel.shape[-1])
 
 
 def conv_constants(layer: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -76,21 +82,16 @@ def conv_constants(layer: Any) -> tuple[np.ndarray, np.ndarray]:
     whose off-diagonal channels are 0, so that every convolution is one constant matrix per window."""
     layer = _core(layer)
     if hasattr(layer, "depthwise_kernel"):
-        quantizer = getattr(layer, "depthwise_quantizer_internal", None)
-        depthwise = np.asarray(quantizer(layer.depthwise_kernel) if quantizer else layer.depthwise_kernel)
+        depthwise = _quantized(layer, "depthwise_kernel", "depthwise_quantizer_internal")
         if depthwise.shape[-1] != 1:
             raise ModelError(f"layer {layer.name!r}: depth_multiplier {depthwise.shape[-1]} has no RTL mapping (1)")
         channels = depthwise.shape[2]
         kernel = np.zeros(depthwise.shape[:2] + (channels, channels))
         kernel[:, :, np.arange(channels), np.arange(channels)] = depthwise[..., 0]
     else:
-        kernel, _ = dense_constants(layer)
-    kernel = np.asarray(kernel, dtype=np.float64)
+        kernel = _quantized(layer, "kernel", "kernel_quantizer_internal")
     kernel = kernel[np.newaxis] if kernel.ndim == 3 else kernel
-    if not layer.use_bias:
-        return kernel, np.zeros(kernel.shape[-1])
-    bias_q = getattr(layer, "bias_quantizer_internal", None)
-    return kernel, np.asarray(bias_q(layer.bias) if bias_q else layer.bias, dtype=np.float64)
+    return kernel, _bias(layer, kernel.shape[-1])
 
 
 def conv_geometry(layer: Any) -> tuple[tuple[int, int], tuple[int, int, int, int]]:
