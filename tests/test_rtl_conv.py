@@ -9,7 +9,7 @@ from socflow._keras import keras
 import numpy as np
 import pytest
 
-from conftest import CONV_STUDENTS, INPUT, RTL, RTL_TARGET, conv_student, generate, simulate
+from conftest import CONV_STUDENTS, INPUT, RTL_TARGET, conv_student, generate, simulate
 from socflow.errors import ModelError
 from socflow.fixed import FixedType
 from socflow.rtl.conv import network_stages
@@ -48,4 +48,3 @@ def test_what_the_conv_rtl_does_not_map_is_a_named_error():
     bare = _model((30, 1), QConv1D(2, 3, **q), keras.layers.Flatten(), QDense(3, **q))
     with pytest.raises(ModelError, match="quantized_relu after every convolution"):
         network_stages(bare, in_type)
-    assert RTL["latency_cutoff"] is None  # the designs above are pipelined at the target's clock
