@@ -19,6 +19,7 @@ from socflow._keras import keras
 import keras_tuner as kt
 import numpy as np
 import pandas as pd
+import scipy.optimize
 
 from socflow.io import sha256_json
 from socflow.settings import Search
@@ -69,16 +70,44 @@ def seed_trial(search_seed: int, trial_id: str) -> None:
 
 
 class ReproducibleBayesianOracle(kt.oracles.BayesianOptimizationOracle):
-    """keras-tuner's BO oracle whose every proposal starts its random restarts from the search seed.
+    """keras-tuner's BO oracle whose every proposal starts its random restarts from the search seed, and whose
+    guided proposals never repeat a trial already run.
 
     keras-tuner's oracle draws the restarts of its acquisition optimisation from one generator that runs on
     across proposals and is not saved with the oracle, so a reloaded search proposed other guided trials than an
     uninterrupted one would have. Seeded per proposal, a proposal depends only on the finished trials: the same
-    after a resume, and the same as a parallel search's (which builds a fresh oracle for each proposal)."""
+    after a resume, and the same as a parallel search's (which builds a fresh oracle for each proposal).
+
+    keras-tuner de-duplicates its random draws but not the Gaussian process's proposal: the acquisition's optimum,
+    rounded onto the integer and choice grid, is often a point already run (a wasted trial, and a second trial
+    that teaches the process nothing). Here every restart's optimum and every restart's starting point is a
+    candidate, ranked by the acquisition (keras-tuner's upper confidence bound); the proposal is the best one that
+    is not a trial already run, and a random one only when every candidate is."""
 
     def populate_space(self, trial_id: str) -> dict[str, Any]:
-        self._random_state = np.random.RandomState(self.seed)
-        return super().populate_space(trial_id)
+        completed = [t for t in self.trials.values() if t.status == "COMPLETED"]
+        if len(completed) < initial_points(self):
+            return self._random_populate_space()
+        x, y = self._vectorize_trials()  # as keras-tuner 1.4.8 (pinned) fits its process
+        self.gpr.fit(np.nan_to_num(x, posinf=0, neginf=0), np.nan_to_num(y, posinf=0, neginf=0))
+
+        def bound(point: np.ndarray) -> float:
+            mu, sigma = self.gpr.predict(point.reshape(1, -1), return_std=True)
+            return float((mu - self.beta * sigma)[0])
+
+        bounds = self._get_hp_bounds()
+        starts = np.random.RandomState(self.seed).uniform(
+            bounds[:, 0], bounds[:, 1], size=(RESTARTS, bounds.shape[0])
+        )
+        optima = [scipy.optimize.minimize(bound, x0=x0, bounds=bounds, method="L-BFGS-B").x for x0 in starts]
+        for point in sorted([*optima, *starts], key=bound):
+            values = self._vector_to_values(point)
+            if not self._duplicate(values):
+                return {"status": kt.engine.trial.TrialStatus.RUNNING, "values": values}
+        return self._random_populate_space()
+
+
+RESTARTS = 50  # keras-tuner's restarts of the acquisition's optimisation
 
 
 def bo_oracle(search: Search, hyperparameters: Any = None, metric: str = OBJECTIVE) -> ReproducibleBayesianOracle:
