@@ -340,9 +340,19 @@ def test_parts_and_boards_are_checked_before_any_job(tiny_config, target, rtl, m
         assert str(info.value).startswith(f"experiments.tiny.{message}"), str(info.value)
 
 
-def test_fixed_point_types_are_checked_before_any_job(tiny_config):
-    tiny_config["experiments"]["tiny"]["hls"] = {"input_precision": "int8"}
-    with pytest.raises(ConfigError, match=r"experiments\.tiny\.hls\.input_precision: 'int8' is not a fixed-point type"):
+@pytest.mark.parametrize(
+    "hls,message",
+    [
+        ({"input_precision": "int8"}, r"input_precision: 'int8' is not a fixed-point type"),
+        # hls4ml's KeyError: 'FOO' in hls_convert, after training, where any word was taken for a mode
+        ({"input_precision": "ap_fixed<16,6,AP_FOO>"}, r"input_precision: .* AP_FOO is not an ap_fixed rounding mode"),
+        ({"input_precision": ["ap_fixed<8,4>", "ap_fixed<16,6,AP_RND,AP_BAR>"]}, r"input_precision: .* AP_BAR is not"),
+        ({"default_precision": "ap_fixed<16,6,AP_TRN,AP_FOO>"}, r"default_precision: .* AP_FOO is not an ap_fixed"),
+    ],
+)
+def test_fixed_point_types_are_checked_before_any_job(tiny_config, hls, message):
+    tiny_config["experiments"]["tiny"]["hls"] = hls
+    with pytest.raises(ConfigError, match=r"experiments\.tiny\.hls\." + message):
         validated(tiny_config)
 
 

@@ -49,3 +49,32 @@ def test_saturation_and_wrap_around():
     assert signed_wrap.to_codes(np.array([8.0, 9.0, -9.0])).tolist() == [-8, -7, 7]
     unsigned_sat = FixedType(3, 3, False, "TRN", "SAT")
     assert unsigned_sat.to_codes(np.array([-1.0, 9.0])).tolist() == [0, 7]
+
+
+def test_every_mode_hls4ml_knows_is_parsed_and_an_unknown_one_is_named():
+    from hls4ml.model.types import RoundingMode, SaturationMode
+
+    from socflow.fixed import OVERFLOW, ROUNDING
+
+    assert set(ROUNDING) == {m.name for m in RoundingMode}
+    assert set(OVERFLOW) == {m.name for m in SaturationMode}
+    assert FixedType.parse("ap_fixed<8,3,AP_RND_INF,AP_SAT_SYM>") == FixedType(8, 3, True, "RND_INF", "SAT_SYM")
+    with pytest.raises(ConfigError, match="AP_FOO is not an ap_fixed rounding mode; choose one of AP_TRN, "):
+        FixedType.parse("ap_fixed<16,6,AP_FOO>")
+    with pytest.raises(ConfigError, match="AP_SATURATE is not an ap_fixed overflow mode"):
+        FixedType.parse("ap_fixed<16,6,AP_RND,AP_SATURATE>")
+
+
+def test_the_other_rounding_modes_at_ties_and_between_them():
+    values = np.array([0.5, 1.5, -0.5, -1.5, 0.25, -0.75]) / 32
+    codes = {mode: FixedType(8, 3, True, mode).to_codes(values).tolist()
+             for mode in ("TRN_ZERO", "RND_ZERO", "RND_INF", "RND_MIN_INF")}  # fmt: skip
+    assert codes["TRN_ZERO"] == [0, 1, 0, -1, 0, 0]
+    assert codes["RND_ZERO"] == [0, 1, 0, -1, 0, -1]
+    assert codes["RND_INF"] == [1, 2, -1, -2, 0, -1]
+    assert codes["RND_MIN_INF"] == [0, 1, -1, -2, 0, -1]
+
+
+def test_saturation_to_zero_and_symmetric():
+    assert FixedType(4, 4, True, "TRN", "SAT_ZERO").to_codes(np.array([9.0, -9.0, 7.0])).tolist() == [0, 0, 7]
+    assert FixedType(4, 4, True, "TRN", "SAT_SYM").to_codes(np.array([9.0, -9.0, -8.0])).tolist() == [7, -7, -7]

@@ -16,6 +16,20 @@ _PATTERN = re.compile(
 )
 
 
+# The quantization modes of ap_fixed (Vitis HLS's UG1399; hls4ml's RoundingMode and SaturationMode), each rounding
+# one as what it does to a value already scaled to units of the LSB.
+ROUNDING = {
+    "TRN": np.floor,  # toward minus infinity
+    "TRN_ZERO": np.trunc,  # toward zero
+    "RND": lambda v: np.floor(v + 0.5),  # half toward plus infinity
+    "RND_ZERO": lambda v: np.sign(v) * np.ceil(np.abs(v) - 0.5),  # half toward zero
+    "RND_INF": lambda v: np.sign(v) * np.floor(np.abs(v) + 0.5),  # half away from zero
+    "RND_MIN_INF": lambda v: np.ceil(v - 0.5),  # half toward minus infinity
+    "RND_CONV": np.round,  # half to even
+}
+OVERFLOW = ("WRAP", "SAT", "SAT_ZERO", "SAT_SYM")  # SAT_ZERO: an overflow gives 0; SAT_SYM: -max..max
+
+
 @dataclass(frozen=True)
 class FixedType:
     """A fixed-point type: `width` bits, `integer` of them before the binary point (sign included)."""
@@ -32,9 +46,13 @@ class FixedType:
         match = _PATTERN.match(str(text))
         if not match or int(match[2]) < 1:
             raise ConfigError(f"{text!r} is not a fixed-point type like ap_fixed<16,6> or ap_ufixed<8,3,AP_RND,AP_SAT>")
-        return cls(
-            int(match[2]), int(match[3]), match[1] == "fixed", (match[4] or "TRN").upper(), (match[5] or "WRAP").upper()
-        )
+        rounding, overflow = (match[4] or "TRN").upper(), (match[5] or "WRAP").upper()
+        for mode, known, what in ((rounding, ROUNDING, "rounding"), (overflow, OVERFLOW, "overflow")):
+            if mode not in known:
+                raise ConfigError(
+                    f"{text!r}: AP_{mode} is not an ap_fixed {what} mode; choose one of {', '.join('AP_' + m for m in known)}"
+                )
+        return cls(int(match[2]), int(match[3]), match[1] == "fixed", rounding, overflow)
 
     @property
     def fractional(self) -> int:
@@ -54,20 +72,13 @@ class FixedType:
 
     def to_codes(self, x: np.ndarray) -> np.ndarray:
         """Integer codes (value / lsb) after rounding and overflow handling, as int64."""
-        scaled = np.asarray(x, dtype=np.float64) * 2.0**self.fractional
-        if self.rounding == "TRN":
-            codes = np.floor(scaled)
-        elif self.rounding == "RND":  # round half up
-            codes = np.floor(scaled + 0.5)
-        elif self.rounding == "RND_CONV":  # round half to even
-            codes = np.round(scaled)
-        else:
-            raise ConfigError(f"rounding mode {self.rounding} is not supported (TRN, RND, RND_CONV)")
-        codes = codes.astype(np.int64)
-        if self.overflow.startswith("SAT"):
-            return np.clip(codes, self.min_code, self.max_code)
-        span = 2**self.width
-        return (codes - self.min_code) % span + self.min_code
+        codes = ROUNDING[self.rounding](np.asarray(x, dtype=np.float64) * 2.0**self.fractional).astype(np.int64)
+        low = -self.max_code if self.overflow == "SAT_SYM" and self.signed else self.min_code
+        if self.overflow == "WRAP":
+            return (codes - self.min_code) % 2**self.width + self.min_code
+        if self.overflow == "SAT_ZERO":
+            return np.where((codes < low) | (codes > self.max_code), 0, codes)
+        return np.clip(codes, low, self.max_code)
 
     def quantize(self, x: np.ndarray) -> np.ndarray:
         """Values of ``x`` on this type's grid (float64)."""
