@@ -107,7 +107,7 @@ def test_a_searched_input_type_is_the_most_accurate_that_fits(student, tmp_path)
     assert chosen_input_precision(wide, types) == "ap_fixed<16,6>"
     narrow = {w: costs_at(model, FixedType.parse(t), BASYS3, RTL)[10] for w, t in ((16, types[0]), (3, types[1]))}
     assert narrow[3].lut < narrow[16].lut  # narrower inputs, smaller multipliers and registers
-    limit = (narrow[3].lut + narrow[16].lut) / 2 / 1.15  # only the 3-bit design fits, with the margin
+    limit = round((narrow[3].lut + narrow[16].lut) / 2 / 1.15)  # only the 3-bit design fits, with the margin
     tight = trial_judge([budgeted(lut=limit, dsp=60)], types, RTL, val)(model, {"val_accuracy": [0.5]})
     assert tight["input_width"] == 3 and tight["fits"] and tight["val_accuracy"] < 1.0
     assert deployed_input(types, {"input_precision": "ap_fixed<3,2>"}) == "ap_fixed<3,2>"

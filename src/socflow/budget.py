@@ -69,6 +69,11 @@ def budget_of(target: Target) -> Budget:
     for name in RESOURCES:
         capacity, reserve = part.capacity(CAPACITY[name]), spec["reserve"][name]
         value = spec.get(name)
+        if value is not None and value > 1 and value != int(value):
+            raise ConfigError(
+                f"budget.{name}: {value:g} is neither a fraction of the part (up to 1) nor a whole count; write "
+                f"{value / 100:g} for {value:g} % of it"
+            )
         limit = capacity - reserve if value is None else value * capacity if value <= 1 else float(value)
         if limit <= 0:
             raise ConfigError(
@@ -81,14 +86,25 @@ def budget_of(target: Target) -> Budget:
                 f"is more than the {capacity:,.0f} of {target['part']}"
             )
         limits[name] = limit
-    clocks = [spec.get("latency_clocks"), math.floor(spec["latency_ns"] / target["clock_period"])
-              if spec.get("latency_ns") else None]  # fmt: skip
+    period = float(target["clock_period"])
+    if spec.get("latency_ns") and spec["latency_ns"] < period:
+        raise ConfigError(
+            f"budget.latency_ns: {spec['latency_ns']:g} ns is less than one clock of {period:g} ns; no design answers "
+            "that fast (give at least one clock, or a shorter clock_period)"
+        )
+    clocks = [spec.get("latency_clocks"), math.floor(spec["latency_ns"] / period) if spec.get("latency_ns") else None]
     if any(c is not None for c in clocks):
         limits["latency_clocks"] = float(min(c for c in clocks if c is not None))
     if spec.get("min_throughput"):
+        fastest = 1e9 / period  # a new input every clock (initiation interval 1)
+        if spec["min_throughput"] > fastest:
+            raise ConfigError(
+                f"budget.min_throughput: {spec['min_throughput']:,.0f} inferences per second is more than the "
+                f"{fastest:,.0f} of a design taking a new input every clock of {period:g} ns"
+            )
         limits["min_throughput"] = float(spec["min_throughput"])
     margin = spec.get("margin")
-    return Budget(target_name(target), limits, float(target["clock_period"]), None if margin is None else float(margin))
+    return Budget(target_name(target), limits, period, None if margin is None else float(margin))
 
 
 def budgets(targets: Sequence[Mapping[str, Any]]) -> list[Budget]:

@@ -142,7 +142,7 @@ def require_fit(table: pd.DataFrame, where: str) -> None:
     if not len(done):
         raise BudgetError(f"{where}: no trial of the budgeted search completed")
     near = min(done.to_dict("records"), key=lambda row: row["over_budget"])
-    cost = ", ".join(f"{k} {near[k]:,.0f}" for k in (*RESOURCES, "latency_clocks") if k in near)
+    cost = ", ".join(f"{k} {near[k]:,.0f}" for k in (*RESOURCES, "latency_clocks", "initiation_interval") if k in near)
     raise BudgetError(
         f"{where}: no student of the search fits its budget; the nearest, trial {near['trial_id']} "
         f"(val accuracy {near['val_accuracy']:.4f}), is {100 * near['over_budget']:.0f} % over it: {cost}. "
