@@ -180,6 +180,22 @@ def test_a_bad_data_file_stops_before_any_job_and_the_good_split_stays(tmp_path,
     assert planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", SUMMARY)) == {}
 
 
+def test_built_in_data_the_config_cannot_make_stops_before_any_job_and_the_good_split_stays(tmp_path, tiny_config):
+    """The built-in pulses' class counts and size follow from the config: known when the workflow is planned."""
+    dataset = tiny_config["experiments"]["tiny"]["dataset"]
+    assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0
+    split = (tmp_path / "results" / "tiny" / "data" / "train.npz").read_bytes()
+    for change, message in (
+        ({"class_weights": [1, 1, 1, 0.01]}, "DataError in .*\nexperiments.tiny.dataset: pulses: classes {'saturated': 1}"),
+        ({"n_per_class": 10**9}, "ConfigError in .*\nexperiments.tiny.dataset: n_per_class: 1,000,000,000 pulses per"),
+    ):
+        result = run_snakemake(tmp_path, {"experiments": {"tiny": {"dataset": dataset | change}}}, "--cores", "1",
+                               SUMMARY)  # fmt: skip
+        assert result.returncode != 0 and re.search(message, result.stderr), result.stderr[-2000:]
+        assert (tmp_path / "results" / "tiny" / "data" / "train.npz").read_bytes() == split
+    assert planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", SUMMARY)) == {}
+
+
 def test_forced_toolchain_without_the_tool_stops_before_any_job(tmp_path, tiny_config):
     if shutil.which("vitis-run"):
         pytest.skip("vitis-run is installed here")

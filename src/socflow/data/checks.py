@@ -54,12 +54,16 @@ def check_dataset(
     codes, names = encode_labels(y, source)
     if len(names) < 2:
         raise DataError(f"{source}: needs at least 2 classes, found {len(names)}")
-    counts = np.bincount(codes, minlength=len(names))
+    check_class_counts(dict(zip(names, np.bincount(codes, minlength=len(names)).tolist())), source, fractions)
+    return x.astype(np.float32), codes, names
+
+
+def check_class_counts(counts: dict[str, int], source: str, fractions: tuple[float, ...]) -> None:
+    """DataError naming the classes (by name: sample count) too small for a stratified split with `fractions`."""
     needed = min_samples_per_class(fractions)
-    small = {names[i]: int(c) for i, c in enumerate(counts) if c < needed}
+    small = {name: int(count) for name, count in counts.items() if count < needed}
     if small:
         raise DataError(
             f"{source}: classes {small} have fewer than {needed} samples, too few to appear in every part "
             f"of a stratified split {list(fractions)}"
         )
-    return x.astype(np.float32), codes, names

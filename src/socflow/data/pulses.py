@@ -109,6 +109,12 @@ def _draw(rng: np.random.Generator, label: int, n: int, t: np.ndarray) -> np.nda
     return out[:n]
 
 
+def class_counts(n_per_class: int, class_weights: Sequence[float]) -> list[int]:
+    """Samples per class: the most abundant class has ``n_per_class``, the others in proportion to their weight."""
+    top = max(class_weights)
+    return [max(1, round(n_per_class * w / top)) for w in class_weights]
+
+
 def generate_pulses(
     n_per_class: int = 1000,
     seed: int = 1,
@@ -126,8 +132,7 @@ def generate_pulses(
         raise ConfigError(f"dataset.n_per_class must be >= 1 and noise_sigma >= 0 (got {n_per_class}, {noise_sigma})")
     rng = np.random.default_rng(seed)
     t = np.arange(N_SAMPLES, dtype=np.float64)
-    top = max(class_weights)
-    counts = [max(1, round(n_per_class * w / top)) for w in class_weights]
+    counts = class_counts(n_per_class, class_weights)
     signals = [_draw(rng, label, count, t) for label, count in enumerate(counts)]
     signal = np.concatenate(signals)
     y = np.concatenate([np.full(c, label, dtype=np.int64) for label, c in enumerate(counts)])
