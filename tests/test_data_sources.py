@@ -211,5 +211,6 @@ def test_the_plan_time_check_reads_a_file_once_until_it_changes(tmp_path, arrays
     np.savez(tmp_path / "d.npz", x=arrays[0][:30], y=arrays[1])
     with pytest.raises(DataError, match=r"d\.npz: 30 samples but 60 labels"):
         check_source(dataset("npz", tmp_path / "d.npz"), split, tmp_path / "checks")
-    check_source({"kind": "pulses"}, split, tmp_path / "none")  # built-in kinds: nothing to check
+    pulses = {"kind": "pulses", "n_per_class": 40, "class_weights": [1, 1, 1, 1]}
+    check_source(pulses, split, tmp_path / "none")  # built-in kinds: checked from the config, nothing read
     assert not (tmp_path / "none").exists()

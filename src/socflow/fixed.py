@@ -49,9 +49,8 @@ class FixedType:
         rounding, overflow = (match[4] or "TRN").upper(), (match[5] or "WRAP").upper()
         for mode, known, what in ((rounding, ROUNDING, "rounding"), (overflow, OVERFLOW, "overflow")):
             if mode not in known:
-                raise ConfigError(
-                    f"{text!r}: AP_{mode} is not an ap_fixed {what} mode; choose one of {', '.join('AP_' + m for m in known)}"
-                )
+                choices = ", ".join(f"AP_{m}" for m in known)
+                raise ConfigError(f"{text!r}: AP_{mode} is not an ap_fixed {what} mode; choose one of {choices}")
         return cls(int(match[2]), int(match[3]), match[1] == "fixed", rounding, overflow)
 
     @property

@@ -96,9 +96,7 @@ class ReproducibleBayesianOracle(kt.oracles.BayesianOptimizationOracle):
             return float((mu - self.beta * sigma)[0])
 
         bounds = self._get_hp_bounds()
-        starts = np.random.RandomState(self.seed).uniform(
-            bounds[:, 0], bounds[:, 1], size=(RESTARTS, bounds.shape[0])
-        )
+        starts = np.random.RandomState(self.seed).uniform(bounds[:, 0], bounds[:, 1], size=(RESTARTS, bounds.shape[0]))
         optima = [scipy.optimize.minimize(bound, x0=x0, bounds=bounds, method="L-BFGS-B").x for x0 in starts]
         for point in sorted([*optima, *starts], key=bound):
             values = self._vector_to_values(point)
