@@ -389,7 +389,7 @@ def test_built_in_shapes_are_the_generators():
     from socflow.data.sources import load_digits
 
     x, y, _ = load_digits({})
-    assert BUILT_IN_SHAPES == {"pulses": (N_SAMPLES, len(CLASS_NAMES)), "digits": (x[0].size, len(set(y)))}
+    assert BUILT_IN_SHAPES == {"pulses": ((N_SAMPLES,), len(CLASS_NAMES)), "digits": (x.shape[1:], len(set(y)))}
 
 
 def _sections():

@@ -80,8 +80,33 @@ def test_user_hypermodel_is_loaded_from_module_function(tmp_path, monkeypatch):
     assert model.output_shape == (None, 4) and model.optimizer is not None
 
 
-def test_missing_user_hypermodel_is_named():
-    with pytest.raises(ConfigError, match="teacher.model: cannot load hypermodel 'nowhere:fn'"):
+def test_a_user_hypermodel_in_the_folder_snakemake_runs_in_is_found_and_a_bad_one_named(tmp_path, monkeypatch):
+    """A module of the working directory imports without PYTHONPATH (it was "No module named ...")."""
+    import keras_tuner as kt
+
+    (tmp_path / "here_models.py").write_text(
+        "from socflow._keras import keras\n"
+        "def tiny(hp, input_shape, n_classes):\n"
+        "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(n_classes)])\n"
+        "def text(hp, input_shape, n_classes):\n"
+        "    return 'a model'\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.path", [p for p in __import__("sys").path if p not in ("", str(tmp_path))])
+    assert teacher_builder(dict(TEACHER, model="here_models:tiny"), [30], 4)(kt.HyperParameters()).output_shape == (
+        None,
+        4,
+    )
+    # it returned a str: AttributeError: 'str' object has no attribute 'input_shape'
+    with pytest.raises(ConfigError, match=r"hypermodel 'here_models:text' returned a str, not a Keras model"):
+        teacher_builder(dict(TEACHER, model="here_models:text"), [30], 4)(kt.HyperParameters())
+    with pytest.raises(
+        ConfigError, match=r"here_models:nothing': module here_models \(.*here_models.py\) has no funct"
+    ):
+        teacher_builder(dict(TEACHER, model="here_models:nothing"), [30], 4)
+    with pytest.raises(
+        ConfigError, match=r"cannot import module 'nowhere' of hypermodel 'nowhere:fn' \(ModuleNotFound"
+    ):
         teacher_builder(dict(TEACHER, model="nowhere:fn"), [30], 4)
 
 

@@ -82,11 +82,32 @@ def test_cnn_students_get_the_conv_rtl_and_without_it_say_why(tmp_path, tiny_con
     }
 
 
-def test_pretrained_teacher_is_imported_not_searched(tmp_path, tiny_config):
-    (tmp_path / "teacher.h5").write_bytes(b"")
+def test_pretrained_teacher_is_imported_not_searched_and_checked_before_any_job(tmp_path, tiny_config):
+    from socflow._keras import keras
+
+    for name, classes in (("teacher.h5", 4), ("three.h5", 3)):
+        keras.Sequential([keras.Input((30,)), keras.layers.Dense(classes)]).save(tmp_path / name, save_format="h5")
     tiny_config["experiments"]["tiny"]["teacher"] = {"pretrained": "teacher.h5"}
     jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
     assert "import_teacher" in jobs and "tune_teacher" not in jobs and "train_teacher" not in jobs
+    tiny_config["experiments"]["tiny"]["teacher"] = {"pretrained": "three.h5"}
+    result = run_snakemake(tmp_path, tiny_config, "-n", "all_stages")
+    assert (
+        result.returncode != 0 and "experiments.tiny.teacher.pretrained: three.h5: model has 3 outputs" in result.stdout
+    )
+
+
+def test_a_hypermodel_of_the_folder_snakemake_runs_in_is_found_and_checked_before_any_job(tmp_path, tiny_config):
+    (tmp_path / "mine.py").write_text(
+        "from socflow._keras import keras\n"
+        "def good(hp, input_shape, n_classes):\n"
+        "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(n_classes)])\n"
+    )
+    tiny_config["experiments"]["tiny"]["teacher"] = {"model": "mine:good"}
+    assert "tune_teacher" in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
+    tiny_config["experiments"]["tiny"]["teacher"] = {"model": "mine:bad"}
+    result = run_snakemake(tmp_path, tiny_config, "-n", "all_stages")
+    assert result.returncode != 0 and "experiments.tiny.teacher.model: hypermodel 'mine:bad': module" in result.stdout
 
 
 def test_one_job_per_variant_and_target(tmp_path, tiny_config):
@@ -249,11 +270,14 @@ def test_snakefmt_is_clean():
 
 @pytest.mark.longest
 def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
-    """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
+    """All four training rules (tune/train teacher, tune/train student) on the embedded default config, in a
+    folder whose path holds a space (every tool's paths quoted)."""
     from socflow.fixed import FixedType
     from socflow.models import load_model
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    tmp_path = tmp_path / "a project"
+    tmp_path.mkdir()
     # the README's first command: about 9 minutes on 2 cores alone, longer beside the other tests
     result = run_snakemake(tmp_path, config, "--cores", "2", timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -11,6 +11,7 @@ compares a rule's params by their ``repr``: a reordered or restated config must 
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -236,9 +237,9 @@ def check_config(config: Mapping[str, Any]) -> None:
             _named(where, board_for, target)
 
 
-# (inputs, classes) of the built-in datasets (socflow.data: the pulses' samples, the digits' 8x8 pixels; a test
+# (sample shape, classes) of the built-in datasets (socflow.data: the pulses' samples, the digits' 8x8 pixels; a test
 # checks them against the generators)
-BUILT_IN_SHAPES = {"pulses": (30, 4), "digits": (64, 10)}
+BUILT_IN_SHAPES: dict[str, tuple[tuple[int, ...], int]] = {"pulses": ((30,), 4), "digits": ((8, 8, 1), 10)}
 SIGNALS = {"pulses"}  # the built-in datasets of 1D signals (the digits are 8x8 images)
 IMAGE_STUDENTS = {"vgg", "mobilenet"}  # the student families that convolve images only
 
@@ -259,7 +260,8 @@ def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
         return
     if experiment["dataset"]["kind"] not in BUILT_IN_SHAPES:
         return
-    n_in, n_classes = BUILT_IN_SHAPES[experiment["dataset"]["kind"]]
+    shape, n_classes = BUILT_IN_SHAPES[experiment["dataset"]["kind"]]
+    n_in = math.prod(shape)
     layers, units = experiment["student"]["layers"], experiment["student"]["units"][1]
     layers = max(layers) if isinstance(layers, list) else layers
     reuse = reuse_factors(target)

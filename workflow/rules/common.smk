@@ -1,13 +1,14 @@
 from socflow.config import targets, validate_config, variants
-from socflow.data import check_sources
 from socflow.plan import Plan
 from socflow.tools import require_tools
+from socflow.train.preflight import check_experiments
 
 # defaults filled, canonical (sorted keys): equal configs give equal params
 validate_config(config)
 EXPERIMENTS = config["experiments"]
-# a bad data file stops here, before any job can delete a good split
-check_sources(EXPERIMENTS, ".snakemake/socflow/data_checks")
+# bad data, a pretrained teacher or hypermodel that does not fit them, a budget no student can meet: named here,
+# before any job can delete what an earlier run made (socflow.train.preflight)
+check_experiments(EXPERIMENTS, ".snakemake/socflow/checks")
 # tools are looked up once per run
 PLAN = Plan(config)
 ENV = "../../envs/socflow.yaml"

@@ -10,14 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from socflow.config import split_fractions
+from socflow.config import BUILT_IN_SHAPES, split_fractions
 from socflow.data.checks import check_class_counts, check_dataset
 from socflow.data.pulses import CLASS_NAMES as PULSE_CLASSES
 from socflow.data.pulses import N_SAMPLES, class_counts
 from socflow.data.sources import GENERATED, LOADERS, existing_path
 from socflow.data.split import PARTS, Scaler, stratified_split
 from socflow.errors import ConfigError, DataError
-from socflow.io import save_npz, sha256_arrays, sha256_file, sha256_json, write_bytes, write_json
+from socflow.io import read_json, save_npz, sha256_arrays, sha256_file, sha256_json, write_json
 from socflow.settings import Dataset, Split
 
 log = logging.getLogger(__name__)
@@ -51,22 +51,25 @@ def _source_key(dataset: Dataset, fractions: tuple[float, ...]) -> str:
     return sha256_json({"dataset": dict(dataset), "fractions": list(fractions), "files": stats})
 
 
-def check_source(dataset: Dataset, split: Split, cache_dir: str | Path) -> None:
-    """Before any job: load and check a user data file (format, keys, shapes, NaN/inf, labels, class counts),
-    so that a bad file stops the run while the good split of an earlier run is still there (Snakemake deletes a
-    job's outputs before running it). A pass is remembered in `cache_dir` by the file's size and time, so an
-    unchanged file is read once, not at every start of Snakemake. Built-in kinds need no check."""
+def check_source(dataset: Dataset, split: Split, cache_dir: str | Path) -> tuple[tuple[int, ...], int]:
+    """Before any job: check the dataset and return its samples' shape and number of classes (what the models of
+    the later checks must take and give). A user data file is loaded and checked (format, keys, shapes, NaN/inf,
+    labels, class counts), so that a bad file stops the run while the good split of an earlier run is still there
+    (Snakemake deletes a job's outputs before running it); a pass is remembered in `cache_dir` by the file's size
+    and time, so an unchanged file is read once, not at every start of Snakemake. Built-in kinds are checked
+    from the config (:func:`check_generated`)."""
     fractions = split_fractions(split)
     if dataset["kind"] in GENERATED:
         check_generated(dataset, fractions)
-        return
+        return BUILT_IN_SHAPES[dataset["kind"]]
     existing_path(dataset["path"], dataset["kind"])
-    passed = Path(cache_dir) / f"{_source_key(dataset, fractions)}.ok"
-    if passed.exists():
-        return
-    x_raw, y_raw, _ = LOADERS[dataset["kind"]](dataset)
-    check_dataset(x_raw, y_raw, str(dataset["path"]), fractions)
-    write_bytes(passed, f"{dataset['path']}\n".encode())
+    passed = Path(cache_dir) / f"{_source_key(dataset, fractions)}.json"
+    if not passed.exists():
+        x_raw, y_raw, _ = LOADERS[dataset["kind"]](dataset)
+        x, _, names = check_dataset(x_raw, y_raw, str(dataset["path"]), fractions)
+        write_json(passed, {"path": str(dataset["path"]), "input_shape": list(x.shape[1:]), "n_classes": len(names)})
+    shape = read_json(passed)
+    return tuple(shape["input_shape"]), int(shape["n_classes"])
 
 
 # What prepare_data holds at its peak per value of the built-in pulses (the float64 traces and noise it draws, the
@@ -93,13 +96,18 @@ def check_generated(dataset: Dataset, fractions: tuple[float, ...]) -> None:
         )
 
 
-def check_sources(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path) -> None:
-    """:func:`check_source` for every experiment, its DataError led by the experiment's dataset key."""
+def check_sources(
+    experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path
+) -> dict[str, tuple[tuple[int, ...], int]]:
+    """:func:`check_source` for every experiment, its error led by the experiment's dataset key; each experiment's
+    samples' shape and number of classes."""
+    shapes = {}
     for exp, cfg in experiments.items():
         try:
-            check_source(cfg["dataset"], cfg["split"], cache_dir)
+            shapes[exp] = check_source(cfg["dataset"], cfg["split"], cache_dir)
         except (DataError, ConfigError) as error:
             raise type(error)(f"experiments.{exp}.dataset: {error}") from None
+    return shapes
 
 
 def prepare_data(

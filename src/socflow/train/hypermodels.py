@@ -7,6 +7,8 @@ a temperature), and argmax, the class the hardware reports, is the same on logit
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -148,12 +150,22 @@ def teacher_callbacks(cfg: Mapping[str, Any]) -> list[keras.callbacks.Callback]:
 
 
 def user_hypermodel(spec: str) -> Callable[..., keras.Model]:
-    """The user's ``module:function`` (called with hp, input shape, number of classes)."""
+    """The user's ``module:function`` (called with hp, input shape, number of classes): a module of the folder
+    Snakemake runs in (its working directory, where the jobs run too) or an installed one."""
     module_name, _, function = spec.partition(":")
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
     try:
-        return getattr(importlib.import_module(module_name), function)
-    except (ImportError, AttributeError) as error:
-        raise ConfigError(f"teacher.model: cannot load hypermodel {spec!r} ({error})") from error
+        module = importlib.import_module(module_name)
+    except Exception as error:  # noqa: BLE001 (a user's module may fail to import in any way: name it)
+        file = module_name.replace(".", "/") + ".py"
+        raise ConfigError(
+            f"cannot import module {module_name!r} of hypermodel {spec!r} ({type(error).__name__}: {error}); it must "
+            f"be a file {file} in the folder Snakemake runs in ({os.getcwd()}), or an installed module"
+        ) from error
+    if not callable(getattr(module, function, None)):
+        raise ConfigError(f"hypermodel {spec!r}: module {module_name} ({module.__file__}) has no function {function!r}")
+    return getattr(module, function)
 
 
 def compile_classifier(model: keras.Model, learning_rate: float) -> None:
@@ -193,7 +205,13 @@ def teacher_builder(cfg: Mapping[str, Any], input_shape: Sequence[int], n_classe
         user = user_hypermodel(cfg["model"])
 
         def body(hp):
-            return user(hp, tuple(input_shape), n_classes)
+            model = user(hp, tuple(input_shape), n_classes)
+            if not isinstance(model, keras.Model):
+                raise ConfigError(
+                    f"hypermodel {cfg['model']!r} returned a {type(model).__name__}, not a Keras model (it is called "
+                    "with hp, the input shape and the number of classes)"
+                )
+            return model
 
     def build(hp: Any) -> keras.Model:
         model = body(hp)

@@ -117,6 +117,8 @@ DRY_RUN_ANSWERS = {
     "get_ipdefs": "return [lindex $args end]",
     "get_property": 'if {[lindex $args 0] eq "PROGRESS"} { return "100%" } ; return "/run"',
     "get_files": 'return "/project/socflow.bd"',
+    # the files of add_files's list, one a record: Tcl parses its own list (a path may hold spaces)
+    "add_files": "foreach f [lindex $args end] { sf_record sf_added_file $f }",
 }
 
 
@@ -136,8 +138,7 @@ def check_project(project_dir: str | Path, target: Target, required: tuple[str, 
     create = next((c for c in calls if c[0] == "create_project"), None)
     if create is None or create[create.index("-part") + 1] != target["part"]:
         problems.append(f"create_project does not ask for part {target['part']}: {create}")
-    added = [f for c in calls if c[0] == "add_files" for f in c[1:] if not f.startswith("-")]
-    files = [w for f in added for w in f.split()]
+    files = [c[1] for c in calls if c[0] == "sf_added_file"]
     missing = [f for f in files if not Path(f).is_file()]
     if missing or not files:
         problems.append(f"add_files names missing files: {missing or 'none added'}")

@@ -1,0 +1,225 @@
+"""The checks made when the workflow is planned, before any job: everything that depends only on the config and on
+files that exist then.
+
+Snakemake deletes a job's outputs before it runs the job, so a check made inside a job has already cost the user
+the job's last good outputs (and, through their times, every job after it). Here: the data (socflow.data: a user
+file read and checked, the built-in data's class counts and size from the config), a pretrained teacher (loaded,
+its input shape and classes against the data's), a user's teacher hypermodel (imported from the folder Snakemake
+runs in, built once with its default hyperparameters, its input and outputs against the data's), and each budget
+against the cheapest student of the search space (:func:`check_budget_floor`).
+
+The checks that load TensorFlow take a few seconds; a pass is remembered in the cache folder under a key of all it
+depends on (the settings, the data's shape, the files' sizes and times, socflow's version), so an unchanged
+workflow is checked once, not at every start of Snakemake. A failure is not remembered: it is named every time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from socflow import __version__
+from socflow.budget import budget_of
+from socflow.config import input_precisions, target_name, variant_name
+from socflow.data import check_sources
+from socflow.errors import ConfigError, DataError, ToolError
+from socflow.fixed import FixedType
+from socflow.io import sha256_json, write_json
+from socflow.settings import Student, Teacher, Variant
+
+log = logging.getLogger(__name__)
+
+Shape = tuple[tuple[int, ...], int]  # a sample's shape, the number of classes
+
+
+def _keras() -> Any:
+    """Keras 2: socflow._keras, imported before keras_tuner or QKeras."""
+    from socflow._keras import keras
+
+    return keras
+
+
+def _file_stamp(path: str | Path) -> list[Any]:
+    stat = Path(path).stat()
+    return [str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+def check_pretrained(teacher: Teacher, shape: Shape) -> None:
+    """A pretrained teacher's .h5 loads as a Keras model that takes the data's samples and gives one output per
+    class (a missing, truncated or foreign file, a wrong input shape or class count: ConfigError)."""
+    _keras()
+    from socflow.models import load_model
+    from socflow.train.hypermodels import check_model_io
+
+    path = teacher["pretrained"]
+    if not Path(path).is_file():
+        raise ConfigError(f"{path}: pretrained teacher file not found")
+    try:
+        model = load_model(path)
+    except DataError as error:
+        raise ConfigError(str(error)) from None
+    check_model_io(model, *shape, str(path))
+
+
+def check_hypermodel(teacher: Teacher, shape: Shape) -> None:
+    """A user's teacher hypermodel (`module:function`) imports, and builds with its default hyperparameters a Keras
+    model that takes the data's samples and gives one output per class."""
+    keras = _keras()
+    import keras_tuner as kt
+
+    from socflow.train.hypermodels import teacher_builder
+
+    teacher_builder(teacher, *shape)(kt.HyperParameters())
+    keras.backend.clear_session()
+
+
+def smallest_student(student: Student, variant: Variant, shape: Shape, seed: int = 0) -> Any:
+    """The cheapest student of the search space: the fewest layers, units and filters, the smallest kernels (every
+    choice at its smallest), its kernels at the variant's sparsity with every kept weight a single power of two
+    (the cheapest product a multiplier or an adder graph can have) and its biases zero."""
+    _keras()
+    import keras_tuner as kt
+    import numpy as np
+
+    from socflow.train.compression import _kernel, student_model, weight_layers
+
+    class Smallest(kt.HyperParameters):
+        def Choice(self, name: str, values: list[Any], **kwargs: Any) -> Any:  # noqa: N802 (keras-tuner's name)
+            return super().Choice(name, values, default=min(values), **kwargs)
+
+    model = student_model(Smallest(), student, variant, *shape, plan=None)
+    rng = np.random.default_rng(seed)
+    fraction_bits = variant["bits"] - 1 - variant["integer_bits"]
+    for layer in weight_layers(model):
+        kernel = _kernel(layer)
+        size = int(np.prod(kernel.shape))
+        values = rng.choice([-1.0, 1.0], size) * 2.0 ** -rng.integers(1, max(2, fraction_bits + 1), size)
+        values[rng.permutation(size)[: round(variant["sparsity"] * size)]] = 0.0
+        kernel.assign(values.reshape(kernel.shape))
+        if getattr(layer, "bias", None) is not None:
+            layer.bias.assign(np.zeros(layer.bias.shape))
+    return model
+
+
+def check_budget_floor(experiment: Mapping[str, Any], shape: Shape) -> None:
+    """Every budgeted target's limits can be met by the cheapest student of the search space
+    (:func:`smallest_student`) at some reuse factor the target may take, costed as the search costs its trials but
+    without the margin for the estimate's error. If even it cannot fit, no trial will: a ConfigError naming the
+    limits it is over and what it costs, before the teacher and the whole student search have run."""
+    keras = _keras()
+    from socflow.train.budget import costs_at
+
+    student, hls = experiment["student"], experiment["hls"]
+    narrowest = FixedType.parse(input_precisions(hls)[0])
+    for i, target in enumerate(hls["targets"]):
+        if not target.get("budget"):
+            continue
+        budget = budget_of(target)
+        for variant in student["variants"]:
+            model = smallest_student(student, variant, shape)
+            costs = costs_at(model, narrowest, target, experiment["rtl"])
+            keras.backend.clear_session()
+            over = {reuse: {k: v for k, v in budget.excess(cost).items() if v > 0} for reuse, cost in costs.items()}
+            if any(not excess for excess in over.values()):
+                continue
+            reuse = min(over, key=lambda r: max(over[r].values()))
+            cost, limits = costs[reuse], budget.limits
+            spent = {"lut": cost.lut, "ff": cost.ff, "dsp": cost.dsp, "bram_18k": cost.bram_18k,
+                     "latency_clocks": cost.latency_clocks, "min_throughput": 1e9 / (cost.initiation_interval
+                                                                                    * budget.clock_period)}  # fmt: skip
+            named = ", ".join(f"{k} {spent[k]:,.0f} (limit {limits[k]:,.0f})" for k in over[reuse])
+            raise ConfigError(
+                f"hls.targets[{i}].budget: even the smallest student of the search space ({model.count_params()} "
+                f"parameters, variant {variant_name(variant)}, {narrowest} inputs, reuse factor {reuse}) does not "
+                f"fit {target_name(target)}: {named}. Widen the budget, or make student.units / student.layers "
+                "smaller"
+            )
+
+
+# the checks that load TensorFlow, by the name a pending check carries to the child process
+MODEL_CHECKS: dict[str, Callable[[Mapping[str, Any], Shape], None]] = {
+    "teacher.pretrained": lambda experiment, shape: check_pretrained(experiment["teacher"], shape),
+    "teacher.model": lambda experiment, shape: check_hypermodel(experiment["teacher"], shape),
+    "budget": check_budget_floor,
+}
+
+
+def model_checks(experiment: Mapping[str, Any], shape: Shape) -> list[tuple[str, dict[str, Any]]]:
+    """The model checks an experiment needs, each with the key a pass is remembered by."""
+    teacher, checks = experiment["teacher"], []
+    data = {"shape": [list(shape[0]), shape[1]]}
+    if teacher["pretrained"]:
+        stamp = _file_stamp(teacher["pretrained"]) if Path(teacher["pretrained"]).is_file() else None
+        checks.append(("teacher.pretrained", data | {"pretrained": stamp}))
+    elif ":" in teacher["model"]:
+        checks.append(("teacher.model", data | {"hypermodel": teacher["model"], "file": hypermodel_stamp(teacher)}))
+    if any(t.get("budget") for t in experiment["hls"]["targets"]):
+        checks.append(("budget", data | {k: experiment[k] for k in ("student", "hls", "rtl")}))
+    return checks
+
+
+def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path) -> None:
+    """Every check of this module for every experiment; an error leads with the experiment's key.
+
+    The data are checked here; the model checks not passed before run in a child Python process, so that
+    TensorFlow (its threads, its memory, its logging handlers, which take over Snakemake's console) never loads in
+    Snakemake's own process."""
+    shapes = check_sources(experiments, Path(cache_dir) / "data")
+    pending = [
+        {"exp": exp, "check": check, "key": key, "shape": [list(shapes[exp][0]), shapes[exp][1]]}
+        for exp, experiment in experiments.items()
+        for check, key in model_checks(experiment, shapes[exp])
+        if not _passed(cache_dir, key).exists()
+    ]
+    if not pending:
+        return
+    request = json.dumps({"experiments": experiments, "pending": pending})
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"))
+    child = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, text=True, env=env)
+    answer = child.stdout.strip().splitlines()[-1:] if child.returncode == 0 else []
+    if not answer:
+        raise ToolError(f"the checks before any job did not finish (exit {child.returncode}):\n{child.stderr[-3000:]}")
+    failed = json.loads(answer[0])
+    if failed:
+        where = "" if failed["check"] == "budget" else f"{failed['check']}: "
+        raise ConfigError(f"experiments.{failed['exp']}.{where}{failed['message']}")
+    for entry in pending:
+        write_json(_passed(cache_dir, entry["key"]), entry["key"])
+
+
+def _passed(cache_dir: str | Path, key: Mapping[str, Any]) -> Path:
+    """The file that remembers a passed check of this `key` (and this socflow)."""
+    return Path(cache_dir) / "models" / f"{sha256_json(dict(key) | {'socflow': __version__})}.json"
+
+
+def run_pending(request: Mapping[str, Any]) -> dict[str, str] | None:
+    """In the child process: each pending check; the first failure as {exp, check, message}, else None. Any error
+    of a user's code (a hypermodel that raises, a model file Keras cannot read) is a failure of its check."""
+    for entry in request["pending"]:
+        shape = (tuple(entry["shape"][0]), int(entry["shape"][1]))
+        try:
+            MODEL_CHECKS[entry["check"]](request["experiments"][entry["exp"]], shape)
+        except ConfigError as error:
+            return {"exp": entry["exp"], "check": entry["check"], "message": str(error)}
+        except Exception as error:  # noqa: BLE001 (the user's code may fail in any way: name it)
+            message = f"{type(error).__name__}: {error}"
+            return {"exp": entry["exp"], "check": entry["check"], "message": message}
+    return None
+
+
+def hypermodel_stamp(teacher: Teacher) -> list[Any]:
+    """The size and time of a `module:function` hypermodel's file, when it is a module of the folder Snakemake runs
+    in (a change to it is checked again); none for an installed module."""
+    module = teacher["model"].partition(":")[0]
+    path = Path(*module.split(".")).with_suffix(".py")
+    return _file_stamp(path) if path.is_file() else []
+
+
+if __name__ == "__main__":
+    print(json.dumps(run_pending(json.load(sys.stdin))))

@@ -1,0 +1,117 @@
+"""Checks made when the workflow is planned (socflow.train.preflight): a pretrained teacher, a user's hypermodel and
+each budget against the data and the search space, each named with its key before any job, a pass remembered."""
+
+from __future__ import annotations
+
+from socflow._keras import keras
+
+import pytest
+
+from socflow.config import validate_config
+from socflow.errors import ConfigError
+from socflow.train import preflight
+from socflow.train.preflight import check_experiments, smallest_student
+
+
+def experiments(teacher=None, hls=None, student=None):
+    """The tiny pulse experiment (30 samples, 4 classes) with these sections, validated."""
+    tiny = {"dataset": {"kind": "pulses", "n_per_class": 40}}
+    tiny |= {k: v for k, v in (("teacher", teacher), ("hls", hls), ("student", student)) if v}
+    return validate_config({"experiments": {"tiny": tiny}})["experiments"]
+
+
+def saved(path, n_in, n_out):
+    keras.Sequential([keras.Input((n_in,)), keras.layers.Dense(n_out)]).save(path, save_format="h5")
+    return str(path)
+
+
+def test_a_pretrained_teacher_that_does_not_fit_the_data_is_named(tmp_path):
+    """It was found by import_teacher, whose outputs are the trained teacher's: gone before the error."""
+    (tmp_path / "truncated.h5").write_bytes(open(saved(tmp_path / "good.h5", 30, 4), "rb").read()[:300])
+    for path, message in (
+        (saved(tmp_path / "wide.h5", 20, 4), r"wide\.h5: model input shape \(20,\) does not match the data's \(30,\)"),
+        (tmp_path / "truncated.h5", r"truncated\.h5: not a loadable Keras \.h5 model"),
+        (tmp_path / "none.h5", r"none\.h5: pretrained teacher file not found"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            preflight.check_pretrained({"pretrained": str(path)}, ((30,), 4))
+    preflight.check_pretrained({"pretrained": str(tmp_path / "good.h5")}, ((30,), 4))
+    three = saved(tmp_path / "three.h5", 30, 3)  # through the child process, as the Snakefile calls it
+    with pytest.raises(ConfigError, match=r"^experiments\.tiny\.teacher\.pretrained: .*three\.h5: model has 3 outp"):
+        check_experiments(experiments({"pretrained": three}), tmp_path / "checks")
+
+
+def test_a_pass_is_remembered_until_the_file_changes(tmp_path, monkeypatch):
+    path = saved(tmp_path / "good.h5", 30, 4)
+    check_experiments(experiments({"pretrained": path}), tmp_path / "checks")
+    with monkeypatch.context() as patch:
+        patch.setattr(preflight.subprocess, "run", lambda *a, **k: pytest.fail("checked again"))
+        check_experiments(experiments({"pretrained": path}), tmp_path / "checks")
+    saved(path, 30, 3)  # a new file: checked again
+    with pytest.raises(ConfigError, match="model has 3 outputs"):
+        check_experiments(experiments({"pretrained": path}), tmp_path / "checks")
+
+
+def test_a_user_hypermodel_is_imported_from_the_working_folder_and_built_against_the_data(tmp_path, monkeypatch):
+    """A missing module or function was named only inside tune_teacher; a wrong model after the data split."""
+    (tmp_path / "mine.py").write_text(
+        "from socflow._keras import keras\n"
+        "def good(hp, input_shape, n_classes):\n"
+        "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(hp.Int('w', 2, 4)),\n"
+        "                             keras.layers.Dense(n_classes)])\n"
+        "def three(hp, input_shape, n_classes):\n"
+        "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(3)])\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.path", [p for p in __import__("sys").path if p not in ("", str(tmp_path))])
+    check_experiments(experiments({"model": "mine:good"}), tmp_path / "checks")  # the child process finds it
+    for model, message in (
+        ("mine:three", r"model has 3 outputs but the data have 4 classes"),
+        ("mine:gone", r"module mine \(.*mine\.py\) has no function 'gone'"),
+        ("yours:fn", r"cannot import module 'yours' .* a file yours\.py in the folder Snakemake runs in"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            preflight.check_hypermodel(experiments({"model": model})["tiny"]["teacher"], ((30,), 4))
+
+
+BASYS3 = {"part": "xc7a35tcpg236-1", "clock_period": 10.0, "reuse_factor": [15, 30, 60]}
+
+
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [
+        ({"lut": 0.08, "dsp": 15, "latency_clocks": 40}, None),  # the default config's
+        # read as 10 LUTs: known only after the teacher and the whole student search
+        ({"lut": 10}, r"lut [\d,]+ \(limit 10\)"),
+        ({"latency_clocks": 2}, r"latency_clocks [\d,]+ \(limit 2\)"),
+    ],
+)
+def test_a_budget_the_smallest_student_cannot_meet_is_named_before_any_job(tmp_path, budget, message):
+    exps = experiments(hls={"targets": [BASYS3 | {"budget": budget}]}, student={"units": [4, 20]})
+    if message is None:
+        preflight.check_budget_floor(exps["tiny"], ((30,), 4))
+        return
+    with pytest.raises(ConfigError, match=r"^hls\.targets\[0\]\.budget: even the smallest student of the search "
+                       r"space \(\d+ parameters, variant b8_s20, .* reuse factor \d+\) does not fit "
+                       r"xc7a35tcpg236-1_100mhz_rf15-30-60_latency_\w+: " + message):  # fmt: skip
+        preflight.check_budget_floor(exps["tiny"], ((30,), 4))
+
+
+def test_a_budget_is_checked_before_any_job_with_the_experiments_key(tmp_path):
+    exps = experiments(hls={"targets": [BASYS3 | {"budget": {"lut": 10}}]})
+    with pytest.raises(ConfigError, match=r"^experiments\.tiny\.hls\.targets\[0\]\.budget: even the smallest"):
+        check_experiments(exps, tmp_path / "checks")
+
+
+def test_the_smallest_student_is_the_cheapest_of_the_space_at_the_variants_sparsity():
+    from socflow.train.compression import quantized_kernels
+
+    student = experiments(student={"layers": [2, 1], "units": [5, 20]})["tiny"]["student"]
+    variant = {"bits": 8, "integer_bits": 0, "sparsity": 0.5}
+    model = smallest_student(student, variant, ((30,), 4))
+    kernels = quantized_kernels(model)
+    assert [k.shape for k in kernels.values()] == [(30, 5), (5, 4)]  # one layer (the smaller choice) of 5 units
+    for kernel in kernels.values():
+        nonzero = kernel[kernel != 0]
+        assert (kernel == 0).mean() == pytest.approx(0.5, abs=0.05)
+        assert set(abs(nonzero).tolist()) <= {2.0**-k for k in range(1, 8)}  # single powers of two, unchanged
