@@ -1,9 +1,18 @@
+from pathlib import Path
+
 from snakemake.utils import min_version
 
 min_version("9.0")
 
 
-# the embedded default, unless the command line names config files (--configfile): those replace it
+from socflow.config import read_config_file
+
+# the embedded default, unless the command line names config files (--configfile): those replace it; each read
+# strictly first, so a syntax error or a key given twice is a ConfigError naming the file and line (Snakemake itself
+# reads a --configfile before this file runs: its syntax errors get Snakemake's message, see docs)
+for path in workflow.overwrite_configfiles or ["config/config.yaml"]:
+    if Path(path).is_file():
+        read_config_file(path)
 if not workflow.overwrite_configfiles:
 
     configfile: "config/config.yaml"

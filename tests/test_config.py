@@ -426,3 +426,22 @@ def test_the_typed_sections_have_the_schemas_keys_and_choices(where, schema, typ
             assert _literal(hint) == set(choices), f"{where}.{key}"
         if typed.__total__:
             assert key in schema.get("required", []) or "default" in spec or "$ref" in spec, f"{where}.{key}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("experiments:\n  a:\n\tdataset: {kind: pulses}\n", r":3:1: found character '\\t' .* never tabs\)"),
+        ("experiments: !!python/object/apply:os.system [ls]\n", r":1:14: could not determine a constructor "),
+        ("experiments:\n  a: {}\n  a: {}\n", r":3:3: key 'a' appears twice in one mapping \(first at line 2\)"),
+        ("- experiments\n", r": a config is a mapping \(experiments: \.\.\.\), got a list"),
+    ],
+)
+def test_a_config_file_yaml_cannot_read_is_named_with_its_line(tmp_path, text, message):
+    from socflow.config import read_config_file
+
+    (tmp_path / "c.yaml").write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(str(tmp_path / "c.yaml")) + message):
+        load_config(tmp_path / "c.yaml")
+    with pytest.raises(ConfigError, match=r"none\.yaml: cannot read the config file \(No such file"):
+        read_config_file(tmp_path / "none.yaml")

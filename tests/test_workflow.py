@@ -228,6 +228,22 @@ def test_forced_toolchain_without_the_tool_stops_before_any_job(tmp_path, tiny_c
     assert not (tmp_path / "results").exists()
 
 
+def test_a_config_file_yaml_cannot_read_is_named_with_its_line_before_any_job(tmp_path, tiny_config):
+    """The embedded default (config/config.yaml, the file a user of a clone edits) and a --configfile with a key given
+    twice (Snakemake keeps the last one silently) get a ConfigError with the file and line."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text("experiments:\n  a:\n\tdataset: {kind: pulses}\n")
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), "-n"]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "config/config.yaml:3:1: found character '\\t'" in out, out[-2000:]
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(yaml.safe_dump(tiny_config) + "experiments: {}\n")
+    result = subprocess.run([*cmd, "--configfile", str(twice)], capture_output=True, text=True, cwd=tmp_path)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and f"{twice}:6:1: key 'experiments' appears twice" in out, out[-2000:]
+
+
 def test_a_configfile_on_the_command_line_replaces_the_default_one(tmp_path):
     """From the repository root, as the README shows: --configfile replaces config/config.yaml (no `pulses` jobs),
     and an experiment named like one there takes the schema defaults, not that file's values."""

@@ -312,8 +312,44 @@ def has_rtl(experiment: Mapping[str, Any]) -> bool:
     return bool(experiment["rtl"]["enabled"])
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a mapping that gives a key twice (PyYAML keeps the last one, silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"key {key!r} appears twice in one mapping (first at line {seen[key]})",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """A config file as a mapping; a file YAML cannot read (a tab in the indentation, a ``!!python/...`` tag, a key
+    given twice) is a ConfigError naming the file, the line and the column (Snakemake says only "Config file is not
+    valid JSON or YAML")."""
+    try:
+        text = Path(path).read_text()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file ({error.strerror})") from None
+    try:
+        config = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        tab = " (YAML indents with spaces, never tabs)" if "\t" in text.splitlines()[mark.line if mark else 0] else ""
+        raise ConfigError(f"{where}: {error.problem}{tab}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not a YAML file ({error})") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: a config is a mapping (experiments: ...), got a {type(config).__name__}")
+    return config
+
+
 def load_config(path: str | Path, schema: str | Path = SCHEMA) -> dict[str, Any]:
     """Read a config file and validate it as the Snakefile does, for use outside Snakemake (tests, benchmarks)."""
-    with open(path) as handle:
-        config = yaml.safe_load(handle)
-    return validate_config(config, schema)
+    return validate_config(read_config_file(path), schema)
