@@ -88,8 +88,12 @@ def test_pretrained_teacher_is_imported_not_searched_and_checked_before_any_job(
     for name, classes in (("teacher.h5", 4), ("three.h5", 3)):
         keras.Sequential([keras.Input((30,)), keras.layers.Dense(classes)]).save(tmp_path / name, save_format="h5")
     tiny_config["experiments"]["tiny"]["teacher"] = {"pretrained": "teacher.h5"}
-    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
+    result = run_snakemake(tmp_path, tiny_config, "-n", "all_stages")
+    jobs = planned_jobs(result)
     assert "import_teacher" in jobs and "tune_teacher" not in jobs and "train_teacher" not in jobs
+    # its own folder: a trained teacher's files are never an import's outputs (Snakemake deletes a job's outputs)
+    assert "results/tiny/teacher/pretrained/model.h5" in result.stdout
+    assert not re.search(r"results/tiny/teacher/(model\.h5|metrics\.json|curves\.png)", result.stdout)
     tiny_config["experiments"]["tiny"]["teacher"] = {"pretrained": "three.h5"}
     result = run_snakemake(tmp_path, tiny_config, "-n", "all_stages")
     assert (

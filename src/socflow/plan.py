@@ -38,7 +38,7 @@ OPEN_TOOLS = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yosys"
 # what each stage leaves for rule `all` to ask for, per experiment ({variant}, {target} expanded)
 STAGE_FILES = {
     "prepare_data": ["data/summary.json"],
-    "train_teacher": ["teacher/metrics.json"],
+    "train_teacher": ["{teacher}/metrics.json"],
     "train_student": ["student/{variant}/metrics.json", "student/pareto.png"],
     "hls_csim": ["hls/{variant}/{target}/csim.json"],
     "hls_synth": ["hls/{variant}/{target}/synth/report.json"],
@@ -70,6 +70,13 @@ def include_stage(stage: str, toolchain: str, tool: str | None = None, which: Wh
     if tool_available(tool, which):
         return Decision(True, f"{tool} found")
     return Decision(False, f"{tool} not found on PATH (toolchain: auto)")
+
+
+def teacher_dir(experiment: Mapping[str, Any]) -> str:
+    """The teacher's folder under results/{exp}: teacher/ when searched and trained, teacher/pretrained/ when
+    imported. The two never share a file, so importing a bad pretrained file cannot delete a trained teacher
+    (Snakemake deletes a job's outputs before it runs the job), and going back to the trained one reruns nothing."""
+    return "teacher/pretrained" if experiment["teacher"]["pretrained"] else "teacher"
 
 
 class Paths:
@@ -184,7 +191,7 @@ class Plan:
                 files += [f"figures/{{variant}}/{f}.png" for f in figures]
                 outputs.append(TABLE1)
             outputs += [
-                f"results/{exp}/{f}".format(variant=v, target=t)
+                f"results/{exp}/{f}".format(variant=v, target=t, teacher=teacher_dir(cfg))
                 for f in files
                 for v, t in product(names["variant"], names["target"])
             ]
@@ -263,7 +270,7 @@ class Plan:
                             "target": target,
                             "part": tcfg["part"],
                             "ip": self.ip_kind(exp),
-                            "teacher": f"{paths.exp}/teacher/metrics.json",
+                            "teacher": f"{paths.exp}/{teacher_dir(cfg)}/metrics.json",
                             "student": f"{paths.exp}/student/{variant}/metrics.json",
                             "csim": paths.csim,
                             **{k: f if plan[s].included else None for k, (s, f) in optional.items()},

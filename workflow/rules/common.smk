@@ -1,5 +1,5 @@
 from socflow.config import targets, validate_config, variants
-from socflow.plan import Plan
+from socflow.plan import Plan, teacher_dir
 from socflow.tools import require_tools
 from socflow.train.preflight import check_experiments
 
@@ -71,6 +71,11 @@ def search_workers(stage, pattern):
         return expand(pattern, worker=range(n), **w) if n > 1 else []
 
     return files
+
+
+def teacher_file(name):
+    """Input function: a file of the experiment's teacher, trained (teacher/) or imported (teacher/pretrained/)."""
+    return lambda w: f"results/{w.exp}/{teacher_dir(EXPERIMENTS[w.exp])}/{name}"
 
 
 def pretrained_exps(pretrained):

@@ -3,7 +3,7 @@ rule tune_student_worker:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         summary="results/{exp}/data/summary.json",
-        teacher="results/{exp}/teacher/model.h5",
+        teacher=teacher_file("model.h5"),
     output:
         trials="results/{exp}/student/{variant}/workers/{worker}.json",
     log:
@@ -32,7 +32,7 @@ rule tune_student:
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         summary="results/{exp}/data/summary.json",
-        teacher="results/{exp}/teacher/model.h5",
+        teacher=teacher_file("model.h5"),
         workers=search_workers(
             "student", "results/{exp}/student/{variant}/workers/{worker}.json"
         ),
@@ -74,8 +74,8 @@ rule train_student:
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
-        teacher="results/{exp}/teacher/model.h5",
-        teacher_metrics="results/{exp}/teacher/metrics.json",
+        teacher=teacher_file("model.h5"),
+        teacher_metrics=teacher_file("metrics.json"),
     output:
         model="results/{exp}/student/{variant}/model.h5",
         metrics="results/{exp}/student/{variant}/metrics.json",

@@ -102,10 +102,10 @@ rule import_teacher:
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
     output:
-        model="results/{exp}/teacher/model.h5",
-        metrics="results/{exp}/teacher/metrics.json",
+        model="results/{exp}/teacher/pretrained/model.h5",
+        metrics="results/{exp}/teacher/pretrained/metrics.json",
         curves=report(
-            "results/{exp}/teacher/curves.png",
+            "results/{exp}/teacher/pretrained/curves.png",
             caption="../report/teacher_curves.rst",
             category="1 Teacher",
             labels={"experiment": "{exp}", "figure": "training curves"},
