@@ -445,3 +445,14 @@ def test_a_config_file_yaml_cannot_read_is_named_with_its_line(tmp_path, text, m
         load_config(tmp_path / "c.yaml")
     with pytest.raises(ConfigError, match=r"none\.yaml: cannot read the config file \(No such file"):
         read_config_file(tmp_path / "none.yaml")
+
+
+def test_the_config_command_names_the_line_snakemake_does_not(root, tmp_path, capsys):
+    """Snakemake reads a --configfile itself and says only "Config file is not valid JSON or YAML"."""
+    from socflow.config import main
+
+    (tmp_path / "bad.yaml").write_text("experiments:\n  a:\n\tdataset: {kind: pulses}\n")
+    assert main([str(tmp_path / "bad.yaml"), str(root / "config" / "config.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert f"ConfigError: {tmp_path / 'bad.yaml'}:3:1: found character" in out and "config.yaml: valid" in out
+    assert main([str(root / "config" / "config.yaml")]) == 0

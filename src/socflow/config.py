@@ -353,3 +353,23 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
 def load_config(path: str | Path, schema: str | Path = SCHEMA) -> dict[str, Any]:
     """Read a config file and validate it as the Snakefile does, for use outside Snakemake (tests, benchmarks)."""
     return validate_config(read_config_file(path), schema)
+
+
+def main(paths: list[str]) -> int:
+    """`python -m socflow.config FILE...`: read and validate config files as the Snakefile does (the line of a
+    syntax error that Snakemake, reading a --configfile itself, does not name); 0 when every file is valid."""
+    failed = 0
+    for path in paths:
+        try:
+            load_config(path)
+            print(f"{path}: valid")
+        except ConfigError as error:
+            print(f"ConfigError: {error}")
+            failed = 1
+    return failed
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
