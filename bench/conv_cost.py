@@ -22,10 +22,10 @@ import numpy as np
 from common import table
 
 from socflow.fixed import FixedType
-from socflow.rtl.conv import conv_project
 from socflow.rtl.conv import design as conv_design
 from socflow.rtl.cost import conv_cost
-from socflow.rtl.quantized import TOP, verilog_sources
+from socflow.rtl.designs import generate, verilog_sources
+from socflow.rtl.quantized import TOP
 from socflow.rtl.synth import synthesize
 from socflow.train.compression import student_model
 
@@ -61,8 +61,8 @@ def measure(index: int) -> list[Any]:
     model, in_type = student(kind, shape, hp, sparsity, index), FixedType.parse(in_text)
     cost = conv_cost(conv_design(model, in_type, TARGET, RTL))
     with tempfile.TemporaryDirectory() as scratch:
-        conv_project(model, in_type, TARGET, RTL, Path(scratch) / "rtl")
-        stat = synthesize(verilog_sources(Path(scratch) / "rtl", TOP), TOP, PART, scratch, Path(scratch) / "y.log")
+        generate(model, in_type, TARGET, RTL, Path(scratch) / "rtl")
+        stat = synthesize(verilog_sources(Path(scratch) / "rtl"), TOP, PART, scratch, Path(scratch) / "y.log")
     lut, ff = stat["resources"]["LUT"]["used"], stat["resources"]["FF"]["used"]
     name = f"{kind} {'x'.join(map(str, shape))} {hp} s{sparsity:g} {in_type.width}b"
     return [

@@ -129,7 +129,7 @@ def test_conv_student_on_the_emulated_board(tmp_path):
     generate(student, tmp_path, RTL_TARGET)
     protocol, paths = protocol_of(tmp_path / "rtl.json", student, tmp_path, BOARD)
     assert protocol.core == "serial"
-    ip = {"verilog": str(tmp_path / "verilog")}
+    ip = {"verilog": str(tmp_path / "verilog"), "ip_json": str(tmp_path / "rtl.json")}
     firmware = firmware_of(student, paths["json"], ip, tmp_path / "fw", 20)
     result = evaluate(student, paths["json"], ip, firmware, tmp_path / "emulated.json")
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["n"] == 60

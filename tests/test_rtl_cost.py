@@ -13,7 +13,7 @@ from conftest import (
     generate,
 )
 from socflow.fixed import FixedType
-from socflow.rtl.cost import estimate
+from socflow.rtl.designs import estimate
 
 
 @pytest.mark.parametrize("reuse", [1, 8])

@@ -12,7 +12,8 @@ from pathlib import Path
 from socflow import RESOURCES
 from socflow.board.protocol import Protocol
 from socflow.hls.ip import IP_TOP
-from socflow.rtl.quantized import TOP, verilog_sources
+from socflow.rtl.designs import verilog_sources
+from socflow.rtl.quantized import TOP
 
 HDL = RESOURCES / "hdl"
 
@@ -116,4 +117,4 @@ def design_sources(verilog_dir: str | Path) -> list[Path]:
     """The HDL of socflow_top around the student's RTL (socflow_top.v itself is generated): the same files for
     the emulated board and the bitstream."""
     wrapper = Path(verilog_dir) / "src" / f"{TOP}_wrapper.v"
-    return [*verilog_sources(verilog_dir, TOP), *([wrapper] if wrapper.is_file() else []), HDL / "socflow_stream.v"]
+    return [*verilog_sources(verilog_dir), *([wrapper] if wrapper.is_file() else []), HDL / "socflow_stream.v"]

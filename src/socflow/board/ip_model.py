@@ -21,9 +21,10 @@ from socflow.board.comblock import Fabric
 from socflow.board.protocol import Protocol
 from socflow.board.vectors import Vectors, model_vectors
 from socflow.fixed import FixedType
-from socflow.rtl.quantized import design_name
+from socflow.io import read_json
 
-IP_KEYS = ("verilog", "hls_config", "project", "hls_ip")  # the input files that name an IP model (see ip_model)
+# the input files that name an IP model (see ip_model); ip_json (rtl.json or csim.json) says which design it is
+IP_KEYS = ("verilog", "hls_config", "project", "hls_ip", "ip_json")
 
 
 def ip_files(inputs: Any) -> dict[str, str]:
@@ -97,11 +98,13 @@ def ip_model(
     project} and, where hls_synth ran, 'hls_ip': the exported socflow_ip, then simulated as RTL instead of C.
     Only one fabric of a library may be open at a time (socflow_ip's C simulation has global state)."""
     from socflow.board.rtl_fabric import RtlFabric, build, build_exported, build_hls
+    from socflow.rtl.designs import title
 
     reference = reference_for(ip, model, input_precision, build_dir)
     if "verilog" in ip:
         library = build(ip["verilog"], protocol, build_dir / "rtl", jobs)
-        name = f"RTL: socflow_stream wrapper + {design_name(ip['verilog'])}, Verilator"
+        design = title(read_json(ip["ip_json"])) if "ip_json" in ip else "the student's RTL"
+        name = f"RTL: socflow_stream wrapper + {design}, Verilator"
         return IpModel(name, reference, lambda: RtlFabric(library))
     if "hls_ip" in ip:
         library = build_exported(ip["hls_ip"], protocol, build_dir / "exported", jobs)

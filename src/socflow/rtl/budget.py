@@ -9,7 +9,8 @@ from typing import Any
 from socflow.budget import CAPACITY, RESOURCES, budget_of, deployed_input, deployed_target, student_choices
 from socflow.errors import BudgetError
 from socflow.fixed import FixedType
-from socflow.rtl.cost import Cost, estimate
+from socflow.rtl.cost import Cost
+from socflow.rtl.designs import estimate
 
 
 def synthesized_cost(yosys: Mapping[str, Any], sim: Mapping[str, Any]) -> Cost:

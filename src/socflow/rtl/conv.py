@@ -21,6 +21,7 @@ ComBlock's FIFO delivers them, the first stage's channels one after the other) a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -30,9 +31,8 @@ import numpy as np
 
 from socflow.errors import ModelError
 from socflow.fixed import FixedType
-from socflow.io import write_json
 from socflow.rtl.folded import templates
-from socflow.rtl.parallel import relu_round_half_even, trace_dense
+from socflow.rtl.parallel import da4ml_sources, relu_round_half_even, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
 from socflow.settings import Rtl, Target
 
@@ -353,7 +353,7 @@ def _write_kernel(kern: Kernel, target: Target, path: Path) -> None:
 
 def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: Path) -> dict[str, Any]:
     """Write the conv core of the student for the target to `path` (src/student.v and the da4ml projects of
-    its kernels and head under kernels/); what rtl.json says of it (also path/conv.json)."""
+    its kernels and head under kernels/); what rtl.json says of it."""
     core = design(model, input_type, target, rtl)
     path = Path(path)
     (path / "src").mkdir(parents=True, exist_ok=True)
@@ -392,5 +392,16 @@ def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, pa
         "da4ml_lut_estimate": float(sum(k.pipeline.cost for k in [*core.kernels, core.head])),
         "tools": {"da4ml": version("da4ml"), "generator": "socflow.rtl.conv (resources/rtl/conv.v.j2)"},
     }
-    write_json(path / "conv.json", summary)
     return summary
+
+
+def sources(path: Path, summary: Mapping[str, Any]) -> list[Path]:
+    """The conv design's files: da4ml's primitives once (every kernel's project has the same), the stages and top
+    of each kernel and of the head, then the core."""
+    modules = [da4ml_sources(Path(path) / KERNELS / name, name) for name in summary["modules"]]
+    static = [f for f in modules[0] if f.parent.name == "static"]
+    return (
+        static
+        + [f for files in modules for f in files if f.parent.name != "static"]
+        + [Path(path) / "src" / f"{TOP}.v"]
+    )

@@ -21,8 +21,7 @@ from typing import Any
 
 from socflow.fixed import FixedType
 from socflow.rtl import conv
-from socflow.rtl.folded import FoldedDesign, design, integer_network
-from socflow.rtl.quantized import architecture
+from socflow.rtl.folded import FoldedDesign
 from socflow.settings import Rtl, Target
 
 
@@ -169,13 +168,3 @@ def conv_cost(core: conv.ConvDesign) -> Cost:
         source="da4ml estimate + socflow conv-design structure",
         design="conv",
     )
-
-
-def estimate(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> Cost:
-    """The cost of the design rtl_generate would write for this student and target."""
-    kind = architecture(target, model)
-    if kind == "parallel":
-        return parallel_cost(model, input_type, target, rtl)
-    if kind == "conv":
-        return conv_cost(conv.design(model, input_type, target, rtl))
-    return folded_cost(design(integer_network(model, input_type), int(target["reuse_factor"]), kind))

@@ -37,6 +37,7 @@ products and sums at full width, and quantized_relu as round half to even then s
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,7 +49,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from socflow import RESOURCES
 from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
-from socflow.io import write_json
 from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
 from socflow.settings import Target
 
@@ -437,5 +437,9 @@ def folded_project(model: Any, input_type: FixedType, target: Target, architectu
         ],
         "tools": {"generator": "socflow.rtl.folded (Jinja2 template resources/rtl/folded.v.j2)"},
     }
-    write_json(path / "folded.json", summary)
     return summary
+
+
+def sources(path: Path, summary: Mapping[str, Any]) -> list[Path]:
+    """The folded (or streaming) design's one file."""
+    return [Path(path) / "src" / f"{TOP}.v"]

@@ -16,24 +16,10 @@ from typing import Any
 from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.fixed import FixedType
 from socflow.io import write_json
-from socflow.rtl import folded
-from socflow.rtl.conv import conv_project
-from socflow.rtl.parallel import parallel_project
-from socflow.rtl.quantized import TOP, architecture
-from socflow.settings import Rtl, Target
+from socflow.rtl.designs import generate
+from socflow.rtl.quantized import TOP
 
 log = logging.getLogger(__name__)
-
-
-def write_design(model: Any, input_precision: str, target: Target, rtl: Rtl, path: Path) -> dict[str, Any]:
-    """Write the student's RTL project for the target to `path` (the design architecture() picks); what
-    rtl.json says of it."""
-    kind = architecture(target, model)
-    if kind == "parallel":
-        return parallel_project(model, input_precision, target, rtl, path)
-    if kind == "conv":
-        return conv_project(model, FixedType.parse(input_precision), target, rtl, path)
-    return folded.folded_project(model, FixedType.parse(input_precision), target, kind, path)
 
 
 def rtl_generate(
@@ -49,11 +35,10 @@ def rtl_generate(
     input_precision = deployed_input(params["input_precision"], choices)
     start = time.perf_counter()
     model = load_model(inputs["model"])
-    kind = architecture(target, model)
-    summary = write_design(model, input_precision, target, rtl, Path(outputs["verilog"]))
+    summary = generate(model, FixedType.parse(input_precision), target, rtl, Path(outputs["verilog"]))
+    kind = summary["architecture"]
     summary = {
         "top": TOP,
-        "architecture": kind,
         "reuse_factor": 1 if kind == "conv" else int(target.get("reuse_factor", 1)),  # conv: see rtl.conv
         "input_type": str(FixedType.parse(input_precision)),
         **summary,

@@ -10,6 +10,7 @@ saturating quantizer. da4ml rounds only TRN or RND (half up), so QKeras's ties (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,12 @@ def pipelined_student(model: Any, input_type: FixedType, target: Target, rtl: Rt
     return comb, to_pipeline(comb, rtl["latency_cutoff"] or target["clock_period"], verbose=False)
 
 
-def verilog_model(model: Any, input_precision: str, target: Target, rtl: Rtl, path: Path) -> tuple[Any, Any, Any]:
+def verilog_model(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: Path) -> tuple[Any, Any, Any]:
     """(da4ml VerilogModel written to `path`, the combinational logic it pipelines, the pipeline) for the
     student and the target's clock."""
     from da4ml.codegen import VerilogModel
 
-    comb, pipeline = pipelined_student(model, FixedType.parse(input_precision), target, rtl)
+    comb, pipeline = pipelined_student(model, input_type, target, rtl)
     verilog = VerilogModel(
         pipeline, TOP, path, part_name=target["part"], clock_period=target["clock_period"], print_latency=False
     )
@@ -92,20 +93,18 @@ def latency_clocks(pipeline: Any) -> int:
     return len(pipeline.solutions) + 1
 
 
-def parallel_project(model: Any, input_precision: str, target: Target, rtl: Rtl, path: Path) -> dict[str, Any]:
+def parallel_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: Path) -> dict[str, Any]:
     """Write da4ml's Verilog project to `path`; what rtl.json says of it."""
     from importlib.metadata import version
 
     from da4ml.types import minimal_kif
 
-    _, _, pipeline = verilog_model(model, input_precision, target, rtl, path)
+    _, _, pipeline = verilog_model(model, input_type, target, rtl, path)
     metadata = read_json(path / "metadata.json")
     out_kif = [list(map(int, minimal_kif(q))) for q in pipeline.out_qint]
     in_width = max(sum(map(int, minimal_kif(q))) for q in pipeline.inp_qint)
-    if in_width != FixedType.parse(input_precision).width:
-        raise ModelError(
-            f"da4ml made the inputs {in_width} bits wide, the input type {input_precision} has another width"
-        )
+    if in_width != input_type.width:
+        raise ModelError(f"da4ml made the inputs {in_width} bits wide, the input type {input_type} has another width")
     return {
         "n_inputs": int(pipeline.shape[0]),
         "n_outputs": int(pipeline.shape[1]),
@@ -121,3 +120,18 @@ def parallel_project(model: Any, input_precision: str, target: Target, rtl: Rtl,
         "register_bits": int(metadata["reg_bits"]),
         "tools": {"da4ml": version("da4ml")},
     }
+
+
+def da4ml_sources(path: Path, top: str) -> list[Path]:
+    """The synthesizable files of da4ml's Verilog project of `top` at `path`: its primitives (lookup_table.v only
+    when the design has tables: it `$readmemh`s a default file otherwise), its stages and its top."""
+    src = Path(path) / "src"
+    static = sorted((src / "static").glob("*.v"))
+    if not any((src / "memfiles").glob("*")):
+        static = [p for p in static if p.name != "lookup_table.v"]
+    return static + sorted(src.glob(f"{top}_stage*.v")) + [src / f"{top}.v"]
+
+
+def sources(path: Path, summary: Mapping[str, Any]) -> list[Path]:
+    """The parallel design's files (see :func:`da4ml_sources`)."""
+    return da4ml_sources(path, TOP)

@@ -1,6 +1,6 @@
 """The student as the RTL sees it: its QDense and quantized_relu layers as exact constants and quantizers, and
 our golden fixed-point model of it (float64 holds every intermediate exactly), which every RTL answer must
-equal bit for bit; the layout of an RTL project (its top, its files) and which design a target gets.
+equal bit for bit; the name of an RTL project's top and which design a target gets.
 
 QKeras rounds quantized_relu half to even (tf.round; hls4ml maps it to AP_RND_CONV). With 17 fractional bits
 before a 5-bit fraction, a tie is 1 in 4,096 activations: several per test set, so this matters.
@@ -8,14 +8,12 @@ before a 5-bit fraction, a tie is 1 in 4,096 activations: several per test set, 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from socflow.errors import ModelError, SocflowError
+from socflow.errors import ModelError
 from socflow.fixed import FixedType
-from socflow.io import read_json
 from socflow.settings import Target
 
 TOP = "student"
@@ -194,45 +192,3 @@ def golden_predict(model: Any, x: np.ndarray, input_type: FixedType) -> np.ndarr
             integer, fractional = relu_quantizer(layer)
             x = FixedType(integer + fractional, integer, False, "RND_CONV", "SAT").quantize(x)
     return x.reshape(len(x), -1)
-
-
-def design_name(verilog_dir: str | Path) -> str:
-    """Which design an RTL project holds, by the summary its generator left in it."""
-    if (Path(verilog_dir) / "conv.json").is_file():
-        return "socflow's conv design"
-    if (Path(verilog_dir) / "folded.json").is_file():
-        return "socflow's folded design"
-    return "da4ml's parallel design"
-
-
-def verilog_sources(verilog_dir: str | Path, top: str) -> list[Path]:
-    """The RTL project's synthesizable files: the folded core's one file; the conv core's file after da4ml's
-    primitives (once) and the stages and tops of its kernels and head; or da4ml's primitives and the stages and
-    top of `top` (lookup_table.v only when the design has tables: it `$readmemh`s a default file otherwise)."""
-    src = Path(verilog_dir) / "src"
-    conv = Path(verilog_dir) / "conv.json"
-    if conv.is_file():  # the conv core, and the da4ml projects of its kernels and head (socflow.rtl.conv)
-        modules = [Path(verilog_dir) / "kernels" / name for name in read_json(conv)["modules"]]
-        sources = [p for module in modules for p in verilog_sources(module, module.name)[len(_static(module)) :]]
-        return _static(modules[0]) + sources + [src / f"{top}.v"]
-    if (Path(verilog_dir) / "folded.json").is_file():
-        if not (src / f"{top}.v").is_file():
-            raise SocflowError(f"{verilog_dir}: not a folded RTL project of top {top!r} (no src/{top}.v)")
-        return [src / f"{top}.v"]
-    static = _static(Path(verilog_dir))
-    stages = sorted(src.glob(f"{top}_stage*.v"))
-    sources = static + stages + [src / f"{top}.v"]
-    missing = [str(p) for p in sources if not p.is_file()]
-    if missing or not stages:
-        raise SocflowError(f"{verilog_dir}: not a da4ml Verilog project of top {top!r} (missing {missing or 'stages'})")
-    return sources
-
-
-def _static(verilog_dir: Path) -> list[Path]:
-    """da4ml's primitives of a project (lookup_table.v only when the design has tables: it `$readmemh`s a
-    default file otherwise)."""
-    src = verilog_dir / "src"
-    static = sorted((src / "static").glob("*.v"))
-    if not any((src / "memfiles").glob("*")):
-        static = [p for p in static if p.name != "lookup_table.v"]
-    return static

@@ -26,10 +26,10 @@ from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import differing_files, read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes, require_agreement
-from socflow.rtl.generate import write_design
+from socflow.rtl.designs import generate, verilog_sources
 from socflow.rtl.harness import Testbench, pack
 from socflow.rtl.parallel import latency_clocks, verilog_model
-from socflow.rtl.quantized import TOP, architecture, golden_predict, verilog_sources
+from socflow.rtl.quantized import TOP, architecture, golden_predict
 from socflow.settings import Rtl, Target
 from socflow.tools import use_verilator, verilator_version
 
@@ -49,7 +49,7 @@ def simulate_parallel(
     verilog_dir: str, threads: int, scratch: Path,
 ) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
     """da4ml's emulator of the Verilog, one sample per clock: outputs, and what else was checked."""
-    verilog, comb, pipeline = verilog_model(model, str(in_type), target, rtl, scratch / "rtl")
+    verilog, comb, pipeline = verilog_model(model, in_type, target, rtl, scratch / "rtl")
     _same_verilog(scratch / "rtl", verilog_dir)
     start = time.perf_counter()
     verilog.compile(nproc=threads, openmp=False)
@@ -72,13 +72,13 @@ def simulate_clocked(
 ) -> tuple[np.ndarray, dict[str, Any]]:  # fmt: skip
     """A core that starts on in_valid (folded, streaming, conv) in socflow's testbench: outputs, measured latency
     and II."""
-    claimed = write_design(model, str(in_type), target, rtl, scratch / "rtl")
+    claimed = generate(model, in_type, target, rtl, scratch / "rtl")
     _same_verilog(scratch / "rtl", verilog_dir)
     start = time.perf_counter()
     n_out, score_width = claimed["n_outputs"], claimed["output_width"]
     serial, n_in = claimed["serial_input"], claimed["n_inputs"]
     in_width = in_type.width * (1 if serial else n_in)
-    bench = Testbench(verilog_sources(verilog_dir, TOP), TOP, in_width, n_out * score_width, scratch / "tb", threads)
+    bench = Testbench(verilog_sources(verilog_dir), TOP, in_width, n_out * score_width, scratch / "tb", threads)
     compile_seconds = time.perf_counter() - start
     codes = in_type.to_codes(xq).reshape(len(xq), -1)
     beats = pack(codes.reshape(-1, 1), in_type.width) if serial else pack(codes, in_type.width)

@@ -17,7 +17,8 @@ from typing import Any
 from socflow.errors import ReportError
 from socflow.io import write_json
 from socflow.parts import part_info, yosys_family
-from socflow.rtl.quantized import TOP, verilog_sources
+from socflow.rtl.designs import verilog_sources
+from socflow.rtl.quantized import TOP
 from socflow.tools import run_tool, yosys, yosys_version
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def rtl_synth(
     """Stage rtl_synth: synthesize the project's Verilog (inputs['verilog']) for the family of params `part`; write
     outputs['report'] (yosys.json) and Yosys's own log to outputs['yosys']."""
     with tempfile.TemporaryDirectory(prefix="rtl_synth-") as scratch:
-        report = synthesize(verilog_sources(inputs["verilog"], TOP), TOP, params["part"], scratch, outputs["yosys"])
+        report = synthesize(verilog_sources(inputs["verilog"]), TOP, params["part"], scratch, outputs["yosys"])
     write_json(outputs["report"], report)
     used = {k: v["used"] for k, v in report["resources"].items()}
     log.info("Yosys (%s, %.0f s): %s", report["family"], report["synth_seconds"], used)

@@ -21,7 +21,8 @@ from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
 from socflow.metrics import predict_classes
 from socflow.models import save_model
-from socflow.rtl.cost import Cost, estimate
+from socflow.rtl.cost import Cost
+from socflow.rtl.designs import estimate
 from socflow.settings import Rtl, Target
 from socflow.train.trials import Judge, best_accuracy
 
