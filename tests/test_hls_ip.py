@@ -19,7 +19,7 @@ from conftest import (
 from socflow.board.algorithm1 import algorithm1
 from socflow.board.comblock import BoardError, ComBlock, EmulatedComBlock
 from socflow.board.rtl_fabric import SIM, RtlFabric, build_hls
-from socflow.errors import SocflowError
+from socflow.errors import ProjectError
 from socflow.fixed import FixedType
 from socflow.hls.ip import IP_PORTS, IP_TOP, exported_ip_sources, module_ports
 from socflow.io import read_xy
@@ -47,21 +47,21 @@ def test_an_export_that_is_not_socflow_ip_is_refused(tmp_path):
     # the paper's HLS IP, a real export with other stream names
     shutil.copyfile(THIRD_PARTY_IP / "myproject.v", tmp_path / f"{IP_TOP}.v")
     with pytest.raises(
-        SocflowError, match=r"lacks the ports socflow_top connects: \['words_in_TDATA', 'words_in_TREADY'"
+        ProjectError, match=r"lacks the ports socflow_top connects: \['words_in_TDATA', 'words_in_TREADY'"
     ):
         exported_ip_sources(tmp_path)
-    with pytest.raises(SocflowError, match="no socflow_ip.v; not an export of socflow_ip"):
+    with pytest.raises(ProjectError, match="no socflow_ip.v; not an export of socflow_ip"):
         exported_ip_sources(THIRD_PARTY_IP)
     # an export whose streams carry side channels (TKEEP, TLAST, ...: ap_axis arguments) that nothing drives
     dpi = (SIM / "socflow_ip_dpi.v").read_text()
     (tmp_path / f"{IP_TOP}.v").write_text(
         dpi.replace("input wire words_in_TVALID,", "input wire words_in_TVALID,\n    input wire [3:0] words_in_TKEEP,")
     )
-    with pytest.raises(SocflowError, match=r"has inputs socflow_top does not drive: \['words_in_TKEEP'\]"):
+    with pytest.raises(ProjectError, match=r"has inputs socflow_top does not drive: \['words_in_TKEEP'\]"):
         exported_ip_sources(tmp_path)
     shutil.copyfile(SIM / "socflow_ip_dpi.v", tmp_path / f"{IP_TOP}.v")
     (tmp_path / "socflow_ip_fmul_32ns_32ns_32_4_max_dsp_1_ip.tcl").write_text("create_ip\n")
-    with pytest.raises(SocflowError, match="needs Xilinx IP cores"):
+    with pytest.raises(ProjectError, match="needs Xilinx IP cores"):
         exported_ip_sources(tmp_path)
 
 

@@ -71,7 +71,7 @@ def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_
     """hls_synth runs hls4ml's build, then export_ip.tcl in the same folder, and takes the board IP only if it
     has the ports socflow_top connects (the paper's export, with other stream names, is refused)."""
     from conftest import ROOT
-    from socflow.errors import SocflowError
+    from socflow.errors import ProjectError
     from socflow.hls.ip import write_ip_top
     from socflow.io import read_json
 
@@ -91,7 +91,7 @@ def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_
     outputs = {"synth": str(synth / "ip"), "board_ip": str(synth / "board_ip"), "report": str(synth / "report.json")}
     target = {"part": "xczu49dr-ffvf1760-2-e"}
     if error:
-        with pytest.raises(SocflowError, match=error):
+        with pytest.raises(ProjectError, match=error):
             run_hls(tmp_path, "Vitis", target, outputs)
         assert not (synth / "report.json").exists()
     else:
@@ -104,7 +104,7 @@ def test_synthesis_then_board_ip_export_in_that_order(tmp_path, monkeypatch, ip_
 
 
 def test_a_project_without_the_board_ip_is_refused_before_the_tool_runs(tmp_path, monkeypatch):
-    from socflow.errors import SocflowError
+    from socflow.errors import ProjectError
 
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "vitis-run").write_text("#!/bin/sh\nexit 1\n")
@@ -116,5 +116,5 @@ def test_a_project_without_the_board_ip_is_refused_before_the_tool_runs(tmp_path
         "board_ip": str(tmp_path / "s" / "board_ip"),
         "report": str(tmp_path / "s" / "report.json"),
     }
-    with pytest.raises(SocflowError, match="no export_ip.tcl .* rerun hls_convert"):
+    with pytest.raises(ProjectError, match="no export_ip.tcl .* rerun hls_convert"):
         run_hls(tmp_path, "Vitis", {"part": "xc7z020clg400-1"}, outputs)

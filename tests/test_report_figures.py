@@ -5,6 +5,7 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pytest
 
+from socflow.errors import ReportError
 from socflow.hls.report import parse_csynth_xml
 from socflow.report.figures import confusion_matrices, fig5_points, latency_vs_reuse
 
@@ -39,7 +40,7 @@ def test_fig5_from_real_reports(tmp_path):
 
 
 def test_no_reports_is_an_error_not_an_empty_figure(tmp_path):
-    with pytest.raises(ValueError, match="no latency reports"):
+    with pytest.raises(ReportError, match="no latency reports"):
         latency_vs_reuse([], tmp_path / "fig5.png")
     assert not (tmp_path / "fig5.png").exists()
 

@@ -8,6 +8,7 @@ from socflow._keras import keras, tf
 import numpy as np
 import pytest
 
+from socflow.errors import ConfigError
 from socflow.train.distill import DKD_BETA, Distiller, kd_loss, kd_terms, logits_of
 
 
@@ -78,7 +79,7 @@ def test_standardized_kd_ignores_the_teachers_logit_scale_and_offset_the_classic
 
 
 def test_an_unknown_kind_is_named():
-    with pytest.raises(ValueError, match="unknown KD kind 'fitnet'; one of hinton, standardized, scaled, dkd"):
+    with pytest.raises(ConfigError, match="unknown KD kind 'fitnet'; one of hinton, standardized, scaled, dkd"):
         Distiller(keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)]), None, 0.1, 2.0, kd="fitnet")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import keras_tuner as kt
 import pytest
 
+from socflow.errors import ConfigError
 from socflow.train.student import kd_settings
 
 
@@ -25,5 +26,5 @@ def test_kd_settings_are_values_or_the_searchs_choices():
 def test_a_kd_kind_the_distiller_does_not_know_is_named():
     from socflow.train.distill import check_kind
 
-    with pytest.raises(ValueError, match="unknown KD kind 'hint'"):
+    with pytest.raises(ConfigError, match="unknown KD kind 'hint'"):
         check_kind("hint")

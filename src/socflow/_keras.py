@@ -16,15 +16,17 @@ import sys
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from socflow.errors import KerasSetupError  # noqa: E402 (socflow.errors imports nothing)
+
 if os.environ["TF_USE_LEGACY_KERAS"] != "1":
-    raise RuntimeError(
+    raise KerasSetupError(
         "TF_USE_LEGACY_KERAS is set to "
         f"{os.environ['TF_USE_LEGACY_KERAS']!r}; socflow needs Keras 2 (tf_keras): unset it or set it to 1"
     )
 
 _loaded = sys.modules.get("keras")
 if _loaded is not None and not _loaded.__name__.startswith("tf_keras"):
-    raise RuntimeError(
+    raise KerasSetupError(
         "Keras 3 was imported before socflow; import socflow (or socflow._keras) first so that "
         "QKeras, keras-tuner and hls4ml all see Keras 2 (tf_keras)"
     )

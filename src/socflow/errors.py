@@ -33,5 +33,22 @@ class ToolError(SocflowError):
     """An external tool (compiler, simulator, synthesis) that ran and failed; the message ends with its log's tail."""
 
 
+class ProjectError(SocflowError):
+    """A generated project (RTL, hls4ml, an exported IP, Vivado) that lacks files or fails its checks."""
+
+
+class SearchError(SocflowError):
+    """A hyperparameter search with no completed trial (every trial failed, or its workers never ran)."""
+
+
+class BoardError(SocflowError):
+    """The board, real or emulated, or its firmware does not behave as the protocol says (a full FIFO, an answer
+    that never arrives, a register that does not exist)."""
+
+
+class KerasSetupError(SocflowError, ImportError):
+    """Keras is not the Keras 2 (tf_keras) that QKeras, keras-tuner and hls4ml need, when socflow is imported."""
+
+
 class BudgetError(SocflowError):
     """No student of a budgeted search fits its budget, or the chosen one's synthesized design does not."""

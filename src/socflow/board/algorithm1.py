@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from socflow.board.comblock import BoardError, ComBlock
+from socflow.board.comblock import ComBlock
 from socflow.board.protocol import Protocol
+from socflow.errors import BoardError
 
 
 @dataclass

@@ -16,16 +16,12 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol as Interface
 
-from socflow.errors import SocflowError
+from socflow.errors import BoardError
 
 IREG0, OREG0 = 0, 16
 IFIFO_VALUE, IFIFO_CONTROL, IFIFO_STATUS = 32, 33, 34
 OFIFO_VALUE, OFIFO_CONTROL, OFIFO_STATUS = 36, 37, 38
 EMPTY_OR_FULL, ALMOST, UNDER_OR_OVERFLOW = 1, 2, 4
-
-
-class BoardError(SocflowError):
-    """The board (real or emulated) did not follow the protocol: no answer, FIFO overflow or underflow."""
 
 
 class Transport(Interface):

@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 
 from socflow import RESOURCES
-from socflow.board.comblock import BoardError, EmulatedComBlock
+from socflow.board.comblock import EmulatedComBlock
 from socflow.board.protocol import Protocol
 from socflow.budget import deployed_input, student_choices
+from socflow.errors import BoardError
 from socflow.io import atomic_path
 from socflow.tools import run_tool
 

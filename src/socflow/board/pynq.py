@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from socflow.board.algorithm1 import algorithm1
-from socflow.board.comblock import BoardError, ComBlock
+from socflow.board.comblock import ComBlock
 from socflow.board.protocol import Protocol
+from socflow.errors import BoardError
 from socflow.io import read_json
 from socflow.metrics import classification_metrics
 

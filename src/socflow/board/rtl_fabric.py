@@ -17,7 +17,7 @@ from pathlib import Path
 from socflow import RESOURCES
 from socflow.board.design import HDL, design_sources, top_verilog, top_verilog_hls
 from socflow.board.protocol import Protocol
-from socflow.errors import SocflowError
+from socflow.errors import ProjectError
 from socflow.hls.ip import IP_TOP, exported_ip_sources
 from socflow.tools import verilator_build
 
@@ -38,7 +38,7 @@ def build_hls(
     C simulation of the project's socflow_ip.cpp and myproject.cpp behind them."""
     firmware = Path(project_dir).resolve() / "firmware"
     if not (firmware / f"{IP_TOP}.cpp").is_file():
-        raise SocflowError(f"{firmware}: no {IP_TOP}.cpp in the hls4ml project; rerun hls_convert")
+        raise ProjectError(f"{firmware}: no {IP_TOP}.cpp in the hls4ml project; rerun hls_convert")
     cpp = [SIM / "socflow_ip_dpi.cc", firmware / f"{IP_TOP}.cpp", firmware / "myproject.cpp"]
     flags = [f"-I{firmware}", f"-I{firmware / 'ap_types'}", f'-DWEIGHTS_DIR="{firmware / "weights"}"']
     return verilate(

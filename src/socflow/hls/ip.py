@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 from socflow import RESOURCES
-from socflow.errors import SocflowError
+from socflow.errors import ProjectError
 
 IP_TOP = "socflow_ip"
 HLS = RESOURCES / "hls"
@@ -101,17 +101,17 @@ def exported_ip_sources(verilog_dir: str | Path) -> list[Path]:
     folder = Path(verilog_dir)
     top = folder / f"{IP_TOP}.v"
     if not top.is_file():
-        raise SocflowError(f"{folder}: no {top.name}; not an export of {IP_TOP} (see {EXPORT_TCL.name})")
+        raise ProjectError(f"{folder}: no {top.name}; not an export of {IP_TOP} (see {EXPORT_TCL.name})")
     ports = module_ports(top)
     missing = sorted(set(IP_PORTS) - set(ports))
     if missing:
-        raise SocflowError(f"{top}: {IP_TOP} lacks the ports socflow_top connects: {missing}")
+        raise ProjectError(f"{top}: {IP_TOP} lacks the ports socflow_top connects: {missing}")
     undriven = sorted(name for name, direction in ports.items() if direction == "input" and name not in IP_PORTS)
     if undriven:
-        raise SocflowError(f"{top}: {IP_TOP} has inputs socflow_top does not drive: {undriven}")
+        raise ProjectError(f"{top}: {IP_TOP} has inputs socflow_top does not drive: {undriven}")
     cores = sorted(p.name for p in folder.glob("*_ip.tcl"))
     if cores:
-        raise SocflowError(
+        raise ProjectError(
             f"{folder}: the IP needs Xilinx IP cores ({cores}); socflow's Vivado project does not generate them"
         )
     return sorted(p for p in folder.iterdir() if p.suffix in (".v", ".dat"))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from socflow.errors import ReportError, SocflowError
+from socflow.errors import ProjectError, ReportError
 from socflow.hls.convert import PROJECT_NAME
 from socflow.hls.ip import EXPORT_DIR, EXPORT_TCL, exported_ip_sources
 from socflow.hls.report import parse_csynth_xml
@@ -53,7 +53,7 @@ def hls_synth(
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(project_dir, work, ignore=shutil.ignore_patterns("*.so"))
     if not (work / EXPORT_TCL.name).is_file():
-        raise SocflowError(f"{project_dir}: no {EXPORT_TCL.name} (socflow_ip) in the project; rerun hls_convert")
+        raise ProjectError(f"{project_dir}: no {EXPORT_TCL.name} (socflow_ip) in the project; rerun hls_convert")
     seconds = run_tool(build_command(backend, work), work / "hls.log", "HLS synthesis", cwd=work)
     solution = work / f"{PROJECT_NAME}_prj" / "solution1"
     report = parse_csynth_xml(solution / "syn" / "report" / f"{PROJECT_NAME}_csynth.xml")

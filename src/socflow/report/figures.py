@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from socflow.errors import ReportError
 from socflow.io import atomic_path, read_json
 
 RTL_SOURCES = {"stream": "RTL stream", "conv": "RTL conv"}  # how Fig. 5 names the RTL designs
@@ -115,7 +116,7 @@ def latency_vs_reuse(points: Sequence[Mapping[str, Any]], path: str | Path, titl
     report, the RTL path (da4ml at R = 1, folded above: one curve of the open path) and its streaming design.
     """
     if not points:
-        raise ValueError("no latency reports to plot")
+        raise ReportError("no latency reports to plot")
     series: dict[tuple[str, str, float], list[Mapping[str, Any]]] = defaultdict(list)
     for p in points:
         series[(p["source"], p["part"], p["clock_mhz"])].append(p)

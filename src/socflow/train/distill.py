@@ -24,15 +24,17 @@ from typing import Any
 
 from socflow._keras import keras, tf
 
+from socflow.errors import ConfigError
+
 KD_KINDS = ("hinton", "standardized", "scaled", "dkd")
 DKD_BETA = 8.0  # Zhao et al.'s weight of the non-target term (CIFAR-100)
 _EPS = 1e-6
 
 
 def check_kind(kind: str) -> str:
-    """The soft term's kind, or a ValueError naming the kinds there are."""
+    """The soft term's kind, or a ConfigError naming the kinds there are."""
     if kind not in KD_KINDS:
-        raise ValueError(f"unknown KD kind {kind!r}; one of {', '.join(KD_KINDS)}")
+        raise ConfigError(f"unknown KD kind {kind!r}; one of {', '.join(KD_KINDS)}")
     return kind
 
 

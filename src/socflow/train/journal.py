@@ -37,6 +37,7 @@ from socflow._keras import keras
 import numpy as np
 import pandas as pd
 
+from socflow.errors import SearchError
 from socflow.io import read_json, read_xy, write_json
 from socflow.settings import Search
 from socflow.train.fit import early_stopping, fit_model
@@ -246,7 +247,7 @@ def journal_results(state: Path, search: Search, metric: str = OBJECTIVE) -> tup
         trials = journal["trials"]
         space = journal["space"]
     if space is None:
-        raise RuntimeError(f"no trial of the search in {state} was started: its workers have not run")
+        raise SearchError(f"no trial of the search in {state} was started: its workers have not run")
     oracle = journal_oracle(search, kt.HyperParameters.from_config(space), trials, metric)
     recorded = {
         t["trial_id"]: {"proposed_by": t["proposed_by"], "worker": t["worker"], **t.get("metrics", {})} for t in trials

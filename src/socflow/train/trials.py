@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.optimize
 
+from socflow.errors import SearchError
 from socflow.io import sha256_json
 from socflow.settings import Search
 
@@ -123,7 +124,7 @@ def best_trial(oracle: Any, state_dir: str | Path) -> dict[str, Any]:
     """The best completed trial: its values, its full hyperparameter config (space and values, what the
     training rule rebuilds the model from), id and score. No completed trial is an error, not a default model."""
     if not any(t.status == "COMPLETED" for t in oracle.trials.values()):
-        raise RuntimeError(f"no trial of the search in {state_dir} completed; see the log for the trials' errors")
+        raise SearchError(f"no trial of the search in {state_dir} completed; see the log for the trials' errors")
     best = oracle.get_best_trials(1)[0]
     return {
         "values": best.hyperparameters.values,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from socflow.errors import ConfigError, SocflowError
+from socflow.errors import ConfigError, ReportError
 from socflow.io import write_json
 from socflow.parts import device_of
 from socflow.tools import require_tool, run_tool
@@ -49,7 +49,7 @@ def vivado_bitstream(
         shutil.copyfile(out / name, outputs[key])
     utilization = parse_utilization(out / "utilization_placed.rpt")
     if device_of(target["part"]).removeprefix("xc") not in utilization["device"]:
-        raise SocflowError(f"the utilization report is for {utilization['device']}, the target is {target['part']}")
+        raise ReportError(f"the utilization report is for {utilization['device']}, the target is {target['part']}")
     result = utilization | {
         "timing": parse_timing_summary(out / "timing_summary_routed.rpt"),
         "source": "Vivado post-route",

@@ -23,7 +23,7 @@ from socflow import RESOURCES
 from socflow.board.design import HDL, design_sources, top_verilog, top_verilog_hls
 from socflow.board.ip_model import ip_files
 from socflow.board.protocol import Protocol
-from socflow.errors import SocflowError
+from socflow.errors import ProjectError
 from socflow.hls.ip import IP_TOP, exported_ip_sources
 from socflow.io import write_json
 from socflow.parts import Board, board_for
@@ -156,7 +156,7 @@ def check_project(project_dir: str | Path, target: Target, required: tuple[str, 
         if step not in commands:
             problems.append(f"the script never calls {step}")
     if problems:
-        raise SocflowError(f"{project_dir}: the generated Vivado project fails its checks: " + "; ".join(problems))
+        raise ProjectError(f"{project_dir}: the generated Vivado project fails its checks: " + "; ".join(problems))
     return {
         "commands": len(calls),
         "part": target["part"],
