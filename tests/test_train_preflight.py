@@ -61,10 +61,14 @@ def test_a_user_hypermodel_is_imported_from_the_working_folder_and_built_against
         "                             keras.layers.Dense(n_classes)])\n"
         "def three(hp, input_shape, n_classes):\n"
         "    return keras.Sequential([keras.Input(input_shape), keras.layers.Dense(3)])\n"
+        "def broken(hp, input_shape, n_classes):\n"
+        "    return 1 / 0\n"
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.path", [p for p in __import__("sys").path if p not in ("", str(tmp_path))])
     check_experiments(experiments({"model": "mine:good"}), tmp_path / "checks")  # the child process finds it
+    with pytest.raises(ConfigError, match=r"^experiments\.tiny\.teacher\.model: the check failed \(ZeroDivisionError"):
+        check_experiments(experiments({"model": "mine:broken"}), tmp_path / "checks")
     for model, message in (
         ("mine:three", r"model has 3 outputs but the data have 4 classes"),
         ("mine:gone", r"module mine \(.*mine\.py\) has no function 'gone'"),

@@ -187,8 +187,7 @@ def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: s
         raise ToolError(f"the checks before any job did not finish (exit {child.returncode}):\n{child.stderr[-3000:]}")
     failed = json.loads(answer[0])
     if failed:
-        where = "" if failed["check"] == "budget" else f"{failed['check']}: "
-        raise ConfigError(f"experiments.{failed['exp']}.{where}{failed['message']}")
+        raise ConfigError(f"experiments.{failed['exp']}.{failed['message']}")
     for entry in pending:
         write_json(_passed(cache_dir, entry["key"]), entry["key"])
 
@@ -199,17 +198,18 @@ def _passed(cache_dir: str | Path, key: Mapping[str, Any]) -> Path:
 
 
 def run_pending(request: Mapping[str, Any]) -> dict[str, str] | None:
-    """In the child process: each pending check; the first failure as {exp, check, message}, else None. Any error
+    """In the child process: each pending check; the first failure as {exp, key path, message}, else None. Any error
     of a user's code (a hypermodel that raises, a model file Keras cannot read) is a failure of its check."""
     for entry in request["pending"]:
         shape = (tuple(entry["shape"][0]), int(entry["shape"][1]))
+        where = "hls.targets" if entry["check"] == "budget" else entry["check"]
         try:
             MODEL_CHECKS[entry["check"]](request["experiments"][entry["exp"]], shape)
-        except ConfigError as error:
-            return {"exp": entry["exp"], "check": entry["check"], "message": str(error)}
+        except ConfigError as error:  # a budget's names its target: hls.targets[i].budget
+            message = str(error) if entry["check"] == "budget" else f"{where}: {error}"
+            return {"exp": entry["exp"], "message": message}
         except Exception as error:  # noqa: BLE001 (the user's code may fail in any way: name it)
-            message = f"{type(error).__name__}: {error}"
-            return {"exp": entry["exp"], "check": entry["check"], "message": message}
+            return {"exp": entry["exp"], "message": f"{where}: the check failed ({type(error).__name__}: {error})"}
     return None
 
 
