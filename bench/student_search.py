@@ -21,8 +21,9 @@ import socflow._keras  # noqa: F401  (Keras 2 first)
 
 from common import ROOT
 
-from socflow.config import load_config, variants
+from socflow.config import load_config
 from socflow.data import prepare_data
+from socflow.names import variants
 from socflow.train.student import train_student, tune_student
 from socflow.train.teacher import train_teacher, tune_teacher
 

@@ -8,8 +8,9 @@ import re
 import pytest
 import yaml
 
-from socflow.config import SCHEMA, load_config, target_name, targets, validate_config, variant_name, variants
+from socflow.config import SCHEMA, load_config, validate_config
 from socflow.errors import ConfigError
+from socflow.names import target_name, targets, variant_name, variants
 
 
 def validated(config):
@@ -384,9 +385,9 @@ def test_image_students_on_signals_are_named_before_any_job(tiny_config):
 
 
 def test_built_in_shapes_are_the_generators():
-    from socflow.config import BUILT_IN_SHAPES
     from socflow.data.pulses import CLASS_NAMES, N_SAMPLES
     from socflow.data.sources import load_digits
+    from socflow.families import BUILT_IN_SHAPES
 
     x, y, _ = load_digits({})
     assert BUILT_IN_SHAPES == {"pulses": ((N_SAMPLES,), len(CLASS_NAMES)), "digits": (x.shape[1:], len(set(y)))}

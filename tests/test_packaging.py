@@ -49,6 +49,8 @@ BASE = {
     "parts",
     "budget",
     "config",
+    "names",
+    "families",
     "settings",
     "plan",
     "tools",

@@ -14,9 +14,9 @@ from conftest import (
     conv_student,
 )
 from socflow.budget import budget_of, deployed_input, deployed_target
-from socflow.config import target_name
 from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
+from socflow.names import target_name
 from socflow.rtl.cost import Cost
 from socflow.train.budget import (
     chosen_input_precision,

@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from socflow.config import target_name
 from socflow.errors import ConfigError
+from socflow.io import read_json
+from socflow.names import target_name
 from socflow.parts import part_info
 from socflow.settings import Target
 
@@ -115,8 +116,6 @@ def budgets(targets: Sequence[Mapping[str, Any]]) -> list[Budget]:
 def student_choices(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """What the budgeted search chose for a stage's student: its metrics.json (inputs['metrics']). A stage given
     none (a test's, a user's own call) builds its target and input type as configured."""
-    from socflow.io import read_json
-
     return read_json(inputs["metrics"]) if inputs.get("metrics") else {}
 
 

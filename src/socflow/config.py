@@ -1,4 +1,4 @@
-"""Config validation (schema, cross-field rules, canonical form), names of the {variant}/{target} wildcards, loading.
+"""Config validation (schema, cross-field rules, canonical form) and loading (the wildcards' names: socflow.names).
 
 :func:`validate_config` is what the Snakefile and :func:`load_config` run before any job: the JSON schema
 (config/schema.yaml) checks types, ranges, enums and unknown keys and fills defaults; :func:`check_config` adds
@@ -21,10 +21,13 @@ import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
 from socflow import RESOURCES
+from socflow.budget import budget_of
 from socflow.errors import ConfigError
+from socflow.families import APPLICATIONS, BUILT_IN_SHAPES, IMAGE_STUDENTS, SIGNALS
 from socflow.fixed import FixedType
+from socflow.names import reuse_factors, target_name, variant_name
 from socflow.parts import board_for, family_of, yosys_family
-from socflow.settings import Hls, Target, Variant
+from socflow.settings import Target
 
 SCHEMA = RESOURCES / "config.schema.yaml"  # also config/schema.yaml in the repository
 MAX_REPORTED = 10  # schema errors listed, one line each
@@ -115,46 +118,6 @@ def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict
     return config
 
 
-def variant_name(variant: Variant) -> str:
-    """Wildcard name of a student compression point, e.g. ``b8_s20`` (8 bits, 20 % sparsity)."""
-    name = f"b{variant['bits']}_s{round(variant['sparsity'] * 100)}"
-    return name + (f"_i{variant['integer_bits']}" if variant.get("integer_bits") else "")
-
-
-def target_name(target: Target) -> str:
-    """Wildcard name of a hardware target, e.g. ``xc7a100tcsg324-1_200mhz_rf1_latency_stream``."""
-    if target.get("name"):
-        return str(target["name"])
-    mhz = f"{1000.0 / target['clock_period']:.6g}"
-    io = target["io_type"].removeprefix("io_")
-    rtl = "_rtlstream" if target.get("rtl_architecture") == "stream" else ""
-    rf = "-".join(map(str, reuse_factors(target)))  # a searched list: rf10-30-60
-    return f"{target['part'].lower()}_{mhz}mhz_rf{rf}_{target['strategy'].lower()}_{io}{rtl}"
-
-
-def input_precisions(hls: Hls) -> list[str]:
-    """The input types the IP may take: the hls section's one, or the list a budgeted search chooses from
-    (narrowest first, so that of equally accurate types the cheapest is chosen)."""
-    precision = hls["input_precision"]
-    return sorted(precision, key=lambda t: FixedType.parse(t).width) if isinstance(precision, list) else [precision]
-
-
-def reuse_factors(target: Target) -> list[int]:
-    """The reuse factors a target's design may take: its one, or the list a budgeted search chooses from."""
-    reuse = target.get("reuse_factor", 1)
-    return sorted(int(r) for r in reuse) if isinstance(reuse, list) else [int(reuse)]
-
-
-def variants(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The experiment's student variants by wildcard name."""
-    return {variant_name(v): dict(v) for v in experiment["student"]["variants"]}
-
-
-def targets(experiment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The experiment's hardware targets by wildcard name."""
-    return {target_name(t): dict(t) for t in experiment["hls"]["targets"]}
-
-
 def split_fractions(cfg: Mapping[str, Any]) -> tuple[float, float, float]:
     """(train, val, test) from the config's split section; they must sum to 1."""
     fractions = tuple(float(cfg[p]) for p in ("train", "val", "test"))
@@ -231,17 +194,8 @@ def check_config(config: Mapping[str, Any]) -> None:
             elif target.get("budget"):
                 raise ConfigError(f"{where}.budget: a budget is costed on the RTL path, which needs rtl.enabled: true")
             if target.get("budget"):
-                from socflow.budget import budget_of
-
                 _named(f"{where}.budget", budget_of, target)
             _named(where, board_for, target)
-
-
-# (sample shape, classes) of the built-in datasets (socflow.data: the pulses' samples, the digits' 8x8 pixels; a test
-# checks them against the generators)
-BUILT_IN_SHAPES: dict[str, tuple[tuple[int, ...], int]] = {"pulses": ((30,), 4), "digits": ((8, 8, 1), 10)}
-SIGNALS = {"pulses"}  # the built-in datasets of 1D signals (the digits are 8x8 images)
-IMAGE_STUDENTS = {"vgg", "mobilenet"}  # the student families that convolve images only
 
 
 def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
@@ -274,14 +228,6 @@ def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
             f"reuse_factor {max(reuse)}: no layer of these students can use it; valid values are 1 to {largest} "
             f"(the largest layer of inputs, units and classes {widths})"
         )
-
-
-# keras.applications backbones by the name teacher.model gives: (class, smallest input side, Keras's weights file
-# without the classifier, which teacher.weights names on this machine)
-APPLICATIONS = {
-    "mobilenetv2": ("MobileNetV2", 32, "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"),
-    "vgg16": ("VGG16", 32, "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"),
-}
 
 
 def check_application(teacher: Mapping[str, Any]) -> None:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from itertools import product
 from typing import Any, NamedTuple
 
-from socflow.config import has_rtl, targets, variants
+from socflow.config import has_rtl
+from socflow.names import targets, variants
 from socflow.tools import HLS_TOOLS, open_tool, tool_available
 
 Which = Callable[[str], "str | None"]

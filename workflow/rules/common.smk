@@ -1,4 +1,5 @@
-from socflow.config import targets, validate_config, variants
+from socflow.config import validate_config
+from socflow.names import targets, variants
 from socflow.plan import Plan, teacher_dir
 from socflow.tools import require_tools
 from socflow.train.preflight import check_experiments

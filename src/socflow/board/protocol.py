@@ -22,7 +22,7 @@ import numpy as np
 
 from socflow.errors import ConfigError
 from socflow.fixed import FixedType
-from socflow.io import read_json, write_json
+from socflow.io import atomic_path, read_json, write_json
 
 MASK32 = 0xFFFF_FFFF
 CORES = {False: "vector", True: "serial"}  # socflow's folded cores by whether they take their input serially
@@ -142,8 +142,6 @@ def board_protocol(
     """Stage board_protocol: the protocol of this model and target, as JSON (outputs['json'], host) and C header
     (outputs['header'], firmware); from inputs['ip_json'], rtl.json (the RTL behind socflow_stream) or csim.json
     (the hls4ml IP), with params `board`."""
-    from socflow.io import atomic_path
-
     ip, summary, board = read_json(inputs["ip_json"]), read_json(inputs["summary"]), params["board"]
     if "latency_clocks" in ip:
         protocol = Protocol.for_rtl(ip, board["send_scores"])

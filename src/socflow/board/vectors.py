@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from socflow.board.protocol import MASK32, Protocol
+from socflow.fixed import FixedType
+from socflow.io import read_xy
 
 
 @dataclass
@@ -37,9 +39,6 @@ def model_vectors(
 ) -> Vectors:
     """Vectors of the first `samples` test samples (all when None); `reference` gives the exact outputs the IP
     must answer (ip_model.golden_reference or csim_reference)."""
-    from socflow.fixed import FixedType
-    from socflow.io import read_xy
-
     x, y = read_xy(test_path)
     xq = FixedType.parse(input_precision).quantize(x[:samples])
     return Vectors(protocol.encode(xq), expected_words(protocol, reference(xq)), y[: len(xq)])

@@ -10,13 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from socflow.config import BUILT_IN_SHAPES, split_fractions
+from socflow.config import split_fractions
 from socflow.data.checks import check_class_counts, check_dataset
 from socflow.data.pulses import CLASS_NAMES as PULSE_CLASSES
 from socflow.data.pulses import N_SAMPLES, class_counts
 from socflow.data.sources import GENERATED, LOADERS, existing_path
 from socflow.data.split import PARTS, Scaler, stratified_split
 from socflow.errors import ConfigError, DataError
+from socflow.families import BUILT_IN_SHAPES
 from socflow.io import read_json, save_npz, sha256_arrays, sha256_file, sha256_json, write_json
 from socflow.settings import Dataset, Split
 

@@ -9,6 +9,7 @@ from typing import Any
 from socflow.budget import CAPACITY, RESOURCES, budget_of, deployed_input, deployed_target, student_choices
 from socflow.errors import BudgetError
 from socflow.fixed import FixedType
+from socflow.io import read_json, write_json
 from socflow.rtl.cost import Cost
 from socflow.rtl.designs import estimate
 
@@ -26,7 +27,6 @@ def budget_check(
     """Stage budget_check: the chosen student's synthesized design (inputs['yosys'], inputs['sim']) against the
     target's budget, beside the estimate the search ranked it with (and its error). Writes outputs['check']
     (budget.json); a BudgetError where it does not fit (the estimate was wrong), naming every limit it exceeds."""
-    from socflow.io import read_json, write_json
     from socflow.models import load_model
 
     choices = student_choices(inputs)

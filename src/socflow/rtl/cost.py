@@ -22,6 +22,7 @@ from typing import Any
 from socflow.fixed import FixedType
 from socflow.rtl import conv
 from socflow.rtl.folded import FoldedDesign
+from socflow.rtl.parallel import latency_clocks, pipelined_student
 from socflow.settings import Rtl, Target
 
 
@@ -114,8 +115,6 @@ def folded_cost(core: FoldedDesign) -> Cost:
 def parallel_cost(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> Cost:
     """da4ml's estimate of its fully parallel design: LUTs of the adder graphs, the pipeline's registers and
     latency at the target's clock (rtl.latency_cutoff, as rtl_generate pipelines it)."""
-    from socflow.rtl.parallel import latency_clocks, pipelined_student
-
     _, pipeline = pipelined_student(model, input_type, target, rtl)
     return Cost(
         lut=float(pipeline.cost),

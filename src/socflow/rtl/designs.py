@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socflow.errors import ModelError
 from socflow.fixed import FixedType
 from socflow.io import read_json, write_json
 from socflow.rtl import conv, cost, folded, parallel
@@ -82,8 +83,6 @@ def estimate(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> cos
 def verilog_sources(verilog_dir: str | Path) -> list[Path]:
     """The synthesizable files of an RTL project, as its generator listed them; a named error where the folder is
     not a project socflow wrote or lacks one of them."""
-    from socflow.errors import ModelError
-
     verilog_dir = Path(verilog_dir)
     if not (verilog_dir / MANIFEST).is_file():
         raise ModelError(f"{verilog_dir}: not an RTL project of socflow's (no {MANIFEST}); rerun rtl_generate")

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from socflow.budget import RESOURCES, Budget, budgets
-from socflow.config import input_precisions, reuse_factors, target_name
 from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
 from socflow.metrics import predict_classes
 from socflow.models import save_model
+from socflow.names import input_precisions, reuse_factors, target_name
 from socflow.rtl.cost import Cost
 from socflow.rtl.designs import estimate
 from socflow.settings import Rtl, Target

@@ -14,8 +14,8 @@ from typing import Any
 
 from socflow._keras import keras
 
-from socflow.config import APPLICATIONS
 from socflow.errors import ConfigError
+from socflow.families import APPLICATIONS
 
 Builder = Callable[[Any], keras.Model]
 

@@ -26,11 +26,11 @@ from typing import Any
 
 from socflow import __version__
 from socflow.budget import budget_of
-from socflow.config import input_precisions, target_name, variant_name
 from socflow.data import check_sources
 from socflow.errors import ConfigError, DataError, ToolError
 from socflow.fixed import FixedType
 from socflow.io import sha256_json, write_json
+from socflow.names import input_precisions, target_name, variant_name
 from socflow.settings import Student, Teacher, Variant
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from socflow._keras import keras
 import pandas as pd
 
 from socflow.budget import budgets
-from socflow.config import variant_name
 from socflow.io import read_json, read_xy, sha256_file, write_json
 from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
+from socflow.names import variant_name
 from socflow.report.figures import training_curves
 from socflow.settings import Student, Variant
 from socflow.train.bayes import tune
