@@ -5,7 +5,6 @@ convolutional students of the workflow's families."""
 
 from __future__ import annotations
 
-import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first: collected last (test_workflow.py), they would start when the other worker has
-    run out of tests, and the suite would wait for them alone (16:19 on 2 cores that way)."""
+    run out of tests, and the suite would wait for them alone."""
     items.sort(key=lambda item: item.get_closest_marker("longest") is None)
 
 
@@ -47,7 +46,7 @@ def root() -> Path:
 @pytest.fixture
 def tiny_config() -> dict[str, Any]:
     """A config with one small pulse experiment (schema defaults not yet filled)."""
-    return copy.deepcopy({"experiments": {"tiny": {"dataset": {"kind": "pulses", "n_per_class": 40}}}})
+    return {"experiments": {"tiny": {"dataset": {"kind": "pulses", "n_per_class": 40}}}}
 
 
 def run_snakemake(
@@ -112,9 +111,9 @@ def trained():
 
 
 @pytest.fixture(scope="session")
-def student(tmp_path_factory, request):
+def student(tmp_path_factory, trained):
     """The trained 30-16-4 QKeras student, saved, with a test set labelled by its own answers."""
-    model, _, x = request.getfixturevalue("trained")
+    model, _, x = trained
     folder = tmp_path_factory.mktemp("student")
     model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
     y = model.predict(x, verbose=0).argmax(1)

@@ -44,10 +44,14 @@ EVERY_RULE = {
 def planned_jobs(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
     """Rule -> job count from the 'Job stats' table of a dry run (empty when there is nothing to do)."""
     assert result.returncode == 0, result.stderr + result.stdout
-    if "Nothing to be done" in result.stdout + result.stderr:
+    out = result.stdout + result.stderr
+    if "Nothing to be done" in out:
         return {}
-    table = (result.stdout + result.stderr).split("Job stats:")[-1]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"}
+    assert "Job stats:" in out, out[-2000:]  # a dry run that plans jobs lists them; nothing else is an answer
+    table = out.split("Job stats:")[-1]
+    jobs = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"}
+    assert jobs, table[:2000]
+    return jobs
 
 
 def test_default_config_dry_run_shows_every_stage(tmp_path):
@@ -288,24 +292,45 @@ def test_snakefmt_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+BUDGETED = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"  # the default config's budgeted Basys 3 target
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    """The README's first command: the embedded default config through every stage, once for the tests of its
+    results (one xdist group, so one worker runs it), in a folder whose path holds a space (every tool's paths
+    quoted). About 4 minutes on 2 cores alone."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    folder = tmp_path_factory.mktemp("default") / "a project"
+    folder.mkdir()
+    result = run_snakemake(folder, config, "--cores", "2", timeout=1800)
+    assert result.returncode == 0, result.stderr[-3000:]
+    exp = folder / "results" / "pulses"
+    student = json.loads((exp / "student" / "b8_s20" / "metrics.json").read_text())
+    reuse = student["reuse_factors"][BUDGETED]
+    names = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
+    return {"folder": folder, "config": config, "exp": exp, "student": student, "reuse": reuse,
+            "names": names | {reuse: BUDGETED}}  # fmt: skip
+
+
+def rtl_results(run, name):
+    """rtl_sim.json and Yosys's resources of the default run's design of a target, by reuse factor."""
+    rtl_dir = run["exp"] / "rtl" / "b8_s20"
+    sims = {r: json.loads((rtl_dir / n / "rtl_sim.json").read_text()) for r, n in run["names"].items()}
+    yosys = {r: json.loads((rtl_dir / n / "yosys.json").read_text())["resources"] for r, n in run["names"].items()}
+    return {"sim": sims, "yosys": yosys}[name]
+
+
 @pytest.mark.longest
-def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
-    """All four training rules (tune/train teacher, tune/train student) on the embedded default config, in a
-    folder whose path holds a space (every tool's paths quoted)."""
-    from socflow.fixed import FixedType
+@pytest.mark.xdist_group("default_run")
+def test_the_default_run_trains_and_compresses_teacher_and_student(default_run):
+    """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
     from socflow.models import load_model
 
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    tmp_path = tmp_path / "a project"
-    tmp_path.mkdir()
-    # the README's first command: about 9 minutes on 2 cores alone, longer beside the other tests
-    result = run_snakemake(tmp_path, config, "--cores", "2", timeout=1800)
-    assert result.returncode == 0, result.stderr[-3000:]
-    exp = tmp_path / "results" / "pulses"
+    exp, student = default_run["exp"], default_run["student"]
     trials = (exp / "teacher" / "trials.csv").read_text().splitlines()
     assert len(trials) == 1 + 4 and sum(",guided," in t for t in trials) == 1
     teacher = json.loads((exp / "teacher" / "metrics.json").read_text())
-    student = json.loads((exp / "student" / "b8_s20" / "metrics.json").read_text())
     assert teacher["accuracy"] > 0.85 and teacher["params"] > 1000
     assert student["accuracy"] > 0.8 and student["bits"] == 8
     assert abs(student["sparsity"] - 0.2) <= 0.01 and student["compression_ratio"] >= 10
@@ -314,25 +339,28 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     model = load_model(exp / "student" / "b8_s20" / "model.h5")
     assert {"QDense", "QActivation"} <= {type(layer).__name__ for layer in model.layers}
     assert not any("Prune" in type(layer).__name__ for layer in model.layers)
-    csim = json.loads(next((exp / "hls" / "b8_s20").glob("*/csim.json")).read_text())
+
+
+@pytest.mark.xdist_group("default_run")
+def test_the_default_runs_c_simulation_is_bit_exact(default_run):
+    csim = json.loads(next((default_run["exp"] / "hls" / "b8_s20").glob("*/csim.json")).read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
 
-    # Basys 3 at R = 1 (da4ml), 10 and the R of 15, 30, 60 the budgeted search chose for this student (folded):
-    # every design bit-exact, resources falling with R
-    rtl_dir = exp / "rtl" / "b8_s20"
-    budgeted = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"
-    r = student["reuse_factors"][budgeted]
+
+@pytest.mark.xdist_group("default_run")
+def test_the_default_runs_rtl_is_bit_exact_with_resources_falling_with_the_reuse_factor(default_run):
+    """Basys 3 at R = 1 (da4ml), 10 and the R of 15, 30, 60 the budgeted search chose for this student (folded),
+    built with the input type of the two it chose."""
+    from socflow.fixed import FixedType
+
+    student, r = default_run["student"], default_run["reuse"]
     assert r in (15, 30, 60) and student["budget"]["reuse_factor"] == r
-    names = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
-    names[r] = budgeted
-    built = json.loads((rtl_dir / budgeted / "rtl.json").read_text())
+    built = json.loads((default_run["exp"] / "rtl" / "b8_s20" / BUDGETED / "rtl.json").read_text())
     assert built["reuse_factor"] == r
-    # and the input type of the two the search chose, with which every design is built
     assert student["input_precision"] in ("ap_fixed<8,4>", "ap_fixed<16,6>")
     assert FixedType.parse(built["input_type"]) == FixedType.parse(student["input_precision"])
     assert FixedType.parse(student["input_precision"]).width == student["budget"]["input_width"]
-    sims = {r: json.loads((rtl_dir / name / "rtl_sim.json").read_text()) for r, name in names.items()}
-    yosys = {r: json.loads((rtl_dir / name / "yosys.json").read_text())["resources"] for r, name in names.items()}
+    sims, yosys = rtl_results(default_run, "sim"), rtl_results(default_run, "yosys")
     for reuse, rtl in sims.items():
         assert rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0 and rtl["n"] == 300
         assert rtl["initiation_interval"] <= reuse and rtl["latency_clocks"] >= 2
@@ -340,8 +368,11 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     assert sims[r]["latency_clocks"] > sims[10]["latency_clocks"] > sims[1]["latency_clocks"]
     assert yosys[1]["DSP"]["used"] == 0 < yosys[r]["DSP"]["used"] < yosys[10]["DSP"]["used"]
     assert yosys[r]["LUT"]["used"] < yosys[1]["LUT"]["used"] and 0 < yosys[1]["LUT"]["percent"] < 100
-    rtl = sims[1]
 
+
+@pytest.mark.xdist_group("default_run")
+def test_the_default_runs_board_answers_bit_exactly_through_the_driver_and_the_firmware(default_run):
+    exp, names, sims = default_run["exp"], default_run["names"], rtl_results(default_run, "sim")
     for reuse, name in names.items():
         board = json.loads((exp / "board" / "b8_s20" / name / "emulated.json").read_text())
         assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["board"]["n_test"] == 300
@@ -351,47 +382,51 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
     vivado = json.loads((exp / "hw" / "b8_s20" / names[10] / "vivado_check.json").read_text())
     assert vivado["board"] == "basys3" and vivado["comblock_vlnv"] == "www.ictp.it:user:comblock:2.0"
 
-    # the budgeted target: the search's trials costed at the R each takes, the chosen student fits as synthesized
+
+@pytest.mark.xdist_group("default_run")
+def test_the_default_runs_budgeted_search_chooses_a_student_that_fits_as_synthesized(default_run):
+    """The search's trials costed at the R each takes; the chosen one fits, checked on Yosys's numbers."""
+    exp, r = default_run["exp"], default_run["reuse"]
     search = pd.read_csv(exp / "student" / "b8_s20" / "trials.csv", dtype={"trial_id": str})
     assert {"val_accuracy", "fits", "over_budget", "reuse_factor", "lut", "dsp", "latency_clocks"} <= set(search)
     assert (search["val_kd"] > 0).all() and (search["val_ce"] > 0).all()  # what distillation did in each trial
     assert set(search["reuse_factor"]) <= {15, 30, 60}
     hparams = json.loads((exp / "student" / "b8_s20" / "hparams.json").read_text())
     assert search.set_index("trial_id").loc[hparams["trial_id"], "fits"]
-    check = json.loads((rtl_dir / budgeted / "budget.json").read_text())
+    check = json.loads((exp / "rtl" / "b8_s20" / BUDGETED / "budget.json").read_text())
     assert check["fits"] and check["limits"]["lut"] == pytest.approx(1664)
-    assert check["synthesized"]["lut"] == yosys[r]["LUT"]["used"] <= 1664 and check["synthesized"]["dsp"] <= 15
+    lut = rtl_results(default_run, "yosys")[r]["LUT"]["used"]
+    assert check["synthesized"]["lut"] == lut <= 1664 and check["synthesized"]["dsp"] <= 15
     assert abs(check["estimate_error"]["lut"]) < 0.15 and check["estimate"]["dsp"] == check["synthesized"]["dsp"]
     assert (exp / "student" / "b8_s20" / "budget.png").read_bytes()[:4] == b"\x89PNG"
 
-    table = pd.read_csv(tmp_path / "results" / "report" / "table1.csv")
+
+@pytest.mark.xdist_group("default_run")
+def test_the_default_runs_table1_figures_and_html_report(default_run):
+    folder, exp, student, r = default_run["folder"], default_run["exp"], default_run["student"], default_run["reuse"]
+    sims, yosys = rtl_results(default_run, "sim"), rtl_results(default_run, "yosys")
+    table = pd.read_csv(folder / "results" / "report" / "table1.csv")
     rows = ["hls4ml IP", "da4ml RTL", "hls4ml IP", "folded RTL", "hls4ml IP", "folded RTL"]
     assert list(table["implementation"]) == rows and set(table["P"]) == {student["params"]}
     assert list(table["II [clk]"][1::2]) == [1, sims[10]["initiation_interval"], sims[r]["initiation_interval"]]
     rtl_row = table.iloc[1]
     assert rtl_row["LUT [%]"] == pytest.approx(yosys[1]["LUT"]["percent"], abs=0.01)
-    assert rtl_row["L [clk]"] == rtl["latency_clocks"] and rtl_row["resources source"].startswith("Yosys estimate")
+    assert rtl_row["L [clk]"] == sims[1]["latency_clocks"] and rtl_row["resources source"].startswith("Yosys estim")
     assert table["budget"].iloc[5].endswith("fits (Yosys)") and table["budget"].iloc[:5].isna().all()
     for figure in ("fig5_latency", "confusion"):
         assert (exp / "figures" / "b8_s20" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
-    report = run_snakemake(tmp_path, config, "--report", str(tmp_path / "report.html"))
+    report = run_snakemake(folder, default_run["config"], "--report", str(folder / "report.html"))
     assert report.returncode == 0, report.stderr[-2000:]
-    html = (tmp_path / "report.html").read_text()
-    assert all(
-        s in html
-        for s in (
-            "1 Teacher",
-            "2 Student",
-            "Pareto front",
-            "search trials",
-            "budget",
-            "4 Table I",
-            "Fig. 5",
-            "confusion",
-        )
-    )
+    html = (folder / "report.html").read_text()
+    sections = ("1 Teacher", "2 Student", "Pareto front", "search trials", "budget", "4 Table I", "Fig. 5", "confusion")
+    assert [s for s in sections if s not in html] == []
 
-    # the same config with its keys in another order and defaults stated: nothing to rerun
+
+@pytest.mark.xdist_group("default_run")
+def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_only_hls(default_run):
+    """The same config with its keys in another order and defaults stated: nothing to rerun; an edit of the hls
+    section reruns hls jobs (and the RTL of the renamed target), never data or training."""
+    folder, config = default_run["folder"], json.loads(json.dumps(default_run["config"]))
     restated = json.loads(json.dumps(config))
     pulses = restated["experiments"]["pulses"]
     for section in ("teacher", "student"):
@@ -399,11 +434,9 @@ def test_default_config_trains_teacher_and_student_end_to_end(tmp_path):
         pulses[section] = dict(reversed(list(pulses[section].items())))
     pulses["hls"]["targets"] = [dict(t, strategy="Latency") for t in pulses["hls"]["targets"]]
     restated["experiments"]["pulses"] = dict(reversed(list(pulses.items())))
-    assert planned_jobs(run_snakemake(tmp_path, restated, "-n")) == {}
-
-    # editing only the hls section reruns only hls jobs, never data or training
+    assert planned_jobs(run_snakemake(folder, restated, "-n")) == {}
     config["experiments"]["pulses"]["hls"]["targets"][0]["reuse_factor"] = 4
-    jobs = planned_jobs(run_snakemake(tmp_path, config, "-n"))
+    jobs = planned_jobs(run_snakemake(folder, config, "-n"))
     assert {"hls_convert", "hls_csim"} <= set(jobs)
     assert "rtl_generate" in jobs  # the target's name changes with its reuse factor
     assert not {"prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student"} & set(jobs)

@@ -130,7 +130,7 @@ class Plan:
         return include_stage(stage, "auto", tool, self.open_which)
 
     def ip_kind(self, exp: str) -> str:
-        """The assessment design's inference IP (board.ip): rtl (da4ml RTL) or hls (the HLS IP socflow_ip)."""
+        """The assessment design's inference IP (board.ip): rtl (the student's RTL) or hls (the HLS IP socflow_ip)."""
         choice = self.experiments[exp]["board"]["ip"]
         if choice != "auto":
             return choice
@@ -217,7 +217,7 @@ class Plan:
         return [b for b in self.experiments[exp]["board"]["backends"] if b == "emulated" or built]
 
     def ip_inputs(self, exp: str, variant: str, target: str) -> dict[str, str]:
-        """The IP model behind the stream protocol (board.ip): the da4ml RTL, or the hls4ml project with its
+        """The IP model behind the stream protocol (board.ip): the student's RTL, or the hls4ml project with its
         socflow_ip top and its C simulation, and the exported socflow_ip where hls_synth runs (then simulated as
         RTL)."""
         paths = Paths(exp, variant, target)
@@ -231,7 +231,7 @@ class Plan:
         }
 
     def design_ip(self, exp: str, variant: str, target: str) -> dict[str, str]:
-        """The IP's HDL for the Vivado project: the da4ml Verilog, or the HLS IP's exported Verilog."""
+        """The IP's HDL for the Vivado project: the student's RTL, or the HLS IP's exported Verilog."""
         paths = Paths(exp, variant, target)
         return {"verilog": f"{paths.rtl}/verilog"} if self.ip_kind(exp) == "rtl" else {"hls_ip": paths.hls_ip}
 
@@ -261,7 +261,7 @@ class Plan:
                     optional = {
                         "synth": ("hls_synth", paths.synth),
                         "rtl_sim": ("rtl_sim", paths.rtl_sim),
-                        "yosys": ("rtl_synth", f"{paths.rtl}/yosys.json"),
+                        "yosys": ("rtl_synth", paths.yosys),
                         "vivado": ("vivado_bitstream", f"{paths.hw}/utilization.json"),
                     }
                     entries.append(

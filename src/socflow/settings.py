@@ -46,7 +46,7 @@ class Normalize(TypedDict):
 
 
 class Search(TypedDict):
-    """`teacher.search`, `student.search`: the BO budget (initial_points None: half of the trials)."""
+    """`teacher.search`, `student.search`: the BO budget (initial_points None: keras-tuner's 3 x the hyperparameters)."""
 
     trials: int
     epochs: int
@@ -136,7 +136,7 @@ class Hls(TypedDict):
 
 
 class Rtl(TypedDict):
-    """`rtl`: the open RTL path (da4ml's design at R = 1, socflow's folded design above)."""
+    """`rtl`: the open RTL path (socflow.rtl.designs: da4ml's parallel design, socflow's folded, streaming and conv ones)."""
 
     enabled: bool
     latency_cutoff: float | None
