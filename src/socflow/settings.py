@@ -46,7 +46,7 @@ class Normalize(TypedDict):
 
 
 class Search(TypedDict):
-    """`teacher.search`, `student.search`: the BO budget (initial_points None: keras-tuner's 3 x the hyperparameters)."""
+    """`teacher.search`, `student.search`: the BO budget (initial_points None: 3 x the hyperparameters)."""
 
     trials: int
     epochs: int
@@ -136,7 +136,7 @@ class Hls(TypedDict):
 
 
 class Rtl(TypedDict):
-    """`rtl`: the open RTL path (socflow.rtl.designs: da4ml's parallel design, socflow's folded, streaming and conv ones)."""
+    """`rtl`: the open RTL path (socflow.rtl.designs: da4ml's parallel, socflow's folded, streaming, conv designs)."""
 
     enabled: bool
     latency_cutoff: float | None

@@ -72,11 +72,12 @@ def table1_rows(
     vivado: Mapping[str, Any] | None = None,
     budget: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The hls4ml row and, where the RTL path ran, the RTL row (da4ml, folded, streaming or conv design). Where the assessment design was built
-    (`vivado`), its post-route resources go to the row of the IP it carries (entry['ip']: hls or rtl); else the
-    resources come from the HLS report and from Yosys. Missing numbers stay empty, the source column says why
-    (e.g. "none: vitis-run not found on PATH (toolchain: auto)"). A budgeted target's RTL row gives its budget
-    check (budget.json): the limits, whether the synthesized design fits, and the search's estimate beside Yosys."""
+    """The hls4ml row and, where the RTL path ran, the RTL row (da4ml, folded, streaming or conv design). Where the
+    assessment design was built (`vivado`), its post-route resources go to the row of the IP it carries
+    (entry['ip']: hls or rtl); else the resources come from the HLS report and from Yosys. Missing numbers stay
+    empty, the source column says why (e.g. "none: vitis-run not found on PATH (toolchain: auto)"). A budgeted
+    target's RTL row gives its budget check (budget.json): the limits, whether the synthesized design fits, and
+    the search's estimate beside Yosys."""
     post_route = (
         {}
         if vivado is None
