@@ -41,8 +41,8 @@ SHAPES = [
 
 def synthesized(core: FoldedDesign) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
-        top = write_project(core, "student", Path(scratch))
-        return synthesize([top], "student", PART, scratch, Path(scratch) / "yosys.log")["resources"]
+        files = write_project(core, "student", Path(scratch))
+        return synthesize(files, "student", PART, scratch, Path(scratch) / "yosys.log")["resources"]
 
 
 def fit(features: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> np.ndarray:

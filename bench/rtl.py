@@ -120,8 +120,8 @@ def main() -> None:
     for reuse in (4, 8, 16, 40):
         core = design(layers, reuse, "folded")
         with tempfile.TemporaryDirectory() as scratch:
-            top = write_project(core, "student", Path(scratch))
-            stat = synthesize([top], "student", PART, scratch, Path(scratch) / "yosys.log")
+            files = write_project(core, "student", Path(scratch))
+            stat = synthesize(files, "student", PART, scratch, Path(scratch) / "yosys.log")
         res, seconds = stat["resources"], stat["synth_seconds"]
         rows.append(
             [

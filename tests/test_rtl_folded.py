@@ -111,9 +111,9 @@ def test_verilog_rounds_ties_half_to_even_and_saturates(tmp_path, reuse):
     layers = integer_network(model, in_type)
     core = design(layers, reuse, "folded")
     assert core.serial_input == (reuse >= 4) and core.schedules[0].source == ("ram" if reuse >= 4 else "register")
-    top = write_project(core, "tie", tmp_path)
+    files = write_project(core, "tie", tmp_path)  # the core, and the shared modules it instantiates
     width, per_sample = layers[-1].acc_width, 4 if core.serial_input else 1
-    bench = Testbench([top], "tie", 4 * in_type.width // per_sample, 3 * width, tmp_path / "tb")
+    bench = Testbench(files, "tie", 4 * in_type.width // per_sample, 3 * width, tmp_path / "tb")
     beats = pack(codes.reshape(len(codes) * per_sample, -1), in_type.width)
     run = bench.run(beats, core.initiation_interval, per_sample, 3, width)
     assert run.exact(network_forward(layers, codes))

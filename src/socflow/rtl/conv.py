@@ -21,6 +21,7 @@ ComBlock's FIFO delivers them, the first stage's channels one after the other) a
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -31,9 +32,10 @@ import numpy as np
 
 from socflow.errors import ModelError
 from socflow.fixed import FixedType
-from socflow.rtl.folded import templates
 from socflow.rtl.parallel import da4ml_sources, relu_round_half_even, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
+from socflow.rtl.templates import SHARED_HDL, render
+from socflow.rtl.widths import bits_for
 from socflow.settings import Rtl, Target
 
 KERNELS = "kernels"  # the da4ml projects of the kernels and the head, under the RTL project
@@ -102,17 +104,12 @@ class Stage:
     @property
     def address_width(self) -> int:
         """Address bits of a frame-buffer bank (its map's positions)."""
-        return address_bits(self.shape[0] * self.shape[1])
+        return bits_for(self.shape[0] * self.shape[1])
 
     @property
     def line_buffer(self) -> int:
         """Positions in the line buffer: (kh - 1) padded rows and kw positions."""
         return (self.kernel_size[0] - 1) * self.padded[1] + self.kernel_size[1]
-
-
-def address_bits(n: int) -> int:
-    """Bits of a counter or address over n values (at least 1)."""
-    return max(1, (max(n, 1) - 1).bit_length())
 
 
 def network_stages(model: Any, input_type: FixedType) -> tuple[list[Stage], list[tuple[str, Any]]]:
@@ -273,40 +270,47 @@ def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvD
 
 
 def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
-    (kh, kw), (hp, wp) = stage.kernel_size, stage.padded
+    """What the template fills in for one stage: its names, sizes and widths, every one computed here."""
+    (kh, kw), (padded_h, padded_w) = stage.kernel_size, stage.padded
     h, w, c = stage.shape
-    ch, cw = stage.conv_shape
+    conv_h, conv_w = stage.conv_shape
     out_h, out_w, filters = stage.out_shape
+    pool_h, pool_w = stage.pool
     value_w = stage.out_type.width
-    # window offset (kh, kw) is line-buffer slot (kh_max - kh) * wp + (kw_max - kw); the window is packed
+    # window offset (kh, kw) is line-buffer slot (kh_max - kh) * padded_w + (kw_max - kw); the window is packed
     # (kh, kw, c) LSB first, so the concatenation lists the last offset first
-    slots = [(kh - 1 - a) * wp + (kw - 1 - b) for a in range(kh) for b in range(kw)]
+    slots = [(kh - 1 - a) * padded_w + (kw - 1 - b) for a in range(kh) for b in range(kw)]
     pix_w, in_w = stage.pixel_width, stage.in_type.width
-    window = [f"lb[{slot * pix_w + ch * in_w}+:{in_w}]" for slot in slots for ch in range(c)]
-    top, left, _, _ = stage.padding
+    window = [f"lb[{slot * pix_w + channel * in_w}+:{in_w}]" for slot in slots for channel in range(c)]
+    pad_top, pad_left, _, _ = stage.padding
     return {
         "name": f"{TOP}_conv{n}",
         "kernel": kern.name,
         "latency": kern.latency,
-        "h": h, "w": w, "c": c, "kh": kh, "kw": kw, "hp": hp, "wp": wp, "pt": top, "pl": left,
-        "ch": ch, "cw": cw, "ph": stage.pool[0], "pw": stage.pool[1], "out_h": out_h, "out_w": out_w,
+        "h": h, "w": w, "c": c, "kh": kh, "kw": kw, "padded_h": padded_h, "padded_w": padded_w,
+        "pad_top": pad_top, "pad_left": pad_left, "conv_h": conv_h, "conv_w": conv_w, "pool_h": pool_h,
+        "pool_w": pool_w, "out_h": out_h, "out_w": out_w,
         "filters": filters,
         "groups": stage.groups,
         "pix_w": pix_w,
         "word_w": stage.word_width,
         "npix": h * w,
         "addr_w": stage.address_width,
-        "group_w": address_bits(stage.groups),
-        "row_w": address_bits(hp), "col_w": address_bits(wp),
+        "bank_words": 2 * 2**stage.address_width,  # two banks of a map each
+        "group_w": bits_for(stage.groups),
+        "row_w": bits_for(padded_h), "col_w": bits_for(padded_w),
         "depth": stage.line_buffer,
+        "lb_kept_msb": (stage.line_buffer - 1) * pix_w - 1,  # the line buffer less its oldest position
         "window": kern.packed(window, in_w),
         "win_w": kern.in_width,
         "out_w_bits": value_w,
         "fields": kern.converted("kout", value_w, stage.relu[1]),
         "kout_w": kern.out_width,
         "pool": stage.pool != (1, 1),
-        "orow_w": address_bits(ch), "ocol_w": address_bits(cw), "pc_w": address_bits(out_w + 1),
-        "pr_w": address_bits(out_h + 1), "pcm_w": address_bits(stage.pool[1]), "prm_w": address_bits(stage.pool[0]),
+        # the pool's counters: conv output row and column, their place in a pool window, the pooled row and column
+        # (one past the map's last, where 'valid' pooling drops a conv output)
+        "orow_w": bits_for(conv_h), "ocol_w": bits_for(conv_w), "orm_w": bits_for(pool_h), "ocm_w": bits_for(pool_w),
+        "prow_w": bits_for(out_h + 1), "pcol_w": bits_for(out_w + 1),
     }  # fmt: skip
 
 
@@ -314,25 +318,23 @@ def verilog(core: ConvDesign) -> str:
     """The Verilog of the conv core (one file: a module per stage, then the top `student`)."""
     last = core.stages[-1]
     fw = last.out_type.width
-    return (
-        templates()
-        .get_template("conv.v.j2")
-        .render(
-            top=TOP,
-            stages=[_stage_context(n, s, k) for n, (s, k) in enumerate(zip(core.stages, core.kernels))],
-            head=core.head.name,
-            head_latency=core.head.latency,
-            flat=core.head.packed([f"flat[{n * fw}+:{fw}]" for n in range(core.n_flat)], fw),
-            head_out_w=core.head.out_width,
-            n_flat_pix=int(np.prod(last.out_shape[:2])),
-            flat_pix_w=last.out_shape[2] * fw,
-            n_out=len(core.head.fields),
-            score_w=core.score_width,
-            score_frac=core.score_fractional,
-            scores=core.head.converted("hout", core.score_width, core.score_fractional),
-            ii=core.initiation_interval,
-            latency=core.latency_clocks,
-        )
+    return render(
+        "conv.v.j2",
+        top=TOP,
+        stages=[_stage_context(n, s, k) for n, (s, k) in enumerate(zip(core.stages, core.kernels))],
+        head=core.head.name,
+        head_latency=core.head.latency,
+        flat=core.head.packed([f"flat[{n * fw}+:{fw}]" for n in range(core.n_flat)], fw),
+        head_out_w=core.head.out_width,
+        n_flat_pix=int(np.prod(last.out_shape[:2])),
+        fcnt_w=bits_for(int(np.prod(last.out_shape[:2]))),
+        flat_pix_w=last.out_shape[2] * fw,
+        n_out=len(core.head.fields),
+        score_w=core.score_width,
+        score_frac=core.score_fractional,
+        scores=core.head.converted("hout", core.score_width, core.score_fractional),
+        ii=core.initiation_interval,
+        latency=core.latency_clocks,
     )
 
 
@@ -358,6 +360,8 @@ def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, pa
     path = Path(path)
     (path / "src").mkdir(parents=True, exist_ok=True)
     (path / "src" / f"{TOP}.v").write_text(verilog(core))
+    for module in SHARED_HDL:
+        shutil.copyfile(module, path / "src" / module.name)
     for kern in [*core.kernels, core.head]:
         _write_kernel(kern, target, path / KERNELS / kern.name)
     summary = {
@@ -397,11 +401,12 @@ def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, pa
 
 def sources(path: Path, summary: Mapping[str, Any]) -> list[Path]:
     """The conv design's files: da4ml's primitives once (every kernel's project has the same), the stages and top
-    of each kernel and of the head, then the core."""
+    of each kernel and of the head, the shared modules, then the core."""
     modules = [da4ml_sources(Path(path) / KERNELS / name, name) for name in summary["modules"]]
     static = [f for f in modules[0] if f.parent.name == "static"]
     return (
         static
         + [f for files in modules for f in files if f.parent.name != "static"]
+        + [Path(path) / "src" / module.name for module in SHARED_HDL]
         + [Path(path) / "src" / f"{TOP}.v"]
     )

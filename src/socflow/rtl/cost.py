@@ -23,6 +23,7 @@ from socflow.fixed import FixedType
 from socflow.rtl import conv
 from socflow.rtl.folded import FoldedDesign
 from socflow.rtl.parallel import latency_clocks, pipelined_student
+from socflow.rtl.widths import bits_for
 from socflow.settings import Rtl, Target
 
 
@@ -85,7 +86,7 @@ def folded_features(core: FoldedDesign) -> dict[str, float]:
             if sched.source == "register":
                 features["mux"] += layer.in_width * max(0, len({i for i, _, _ in lane.steps.values()}) - 1) / 3
             if sched.source == "ram":
-                features["addr"] += max(1, (n_in - 1).bit_length()) * depth
+                features["addr"] += bits_for(n_in) * depth
             features["acc"] += acc_w * slots
             features["basemux"] += acc_w * max(0, slots - 1)
         features["sum"] += acc_w * sum(max(0, len(parts) - 1) for parts in sched.partials)

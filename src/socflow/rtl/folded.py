@@ -37,6 +37,7 @@ products and sums at full width, and quantized_relu as round half to even then s
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,12 +45,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from socflow import RESOURCES
 from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
 from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
+from socflow.rtl.templates import SHARED_HDL, render
+from socflow.rtl.widths import bits_for
 from socflow.settings import Target
 
 
@@ -342,15 +343,14 @@ def design(layers: list[IntLayer], reuse: int, architecture: str) -> FoldedDesig
     return FoldedDesign(layers, schedules, reuse, architecture)
 
 
-def templates() -> Environment:
-    """The Jinja2 environment of the RTL templates (resources/rtl): the folded and the conv designs'."""
-    return Environment(
-        loader=FileSystemLoader(RESOURCES / "rtl"),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+# LUT-RAM read ports per copy of a layer's input (RAM64M: 3 read ports and a write port): a layer whose lanes read
+# their operands from LUT-RAM keeps one copy of its input per 3 lanes
+READ_PORTS = 3
+
+
+def input_copies(lanes: int) -> int:
+    """The copies of a LUT-RAM input that `lanes` lanes read, each lane from copy lane // READ_PORTS."""
+    return (lanes + READ_PORTS - 1) // READ_PORTS
 
 
 def verilog(folded: FoldedDesign, top: str) -> str:
@@ -368,7 +368,9 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                     names[g] = f"part{m}_{slot[g]}"
             steps = {t: (i, w, slot[g]) for t, (i, w, g) in lane.steps.items()}
             first = {t: 0 if j is None else int(layer.bias[j]) for t, j in lane.first.items()}
-            lanes.append({"steps": steps, "first": first, "slots": max(1, len(slot))})
+            slots = max(1, len(slot))
+            lanes.append({"steps": steps, "first": first, "slots": slots, "slot_w": bits_for(slots),
+                          "ram_copy": m // READ_PORTS})  # fmt: skip
         layers.append(
             {
                 "name": f"{top}_layer{k}",
@@ -383,27 +385,33 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "relu": layer.relu,
                 "bias": [int(b) for b in layer.bias],
                 "clocks": sched.clocks,
-                "cnt_w": max(1, (sched.clocks - 1).bit_length()),
+                "cnt_w": bits_for(sched.clocks),
                 "source": sched.source,
-                "addr_w": max(1, (n_in - 1).bit_length()),
+                "addr_w": bits_for(n_in),
+                "bank_words": 2 * 2 ** bits_for(n_in),  # two banks of an input each
+                "copies": input_copies(len(sched.lanes)) if sched.source == "ram" else 0,
                 "lanes": lanes,
                 "need": sched.needs if sched.source == "ram" else [],
                 "partial_names": [[names[g] for g in parts] for parts in sched.partials],
             }
         )
-    return (
-        templates()
-        .get_template("folded.v.j2")
-        .render(top=top, layers=layers, reuse=folded.reuse_factor, architecture=folded.architecture)
-    )
+    return render("folded.v.j2", top=top, layers=layers, reuse=folded.reuse_factor, architecture=folded.architecture)
 
 
-def write_project(folded: FoldedDesign, top: str, path: Path) -> Path:
-    """verilog_dir/src/<top>.v, the layout rtl_synth, rtl_sim and the board read."""
+def write_project(folded: FoldedDesign, top: str, path: Path) -> list[Path]:
+    """verilog_dir/src/<top>.v, and the shared modules it instantiates where a layer takes its input into LUT-RAM;
+    the project's files, the shared modules first."""
     src = Path(path) / "src"
     src.mkdir(parents=True, exist_ok=True)
     (src / f"{top}.v").write_text(verilog(folded, top))
-    return src / f"{top}.v"
+    banks = any(sched.source == "ram" for sched in folded.schedules)
+    for module in SHARED_HDL if banks else []:
+        shutil.copyfile(module, src / module.name)
+    return _files(src, top, banks)
+
+
+def _files(src: Path, top: str, banks: bool) -> list[Path]:
+    return [src / module.name for module in SHARED_HDL if banks] + [src / f"{top}.v"]
 
 
 def folded_project(model: Any, input_type: FixedType, target: Target, architecture: str, path: Path) -> dict[str, Any]:
@@ -441,5 +449,5 @@ def folded_project(model: Any, input_type: FixedType, target: Target, architectu
 
 
 def sources(path: Path, summary: Mapping[str, Any]) -> list[Path]:
-    """The folded (or streaming) design's one file."""
-    return [Path(path) / "src" / f"{TOP}.v"]
+    """The folded (or streaming) design's file, after the shared modules it instantiates."""
+    return _files(Path(path) / "src", TOP, any(layer["input_source"] == "ram" for layer in summary["layers"]))

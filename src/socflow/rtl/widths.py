@@ -1,0 +1,9 @@
+"""Widths of the registers and addresses the RTL generators write, computed in one place for the generators and
+the cost model alike."""
+
+from __future__ import annotations
+
+
+def bits_for(n: int) -> int:
+    """Bits of a counter or an address over n values (0 ... n - 1; at least 1 bit)."""
+    return max(1, (max(n, 1) - 1).bit_length())
