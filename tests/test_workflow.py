@@ -295,11 +295,12 @@ def test_snakefmt_is_clean():
 BUDGETED = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"  # the default config's budgeted Basys 3 target
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def default_run(tmp_path_factory):
     """The README's first command: the embedded default config through every stage, once for the tests of its
-    results (one xdist group, so one worker runs it), in a folder whose path holds a space (every tool's paths
-    quoted). About 4 minutes on 2 cores alone."""
+    results (one xdist group, so one worker runs it; session-scoped, since the longest-first order interleaves
+    them with other modules' tests), in a folder whose path holds a space (every tool's paths quoted). About 4
+    minutes on 2 cores alone."""
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     folder = tmp_path_factory.mktemp("default") / "a project"
     folder.mkdir()

@@ -176,34 +176,31 @@ class Kernel:
     def out_width(self) -> int:
         return sum(sum(f) for f in self.fields)
 
-    def packed(self, slices: list[str], width: int) -> str:
-        """The port's input: the Verilog `slices` (one per input, `width` bits each) of the inputs it takes,
-        concatenated (the last first)."""
-        if len(slices) != len(self.in_widths) or any(w not in (0, width) for w in self.in_widths):
-            raise ModelError(f"{self.name}: da4ml's inputs {self.in_widths} are not {len(slices)} of {width} bits")
-        return "{" + ", ".join(x for x, w in reversed(list(zip(slices, self.in_widths))) if w) + "}"
+    def packed(self, offsets: list[int], width: int) -> list[int]:
+        """The bit offsets (in the vector the port's inputs are cut from, `width` bits each, one per input) of the
+        inputs the port takes, the last first as a Verilog concatenation lists them."""
+        if len(offsets) != len(self.in_widths) or any(w not in (0, width) for w in self.in_widths):
+            raise ModelError(f"{self.name}: da4ml's inputs {self.in_widths} are not {len(offsets)} of {width} bits")
+        return [x for x, w in reversed(list(zip(offsets, self.in_widths))) if w]
 
     @property
     def latency(self) -> int:
         return len(self.pipeline.solutions) + 1
 
-    def converted(self, port: str, width: int, fractional: int) -> list[str]:
-        """Verilog expressions of each output field as a `width`-bit code at 2^-fractional (sign- or
-        zero-extended, shifted to the common grid)."""
+    def converted(self, width: int, fractional: int) -> list[dict[str, int | bool]]:
+        """Each output field as a `width`-bit code at 2^-fractional: its bits in the port (msb, lsb; none where
+        da4ml found it constant 0), whether it is signed, and the bits it is extended by above (pad) and shifted by
+        below (shift) to reach the common grid; the template's `code` macro writes it."""
         out, offset = [], 0
         for k, i, f in self.fields:
-            bits = k + i + f
-            shift = fractional - f
+            bits, shift = k + i + f, fractional - f
             if bits <= 0:
-                out.append(f"{width}'d0")
+                out.append({"bits": 0, "width": width})
                 continue
             if shift < 0 or bits + shift > width:
                 raise ModelError(f"{self.name}: an output of {bits} bits at 2^-{f} does not fit {width} bits")
-            field = f"{port}[{offset + bits - 1}:{offset}]"
-            top = f"{port}[{offset + bits - 1}]" if k else "1'b0"
-            pad = width - bits - shift
-            parts = ([f"{{{pad}{{{top}}}}}"] if pad else []) + [field] + ([f"{shift}'d0"] if shift else [])
-            out.append("{" + ", ".join(parts) + "}")
+            out.append({"bits": bits, "msb": offset + bits - 1, "lsb": offset, "signed": bool(k),
+                        "pad": width - bits - shift, "shift": shift})  # fmt: skip
             offset += bits
         return out
 
@@ -281,7 +278,7 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
     # (kh, kw, c) LSB first, so the concatenation lists the last offset first
     slots = [(kh - 1 - a) * padded_w + (kw - 1 - b) for a in range(kh) for b in range(kw)]
     pix_w, in_w = stage.pixel_width, stage.in_type.width
-    window = [f"lb[{slot * pix_w + channel * in_w}+:{in_w}]" for slot in slots for channel in range(c)]
+    window = [slot * pix_w + channel * in_w for slot in slots for channel in range(c)]
     pad_top, pad_left, _, _ = stage.padding
     return {
         "name": f"{TOP}_conv{n}",
@@ -301,10 +298,11 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
         "row_w": bits_for(padded_h), "col_w": bits_for(padded_w),
         "depth": stage.line_buffer,
         "lb_kept_msb": (stage.line_buffer - 1) * pix_w - 1,  # the line buffer less its oldest position
-        "window": kern.packed(window, in_w),
+        "window": kern.packed(window, in_w),  # offsets in the line buffer of in_w bits each
+        "in_w": in_w,
         "win_w": kern.in_width,
         "out_w_bits": value_w,
-        "fields": kern.converted("kout", value_w, stage.relu[1]),
+        "fields": kern.converted(value_w, stage.relu[1]),
         "kout_w": kern.out_width,
         "pool": stage.pool != (1, 1),
         # the pool's counters: conv output row and column, their place in a pool window, the pooled row and column
@@ -324,7 +322,8 @@ def verilog(core: ConvDesign) -> str:
         stages=[_stage_context(n, s, k) for n, (s, k) in enumerate(zip(core.stages, core.kernels))],
         head=core.head.name,
         head_latency=core.head.latency,
-        flat=core.head.packed([f"flat[{n * fw}+:{fw}]" for n in range(core.n_flat)], fw),
+        flat=core.head.packed([n * fw for n in range(core.n_flat)], fw),
+        flat_w=fw,
         head_out_w=core.head.out_width,
         n_flat_pix=int(np.prod(last.out_shape[:2])),
         fcnt_w=bits_for(int(np.prod(last.out_shape[:2]))),
@@ -332,7 +331,7 @@ def verilog(core: ConvDesign) -> str:
         n_out=len(core.head.fields),
         score_w=core.score_width,
         score_frac=core.score_fractional,
-        scores=core.head.converted("hout", core.score_width, core.score_fractional),
+        scores=core.head.converted(core.score_width, core.score_fractional),
         ii=core.initiation_interval,
         latency=core.latency_clocks,
     )
