@@ -33,9 +33,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest tests first: collected last (test_workflow.py), they would start when the other worker has
-    run out of tests, and the suite would wait for them alone."""
-    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+    """The longest tests first, in the order of their mark's rank (longest(rank)): collected last (test_workflow.py),
+    they would start when the other worker has run out of tests, and the suite would wait for them alone. With
+    --maxschedchunk 1 (pyproject) xdist hands each worker one test at a time, so they go out in this order to
+    whichever worker is free: the default run's training, the digits CNN run, the default run's hardware stages
+    (by then its training is done: no worker waits on the other's lock), then the rest."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        mark = item.get_closest_marker("longest")
+        return (1, 0) if mark is None else (0, mark.args[0] if mark.args else 9)
+
+    items.sort(key=rank)
 
 
 @pytest.fixture

@@ -295,23 +295,44 @@ def test_snakefmt_is_clean():
 BUDGETED = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"  # the default config's budgeted Basys 3 target
 
 
-@pytest.fixture(scope="session")
-def default_run(tmp_path_factory):
-    """The README's first command: the embedded default config through every stage, once for the tests of its
-    results (one xdist group, so one worker runs it; session-scoped, since the longest-first order interleaves
-    them with other modules' tests), in a folder whose path holds a space (every tool's paths quoted). About 4
-    minutes on 2 cores alone."""
+def default_run_to(tmp_path_factory, *targets: str) -> dict:
+    """The README's first command, the embedded default config, run in one folder shared by the xdist workers (whose
+    path holds a space: every tool's paths quoted) up to `targets` (all when none), under a file lock: the first
+    worker to need a part runs it, a later one finds it done (pytest-xdist's recipe for a session fixture run
+    once), and the rest of the run continues from what the first part made."""
+    from filelock import FileLock
+
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    folder = tmp_path_factory.mktemp("default") / "a project"
-    folder.mkdir()
-    result = run_snakemake(folder, config, "--cores", "2", timeout=1800)
-    assert result.returncode == 0, result.stderr[-3000:]
+    shared = tmp_path_factory.getbasetemp().parent
+    folder = shared / "default run" / "a project"
+    marker = shared / f"default_run.{'-'.join(t.replace('/', '_') for t in targets) or 'all'}.done"
+    with FileLock(shared / "default_run.lock"):
+        if not marker.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            result = run_snakemake(folder, config, "--cores", "2", *targets, timeout=1800)
+            assert result.returncode == 0, result.stderr[-3000:]
+            marker.touch()
     exp = folder / "results" / "pulses"
-    student = json.loads((exp / "student" / "b8_s20" / "metrics.json").read_text())
+    return {"folder": folder, "config": config, "exp": exp}
+
+
+TRAINED = ("results/pulses/student/b8_s20/metrics.json", "results/pulses/student/pareto.png")
+
+
+@pytest.fixture(scope="session")
+def default_training(tmp_path_factory):
+    """The default run's data, teacher and student stages (about 2 minutes on 2 cores)."""
+    return default_run_to(tmp_path_factory, *TRAINED)
+
+
+@pytest.fixture(scope="session")
+def default_run(default_training, tmp_path_factory):
+    """The whole default run: its hardware stages after the training (about 2.5 minutes on 2 cores)."""
+    run = default_run_to(tmp_path_factory)
+    student = json.loads((run["exp"] / "student" / "b8_s20" / "metrics.json").read_text())
     reuse = student["reuse_factors"][BUDGETED]
     names = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
-    return {"folder": folder, "config": config, "exp": exp, "student": student, "reuse": reuse,
-            "names": names | {reuse: BUDGETED}}  # fmt: skip
+    return run | {"student": student, "reuse": reuse, "names": names | {reuse: BUDGETED}}
 
 
 def rtl_results(run, name):
@@ -322,13 +343,13 @@ def rtl_results(run, name):
     return {"sim": sims, "yosys": yosys}[name]
 
 
-@pytest.mark.longest
-@pytest.mark.xdist_group("default_run")
-def test_the_default_run_trains_and_compresses_teacher_and_student(default_run):
+@pytest.mark.longest(0)
+def test_the_default_run_trains_and_compresses_teacher_and_student(default_training):
     """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
     from socflow.models import load_model
 
-    exp, student = default_run["exp"], default_run["student"]
+    exp = default_training["exp"]
+    student = json.loads((exp / "student" / "b8_s20" / "metrics.json").read_text())
     trials = (exp / "teacher" / "trials.csv").read_text().splitlines()
     assert len(trials) == 1 + 4 and sum(",guided," in t for t in trials) == 1
     teacher = json.loads((exp / "teacher" / "metrics.json").read_text())
@@ -342,13 +363,12 @@ def test_the_default_run_trains_and_compresses_teacher_and_student(default_run):
     assert not any("Prune" in type(layer).__name__ for layer in model.layers)
 
 
-@pytest.mark.xdist_group("default_run")
+@pytest.mark.longest(2)
 def test_the_default_runs_c_simulation_is_bit_exact(default_run):
     csim = json.loads(next((default_run["exp"] / "hls" / "b8_s20").glob("*/csim.json")).read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
 
 
-@pytest.mark.xdist_group("default_run")
 def test_the_default_runs_rtl_is_bit_exact_with_resources_falling_with_the_reuse_factor(default_run):
     """Basys 3 at R = 1 (da4ml), 10 and the R of 15, 30, 60 the budgeted search chose for this student (folded),
     built with the input type of the two it chose."""
@@ -371,7 +391,6 @@ def test_the_default_runs_rtl_is_bit_exact_with_resources_falling_with_the_reuse
     assert yosys[r]["LUT"]["used"] < yosys[1]["LUT"]["used"] and 0 < yosys[1]["LUT"]["percent"] < 100
 
 
-@pytest.mark.xdist_group("default_run")
 def test_the_default_runs_board_answers_bit_exactly_through_the_driver_and_the_firmware(default_run):
     exp, names, sims = default_run["exp"], default_run["names"], rtl_results(default_run, "sim")
     for reuse, name in names.items():
@@ -384,7 +403,6 @@ def test_the_default_runs_board_answers_bit_exactly_through_the_driver_and_the_f
     assert vivado["board"] == "basys3" and vivado["comblock_vlnv"] == "www.ictp.it:user:comblock:2.0"
 
 
-@pytest.mark.xdist_group("default_run")
 def test_the_default_runs_budgeted_search_chooses_a_student_that_fits_as_synthesized(default_run):
     """The search's trials costed at the R each takes; the chosen one fits, checked on Yosys's numbers."""
     exp, r = default_run["exp"], default_run["reuse"]
@@ -402,7 +420,6 @@ def test_the_default_runs_budgeted_search_chooses_a_student_that_fits_as_synthes
     assert (exp / "student" / "b8_s20" / "budget.png").read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.xdist_group("default_run")
 def test_the_default_runs_table1_figures_and_html_report(default_run):
     folder, exp, student, r = default_run["folder"], default_run["exp"], default_run["student"], default_run["reuse"]
     sims, yosys = rtl_results(default_run, "sim"), rtl_results(default_run, "yosys")
@@ -423,7 +440,6 @@ def test_the_default_runs_table1_figures_and_html_report(default_run):
     assert [s for s in sections if s not in html] == []
 
 
-@pytest.mark.xdist_group("default_run")
 def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_only_hls(default_run):
     """The same config with its keys in another order and defaults stated: nothing to rerun; an edit of the hls
     section reruns hls jobs (and the RTL of the renamed target), never data or training."""
@@ -473,7 +489,7 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
     assert "hls_synth" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
 
 
-@pytest.mark.longest
+@pytest.mark.longest(1)
 def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(tmp_path):
     """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project and its C simulation; the conv RTL
     bit-exact in Verilator, Yosys, the emulated board around it, the Vivado project and the package (tiny
@@ -529,7 +545,7 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(
     assert "conv RTL" in table
 
 
-@pytest.mark.longest
+@pytest.mark.longest(3)
 @pytest.mark.parametrize(
     ("teacher", "student", "backbone", "board"),
     [("mobilenetv2", "mobilenet", 2_000_000, True), ("vgg16", "vgg", 14_000_000, False)],
