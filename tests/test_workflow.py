@@ -316,18 +316,23 @@ def default_run_to(tmp_path_factory, *targets: str) -> dict:
     return {"folder": folder, "config": config, "exp": exp}
 
 
-TRAINED = ("results/pulses/student/b8_s20/metrics.json", "results/pulses/student/pareto.png")
+@pytest.fixture(scope="session")
+def default_teacher(tmp_path_factory):
+    """The default run's data and teacher stages (about 1 minute on 2 cores)."""
+    return default_run_to(tmp_path_factory, "results/pulses/teacher/metrics.json")
 
 
 @pytest.fixture(scope="session")
-def default_training(tmp_path_factory):
-    """The default run's data, teacher and student stages (about 2 minutes on 2 cores)."""
-    return default_run_to(tmp_path_factory, *TRAINED)
+def default_training(default_teacher, tmp_path_factory):
+    """The default run's student stages after its teacher (about 1 minute on 2 cores)."""
+    return default_run_to(
+        tmp_path_factory, "results/pulses/student/b8_s20/metrics.json", "results/pulses/student/pareto.png"
+    )
 
 
 @pytest.fixture(scope="session")
 def default_run(default_training, tmp_path_factory):
-    """The whole default run: its hardware stages after the training (about 2.5 minutes on 2 cores)."""
+    """The whole default run: its hardware stages after the training (about 2 minutes on 2 cores)."""
     run = default_run_to(tmp_path_factory)
     student = json.loads((run["exp"] / "student" / "b8_s20" / "metrics.json").read_text())
     reuse = student["reuse_factors"][BUDGETED]
@@ -344,16 +349,23 @@ def rtl_results(run, name):
 
 
 @pytest.mark.longest(0)
-def test_the_default_run_trains_and_compresses_teacher_and_student(default_training):
-    """All four training rules (tune/train teacher, tune/train student) on the embedded default config."""
-    from socflow.models import load_model
-
-    exp = default_training["exp"]
-    student = json.loads((exp / "student" / "b8_s20" / "metrics.json").read_text())
+def test_the_default_run_searches_and_trains_its_teacher(default_teacher):
+    """tune_teacher and train_teacher on the embedded default config: 3 random trials, 1 guided."""
+    exp = default_teacher["exp"]
     trials = (exp / "teacher" / "trials.csv").read_text().splitlines()
     assert len(trials) == 1 + 4 and sum(",guided," in t for t in trials) == 1
     teacher = json.loads((exp / "teacher" / "metrics.json").read_text())
     assert teacher["accuracy"] > 0.85 and teacher["params"] > 1000
+
+
+@pytest.mark.longest(2)
+def test_the_default_run_distils_and_compresses_its_student(default_training):
+    """tune_student and train_student on the embedded default config: a QKeras student, pruned and quantized."""
+    from socflow.models import load_model
+
+    exp = default_training["exp"]
+    student = json.loads((exp / "student" / "b8_s20" / "metrics.json").read_text())
+    teacher = json.loads((exp / "teacher" / "metrics.json").read_text())
     assert student["accuracy"] > 0.8 and student["bits"] == 8
     assert abs(student["sparsity"] - 0.2) <= 0.01 and student["compression_ratio"] >= 10
     assert student["compression_ratio"] == pytest.approx(teacher["params"] / student["params"])
@@ -363,7 +375,7 @@ def test_the_default_run_trains_and_compresses_teacher_and_student(default_train
     assert not any("Prune" in type(layer).__name__ for layer in model.layers)
 
 
-@pytest.mark.longest(2)
+@pytest.mark.longest(3)
 def test_the_default_runs_c_simulation_is_bit_exact(default_run):
     csim = json.loads(next((default_run["exp"] / "hls" / "b8_s20").glob("*/csim.json")).read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
@@ -545,7 +557,7 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(
     assert "conv RTL" in table
 
 
-@pytest.mark.longest(3)
+@pytest.mark.longest(4)
 @pytest.mark.parametrize(
     ("teacher", "student", "backbone", "board"),
     [("mobilenetv2", "mobilenet", 2_000_000, True), ("vgg16", "vgg", 14_000_000, False)],
