@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -117,14 +116,11 @@ def check_budget_floor(experiment: Mapping[str, Any], shape: Shape) -> None:
 
     student, hls = experiment["student"], experiment["hls"]
     narrowest = FixedType.parse(input_precisions(hls)[0])
-    for i, target in enumerate(hls["targets"]):
-        if not target.get("budget"):
-            continue
-        budget = budget_of(target)
-        for variant in student["variants"]:
-            model = smallest_student(student, variant, shape)
+    budgeted = [(i, target, budget_of(target)) for i, target in enumerate(hls["targets"]) if target.get("budget")]
+    for variant in student["variants"]:
+        model = smallest_student(student, variant, shape)
+        for i, target, budget in budgeted:
             costs = costs_at(model, narrowest, target, experiment["rtl"])
-            keras.backend.clear_session()
             over = {reuse: {k: v for k, v in budget.excess(cost).items() if v > 0} for reuse, cost in costs.items()}
             if any(not excess for excess in over.values()):
                 continue
@@ -140,6 +136,7 @@ def check_budget_floor(experiment: Mapping[str, Any], shape: Shape) -> None:
                 f"fit {target_name(target)}: {named}. Widen the budget, or make student.units / student.layers "
                 "smaller"
             )
+        keras.backend.clear_session()
 
 
 # the checks that load TensorFlow, by the name a pending check carries to the child process
@@ -180,8 +177,7 @@ def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: s
     if not pending:
         return
     request = json.dumps({"experiments": experiments, "pending": pending})
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"))
-    child = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, text=True, env=env)
+    child = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, text=True)
     answer = child.stdout.strip().splitlines()[-1:] if child.returncode == 0 else []
     if not answer:
         raise ToolError(f"the checks before any job did not finish (exit {child.returncode}):\n{child.stderr[-3000:]}")
