@@ -4,6 +4,7 @@ reruns limited to the stages a config edit touches, and a clean --lint / snakefm
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -303,7 +304,12 @@ def default_run_to(tmp_path_factory, *targets: str) -> dict:
     from filelock import FileLock
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    shared = tmp_path_factory.getbasetemp().parent
+    # the workers' basetemps are popen-gw<n> in the session's folder; without xdist the basetemp is the session's
+    shared = (
+        tmp_path_factory.getbasetemp().parent
+        if os.environ.get("PYTEST_XDIST_WORKER")
+        else tmp_path_factory.getbasetemp()
+    )
     folder = shared / "default run" / "a project"
     marker = shared / f"default_run.{'-'.join(t.replace('/', '_') for t in targets) or 'all'}.done"
     with FileLock(shared / "default_run.lock"):
