@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import RTL_TARGET, generate
-from socflow.errors import ModelError
+from socflow.errors import ProjectError
 from socflow.rtl.designs import GENERATORS, MANIFEST, title, verilog_sources
 from socflow.rtl.quantized import ARCHITECTURES
 
@@ -30,8 +30,8 @@ def test_the_architecture_is_in_rtl_json_and_the_files_in_the_manifest(student, 
 def test_a_folder_without_its_manifest_or_a_listed_file_is_named(student, tmp_path):
     generate(student, tmp_path, RTL_TARGET | {"reuse_factor": 10})
     (tmp_path / "verilog" / "src" / "student.v").unlink()
-    with pytest.raises(ModelError, match=r"files of the RTL project are missing: .*student\.v.*; rerun rtl_generate"):
+    with pytest.raises(ProjectError, match=r"files of the RTL project are missing: .*student\.v.*; rerun rtl_generate"):
         verilog_sources(tmp_path / "verilog")
     (tmp_path / "verilog" / MANIFEST).unlink()
-    with pytest.raises(ModelError, match=r"not an RTL project of socflow's \(no sources\.json\)"):
+    with pytest.raises(ProjectError, match=r"not an RTL project of socflow's \(no sources\.json\)"):
         verilog_sources(tmp_path / "verilog")

@@ -35,7 +35,7 @@ from socflow.fixed import FixedType
 from socflow.rtl.parallel import da4ml_sources, relu_round_half_even, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
 from socflow.rtl.templates import SHARED_HDL, render
-from socflow.rtl.widths import bits_for
+from socflow.rtl.widths import bank_words, bits_for
 from socflow.settings import Rtl, Target
 
 KERNELS = "kernels"  # the da4ml projects of the kernels and the head, under the RTL project
@@ -293,7 +293,7 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
         "word_w": stage.word_width,
         "npix": h * w,
         "addr_w": stage.address_width,
-        "bank_words": 2 * 2**stage.address_width,  # two banks of a map each
+        "bank_words": bank_words(h * w),
         "group_w": bits_for(stage.groups),
         "row_w": bits_for(padded_h), "col_w": bits_for(padded_w),
         "depth": stage.line_buffer,

@@ -23,7 +23,7 @@ from socflow.fixed import FixedType
 from socflow.rtl import conv
 from socflow.rtl.folded import FoldedDesign
 from socflow.rtl.parallel import latency_clocks, pipelined_student
-from socflow.rtl.widths import bits_for
+from socflow.rtl.widths import bank_words, bits_for
 from socflow.settings import Rtl, Target
 
 
@@ -147,7 +147,7 @@ def conv_cost(core: conv.ConvDesign) -> Cost:
     ff = sum(float(k.pipeline.reg_bits) for k in [*core.kernels, core.head])
     for stage in core.stages:
         out_bits = stage.filters * stage.out_type.width
-        lut += stage.groups * lutram_sites(2 * 2**stage.address_width, stage.word_width)
+        lut += stage.groups * lutram_sites(bank_words(stage.shape[0] * stage.shape[1]), stage.word_width)
         lut += stage.pixel_width + (2 * out_bits if stage.pool != (1, 1) else 0) + 40
         # the line buffer: flip-flops at the window's taps, shift registers (SRL16E, a LUT each) between rows
         (kh, kw), pixel = stage.kernel_size, stage.pixel_width

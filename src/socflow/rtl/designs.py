@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from socflow.errors import ModelError
+from socflow.errors import ProjectError
 from socflow.fixed import FixedType
 from socflow.io import read_json, write_json
 from socflow.rtl import conv, cost, folded, parallel
-from socflow.rtl.quantized import TOP, architecture
+from socflow.rtl.quantized import architecture
 from socflow.settings import Rtl, Target
 
-MANIFEST = "sources.json"  # in an RTL project: its top and its synthesizable files, relative to the project
+MANIFEST = "sources.json"  # in an RTL project: its synthesizable files, relative to the project
 
 Writer = Callable[[Any, FixedType, Target, Rtl, Path], dict[str, Any]]
 Estimator = Callable[[Any, FixedType, Target, Rtl], cost.Cost]
@@ -71,7 +71,7 @@ def generate(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: 
     path = Path(path)
     summary = GENERATORS[kind].write(model, input_type, target, rtl, path)
     files = GENERATORS[kind].sources(path, summary)
-    write_json(path / MANIFEST, {"top": TOP, "files": [str(f.relative_to(path)) for f in files]})
+    write_json(path / MANIFEST, {"files": [str(f.relative_to(path)) for f in files]})
     return {"architecture": kind, **summary}
 
 
@@ -85,11 +85,11 @@ def verilog_sources(verilog_dir: str | Path) -> list[Path]:
     not a project socflow wrote or lacks one of them."""
     verilog_dir = Path(verilog_dir)
     if not (verilog_dir / MANIFEST).is_file():
-        raise ModelError(f"{verilog_dir}: not an RTL project of socflow's (no {MANIFEST}); rerun rtl_generate")
+        raise ProjectError(f"{verilog_dir}: not an RTL project of socflow's (no {MANIFEST}); rerun rtl_generate")
     files = [verilog_dir / name for name in read_json(verilog_dir / MANIFEST)["files"]]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        raise ModelError(f"{verilog_dir}: files of the RTL project are missing: {missing}; rerun rtl_generate")
+        raise ProjectError(f"{verilog_dir}: files of the RTL project are missing: {missing}; rerun rtl_generate")
     return files
 
 

@@ -50,7 +50,7 @@ from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
 from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
 from socflow.rtl.templates import SHARED_HDL, render
-from socflow.rtl.widths import bits_for
+from socflow.rtl.widths import bank_words, bits_for
 from socflow.settings import Target
 
 
@@ -388,7 +388,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "cnt_w": bits_for(sched.clocks),
                 "source": sched.source,
                 "addr_w": bits_for(n_in),
-                "bank_words": 2 * 2 ** bits_for(n_in),  # two banks of an input each
+                "bank_words": bank_words(n_in),
                 "copies": input_copies(len(sched.lanes)) if sched.source == "ram" else 0,
                 "lanes": lanes,
                 "need": sched.needs if sched.source == "ram" else [],

@@ -16,7 +16,6 @@ workflow is checked once, not at every start of Snakemake. A failure is not reme
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -31,8 +30,6 @@ from socflow.fixed import FixedType
 from socflow.io import sha256_json, write_json
 from socflow.names import input_precisions, target_name, variant_name
 from socflow.settings import Student, Teacher, Variant
-
-log = logging.getLogger(__name__)
 
 Shape = tuple[tuple[int, ...], int]  # a sample's shape, the number of classes
 
