@@ -58,7 +58,7 @@ class Budget:
 # The margin an estimate gets by default, from bench/cost_model.py: da4ml's estimate of the fully parallel design
 # is within 2 % of Yosys; the folded model's LUT error is 10.5 % on average, 13 % on designs left out of its fit
 # (the streaming design's too); bench/conv_cost.py: the conv model's LUTs are 0.9-7.8 % over Yosys's (mean 4.1 %).
-DEFAULT_MARGIN = {"parallel": 0.03, "folded": 0.15, "conv": 0.05}
+DEFAULT_MARGIN = {"parallel": 0.03, "folded": 0.15, "conv": 0.05, "folded_conv": 0.15}
 
 
 def budget_of(target: Target) -> Budget:

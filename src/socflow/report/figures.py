@@ -13,7 +13,7 @@ import numpy as np
 from socflow.errors import ReportError
 from socflow.io import atomic_path, read_json
 
-RTL_SOURCES = {"stream": "RTL stream", "conv": "RTL conv"}  # how Fig. 5 names the RTL designs
+RTL_SOURCES = {"stream": "RTL stream", "conv": "RTL conv", "folded_conv": "RTL conv"}  # Fig. 5: one curve per design family
 
 
 def _pyplot() -> Any:

@@ -57,7 +57,8 @@ def _resources(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-RTL_NAMES = {"parallel": "da4ml RTL", "folded": "folded RTL", "stream": "streaming RTL", "conv": "conv RTL"}
+RTL_NAMES = {"parallel": "da4ml RTL", "folded": "folded RTL", "stream": "streaming RTL", "conv": "conv RTL",
+             "folded_conv": "folded conv RTL"}  # fmt: skip
 
 
 def table1_rows(

@@ -16,6 +16,16 @@ scan and everything after it run on a fixed schedule, so the answer comes a fixe
 input's last value, as the board's protocol needs. The core takes one input value per clock (in_data, as
 ComBlock's FIFO delivers them, the first stage's channels one after the other) and a new input every
 :attr:`ConvDesign.initiation_interval` clocks: the longest stage's scan. rtl_sim measures both.
+
+Folded (reuse factor R > 1, the design `folded_conv`): each kernel is a folded core of socflow.rtl.folded on the
+window instead of an adder graph: its non-zero products (pruned weights neither stored nor multiplied) on
+ceil(nnz / R) multipliers (DSP48s) over C <= R clocks, quantized_relu after them; the head's dense layers are a
+folded core at the same R. The kernel takes a new window every C clocks, so the scan waits at a position that
+completes a window until the kernel is free (:func:`scan_edges`); positions that complete none (the padding's
+first rows and columns) pass at a clock each. A stage's scan is then about conv_h * conv_w * C clocks, and the
+core's initiation interval is the longest scan (or the input's n values, or the head's C). After a scan begins,
+the kernel is taken as busy for one clock, so every scan runs on the same schedule whether its map came back to
+back or after a pause: the latency stays fixed, as the board's protocol needs.
 """
 
 from __future__ import annotations
@@ -24,14 +34,16 @@ import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from socflow.errors import ModelError
+from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
+from socflow.rtl import folded
 from socflow.rtl.parallel import da4ml_sources, relu_round_half_even, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
 from socflow.rtl.templates import SHARED_HDL, render
@@ -187,6 +199,11 @@ class Kernel:
     def latency(self) -> int:
         return len(self.pipeline.solutions) + 1
 
+    @property
+    def spacing(self) -> int:
+        """Clocks between the windows it takes: one, a pipeline."""
+        return 1
+
     def converted(self, width: int, fractional: int) -> list[dict[str, int | bool]]:
         """Each output field as a `width`-bit code at 2^-fractional: its bits in the port (msb, lsb; none where
         da4ml found it constant 0), whether it is signed, and the bits it is extended by above (pad) and shifted by
@@ -217,12 +234,70 @@ def kernel(name: str, comb: Any, target: Target, rtl: Rtl) -> Kernel:
 
 
 @dataclass
+class FoldedKernel:
+    """A folded core (socflow.rtl.folded, its input a register) written as module `name`: a stage's kernel on its
+    window (one layer, quantized_relu included), or the head's dense layers; outputs as the layers' codes."""
+
+    name: str
+    core: folded.FoldedDesign
+
+    @property
+    def latency(self) -> int:
+        """Edges from the one that takes a window (the first) to its answer: the folded core's latency."""
+        return self.core.latency_clocks
+
+    @property
+    def spacing(self) -> int:
+        """Clocks between the windows it takes: its longest layer's C."""
+        return self.core.initiation_interval
+
+
+def folded_kernel(name: str, layers: list[folded.IntLayer], reuse: int) -> FoldedKernel:
+    """The layers' folded core at `reuse`, every layer's input from a register (a window, or the flattened map)."""
+    schedules = [folded.schedule(layer.weights, reuse, "register") for layer in layers]
+    return FoldedKernel(name, folded.FoldedDesign(layers, schedules, reuse, "folded"))
+
+
+def scan_edges(stage: Stage, spacing: int) -> list[int]:
+    """The edge at which each padded position of a scan is read into the line buffer, counted from the edge that
+    begins the scan (0), where the kernel takes a window at most every `spacing` clocks: a position completing a
+    window is read only once the kernel will be free for it, every other position at the next edge. The template's
+    `since` (edges since the kernel's last window; 0 after a scan begins: one taken as due) in Python."""
+    kh, kw = stage.kernel_size
+    padded_w = stage.padded[1]
+    edges: list[int] = []
+    edge, since, window_due = 0, 0, False
+    for position in range(stage.scan):
+        completes = position // padded_w >= kh - 1 and position % padded_w >= kw - 1
+        while True:
+            edge += 1
+            moves = not completes or spacing <= 1 or (not window_due and since >= spacing - 1)
+            since = 1 if window_due else min(since + 1, spacing - 1)
+            window_due = moves and completes
+            if moves:
+                edges.append(edge)
+                break
+    return edges
+
+
+@dataclass
 class ConvDesign:
     """The conv core: stages, their kernels, the head, and the timing that follows from them."""
 
     stages: list[Stage]
-    kernels: list[Kernel]
-    head: Kernel
+    kernels: list[Kernel | FoldedKernel]
+    head: Kernel | FoldedKernel
+    reuse_factor: int = 1
+
+    @cached_property
+    def edges(self) -> list[list[int]]:
+        """Per stage, the edge at which its scan reads each padded position (see :func:`scan_edges`)."""
+        return [scan_edges(s, k.spacing) for s, k in zip(self.stages, self.kernels)]
+
+    @property
+    def scans(self) -> list[int]:
+        """Per stage, clocks from a scan's beginning to the edge the next may begin: its last position's edge."""
+        return [edges[-1] for edges in self.edges]
 
     @property
     def n_inputs(self) -> int:
@@ -233,40 +308,71 @@ class ConvDesign:
         return int(np.prod(self.stages[-1].out_shape))
 
     @property
+    def n_outputs(self) -> int:
+        if isinstance(self.head, FoldedKernel):
+            return int(self.head.core.layers[-1].weights.shape[1])
+        return len(self.head.fields)
+
+    @property
     def score_fractional(self) -> int:
+        if isinstance(self.head, FoldedKernel):
+            return self.head.core.layers[-1].acc_frac
         return max(f for _, _, f in self.head.fields)
 
     @property
     def score_width(self) -> int:
         """Signed width that holds every class score at 2^-score_fractional."""
+        if isinstance(self.head, FoldedKernel):
+            return self.head.core.layers[-1].acc_width
         return 1 + max(i for _, i, _ in self.head.fields) + self.score_fractional
 
     @property
     def initiation_interval(self) -> int:
-        """Clocks between inputs: the input's own values, or the longest scan (a stage begins its next scan at
-        the clock of its last position, so scans follow back to back)."""
-        return max(self.n_inputs, *(s.scan for s in self.stages))
+        """Clocks between inputs: the input's own values, the longest scan (a stage begins its next scan at the
+        edge of its last position, so scans follow back to back) or the head's spacing."""
+        return max(self.n_inputs, *self.scans, self.head.spacing)
 
     @property
     def latency_clocks(self) -> int:
         """Edges from the input's last value to the answer, counting the one that takes it as the first: per
         stage, the edge after its map is complete begins the scan, its last output's window is in the line
-        buffer `last_window` + 1 edges later, through the kernel, the pool register and a hand-over (4 + the
-        kernel's latency in all); then the head and the output register."""
-        stages = sum(s.last_window + 4 + k.latency for s, k in zip(self.stages, self.kernels))
+        buffer at that position's edge (`edges`), then the kernel's latency, the pool register and a hand-over
+        (3); then the head and the output register."""
+        stages = sum(e[s.last_window] + 3 + k.latency for s, k, e in zip(self.stages, self.kernels, self.edges))
         return stages + self.head.latency + 2
+
+    @property
+    def multipliers(self) -> int:
+        """The folded kernels' multipliers (an adder graph has none)."""
+        return sum(k.core.multipliers for k in [*self.kernels, self.head] if isinstance(k, FoldedKernel))
 
 
 def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvDesign:
-    """Trace and pipeline every stage's kernel and the head."""
+    """Every stage's kernel and the head: da4ml's pipelines at reuse factor 1, folded cores above (a named error
+    for a reuse factor no layer can use)."""
     stages, head = network_stages(model, input_type)
-    kernels = [kernel(f"{TOP}_kernel{n}", stage_logic(s), target, rtl) for n, s in enumerate(stages)]
-    flat = (int(np.prod(stages[-1].out_shape)),)
-    head_kernel = kernel(f"{TOP}_head", trace_dense(head, flat, stages[-1].out_type), target, rtl)
-    return ConvDesign(stages, kernels, head_kernel)
+    reuse = int(target.get("reuse_factor", 1))
+    if reuse == 1:
+        kernels: list[Kernel | FoldedKernel] = [
+            kernel(f"{TOP}_kernel{n}", stage_logic(s), target, rtl) for n, s in enumerate(stages)
+        ]
+        flat = (int(np.prod(stages[-1].out_shape)),)
+        return ConvDesign(stages, kernels, kernel(f"{TOP}_head", trace_dense(head, flat, stages[-1].out_type), target, rtl))
+    windows = [
+        folded.int_layer(s.matrix, s.bias, s.in_type, s.relu, f"conv stage {n}") for n, s in enumerate(stages)
+    ]
+    dense = folded.integer_layers(head, stages[-1].out_type)
+    largest = max(int(layer.weights.size) for layer in [*windows, *dense])
+    if not 2 <= reuse <= largest:
+        raise ConfigError(
+            f"reuse_factor {reuse}: the folded conv RTL takes 2 to {largest} for this student (its largest kernel "
+            f"or dense layer has {largest} products); 1 is the line-buffered design with da4ml's adder graphs"
+        )
+    kernels = [folded_kernel(f"{TOP}_kernel{n}", [layer], reuse) for n, layer in enumerate(windows)]
+    return ConvDesign(stages, kernels, folded_kernel(f"{TOP}_head", dense, reuse), reuse)
 
 
-def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
+def _stage_context(n: int, stage: Stage, kern: Kernel | FoldedKernel) -> dict[str, Any]:
     """What the template fills in for one stage: its names, sizes and widths, every one computed here."""
     (kh, kw), (padded_h, padded_w) = stage.kernel_size, stage.padded
     h, w, c = stage.shape
@@ -280,7 +386,13 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
     pix_w, in_w = stage.pixel_width, stage.in_type.width
     window = [slot * pix_w + channel * in_w for slot in slots for channel in range(c)]
     pad_top, pad_left, _, _ = stage.padding
-    return {
+    if isinstance(kern, FoldedKernel):  # the folded core takes the whole window; its outputs are the codes
+        kernel_ports: dict[str, Any] = {"folded": True, "spacing": kern.spacing, "since_w": bits_for(kern.spacing),
+                                        "window": window[::-1], "win_w": len(window) * in_w}  # fmt: skip
+    else:
+        kernel_ports = {"folded": False, "window": kern.packed(window, in_w), "win_w": kern.in_width,
+                        "fields": kern.converted(value_w, stage.relu[1]), "kout_w": kern.out_width}  # fmt: skip
+    return kernel_ports | {
         "name": f"{TOP}_conv{n}",
         "kernel": kern.name,
         "latency": kern.latency,
@@ -298,12 +410,8 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
         "row_w": bits_for(padded_h), "col_w": bits_for(padded_w),
         "depth": stage.line_buffer,
         "lb_kept_msb": (stage.line_buffer - 1) * pix_w - 1,  # the line buffer less its oldest position
-        "window": kern.packed(window, in_w),  # offsets in the line buffer of in_w bits each
         "in_w": in_w,
-        "win_w": kern.in_width,
         "out_w_bits": value_w,
-        "fields": kern.converted(value_w, stage.relu[1]),
-        "kout_w": kern.out_width,
         "pool": stage.pool != (1, 1),
         # the pool's counters: conv output row and column, their place in a pool window, the pooled row and column
         # (one past the map's last, where 'valid' pooling drops a conv output)
@@ -313,27 +421,36 @@ def _stage_context(n: int, stage: Stage, kern: Kernel) -> dict[str, Any]:
 
 
 def verilog(core: ConvDesign) -> str:
-    """The Verilog of the conv core (one file: a module per stage, then the top `student`)."""
+    """The Verilog of the conv core (one file: a module per stage, then the top `student`; a folded design's
+    kernels and head are modules of their own files)."""
     last = core.stages[-1]
     fw = last.out_type.width
+    if isinstance(core.head, FoldedKernel):
+        head: dict[str, Any] = {"head_folded": True}
+    else:
+        head = {
+            "head_folded": False,
+            "flat": core.head.packed([n * fw for n in range(core.n_flat)], fw),
+            "head_out_w": core.head.out_width,
+            "scores": core.head.converted(core.score_width, core.score_fractional),
+        }
     return render(
         "conv.v.j2",
         top=TOP,
         stages=[_stage_context(n, s, k) for n, (s, k) in enumerate(zip(core.stages, core.kernels))],
         head=core.head.name,
         head_latency=core.head.latency,
-        flat=core.head.packed([n * fw for n in range(core.n_flat)], fw),
         flat_w=fw,
-        head_out_w=core.head.out_width,
         n_flat_pix=int(np.prod(last.out_shape[:2])),
         fcnt_w=bits_for(int(np.prod(last.out_shape[:2]))),
         flat_pix_w=last.out_shape[2] * fw,
-        n_out=len(core.head.fields),
+        n_out=core.n_outputs,
         score_w=core.score_width,
         score_frac=core.score_fractional,
-        scores=core.head.converted(core.score_width, core.score_fractional),
         ii=core.initiation_interval,
         latency=core.latency_clocks,
+        reuse=core.reuse_factor,
+        **head,
     )
 
 
@@ -353,8 +470,8 @@ def _write_kernel(kern: Kernel, target: Target, path: Path) -> None:
 
 
 def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: Path) -> dict[str, Any]:
-    """Write the conv core of the student for the target to `path` (src/student.v and the da4ml projects of
-    its kernels and head under kernels/); what rtl.json says of it."""
+    """Write the conv core of the student for the target to `path` (src/student.v, a folded design's kernels and
+    head beside it, da4ml's projects of the kernels and head under kernels/); what rtl.json says of it."""
     core = design(model, input_type, target, rtl)
     path = Path(path)
     (path / "src").mkdir(parents=True, exist_ok=True)
@@ -362,16 +479,23 @@ def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, pa
     for module in SHARED_HDL:
         shutil.copyfile(module, path / "src" / module.name)
     for kern in [*core.kernels, core.head]:
-        _write_kernel(kern, target, path / KERNELS / kern.name)
+        if isinstance(kern, FoldedKernel):
+            folded.write_project(kern.core, kern.name, path)
+        else:
+            _write_kernel(kern, target, path / KERNELS / kern.name)
+    adder_graphs = [k for k in [*core.kernels, core.head] if isinstance(k, Kernel)]
     summary = {
         "n_inputs": core.n_inputs,
-        "n_outputs": len(core.head.fields),
+        "n_outputs": core.n_outputs,
         "output_width": core.score_width,
         "output_fractional": core.score_fractional,
         "latency_clocks": core.latency_clocks,
         "initiation_interval": core.initiation_interval,
         "serial_input": True,
-        "modules": [k.name for k in [*core.kernels, core.head]],
+        "reuse_factor": core.reuse_factor,
+        "multipliers": core.multipliers,
+        "modules": [k.name for k in adder_graphs],
+        "folded_modules": [k.name for k in [*core.kernels, core.head] if isinstance(k, FoldedKernel)],
         "stages": [
             {
                 "input_shape": list(s.shape),
@@ -380,32 +504,40 @@ def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, pa
                 "filters": s.filters,
                 "pool": list(s.pool),
                 "output_shape": list(s.out_shape),
-                "scan_clocks": s.scan,
+                "scan_clocks": scan,
                 "kernel_latency": k.latency,
+                "kernel_spacing": k.spacing,
                 "nonzero_weights": int(np.count_nonzero(s.matrix)),
-                "da4ml_lut_estimate": float(k.pipeline.cost),
             }
-            for s, k in zip(core.stages, core.kernels)
+            | _kernel_summary(k)
+            for s, k, scan in zip(core.stages, core.kernels, core.scans)
         ],
-        "head": {
-            "inputs": core.n_flat,
-            "latency": core.head.latency,
-            "da4ml_lut_estimate": float(core.head.pipeline.cost),
-        },
-        "da4ml_lut_estimate": float(sum(k.pipeline.cost for k in [*core.kernels, core.head])),
-        "tools": {"da4ml": version("da4ml"), "generator": "socflow.rtl.conv (resources/rtl/conv.v.j2)"},
+        "head": {"inputs": core.n_flat, "latency": core.head.latency} | _kernel_summary(core.head),
+        "tools": {"generator": "socflow.rtl.conv (resources/rtl/conv.v.j2)"},
     }
+    if adder_graphs:
+        summary["da4ml_lut_estimate"] = float(sum(k.pipeline.cost for k in adder_graphs))
+        summary["tools"]["da4ml"] = version("da4ml")
     return summary
+
+
+def _kernel_summary(kern: Kernel | FoldedKernel) -> dict[str, Any]:
+    """What rtl.json says of a kernel: da4ml's LUT estimate of an adder graph, a folded core's multipliers."""
+    if isinstance(kern, FoldedKernel):
+        return {"multipliers": kern.core.multipliers}
+    return {"da4ml_lut_estimate": float(kern.pipeline.cost)}
 
 
 def sources(path: Path, summary: Mapping[str, Any]) -> list[Path]:
     """The conv design's files: da4ml's primitives once (every kernel's project has the same), the stages and top
-    of each kernel and of the head, the shared modules, then the core."""
-    modules = [da4ml_sources(Path(path) / KERNELS / name, name) for name in summary["modules"]]
-    static = [f for f in modules[0] if f.parent.name == "static"]
+    of each adder graph, the shared modules, the folded cores, then the core."""
+    path = Path(path)
+    modules = [da4ml_sources(path / KERNELS / name, name) for name in summary["modules"]]
+    static = [f for f in modules[0] if f.parent.name == "static"] if modules else []
     return (
         static
         + [f for files in modules for f in files if f.parent.name != "static"]
-        + [Path(path) / "src" / module.name for module in SHARED_HDL]
-        + [Path(path) / "src" / f"{TOP}.v"]
+        + [path / "src" / module.name for module in SHARED_HDL]
+        + [path / "src" / f"{name}.v" for name in summary.get("folded_modules", [])]
+        + [path / "src" / f"{TOP}.v"]
     )

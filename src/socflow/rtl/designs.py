@@ -51,16 +51,16 @@ def _folded_estimate(kind: str) -> Estimator:
     )
 
 
+def _conv_estimate(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> cost.Cost:
+    return cost.conv_cost(conv.design(model, input_type, target, rtl))
+
+
 GENERATORS: dict[str, Generator] = {
     "parallel": Generator("da4ml's parallel design", parallel.parallel_project, parallel.sources, cost.parallel_cost),
     "folded": Generator("socflow's folded design", _folded("folded"), folded.sources, _folded_estimate("folded")),
     "stream": Generator("socflow's streaming design", _folded("stream"), folded.sources, _folded_estimate("stream")),
-    "conv": Generator(
-        "socflow's conv design",
-        conv.conv_project,
-        conv.sources,
-        lambda model, input_type, target, rtl: cost.conv_cost(conv.design(model, input_type, target, rtl)),
-    ),
+    "conv": Generator("socflow's conv design", conv.conv_project, conv.sources, _conv_estimate),
+    "folded_conv": Generator("socflow's folded conv design", conv.conv_project, conv.sources, _conv_estimate),
 }
 
 

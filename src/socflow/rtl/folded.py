@@ -124,8 +124,14 @@ class IntLayer:
 
 def integer_network(model: Any, input_type: FixedType) -> list[IntLayer]:
     """The student's dense layers on integer codes: QDense (+ quantized_relu) pairs, the last without ReLU."""
+    return integer_layers(student_layers(model), input_type)
+
+
+def integer_layers(layers: list[tuple[str, Any]], input_type: FixedType) -> list[IntLayer]:
+    """Dense layers ((kind, layer) pairs of student_layers: 'dense' and 'relu' kept, Flatten passed over) on
+    integer codes of `input_type`: a student's, or a conv student's head on its last stage's codes."""
     pairs: list[list[Any]] = []
-    for kind, layer in student_layers(model):
+    for kind, layer in layers:
         if kind == "dense":
             pairs.append([layer, None])
         elif kind == "relu":
@@ -134,17 +140,26 @@ def integer_network(model: Any, input_type: FixedType) -> list[IntLayer]:
             pairs[-1][1] = layer
     if not pairs or pairs[-1][1] is not None:
         raise ModelError("the folded RTL needs dense layers, the last without activation (the class scores)")
-    layers, width, signed, frac = [], input_type.width, input_type.signed, input_type.fractional
+    out, width, signed, frac = [], input_type.width, input_type.signed, input_type.fractional
     for dense, relu in pairs:
         kernel, bias = dense_constants(dense)
-        w_frac = max(fraction_bits(kernel, f"{dense.name} kernel"), fraction_bits(bias, f"{dense.name} bias") - frac)
-        weights = np.round(kernel * 2.0**w_frac).astype(np.int64)
-        bias_codes = np.round(bias * 2.0 ** (frac + w_frac)).astype(np.int64)
         act = relu_quantizer(relu) if relu is not None else None
-        layers.append(IntLayer(weights, bias_codes, width, signed, frac, w_frac, act))
+        out.append(int_layer(kernel, bias, FixedType(width, width - frac, signed, "TRN", "WRAP"), act, dense.name))
         if act:
             width, signed, frac = sum(act), False, act[1]
-    return layers
+    return out
+
+
+def int_layer(
+    kernel: np.ndarray, bias: np.ndarray, in_type: FixedType, relu: tuple[int, int] | None, name: str
+) -> IntLayer:
+    """y = x @ kernel + bias on integer codes of `in_type`: the weights at the fewest fractional bits that hold
+    kernel and bias exactly (a dense layer's, or a convolution's on a window)."""
+    frac = in_type.fractional
+    w_frac = max(fraction_bits(kernel, f"{name} kernel"), fraction_bits(bias, f"{name} bias") - frac)
+    weights = np.round(kernel * 2.0**w_frac).astype(np.int64)
+    bias_codes = np.round(bias * 2.0 ** (frac + w_frac)).astype(np.int64)
+    return IntLayer(weights, bias_codes, in_type.width, in_type.signed, frac, w_frac, relu)
 
 
 def network_forward(layers: list[IntLayer], codes: np.ndarray) -> np.ndarray:

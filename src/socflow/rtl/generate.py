@@ -39,7 +39,7 @@ def rtl_generate(
     kind = summary["architecture"]
     summary = {
         "top": TOP,
-        "reuse_factor": 1 if kind == "conv" else int(target.get("reuse_factor", 1)),  # conv: see rtl.conv
+        "reuse_factor": int(target.get("reuse_factor", 1)),
         "input_type": str(FixedType.parse(input_precision)),
         **summary,
         "clock_period_ns": float(target["clock_period"]),

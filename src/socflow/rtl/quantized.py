@@ -17,17 +17,18 @@ from socflow.fixed import FixedType
 from socflow.settings import Target
 
 TOP = "student"
-ARCHITECTURES = ("parallel", "folded", "stream", "conv")
+ARCHITECTURES = ("parallel", "folded", "stream", "conv", "folded_conv")
 CONV_KINDS = ("Conv1D", "Conv2D", "QConv1D", "QConv2D", "DepthwiseConv2D", "QDepthwiseConv2D")
 POOL_KINDS = ("MaxPooling1D", "MaxPooling2D")
 
 
 def architecture(target: Target, model: Any = None) -> str:
-    """The RTL design of a target: for a convolutional student, socflow's line-buffered one (socflow.rtl.conv);
-    for a dense one da4ml's fully parallel one at reuse factor 1, else socflow's folded one, or the streaming one
-    where the target asks for it (`rtl_architecture: stream`)."""
+    """The RTL design of a target: for a convolutional student, socflow's line-buffered one (socflow.rtl.conv),
+    its kernels da4ml's adder graphs at reuse factor 1, else folded; for a dense one da4ml's fully parallel one at
+    reuse factor 1, else socflow's folded one, or the streaming one where the target asks for it
+    (`rtl_architecture: stream`)."""
     if model is not None and is_convolutional(model):
-        return "conv"
+        return "conv" if target.get("reuse_factor", 1) == 1 else "folded_conv"
     if target.get("rtl_architecture") == "stream":
         return "stream"
     return "parallel" if target.get("reuse_factor", 1) == 1 else "folded"
