@@ -1,10 +1,11 @@
 """Error of the conv-design cost model (socflow.rtl.cost.conv_cost) against Yosys: convolutional students of
 the workflow's families (1D and 2D CNNs, MobileNet- and VGG-like) with random weights, several widths, kernel
 sizes, sparsities and input types, each written by the conv generator and synthesized by rtl_synth's Yosys flow.
-Prints per design the estimate beside Yosys, then the mean and largest LUT and FF error (what the budget's
-default margin for the conv design, socflow.budget.DEFAULT_MARGIN, covers).
+Each at reuse factor 1 (da4ml's adder graphs) and folded (R > 1, where a layer can use it). Prints per design
+the estimate beside Yosys, then per design family the mean and largest LUT and FF error (what the budget's default
+margin for the conv and folded conv designs, socflow.budget.DEFAULT_MARGIN, covers).
 
-    .venv/bin/python bench/conv_cost.py            # about 4 minutes on 2 cores
+    .venv/bin/python bench/conv_cost.py            # about 15 minutes on 2 cores
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import keras_tuner as kt
 import numpy as np
 from common import table
 
+from socflow.errors import ConfigError
 from socflow.fixed import FixedType
 from socflow.rtl.conv import design as conv_design
 from socflow.rtl.cost import conv_cost
@@ -56,37 +58,53 @@ def student(kind: str, shape: list[int], hp: dict[str, int], sparsity: float, se
     return model
 
 
-def measure(index: int) -> list[Any]:
+def measure(case: tuple[int, int]) -> list[Any] | None:
+    """One student at one reuse factor: the estimate beside Yosys (None where no layer can use the factor)."""
+    index, reuse = case
     kind, shape, hp, sparsity, in_text = STUDENTS[index]
     model, in_type = student(kind, shape, hp, sparsity, index), FixedType.parse(in_text)
-    cost = conv_cost(conv_design(model, in_type, TARGET, RTL))
+    target = TARGET | {"reuse_factor": reuse}
+    try:
+        cost = conv_cost(conv_design(model, in_type, target, RTL))
+    except ConfigError:
+        return None
     with tempfile.TemporaryDirectory() as scratch:
-        generate(model, in_type, TARGET, RTL, Path(scratch) / "rtl")
+        generate(model, in_type, target, RTL, Path(scratch) / "rtl")
         stat = synthesize(verilog_sources(Path(scratch) / "rtl"), TOP, PART, scratch, Path(scratch) / "y.log")
-    lut, ff = stat["resources"]["LUT"]["used"], stat["resources"]["FF"]["used"]
+    used = {k: stat["resources"][k]["used"] for k in ("LUT", "FF", "DSP")}
     name = f"{kind} {'x'.join(map(str, shape))} {hp} s{sparsity:g} {in_type.width}b"
     return [
         name,
+        reuse,
         model.count_params(),
         cost.lut,
-        lut,
-        100 * (cost.lut / lut - 1),
+        used["LUT"],
+        100 * (cost.lut / used["LUT"] - 1),
         cost.ff,
-        ff,
-        100 * (cost.ff / ff - 1),
+        used["FF"],
+        100 * (cost.ff / used["FF"] - 1),
+        cost.dsp,
+        used["DSP"],
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="Yosys runs at once")
+    parser.add_argument("--reuse", default="1,2,4,8,16,32", help="reuse factors (1: the adder-graph design)")
     args = parser.parse_args()
+    cases = [(i, int(r)) for i in range(len(STUDENTS)) for r in args.reuse.split(",")]
     with ThreadPoolExecutor(args.jobs) as pool:
-        rows = list(pool.map(measure, range(len(STUDENTS))))
-    print(table(["student", "P", "est. LUT", "Yosys LUT", "LUT err %", "est. FF", "Yosys FF", "FF err %"], rows) + "\n")
-    for what, column in (("LUT", 4), ("FF", 7)):
-        error = np.array([row[column] for row in rows])
-        print(f"{what} error: mean |e| {np.abs(error).mean():.1f} %, from {error.min():+.1f} % to {error.max():+.1f} %")
+        rows = [row for row in pool.map(measure, cases) if row is not None]
+    header = ["student", "R", "P", "est. LUT", "Yosys LUT", "LUT err %", "est. FF", "Yosys FF", "FF err %", "est. DSP",
+              "Yosys DSP"]  # fmt: skip
+    print(table(header, rows) + "\n")
+    for design, chosen in (("conv (R = 1)", [r for r in rows if r[1] == 1]), ("folded conv", [r for r in rows if r[1] > 1])):
+        for what, column in (("LUT", 5), ("FF", 8)):
+            error = np.array([row[column] for row in chosen])
+            if error.size:
+                print(f"{design} {what} error: mean |e| {np.abs(error).mean():.1f} %, from {error.min():+.1f} % "
+                      f"to {error.max():+.1f} % ({error.size} designs)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""The line-buffered conv RTL: 1D and 2D students of the workflow's own families, Verilator bit-exact on a test
-set with latency and II measured, and the named errors for what it does not map (its Yosys resources: the
-digits CNN run of test_workflow.py)."""
+"""The line-buffered conv RTL, with da4ml's adder graphs (R = 1) and folded (R > 1): 1D and 2D students of the
+workflow's own families, Verilator bit-exact on a test set with latency and II measured, the scan's schedule, and
+the named errors for what it does not map (its Yosys resources: the digits CNN run of test_workflow.py and
+test_rtl_synth.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import numpy as np
 import pytest
 
 from conftest import CONV_STUDENTS, INPUT, RTL_TARGET, conv_student, generate, simulate
-from socflow.errors import ModelError
+from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
-from socflow.rtl.conv import network_stages
+from socflow.models import load_model
+from socflow.rtl.conv import design, network_stages, scan_edges
 
 
 @pytest.mark.parametrize("name", sorted(CONV_STUDENTS))
@@ -27,6 +29,58 @@ def test_conv_rtl_is_bit_exact_with_measured_latency_and_ii(name, tmp_path):
     result = simulate(student, tmp_path, RTL_TARGET)
     assert result["bit_exact_vs_golden"] == result["agreement"] == 1.0 and result["n"] == 60
     assert result["latency_clocks"] == summary["latency_clocks"] and result["initiation_interval_tight"]
+
+
+# reuse factors per student: one each student's layers can all use, one only its largest can (a lane per layer
+# elsewhere), one a kernel folds to a single multiplier
+FOLDED = {"cnn_1d": [3, 45], "cnn_2d": [30], "mobilenet": [5], "vgg": [8]}
+
+
+@pytest.mark.parametrize("name,reuse", [(name, r) for name, rs in sorted(FOLDED.items()) for r in rs])
+def test_folded_conv_rtl_is_bit_exact_with_measured_latency_and_ii(name, reuse, tmp_path):
+    student = conv_student(tmp_path / "student", name)
+    target = RTL_TARGET | {"reuse_factor": reuse}
+    summary = generate(student, tmp_path, target)
+    assert summary["architecture"] == "folded_conv" and summary["serial_input"] and summary["reuse_factor"] == reuse
+    # every kernel and dense layer on ceil(nnz / R) multipliers, a window every C <= R clocks
+    core = design(load_model(tmp_path / "student" / "model.h5"), FixedType.parse(INPUT), target, {})
+    nonzero = [int(np.count_nonzero(k.core.layers[0].weights)) for k in core.kernels]
+    assert [s["multipliers"] for s in summary["stages"]] == [-(-n // reuse) for n in nonzero]
+    assert all(1 <= s["kernel_spacing"] <= reuse for s in summary["stages"])
+    assert summary["multipliers"] == sum(s["multipliers"] for s in summary["stages"]) + summary["head"]["multipliers"]
+    assert summary["initiation_interval"] == max(summary["n_inputs"], *(s["scan_clocks"] for s in summary["stages"]))
+    result = simulate(student, tmp_path, target)
+    assert result["bit_exact_vs_golden"] == result["agreement"] == 1.0 and result["n"] == 60
+    assert result["latency_clocks"] == summary["latency_clocks"] and result["initiation_interval_tight"]
+
+
+def test_folded_conv_costs_fewer_multipliers_and_more_clocks_as_r_grows(tmp_path):
+    student = load_model(conv_student(tmp_path / "student", "cnn_2d") / "model.h5")
+    cores = [design(student, FixedType.parse(INPUT), RTL_TARGET | {"reuse_factor": r}, {}) for r in (2, 4, 8, 16)]
+    multipliers = [core.multipliers for core in cores]
+    intervals = [core.initiation_interval for core in cores]
+    assert multipliers == sorted(multipliers, reverse=True) and multipliers[0] > 2 * multipliers[-1]
+    assert intervals == sorted(intervals) and intervals[-1] > 4 * intervals[0]
+
+
+def test_a_scan_waits_at_each_window_until_the_kernel_is_free(tmp_path):
+    student = load_model(conv_student(tmp_path / "student", "cnn_2d") / "model.h5")
+    stage = network_stages(student, FixedType.parse(INPUT))[0][0]
+    assert scan_edges(stage, 1) == list(range(1, stage.scan + 1))  # the adder graph: a position per clock
+    edges = scan_edges(stage, 5)
+    kh, kw = stage.kernel_size
+    padded_w = stage.padded[1]
+    windows = [e for p, e in enumerate(edges) if p // padded_w >= kh - 1 and p % padded_w >= kw - 1]
+    assert len(windows) == stage.conv_shape[0] * stage.conv_shape[1]
+    # a new window every 5 clocks at the most, the first 5 clocks after the scan began (one taken as due)
+    assert min(b - a for a, b in zip(windows, windows[1:])) == 5 and windows[0] >= 5
+    assert all(b > a for a, b in zip(edges, edges[1:]))
+
+
+def test_a_reuse_factor_no_layer_of_a_conv_student_can_use_is_a_config_error(tmp_path):
+    student = load_model(conv_student(tmp_path / "student", "cnn_1d") / "model.h5")
+    with pytest.raises(ConfigError, match=r"reuse_factor 64: the folded conv RTL takes 2 to 63"):
+        design(student, FixedType.parse(INPUT), RTL_TARGET | {"reuse_factor": 64}, {})
 
 
 def _model(shape, *layers):

@@ -202,14 +202,13 @@ def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
     """Before any job, where the inputs are known (built-in datasets): a reuse factor must be one some layer of
     some student of the search space can use (at most its largest layer's n_in x n_out products), and a
     streaming target's must be the number of inputs. User data are checked by rtl_generate, with the student.
-    A convolutional student's RTL (the line-buffered conv design) reuses each kernel over the positions of its
-    map, one per clock, and has no reuse factor of its own: a scalar one is the hls4ml IP's, a list (a searched
-    one) or the streaming design are errors."""
+    A convolutional student's RTL (the line-buffered conv design, folded where R > 1) takes no streaming design;
+    its reuse factors are checked against the largest student of its space by socflow.train.preflight."""
     if experiment["student"]["model"] != "mlp":
-        if isinstance(target["reuse_factor"], list) or target["rtl_architecture"] == "stream":
+        if target["rtl_architecture"] == "stream":
             raise ConfigError(
-                f"a {experiment['student']['model']} student's RTL (the line-buffered conv design) reuses each "
-                "kernel over its map's positions: it takes no reuse_factor list and no rtl_architecture: stream"
+                f"a {experiment['student']['model']} student's RTL is the line-buffered conv design (folded at a "
+                "reuse factor above 1): rtl_architecture: stream is the dense students' design"
             )
         return
     if experiment["dataset"]["kind"] not in BUILT_IN_SHAPES:

@@ -347,6 +347,23 @@ class ConvDesign:
         return sum(k.core.multipliers for k in [*self.kernels, self.head] if isinstance(k, FoldedKernel))
 
 
+def largest_layer(model: Any) -> int:
+    """Products of the student's largest kernel (on one window) or dense layer, pruned weights included: the
+    largest reuse factor its folded design can use."""
+    stages, head = network_stages(model, FixedType(8, 1))
+    dense = [int(np.prod(layer.get_weights()[0].shape)) for kind, layer in head if kind == "dense"]
+    return max([int(s.matrix.size) for s in stages] + dense)
+
+
+def check_reuse(reuse: int, largest: int) -> None:
+    """A named error for a reuse factor the folded conv design cannot use (2 up to the largest layer's products)."""
+    if not 2 <= reuse <= largest:
+        raise ConfigError(
+            f"reuse_factor {reuse}: the folded conv RTL takes 2 to {largest} for this student (its largest kernel "
+            f"or dense layer has {largest} products); 1 is the line-buffered design with da4ml's adder graphs"
+        )
+
+
 def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvDesign:
     """Every stage's kernel and the head: da4ml's pipelines at reuse factor 1, folded cores above (a named error
     for a reuse factor no layer can use)."""
@@ -362,12 +379,7 @@ def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvD
         folded.int_layer(s.matrix, s.bias, s.in_type, s.relu, f"conv stage {n}") for n, s in enumerate(stages)
     ]
     dense = folded.integer_layers(head, stages[-1].out_type)
-    largest = max(int(layer.weights.size) for layer in [*windows, *dense])
-    if not 2 <= reuse <= largest:
-        raise ConfigError(
-            f"reuse_factor {reuse}: the folded conv RTL takes 2 to {largest} for this student (its largest kernel "
-            f"or dense layer has {largest} products); 1 is the line-buffered design with da4ml's adder graphs"
-        )
+    check_reuse(reuse, max(int(layer.weights.size) for layer in [*windows, *dense]))
     kernels = [folded_kernel(f"{TOP}_kernel{n}", [layer], reuse) for n, layer in enumerate(windows)]
     return ConvDesign(stages, kernels, folded_kernel(f"{TOP}_head", dense, reuse), reuse)
 

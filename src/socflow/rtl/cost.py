@@ -138,13 +138,19 @@ def lutram_sites(depth: int, width: int) -> int:
 
 
 def conv_cost(core: conv.ConvDesign) -> Cost:
-    """The conv design's cost: da4ml's estimate of its adder graphs and pipeline registers, and per stage the
-    frame buffer (two banks of LUT-RAM per channel group), the padding multiplexer (a LUT per pixel bit), the
-    max-pool's compare and select (2 LUTs per output bit) and running maxima (LUT-RAM for 2D pools), the line
-    buffer (flip-flops at the window's taps, shift-register LUTs between its rows), the output registers, and ~40
-    LUT and FF of counters; the flattened map's register; latency and II exact."""
-    lut = sum(float(k.pipeline.cost) for k in [*core.kernels, core.head])
-    ff = sum(float(k.pipeline.reg_bits) for k in [*core.kernels, core.head])
+    """The conv design's cost: its kernels and head (da4ml's estimate of an adder graph and its pipeline
+    registers; a folded core's fitted model, with its DSPs), and per stage the frame buffer (two banks of LUT-RAM
+    per channel group), the padding multiplexer (a LUT per pixel bit), the max-pool's compare and select (2 LUTs
+    per output bit) and running maxima (LUT-RAM for 2D pools), the line buffer (flip-flops at the window's taps,
+    shift-register LUTs between its rows), the output registers, and ~40 LUT and FF of counters; the flattened
+    map's register; latency and II exact."""
+    lut, ff = 0.0, 0.0
+    for kern in [*core.kernels, core.head]:
+        if isinstance(kern, conv.FoldedKernel):
+            folded = folded_cost(kern.core)
+            lut, ff = lut + folded.lut, ff + folded.ff
+        else:
+            lut, ff = lut + float(kern.pipeline.cost), ff + float(kern.pipeline.reg_bits)
     for stage in core.stages:
         out_bits = stage.filters * stage.out_type.width
         lut += stage.groups * lutram_sites(bank_words(stage.shape[0] * stage.shape[1]), stage.word_width)
@@ -157,14 +163,15 @@ def conv_cost(core: conv.ConvDesign) -> Cost:
             lut += lutram_sites(stage.out_shape[1], out_bits)
         one_row_pool = stage.pool[0] == 1 and stage.pool != (1, 1)  # its running maximum in a register
         ff += kh * kw * pixel + out_bits * (2 if one_row_pool else 1) + 40
-    ff += core.n_flat * core.stages[-1].out_type.width + len(core.head.fields) * core.score_width
+    ff += core.n_flat * core.stages[-1].out_type.width + core.n_outputs * core.score_width
+    folded_design = core.reuse_factor > 1
     return Cost(
         lut=lut,
         ff=ff,
-        dsp=0,
+        dsp=core.multipliers,
         bram_18k=0,
         latency_clocks=core.latency_clocks,
         initiation_interval=core.initiation_interval,
-        source="da4ml estimate + socflow conv-design structure",
-        design="conv",
+        source=f"{'socflow folded-RTL cost model' if folded_design else 'da4ml estimate'} + socflow conv-design structure",
+        design="folded_conv" if folded_design else "conv",
     )

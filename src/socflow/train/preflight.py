@@ -5,8 +5,9 @@ Snakemake deletes a job's outputs before it runs the job, so a check made inside
 the job's last good outputs (and, through their times, every job after it). Here: the data (socflow.data: a user
 file read and checked, the built-in data's class counts and size from the config), a pretrained teacher (loaded,
 its input shape and classes against the data's), a user's teacher hypermodel (imported from the folder Snakemake
-runs in, built once with its default hyperparameters, its input and outputs against the data's), and each budget
-against the cheapest student of the search space (:func:`check_budget_floor`).
+runs in, built once with its default hyperparameters, its input and outputs against the data's), each budget
+against the cheapest student of the search space (:func:`check_budget_floor`), and a convolutional student's reuse
+factors against the largest (:func:`check_conv_reuse`).
 
 The checks that load TensorFlow take a few seconds; a pass is remembered in the cache folder under a key of all it
 depends on (the settings, the data's shape, the files' sizes and times, socflow's version), so an unchanged
@@ -28,7 +29,7 @@ from socflow.data import check_sources
 from socflow.errors import ConfigError, DataError, ToolError
 from socflow.fixed import FixedType
 from socflow.io import sha256_json, write_json
-from socflow.names import input_precisions, target_name, variant_name
+from socflow.names import input_precisions, reuse_factors, target_name, variant_name
 from socflow.settings import Student, Teacher, Variant
 
 Shape = tuple[tuple[int, ...], int]  # a sample's shape, the number of classes
@@ -75,21 +76,34 @@ def check_hypermodel(teacher: Teacher, shape: Shape) -> None:
     keras.backend.clear_session()
 
 
+def extreme_student(student: Student, variant: Variant, shape: Shape, largest: bool = False) -> Any:
+    """The student of the search space with every choice and integer at its smallest (or largest) value."""
+    _keras()
+    import keras_tuner as kt
+
+    from socflow.train.compression import student_model
+
+    pick = max if largest else min
+
+    class Extreme(kt.HyperParameters):
+        def Choice(self, name: str, values: list[Any], **kwargs: Any) -> Any:  # noqa: N802 (keras-tuner's name)
+            return super().Choice(name, values, default=pick(values), **kwargs)
+
+        def Int(self, name: str, min_value: int, max_value: int, **kwargs: Any) -> Any:  # noqa: N802
+            return super().Int(name, min_value, max_value, **(kwargs | {"default": pick(min_value, max_value)}))
+
+    return student_model(Extreme(), student, variant, *shape, plan=None)
+
+
 def smallest_student(student: Student, variant: Variant, shape: Shape, seed: int = 0) -> Any:
     """The cheapest student of the search space: the fewest layers, units and filters, the smallest kernels (every
     choice at its smallest), its kernels at the variant's sparsity with every kept weight a single power of two
     (the cheapest product a multiplier or an adder graph can have) and its biases zero."""
-    _keras()
-    import keras_tuner as kt
     import numpy as np
 
-    from socflow.train.compression import _kernel, student_model, weight_layers
+    from socflow.train.compression import _kernel, weight_layers
 
-    class Smallest(kt.HyperParameters):
-        def Choice(self, name: str, values: list[Any], **kwargs: Any) -> Any:  # noqa: N802 (keras-tuner's name)
-            return super().Choice(name, values, default=min(values), **kwargs)
-
-    model = student_model(Smallest(), student, variant, *shape, plan=None)
+    model = extreme_student(student, variant, shape)
     rng = np.random.default_rng(seed)
     fraction_bits = variant["bits"] - 1 - variant["integer_bits"]
     for layer in weight_layers(model):
@@ -136,11 +150,31 @@ def check_budget_floor(experiment: Mapping[str, Any], shape: Shape) -> None:
         keras.backend.clear_session()
 
 
+def check_conv_reuse(experiment: Mapping[str, Any], shape: Shape) -> None:
+    """A convolutional student's reuse factors (a target's, or the largest of its list) can be used by the largest
+    student of the search space: at most its largest kernel's or dense layer's products (socflow.rtl.conv)."""
+    keras = _keras()
+    from socflow.rtl.conv import check_reuse, largest_layer
+
+    student = experiment["student"]
+    model = extreme_student(student, student["variants"][0], shape, largest=True)
+    largest = largest_layer(model)
+    keras.backend.clear_session()
+    for i, target in enumerate(experiment["hls"]["targets"]):
+        reuse = max(reuse_factors(target))
+        if reuse > 1:
+            try:
+                check_reuse(reuse, largest)
+            except ConfigError as error:
+                raise ConfigError(f"hls.targets[{i}] ({target_name(target)}): {error}") from None
+
+
 # the checks that load TensorFlow, by the name a pending check carries to the child process
 MODEL_CHECKS: dict[str, Callable[[Mapping[str, Any], Shape], None]] = {
     "teacher.pretrained": lambda experiment, shape: check_pretrained(experiment["teacher"], shape),
     "teacher.model": lambda experiment, shape: check_hypermodel(experiment["teacher"], shape),
     "budget": check_budget_floor,
+    "reuse": check_conv_reuse,
 }
 
 
@@ -155,6 +189,9 @@ def model_checks(experiment: Mapping[str, Any], shape: Shape) -> list[tuple[str,
         checks.append(("teacher.model", data | {"hypermodel": teacher["model"], "file": hypermodel_stamp(teacher)}))
     if any(t.get("budget") for t in experiment["hls"]["targets"]):
         checks.append(("budget", data | {k: experiment[k] for k in ("student", "hls", "rtl")}))
+    targets = experiment["hls"]["targets"]
+    if experiment["student"]["model"] != "mlp" and any(max(reuse_factors(t)) > 1 for t in targets):
+        checks.append(("reuse", data | {"student": experiment["student"], "targets": targets}))
     return checks
 
 
@@ -195,11 +232,11 @@ def run_pending(request: Mapping[str, Any]) -> dict[str, str] | None:
     of a user's code (a hypermodel that raises, a model file Keras cannot read) is a failure of its check."""
     for entry in request["pending"]:
         shape = (tuple(entry["shape"][0]), int(entry["shape"][1]))
-        where = "hls.targets" if entry["check"] == "budget" else entry["check"]
+        where = "hls.targets" if entry["check"] in ("budget", "reuse") else entry["check"]
         try:
             MODEL_CHECKS[entry["check"]](request["experiments"][entry["exp"]], shape)
-        except ConfigError as error:  # a budget's names its target: hls.targets[i].budget
-            message = str(error) if entry["check"] == "budget" else f"{where}: {error}"
+        except ConfigError as error:  # a budget's or reuse factor's names its target: hls.targets[i]...
+            message = str(error) if entry["check"] in ("budget", "reuse") else f"{where}: {error}"
             return {"exp": entry["exp"], "message": message}
         except Exception as error:  # noqa: BLE001 (the user's code may fail in any way: name it)
             return {"exp": entry["exp"], "message": f"{where}: the check failed ({type(error).__name__}: {error})"}
