@@ -5,12 +5,14 @@ Each at reuse factor 1 (da4ml's adder graphs) and folded (R > 1, where a layer c
 the estimate beside Yosys, then per design family the mean and largest LUT and FF error (what the budget's default
 margin for the conv and folded conv designs, socflow.budget.DEFAULT_MARGIN, covers).
 
-    .venv/bin/python bench/conv_cost.py            # about 15 minutes on 2 cores
+    .venv/bin/python bench/conv_cost.py            # about 25 minutes on 2 cores (measurements: bench/out/conv_cost.json)
+    .venv/bin/python bench/conv_cost.py --cached   # refit from the measurements, a minute
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,12 +22,13 @@ from socflow._keras import keras  # noqa: F401  (Keras 2 before qkeras)
 
 import keras_tuner as kt
 import numpy as np
-from common import table
+from common import ROOT, table
+from cost_model import fit, left_out_errors
 
 from socflow.errors import ConfigError
 from socflow.fixed import FixedType
 from socflow.rtl.conv import design as conv_design
-from socflow.rtl.cost import conv_cost
+from socflow.rtl.cost import FOLDED_CONV_FF_MODEL, FOLDED_CONV_LUT_MODEL, conv_cost, conv_structure, folded_conv_features
 from socflow.rtl.designs import generate, verilog_sources
 from socflow.rtl.quantized import TOP
 from socflow.rtl.synth import synthesize
@@ -58,47 +61,67 @@ def student(kind: str, shape: list[int], hp: dict[str, int], sparsity: float, se
     return model
 
 
-def measure(case: tuple[int, int]) -> list[Any] | None:
-    """One student at one reuse factor: the estimate beside Yosys (None where no layer can use the factor)."""
-    index, reuse = case
+def case_model(index: int) -> tuple[Any, FixedType]:
     kind, shape, hp, sparsity, in_text = STUDENTS[index]
-    model, in_type = student(kind, shape, hp, sparsity, index), FixedType.parse(in_text)
+    return student(kind, shape, hp, sparsity, index), FixedType.parse(in_text)
+
+
+def synthesized(case: tuple[int, int]) -> dict[str, int] | None:
+    """Yosys's LUT, FF and DSP of one student's design at one reuse factor (None where no layer can use it)."""
+    index, reuse = case
+    model, in_type = case_model(index)
     target = TARGET | {"reuse_factor": reuse}
     try:
-        cost = conv_cost(conv_design(model, in_type, target, RTL))
+        conv_design(model, in_type, target, RTL)
     except ConfigError:
         return None
     with tempfile.TemporaryDirectory() as scratch:
         generate(model, in_type, target, RTL, Path(scratch) / "rtl")
         stat = synthesize(verilog_sources(Path(scratch) / "rtl"), TOP, PART, scratch, Path(scratch) / "y.log")
-    used = {k: stat["resources"][k]["used"] for k in ("LUT", "FF", "DSP")}
-    name = f"{kind} {'x'.join(map(str, shape))} {hp} s{sparsity:g} {in_type.width}b"
-    return [
-        name,
-        reuse,
-        model.count_params(),
-        cost.lut,
-        used["LUT"],
-        100 * (cost.lut / used["LUT"] - 1),
-        cost.ff,
-        used["FF"],
-        100 * (cost.ff / used["FF"] - 1),
-        cost.dsp,
-        used["DSP"],
-    ]
+    return {k: stat["resources"][k]["used"] for k in ("LUT", "FF", "DSP")}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="Yosys runs at once")
-    parser.add_argument("--reuse", default="1,2,4,8,16,32", help="reuse factors (1: the adder-graph design)")
+    parser.add_argument("--reuse", default="1,2,3,4,8,16,32,64", help="reuse factors (1: the adder-graph design)")
+    parser.add_argument("--cached", action="store_true", help="refit from the measurements of an earlier run")
     args = parser.parse_args()
     cases = [(i, int(r)) for i in range(len(STUDENTS)) for r in args.reuse.split(",")]
-    with ThreadPoolExecutor(args.jobs) as pool:
-        rows = [row for row in pool.map(measure, cases) if row is not None]
+    cache = ROOT / "bench" / "out" / "conv_cost.json"
+    if args.cached:
+        measured = {tuple(k): v for k, v in json.loads(cache.read_text())}
+    else:
+        with ThreadPoolExecutor(args.jobs) as pool:
+            measured = dict(zip(cases, pool.map(synthesized, cases)))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps([[list(k), v] for k, v in measured.items()]))
+    rows, folded = [], []
+    for (index, reuse), used in measured.items():
+        if used is None:
+            continue
+        model, in_type = case_model(index)
+        core = conv_design(model, in_type, TARGET | {"reuse_factor": reuse}, RTL)
+        cost = conv_cost(core)
+        if reuse > 1:
+            structure = conv_structure(core)
+            features = folded_conv_features(core)
+            folded.append((features | {"structure": structure[0]}, features | {"structure": structure[1]}, used))
+        kind, shape, hp, sparsity, _ = STUDENTS[index]
+        name = f"{kind} {'x'.join(map(str, shape))} {hp} s{sparsity:g} {in_type.width}b"
+        rows.append([name, reuse, model.count_params(), cost.lut, used["LUT"], 100 * (cost.lut / used["LUT"] - 1),
+                     cost.ff, used["FF"], 100 * (cost.ff / used["FF"] - 1), cost.dsp, used["DSP"]])  # fmt: skip
+    if folded:  # the folded models' coefficients, fitted to these designs (to be copied into socflow/rtl/cost.py)
+        for what, column, model_names in (("LUT", 0, FOLDED_CONV_LUT_MODEL), ("FF", 1, FOLDED_CONV_FF_MODEL)):
+            features, values = [f[column] for f in folded], np.array([f[2][what] for f in folded], dtype=float)
+            names = list(model_names)
+            print(f"FOLDED_CONV_{what}_MODEL =", {k: round(float(c), 3) for k, c in zip(names, fit(features, values, names))})
+            left_out = np.abs(left_out_errors(features, values, names))
+            print(f"  {what}, each design left out of the fit: mean |error| {100 * left_out.mean():.1f} %, "
+                  f"max {100 * left_out.max():.1f} %")  # fmt: skip
     header = ["student", "R", "P", "est. LUT", "Yosys LUT", "LUT err %", "est. FF", "Yosys FF", "FF err %", "est. DSP",
               "Yosys DSP"]  # fmt: skip
-    print(table(header, rows) + "\n")
+    print("\nwith the coefficients in socflow/rtl/cost.py:\n\n" + table(header, rows) + "\n")
     for design, chosen in (("conv (R = 1)", [r for r in rows if r[1] == 1]), ("folded conv", [r for r in rows if r[1] > 1])):
         for what, column in (("LUT", 5), ("FF", 8)):
             error = np.array([row[column] for row in chosen])

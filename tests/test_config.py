@@ -376,6 +376,17 @@ def test_reuse_factors_no_student_can_use_are_named_before_any_job(tiny_config, 
         validated(tiny_config)
 
 
+def test_a_conv_student_takes_reuse_factor_lists_and_no_streaming_design(tiny_config):
+    """Its reuse factors are held to its space's largest layer when the workflow is planned (test_train_preflight)."""
+    tiny = tiny_config["experiments"]["tiny"]
+    tiny["student"] = {"model": "cnn", "layers": 2, "units": [2, 8]}
+    tiny["hls"] = {"targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": [1, 4, 16], "budget": {"lut": 0.3}}]}
+    assert validated(tiny_config)["experiments"]["tiny"]["hls"]["targets"][0]["reuse_factor"] == [1, 4, 16]
+    tiny["hls"] = {"targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": 30, "rtl_architecture": "stream"}]}
+    with pytest.raises(ConfigError, match=r"targets\[0\]: a cnn student's RTL is the line-buffered conv design"):
+        validated(tiny_config)
+
+
 def test_image_students_on_signals_are_named_before_any_job(tiny_config):
     tiny_config["experiments"]["tiny"]["student"] = {"model": "mobilenet"}
     with pytest.raises(ConfigError, match="tiny.student.model: mobilenet students take images; the pulses are 1D"):

@@ -119,3 +119,15 @@ def test_the_smallest_student_is_the_cheapest_of_the_space_at_the_variants_spars
         nonzero = kernel[kernel != 0]
         assert (kernel == 0).mean() == pytest.approx(0.5, abs=0.05)
         assert set(abs(nonzero).tolist()) <= {2.0**-k for k in range(1, 8)}  # single powers of two, unchanged
+
+
+def test_a_conv_students_reuse_factor_no_layer_of_its_space_can_use_is_named_before_any_job(tmp_path):
+    """The largest 1D CNN of the space (2 blocks of 8 filters of 5 taps: 5 x 8 x 8 = 320 products in its second
+    kernel, 7 x 8 x 4 = 224 in its head) takes a reuse factor of up to 320."""
+    student = {"model": "cnn", "layers": 2, "units": [2, 8]}
+    fits = experiments(hls={"targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": 320}]}, student=student)
+    preflight.check_conv_reuse(fits["tiny"], ((30,), 4))
+    exps = experiments(hls={"targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": 321}]}, student=student)
+    with pytest.raises(ConfigError, match=r"^experiments\.tiny\.hls\.targets\[0\] \(xc7a35t[\w-]+\): reuse_factor 321: "
+                       r"the folded conv RTL takes 2 to 320"):  # fmt: skip
+        check_experiments(exps, tmp_path / "checks")

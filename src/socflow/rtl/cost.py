@@ -137,34 +137,61 @@ def lutram_sites(depth: int, width: int) -> int:
     return 4 * math.ceil(width / 3) * math.ceil(depth / 64)
 
 
-def conv_cost(core: conv.ConvDesign) -> Cost:
-    """The conv design's cost: its kernels and head (da4ml's estimate of an adder graph and its pipeline
-    registers; a folded core's fitted model, with its DSPs), and per stage the frame buffer (two banks of LUT-RAM
-    per channel group), the padding multiplexer (a LUT per pixel bit), the max-pool's compare and select (2 LUTs
-    per output bit) and running maxima (LUT-RAM for 2D pools), the line buffer (flip-flops at the window's taps,
-    shift-register LUTs between its rows), the output registers, and ~40 LUT and FF of counters; the flattened
-    map's register; latency and II exact."""
+# The folded conv design's models (bench/conv_cost.py fits them, as bench/cost_model.py the dense ones): the
+# folded cores' features (see folded_features) summed over the stages' kernels and the head, and the design
+# around them (`structure`: conv_structure's count of frame buffers, line buffers, padding, pool and counters).
+FOLDED_CONV_LUT_MODEL = dict(LUT_MODEL, structure=1.0)
+FOLDED_CONV_FF_MODEL = dict(FF_MODEL, structure=1.0)
+
+
+def conv_structure(core: conv.ConvDesign) -> tuple[float, float]:
+    """LUTs and FFs of the conv design around its kernels and head: per stage the frame buffer (two banks of
+    LUT-RAM per channel group), the padding multiplexer (a LUT per pixel bit), the max-pool's compare and select
+    (2 LUTs per output bit) and running maxima (LUT-RAM for 2D pools), the line buffer (flip-flops at the window's
+    taps, shift-register LUTs between its rows), the output registers, and ~40 LUT and FF of counters; the
+    flattened map's register and the scores'."""
     lut, ff = 0.0, 0.0
-    for kern in [*core.kernels, core.head]:
-        if isinstance(kern, conv.FoldedKernel):
-            folded = folded_cost(kern.core)
-            lut, ff = lut + folded.lut, ff + folded.ff
-        else:
-            lut, ff = lut + float(kern.pipeline.cost), ff + float(kern.pipeline.reg_bits)
     for stage in core.stages:
         out_bits = stage.filters * stage.out_type.width
         lut += stage.groups * lutram_sites(bank_words(stage.shape[0] * stage.shape[1]), stage.word_width)
         lut += stage.pixel_width + (2 * out_bits if stage.pool != (1, 1) else 0) + 40
-        # the line buffer: flip-flops at the window's taps, shift registers (SRL16E, a LUT each) between rows
         (kh, kw), pixel = stage.kernel_size, stage.pixel_width
         lut += (kh - 1) * pixel * math.ceil((stage.padded[1] - kw) / 16)
-        # the pool's running maxima: a register (1D pools), else a row of them in LUT-RAM
         if stage.pool[0] > 1:
             lut += lutram_sites(stage.out_shape[1], out_bits)
         one_row_pool = stage.pool[0] == 1 and stage.pool != (1, 1)  # its running maximum in a register
         ff += kh * kw * pixel + out_bits * (2 if one_row_pool else 1) + 40
     ff += core.n_flat * core.stages[-1].out_type.width + core.n_outputs * core.score_width
-    folded_design = core.reuse_factor > 1
+    return lut, ff
+
+
+def folded_conv_features(core: conv.ConvDesign) -> dict[str, float]:
+    """The features of a folded conv design: its folded cores' summed, and its structure's LUT and FF counts
+    (`structure` in each model: the LUT count for LUT_MODEL's, the FF count for FF_MODEL's)."""
+    features = dict.fromkeys(set(LUT_MODEL) | set(FF_MODEL), 0.0)
+    for kern in [*core.kernels, core.head]:
+        for name, value in folded_features(kern.core).items():  # type: ignore[union-attr]
+            features[name] += value
+    return features
+
+
+def conv_cost(core: conv.ConvDesign) -> Cost:
+    """The conv design's cost: at R = 1 da4ml's estimate of its adder graphs and their pipeline registers, plus
+    the structure around them (:func:`conv_structure`); folded, the fitted models of the folded cores' features and
+    the structure (:data:`FOLDED_CONV_LUT_MODEL`), its DSPs exact. Latency and II exact."""
+    structure_lut, structure_ff = conv_structure(core)
+    if core.reuse_factor > 1:
+        features = folded_conv_features(core)
+        lut = sum(c * features[k] for k, c in FOLDED_CONV_LUT_MODEL.items() if k != "structure")
+        ff = sum(c * features[k] for k, c in FOLDED_CONV_FF_MODEL.items() if k != "structure")
+        lut += FOLDED_CONV_LUT_MODEL["structure"] * structure_lut
+        ff += FOLDED_CONV_FF_MODEL["structure"] * structure_ff
+        source = "socflow folded-conv cost model (fitted to Yosys)"
+    else:
+        graphs = [*core.kernels, core.head]
+        lut = structure_lut + sum(float(k.pipeline.cost) for k in graphs)  # type: ignore[union-attr]
+        ff = structure_ff + sum(float(k.pipeline.reg_bits) for k in graphs)  # type: ignore[union-attr]
+        source = "da4ml estimate + socflow conv-design structure"
     return Cost(
         lut=lut,
         ff=ff,
@@ -172,6 +199,6 @@ def conv_cost(core: conv.ConvDesign) -> Cost:
         bram_18k=0,
         latency_clocks=core.latency_clocks,
         initiation_interval=core.initiation_interval,
-        source=f"{'socflow folded-RTL cost model' if folded_design else 'da4ml estimate'} + socflow conv-design structure",
-        design="folded_conv" if folded_design else "conv",
+        source=source,
+        design="folded_conv" if core.reuse_factor > 1 else "conv",
     )
