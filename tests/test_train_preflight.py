@@ -128,6 +128,7 @@ def test_a_conv_students_reuse_factor_no_layer_of_its_space_can_use_is_named_bef
     fits = experiments(hls={"targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": 320}]}, student=student)
     preflight.check_conv_reuse(fits["tiny"], ((30,), 4))
     exps = experiments(hls={"targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": 321}]}, student=student)
-    with pytest.raises(ConfigError, match=r"^experiments\.tiny\.hls\.targets\[0\] \(xc7a35t[\w-]+\): reuse_factor 321: "
+    assert [check for check, _ in preflight.model_checks(exps["tiny"], ((30,), 4))] == ["reuse"]
+    with pytest.raises(ConfigError, match=r"^hls\.targets\[0\] \(xc7a35t[\w-]+\): reuse_factor 321: "
                        r"the folded conv RTL takes 2 to 320"):  # fmt: skip
-        check_experiments(exps, tmp_path / "checks")
+        preflight.check_conv_reuse(exps["tiny"], ((30,), 4))
