@@ -122,17 +122,18 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["firmware"]["agree"] == 30
 
 
-def test_conv_student_on_the_emulated_board(tmp_path):
-    """The 1D-CNN student's folded conv design (R = 4; R = 1's: the digits CNN run of test_workflow.py) behind
-    socflow_stream: one value per clock in, its fixed latency waited, every answer bit-exact, through Algorithm 1
-    and through the firmware."""
+@pytest.mark.parametrize("reuse,design", [(1, "socflow's conv design"), (4, "socflow's folded conv design")])
+def test_conv_student_on_the_emulated_board(tmp_path, reuse, design):
+    """The 1D-CNN student's conv design, its kernels adder graphs (R = 1) or folded (R = 4), behind socflow_stream:
+    one value per clock in, its fixed latency waited, every answer bit-exact, through Algorithm 1 and through the
+    firmware."""
     student = conv_student(tmp_path / "student", "cnn_1d")
-    generate(student, tmp_path, RTL_TARGET | {"reuse_factor": 4})
+    generate(student, tmp_path, RTL_TARGET | {"reuse_factor": reuse})
     protocol, paths = protocol_of(tmp_path / "rtl.json", student, tmp_path, BOARD)
     assert protocol.core == "serial"
     ip = {"verilog": str(tmp_path / "verilog"), "ip_json": str(tmp_path / "rtl.json")}
     firmware = firmware_of(student, paths["json"], ip, tmp_path / "fw", 20)
     result = evaluate(student, paths["json"], ip, firmware, tmp_path / "emulated.json")
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["n"] == 60
-    assert "folded conv design" in result["ip_model"]
+    assert design in result["ip_model"]
     assert result["firmware"]["agree"] == result["firmware"]["n"] == 20

@@ -24,6 +24,7 @@ def validated(config):
         "config/examples/pulses_mlp.yaml",
         "config/examples/digits_cnn.yaml",
         "config/examples/pulses_cnn.yaml",
+        "config/examples/cnn_budget.yaml",
         "config/examples/user_data.yaml",
     ],
 )

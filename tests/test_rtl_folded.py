@@ -26,13 +26,22 @@ def folded(student, tmp_path, **target):
     return generate(student, tmp_path, target), target
 
 
-@pytest.mark.parametrize(("reuse", "source"), [(2, "register"), (5, "register"), (30, "ram"), (64, "ram")])
+@pytest.mark.parametrize(
+    ("reuse", "source"), [(2, "register"), (5, "register"), (30, "ram"), (64, "ram"), (4, "shared"), (12, "shared")]
+)
 def test_every_nonzero_product_once_on_ceil_nnz_over_r_multipliers(reuse, source):
     rng = np.random.default_rng(reuse)
     weights = rng.integers(-8, 8, (30, 16)) * (rng.random((30, 16)) > 0.5)
+    weights[7] = 0  # an input no output uses: no step reads it
     nnz = int(np.count_nonzero(weights))
     plan = schedule(weights, reuse, source)
-    assert len(plan.lanes) == math.ceil(nnz / reuse) and plan.clocks <= reuse
+    if source == "shared":  # groups of at most R inputs, each lane one output's products of one group, in step
+        assert len(plan.groups) == math.ceil(29 / reuse) and 7 not in sum(plan.groups, [])
+        assert all(len(inputs) <= reuse for inputs in plan.groups) and plan.clocks <= reuse
+        assert all(plan.groups[lane.group][t] == i for lane in plan.lanes for t, (i, _, _) in lane.steps.items())
+        assert len(plan.lanes) == sum(np.any(weights[inputs] != 0, axis=0).sum() for inputs in plan.groups)
+    else:
+        assert len(plan.lanes) == math.ceil(nnz / reuse) and plan.clocks <= reuse
     done = sorted(
         (i, j) for lane in plan.lanes for i, w, g in lane.steps.values() for j in range(16) if g in plan.partials[j]
     )

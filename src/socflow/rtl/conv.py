@@ -44,6 +44,7 @@ import numpy as np
 from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
 from socflow.rtl import folded
+from socflow.rtl.cost import folded_cost
 from socflow.rtl.parallel import da4ml_sources, relu_round_half_even, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
 from socflow.rtl.templates import SHARED_HDL, render
@@ -253,8 +254,14 @@ class FoldedKernel:
 
 
 def folded_kernel(name: str, layers: list[folded.IntLayer], reuse: int) -> FoldedKernel:
-    """The layers' folded core at `reuse`, every layer's input from a register (a window, or the flattened map)."""
-    schedules = [folded.schedule(layer.weights, reuse, "register") for layer in layers]
+    """The layers' folded core at `reuse`, every layer's input from a register (a window, or the flattened map).
+    Per layer the cheaper of two schedules by the folded cost model's LUTs: "register" (ceil(nnz / R) lanes, each
+    with its own operand multiplexer: fewest multipliers) or "shared" (a multiplexer per group of R inputs, read by
+    a lane per output: fewer LUTs where a wide window would feed many lanes' multiplexers, at large R)."""
+    schedules = []
+    for layer in layers:
+        options = [folded.schedule(layer.weights, reuse, source) for source in ("register", "shared")]
+        schedules.append(min(options, key=lambda s: (folded_cost(folded.FoldedDesign([layer], [s], reuse, "")).lut)))
     return FoldedKernel(name, folded.FoldedDesign(layers, schedules, reuse, "folded"))
 
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socflow.fixed import FixedType
-from socflow.rtl import conv
 from socflow.rtl.folded import FoldedDesign
 from socflow.rtl.parallel import latency_clocks, pipelined_student
 from socflow.rtl.widths import bank_words, bits_for
 from socflow.settings import Rtl, Target
+
+if TYPE_CHECKING:  # socflow.rtl.conv picks its kernels' schedules with this module's model
+    from socflow.rtl import conv
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def folded_features(core: FoldedDesign) -> dict[str, float]:
     """The structure of a folded design that its LUTs and FFs grow with, summed over its layers:
 
     - mux: per lane reading the input register, input width x (distinct inputs - 1) / 3 (its operand
-      multiplexer, a LUT6 selecting among 4);
+      multiplexer, a LUT6 selecting among 4); for a "shared" layer the same per group of inputs;
     - addr: LUT-RAM address bits of the lanes' step ROMs (x ceil(steps / 64));
     - acc: accumulator bits (one accumulator per partial sum in a lane); basemux: the bits of the multiplexer that
       feeds a lane's adder from one of several accumulators;
@@ -81,6 +83,8 @@ def folded_features(core: FoldedDesign) -> dict[str, float]:
     for layer, sched in zip(core.layers, core.schedules):
         acc_w, n_in = layer.acc_width, layer.weights.shape[0]
         depth = math.ceil(max(1, sched.clocks) / 64)
+        for inputs in sched.groups:  # "shared": a multiplexer per group of inputs
+            features["mux"] += layer.in_width * max(0, len(inputs) - 1) / 3
         for lane in sched.lanes:
             slots = len({g for _, _, g in lane.steps.values()})
             if sched.source == "register":
@@ -91,7 +95,7 @@ def folded_features(core: FoldedDesign) -> dict[str, float]:
             features["basemux"] += acc_w * max(0, slots - 1)
         features["sum"] += acc_w * sum(max(0, len(parts) - 1) for parts in sched.partials)
         features["relu"] += acc_w * len(sched.partials) if layer.relu else 0
-        features["reg"] += layer.in_width * n_in if sched.source == "register" else 0
+        features["reg"] += layer.in_width * n_in if not sched.serial else 0
         features["out"] += layer.out_width * len(sched.partials)
         features["lanes"] += len(sched.lanes)
     features["design"] = 1.0
@@ -169,7 +173,7 @@ def folded_conv_features(core: conv.ConvDesign) -> dict[str, float]:
     """The features of a folded conv design: its folded cores' summed, and its structure's LUT and FF counts
     (`structure` in each model: the LUT count for LUT_MODEL's, the FF count for FF_MODEL's)."""
     features = dict.fromkeys(set(LUT_MODEL) | set(FF_MODEL), 0.0)
-    for kern in [*core.kernels, core.head]:
+    for kern in [*core.kernels, core.head]:  # every one a folded core, at R > 1
         for name, value in folded_features(kern.core).items():  # type: ignore[union-attr]
             features[name] += value
     return features

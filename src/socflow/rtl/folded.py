@@ -178,6 +178,7 @@ class Lane:
 
     steps: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     first: dict[int, int | None] = field(default_factory=dict)
+    group: int = 0  # a "shared" layer's lane: the input group whose multiplexer it reads
 
 
 @dataclass
@@ -189,14 +190,17 @@ class LayerSchedule:
     partials: list[list[int]]  # per output: indices of the partial sums to add (empty: bias only)
     n_in: int
     # where the lanes take their inputs from: "register" (the whole input vector, a multiplexer per lane), "ram"
-    # (LUT-RAM written one value per clock, a read port per lane: the first layer when R >= n_inputs) or
-    # "broadcast" (the value arriving this clock, to every lane: the streaming design's first layer)
+    # (LUT-RAM written one value per clock, a read port per lane: the first layer when R >= n_inputs),
+    # "broadcast" (the value arriving this clock, to every lane: the streaming design's first layer) or "shared"
+    # (the input vector in groups of at most R inputs, one multiplexer per group read by a lane per output: the
+    # folded conv design's kernels)
     source: str = "register"
+    groups: list[list[int]] = field(default_factory=list)  # "shared": each group's inputs, by step
 
     @property
     def serial(self) -> bool:
         """Whether the layer takes its input one value per clock."""
-        return self.source != "register"
+        return self.source in ("ram", "broadcast")
 
     @cached_property
     def needs(self) -> list[int]:
@@ -221,7 +225,7 @@ class LayerSchedule:
         input's arrival; values arriving further apart only bring the last step closer to the last value."""
         if self.source == "broadcast":
             return self.n_in - 1
-        if self.source == "register":
+        if not self.serial:
             return self.n_in - 1 + self.clocks  # the vector at edge n_in - 1, one step per clock after it
         return self._last_step(1, 0)
 
@@ -257,6 +261,8 @@ def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> Layer
     if source == "broadcast":
         columns = [[(j, int(i)) for i in np.flatnonzero(weights[:, j])] for j in range(n_out)]
         return _lanes(weights, [column for column in columns if column], source)
+    if source == "shared":
+        return _shared(weights, reuse)
     n_lanes = max(1, math.ceil(int(np.count_nonzero(weights)) / reuse))
     plans = []
     for order in _output_orders(n_out, ORDERS if source == "ram" else 1):
@@ -277,9 +283,37 @@ def _output_orders(n_out: int, count: int) -> list[list[int]]:
     return [list(range(n_out))] + [[int(j) for j in rng.permutation(n_out)] for _ in range(count - 1)]
 
 
-def _lanes(weights: np.ndarray, chunks: list[list[tuple[int, int]]], source: str) -> LayerSchedule:
+def _shared(weights: np.ndarray, reuse: int) -> LayerSchedule:
+    """The "shared" schedule: the inputs that have a non-zero weight, in order, cut into ceil(n / reuse) groups of
+    at most `reuse`; at step t every lane of group g takes the group's t-th input (one multiplexer per group, not
+    per lane, which is most of a folded kernel's LUTs where lanes read a wide window), and a lane per output with a
+    non-zero weight in the group adds its products, one partial sum: multipliers sum_g (outputs of group g),
+    about n_out * ceil(n / R), for a multiplexer cost of about n * width / 3 LUTs in all."""
+    active = [int(i) for i in np.flatnonzero(np.any(weights != 0, axis=1))]
+    count = max(1, math.ceil(len(active) / reuse))
+    size = max(1, math.ceil(len(active) / count))
+    groups = [active[g * size : (g + 1) * size] for g in range(count)]
+    position = {i: t for inputs in groups for t, i in enumerate(inputs)}
+    chunks, owners = [], []
+    for g, inputs in enumerate(groups):
+        for j in range(weights.shape[1]):
+            chunk = [(j, i) for i in inputs if weights[i, j]]
+            if chunk:
+                chunks.append(chunk)
+                owners.append(g)
+    plan = _lanes(weights, chunks, "shared", position)
+    for lane, g in zip(plan.lanes, owners):
+        lane.group = g
+    plan.groups = groups
+    plan.clocks = max([1] + [len(inputs) for inputs in groups])
+    return plan
+
+
+def _lanes(
+    weights: np.ndarray, chunks: list[list[tuple[int, int]]], source: str, position: dict[int, int] | None = None
+) -> LayerSchedule:
     """The lanes of the products in `chunks` ((output, input) pairs, a list per lane); each run of one output
-    in a lane is a partial sum."""
+    in a lane is a partial sum. A "shared" lane's product of input i runs at step position[i]."""
     n_in, n_out = weights.shape
     size = max((len(chunk) for chunk in chunks), default=1)
     partials: list[list[int]] = [[] for _ in range(n_out)]
@@ -298,6 +332,8 @@ def _lanes(weights: np.ndarray, chunks: list[list[tuple[int, int]]], source: str
         else:
             order = chunk
             steps = [i for _, i in chunk] if source == "broadcast" else list(range(len(chunk)))
+            if position is not None:
+                steps = [position[i] for _, i in chunk]
         lane = Lane({t: (i, int(weights[i, j]), runs[j]) for t, (j, i) in zip(steps, order)})
         started: set[int] = set()
         for t, (_, _, g) in sorted(lane.steps.items()):
@@ -385,7 +421,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
             first = {t: 0 if j is None else int(layer.bias[j]) for t, j in lane.first.items()}
             slots = max(1, len(slot))
             lanes.append({"steps": steps, "first": first, "slots": slots, "slot_w": bits_for(slots),
-                          "ram_copy": m // READ_PORTS})  # fmt: skip
+                          "ram_copy": m // READ_PORTS, "group": lane.group})  # fmt: skip
         layers.append(
             {
                 "name": f"{top}_layer{k}",
@@ -407,6 +443,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "copies": input_copies(len(sched.lanes)) if sched.source == "ram" else 0,
                 "lanes": lanes,
                 "need": sched.needs if sched.source == "ram" else [],
+                "groups": sched.groups,
                 "partial_names": [[names[g] for g in parts] for parts in sched.partials],
             }
         )
