@@ -509,9 +509,10 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
 
 @pytest.mark.longest(1)
 def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(tmp_path):
-    """The 2D path: CNN teacher, QConv2D student, hls4ml io_stream project and its C simulation; the conv RTL
-    bit-exact in Verilator, Yosys, the emulated board around it, the Vivado project and the package (tiny
-    budgets)."""
+    """The 2D path: CNN teacher, QConv2D student searched within a LUT budget its adder-graph design (R = 1) does
+    not meet, so it takes a folded reuse factor of the list; hls4ml io_stream project and its C simulation; the
+    folded conv RTL bit-exact in Verilator, Yosys within the budget, the emulated board around it, the Vivado
+    project and the package (tiny searches)."""
     search = {"trials": 1, "epochs": 2, "patience": 0}
     config = {
         "experiments": {
@@ -533,7 +534,8 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(
                             "part": "xczu9eg-ffvb1156-2-e",
                             "io_type": "io_stream",
                             "strategy": "Resource",
-                            "reuse_factor": 4,
+                            "reuse_factor": [1, 4, 16],
+                            "budget": {"lut": 2600},
                         }
                     ]
                 },
@@ -547,20 +549,22 @@ def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(
     assert student["n_layers"] == 3 and abs(student["sparsity"] - 0.5) <= 0.01
     csim = json.loads((exp / "hls" / "b8_s50" / "zcu102" / "csim.json").read_text())
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 270
-    rtl = json.loads((exp / "rtl" / "b8_s50" / "zcu102" / "rtl_sim.json").read_text())
-    assert rtl["architecture"] == "conv" and rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0
-    assert rtl["n"] == 270 and rtl["initiation_interval"] == 100  # the 8x8 image's padded 10x10 scan
-    yosys = json.loads((exp / "rtl" / "b8_s50" / "zcu102" / "yosys.json").read_text())["resources"]
-    # the frame buffers are LUT-RAM, the kernels adder graphs (no DSP), LUTs near da4ml's estimate of its logic
-    assert yosys["LUTRAM"]["used"] > 0 and yosys["DSP"]["used"] == yosys["BRAM_18K"]["used"] == 0
-    estimate = json.loads((exp / "rtl" / "b8_s50" / "zcu102" / "rtl.json").read_text())["da4ml_lut_estimate"]
-    assert estimate < yosys["LUT"]["used"] < 2 * estimate + 500
+    where = exp / "rtl" / "b8_s50" / "zcu102"
+    rtl, summary = (json.loads((where / name).read_text()) for name in ("rtl_sim.json", "rtl.json"))
+    assert student["reuse_factors"]["zcu102"] == summary["reuse_factor"] in (4, 16)
+    assert rtl["architecture"] == "folded_conv" and rtl["bit_exact_vs_golden"] == rtl["agreement"] == 1.0
+    assert rtl["n"] == 270 and rtl["initiation_interval"] == summary["initiation_interval"] > 100  # R = 1: 100
+    yosys = json.loads((where / "yosys.json").read_text())["resources"]
+    # the frame buffers are LUT-RAM, each multiplier of the folded kernels a DSP48, within the budget by Yosys
+    assert yosys["LUTRAM"]["used"] > 0 and yosys["DSP"]["used"] == summary["multipliers"] > 0
+    budget = json.loads((where / "budget.json").read_text())
+    assert budget["fits"] and budget["synthesized"]["lut"] == yosys["LUT"]["used"] <= 2600
     board = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
-    assert "conv design" in board["ip_model"] and board["protocol"]["n_inputs"] == 64
+    assert "folded conv design" in board["ip_model"] and board["protocol"]["n_inputs"] == 64
     assert board["agreement"] == board["bit_exact_vs_golden"] == 1.0 and board["firmware"]["agree"] == 256
     assert (exp / "deploy" / "b8_s50" / "zcu102.zip").is_file()
     table = (tmp_path / "results" / "report" / "table1.md").read_text()
-    assert "conv RTL" in table
+    assert "folded conv RTL" in table
 
 
 @pytest.mark.longest(4)
