@@ -5,7 +5,7 @@ Each at reuse factor 1 (da4ml's adder graphs) and folded (R > 1, where a layer c
 the estimate beside Yosys, then per design family the mean and largest LUT and FF error (what the budget's default
 margin for the conv and folded conv designs, socflow.budget.DEFAULT_MARGIN, covers).
 
-    .venv/bin/python bench/conv_cost.py            # about 25 minutes on 2 cores (measurements: bench/out/conv_cost.json)
+    .venv/bin/python bench/conv_cost.py            # ~25 min on 2 cores (measurements: bench/out/conv_cost.json)
     .venv/bin/python bench/conv_cost.py --cached   # refit from the measurements, a minute
 """
 
@@ -28,7 +28,13 @@ from cost_model import fit, left_out_errors
 from socflow.errors import ConfigError
 from socflow.fixed import FixedType
 from socflow.rtl.conv import design as conv_design
-from socflow.rtl.cost import FOLDED_CONV_FF_MODEL, FOLDED_CONV_LUT_MODEL, conv_cost, conv_structure, folded_conv_features
+from socflow.rtl.cost import (
+    FOLDED_CONV_FF_MODEL,
+    FOLDED_CONV_LUT_MODEL,
+    conv_cost,
+    conv_structure,
+    folded_conv_features,
+)
 from socflow.rtl.designs import generate, verilog_sources
 from socflow.rtl.quantized import TOP
 from socflow.rtl.synth import synthesize
@@ -115,14 +121,16 @@ def main() -> None:
         for what, column, model_names in (("LUT", 0, FOLDED_CONV_LUT_MODEL), ("FF", 1, FOLDED_CONV_FF_MODEL)):
             features, values = [f[column] for f in folded], np.array([f[2][what] for f in folded], dtype=float)
             names = list(model_names)
-            print(f"FOLDED_CONV_{what}_MODEL =", {k: round(float(c), 3) for k, c in zip(names, fit(features, values, names))})
+            coefficients = fit(features, values, names)
+            print(f"FOLDED_CONV_{what}_MODEL =", {k: round(float(c), 3) for k, c in zip(names, coefficients)})
             left_out = np.abs(left_out_errors(features, values, names))
             print(f"  {what}, each design left out of the fit: mean |error| {100 * left_out.mean():.1f} %, "
                   f"max {100 * left_out.max():.1f} %")  # fmt: skip
     header = ["student", "R", "P", "est. LUT", "Yosys LUT", "LUT err %", "est. FF", "Yosys FF", "FF err %", "est. DSP",
               "Yosys DSP"]  # fmt: skip
     print("\nwith the coefficients in socflow/rtl/cost.py:\n\n" + table(header, rows) + "\n")
-    for design, chosen in (("conv (R = 1)", [r for r in rows if r[1] == 1]), ("folded conv", [r for r in rows if r[1] > 1])):
+    families = (("conv (R = 1)", [r for r in rows if r[1] == 1]), ("folded conv", [r for r in rows if r[1] > 1]))
+    for design, chosen in families:
         for what, column in (("LUT", 5), ("FF", 8)):
             error = np.array([row[column] for row in chosen])
             if error.size:

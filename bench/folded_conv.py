@@ -59,12 +59,12 @@ def sweep_config(trials: int) -> dict[str, Any]:
 
 def sweep_row(work: Path, exp: str, settings: dict[str, Any], reuse: int) -> list[Any]:
     """The student of `exp` at reuse factor `reuse` through rtl_generate, rtl_sim and rtl_synth."""
+    from socflow.fixed import FixedType
+    from socflow.models import load_model
     from socflow.rtl.designs import estimate
     from socflow.rtl.generate import rtl_generate
     from socflow.rtl.sim import rtl_sim
     from socflow.rtl.synth import rtl_synth
-    from socflow.fixed import FixedType
-    from socflow.models import load_model
 
     variant = variant_name(settings["student"]["variants"][0])
     student = work / "results" / exp / "student" / variant

@@ -13,7 +13,8 @@ import numpy as np
 from socflow.errors import ReportError
 from socflow.io import atomic_path, read_json
 
-RTL_SOURCES = {"stream": "RTL stream", "conv": "RTL conv", "folded_conv": "RTL conv"}  # Fig. 5: one curve per design family
+# how Fig. 5 names the RTL designs: one curve per design family (the conv design at R = 1 and folded above it)
+RTL_SOURCES = {"stream": "RTL stream", "conv": "RTL conv", "folded_conv": "RTL conv"}
 
 
 def _pyplot() -> Any:

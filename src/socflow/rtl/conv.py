@@ -261,7 +261,7 @@ def folded_kernel(name: str, layers: list[folded.IntLayer], reuse: int) -> Folde
     schedules = []
     for layer in layers:
         options = [folded.schedule(layer.weights, reuse, source) for source in ("register", "shared")]
-        schedules.append(min(options, key=lambda s: (folded_cost(folded.FoldedDesign([layer], [s], reuse, "")).lut)))
+        schedules.append(min(options, key=lambda s: folded_cost(folded.FoldedDesign([layer], [s], reuse, "")).lut))
     return FoldedKernel(name, folded.FoldedDesign(layers, schedules, reuse, "folded"))
 
 
@@ -381,10 +381,9 @@ def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvD
             kernel(f"{TOP}_kernel{n}", stage_logic(s), target, rtl) for n, s in enumerate(stages)
         ]
         flat = (int(np.prod(stages[-1].out_shape)),)
-        return ConvDesign(stages, kernels, kernel(f"{TOP}_head", trace_dense(head, flat, stages[-1].out_type), target, rtl))
-    windows = [
-        folded.int_layer(s.matrix, s.bias, s.in_type, s.relu, f"conv stage {n}") for n, s in enumerate(stages)
-    ]
+        head_logic = trace_dense(head, flat, stages[-1].out_type)
+        return ConvDesign(stages, kernels, kernel(f"{TOP}_head", head_logic, target, rtl))
+    windows = [folded.int_layer(s.matrix, s.bias, s.in_type, s.relu, f"conv stage {n}") for n, s in enumerate(stages)]
     dense = folded.integer_layers(head, stages[-1].out_type)
     check_reuse(reuse, max(int(layer.weights.size) for layer in [*windows, *dense]))
     kernels = [folded_kernel(f"{TOP}_kernel{n}", [layer], reuse) for n, layer in enumerate(windows)]
