@@ -7,6 +7,7 @@ margin for the conv and folded conv designs, socflow.budget.DEFAULT_MARGIN, cove
 
     .venv/bin/python bench/conv_cost.py            # ~25 min on 2 cores (measurements: bench/out/conv_cost.json)
     .venv/bin/python bench/conv_cost.py --cached   # refit from the measurements, a minute
+(A run keeps what the measurements file holds and synthesizes only the designs it lacks.)
 """
 
 from __future__ import annotations
@@ -53,7 +54,12 @@ STUDENTS = [
     ("cnn", [16, 16, 1], {"conv_0": 4, "conv_1": 6}, 0.5, "ap_fixed<8,1>"),
     ("mobilenet", [8, 8, 1], {"conv_0": 3, "conv_1": 4}, 0.5, "ap_fixed<8,1>"),
     ("vgg", [8, 8, 1], {"conv_0": 4, "conv_1": 4}, 0.5, "ap_fixed<8,1>"),
+    # wider students, as the digits' searches choose (only folded: their adder graphs take Yosys long)
+    ("cnn", [8, 8, 1], {"conv_0": 20, "conv_1": 13}, 0.5, "ap_fixed<16,6>"),
+    ("cnn", [8, 8, 1], {"conv_0": 12, "conv_1": 8}, 0.5, "ap_fixed<8,1>"),
+    ("cnn", [30], {"conv_0": 8, "kernel_0": 5, "conv_1": 8, "kernel_1": 5}, 0.2, "ap_fixed<16,6>"),
 ]
+WIDE = 8  # STUDENTS[WIDE:] are synthesized at R >= 4 only
 
 
 def student(kind: str, shape: list[int], hp: dict[str, int], sparsity: float, seed: int) -> Any:
@@ -93,13 +99,13 @@ def main() -> None:
     parser.add_argument("--reuse", default="1,2,3,4,8,16,32,64", help="reuse factors (1: the adder-graph design)")
     parser.add_argument("--cached", action="store_true", help="refit from the measurements of an earlier run")
     args = parser.parse_args()
-    cases = [(i, int(r)) for i in range(len(STUDENTS)) for r in args.reuse.split(",")]
+    cases = [(i, int(r)) for i in range(len(STUDENTS)) for r in args.reuse.split(",") if i < WIDE or int(r) >= 4]
     cache = ROOT / "bench" / "out" / "conv_cost.json"
-    if args.cached:
-        measured = {tuple(k): v for k, v in json.loads(cache.read_text())}
-    else:
+    measured = {tuple(k): v for k, v in json.loads(cache.read_text())} if cache.is_file() else {}
+    if not args.cached:  # what an earlier run measured is kept (the designs are seeded), the rest synthesized
+        todo = [case for case in cases if case not in measured]
         with ThreadPoolExecutor(args.jobs) as pool:
-            measured = dict(zip(cases, pool.map(synthesized, cases)))
+            measured |= dict(zip(todo, pool.map(synthesized, todo)))
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps([[list(k), v] for k, v in measured.items()]))
     rows, folded = [], []

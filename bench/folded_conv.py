@@ -18,6 +18,7 @@ buys now that CNN students can trade time for area.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ def main() -> None:
         for exp, s in sweep["experiments"].items()
     ]
     run_workflow(work, sweep, *students)
-    settings = validate_config(sweep)["experiments"]
+    settings = validate_config(copy.deepcopy(sweep))["experiments"]
     rows = [sweep_row(work, exp, settings[exp], r) for exp in settings for r in REUSE]
     header = ["student", "R", "design", "LUT", "LUT % xc7a35t", "FF", "DSP", "BRAM18", "latency [clk]", "II [clk]",
               "bit-exact", "estimate LUT (error)"]  # fmt: skip
@@ -147,12 +148,12 @@ def main() -> None:
     if args.part == "sweep":
         return
     budgets = budget_config(work, args.trials)
+    settings = validate_config(copy.deepcopy(budgets))["experiments"]
     checks = [
         f"results/{exp}/rtl/{variant_name(s['student']['variants'][0])}/{target_name(s['hls']['targets'][0])}/budget.json"
-        for exp, s in budgets["experiments"].items()
+        for exp, s in settings.items()
     ]
     run_workflow(work / "budgets", budgets, *checks)
-    settings = validate_config(budgets)["experiments"]
     header = ["experiment", "test accuracy", "R", "estimate LUT", "Yosys LUT", "LUT % xc7a35t", "DSP", "latency [clk]",
               "II [clk]", "fits"]  # fmt: skip
     print("\n" + table(header, [budget_row(work / "budgets", exp, settings[exp]) for exp in settings]))
