@@ -84,13 +84,29 @@ def synthesized(case: tuple[int, int]) -> dict[str, int] | None:
     model, in_type = case_model(index)
     target = TARGET | {"reuse_factor": reuse}
     try:
-        conv_design(model, in_type, target, RTL)
+        core = conv_design(model, in_type, target, RTL)
     except ConfigError:
         return None
     with tempfile.TemporaryDirectory() as scratch:
         generate(model, in_type, target, RTL, Path(scratch) / "rtl")
         stat = synthesize(verilog_sources(Path(scratch) / "rtl"), TOP, PART, scratch, Path(scratch) / "y.log")
-    return {k: stat["resources"][k]["used"] for k in ("LUT", "FF", "DSP")}
+    return {k: stat["resources"][k]["used"] for k in ("LUT", "FF", "DSP")} | {"schedules": schedules(core)}
+
+
+def current(case: tuple[int, int], used: dict[str, Any] | None) -> bool:
+    """Whether a measurement is of the design the generator writes now (its kernels' schedules unchanged)."""
+    if used is None or case[1] == 1:
+        return True
+    model, in_type = case_model(case[0])
+    try:
+        return used.get("schedules") == schedules(conv_design(model, in_type, TARGET | {"reuse_factor": case[1]}, RTL))
+    except ConfigError:
+        return False
+
+
+def schedules(core: Any) -> list[str]:
+    """The schedule of every folded layer of a design (which a measurement is of: the choice follows the model)."""
+    return [s.source for k in [*core.kernels, core.head] for s in k.core.schedules] if core.reuse_factor > 1 else []
 
 
 def main() -> None:
@@ -102,8 +118,8 @@ def main() -> None:
     cases = [(i, int(r)) for i in range(len(STUDENTS)) for r in args.reuse.split(",") if i < WIDE or int(r) >= 4]
     cache = ROOT / "bench" / "out" / "conv_cost.json"
     measured = {tuple(k): v for k, v in json.loads(cache.read_text())} if cache.is_file() else {}
-    if not args.cached:  # what an earlier run measured is kept (the designs are seeded), the rest synthesized
-        todo = [case for case in cases if case not in measured]
+    if not args.cached:  # what an earlier run measured of the same design is kept, the rest synthesized
+        todo = [case for case in cases if case not in measured or not current(case, measured[case])]
         with ThreadPoolExecutor(args.jobs) as pool:
             measured |= dict(zip(todo, pool.map(synthesized, todo)))
         cache.parent.mkdir(parents=True, exist_ok=True)

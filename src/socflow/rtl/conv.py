@@ -255,9 +255,11 @@ class FoldedKernel:
 
 def folded_kernel(name: str, layers: list[folded.IntLayer], reuse: int) -> FoldedKernel:
     """The layers' folded core at `reuse`, every layer's input from a register (a window, or the flattened map).
-    Per layer the cheaper of two schedules by the folded cost model's LUTs: "register" (ceil(nnz / R) lanes, each
-    with its own operand multiplexer: fewest multipliers) or "shared" (a multiplexer per group of R inputs, read by
-    a lane per output: fewer LUTs where a wide window would feed many lanes' multiplexers, at large R)."""
+    Per layer the cheaper of two schedules by the dense folded cost model's LUTs (socflow.rtl.cost.folded_cost;
+    ranking by the folded conv model instead chose worse designs by Yosys, bench/conv_cost.py): "register"
+    (ceil(nnz / R) lanes, each with its own operand multiplexer: fewest multipliers) or "shared" (a multiplexer per
+    group of R inputs, read by a lane per output: fewer LUTs where a wide window would feed many lanes'
+    multiplexers, at large R)."""
     schedules = []
     for layer in layers:
         options = [folded.schedule(layer.weights, reuse, source) for source in ("register", "shared")]

@@ -144,23 +144,24 @@ def lutram_sites(depth: int, width: int) -> int:
 # The folded conv design's models: the folded cores' features (see folded_features) summed over the stages'
 # kernels and the head, and the design around them (`structure`: conv_structure's count of frame buffers, line
 # buffers, padding, pool and counters). Fitted by bench/conv_cost.py (non-negative least squares of the relative
-# error against Yosys 0.23 synth_xilinx, as bench/cost_model.py fits the dense ones) on 48 designs: 8 random
-# students of the four families at R = 2 ... 64. Each design left out of the fit: LUT mean 6.7 %, max 19.7 %.
+# error against Yosys 0.23 synth_xilinx, as bench/cost_model.py fits the dense ones) on 63 designs: 11 random
+# students of the four families, 3 to 20 filters, at R = 2 ... 64. Each design left out of the fit: LUT mean
+# 6.6 %, max 23 % (wide kernels at R = 16).
 FOLDED_CONV_LUT_MODEL = {
-    "mux": 1.49,
+    "mux": 1.331,
     "addr": 0.0,
-    "acc": 0.0,
+    "acc": 0.642,
     "basemux": 0.0,
-    "sum": 0.156,
-    "relu": 0.0,
-    "lanes": 26.437,
-    "structure": 1.009,
+    "sum": 0.904,
+    "relu": 0.881,
+    "lanes": 0.0,
+    "structure": 1.145,
 }
 FOLDED_CONV_FF_MODEL = {
-    "acc": 0.072,
-    "basemux": 0.643,
-    "reg": 2.027,
-    "out": 2.039,
+    "acc": 0.062,
+    "basemux": 0.517,
+    "reg": 2.022,
+    "out": 2.144,
     "design": 0.0,
     "structure": 0.0,
 }
