@@ -120,9 +120,11 @@ def test_a_conv_student_is_judged_on_its_conv_design(tmp_path):
     from socflow.models import load_model
 
     model = load_model(conv_student(tmp_path / "student", "cnn_2d") / "model.h5")
-    roomy = trial_judge([budgeted(lut=0.5, dsp=1)], INPUT, RTL)(model, {"val_accuracy": [0.5, 0.75]})
-    assert roomy["fits"] and roomy["val_accuracy"] == 0.75 and roomy["dsp"] == 0  # adder graphs, no DSP
+    roomy = trial_judge([budgeted(lut=0.5, dsp=60)], INPUT, RTL)(model, {"val_accuracy": [0.5, 0.75]})
     estimated = costs_at(model, FixedType.parse(INPUT), budgeted(lut=0.5), RTL)[10]
-    assert estimated.design == "conv" and roomy["lut"] == estimated.lut
+    assert roomy["fits"] and roomy["val_accuracy"] == 0.75 and roomy["dsp"] == estimated.dsp > 0  # folded, R = 10
+    assert estimated.design == "folded_conv" and roomy["lut"] == estimated.lut
+    no_dsp = trial_judge([budgeted(lut=0.5, dsp=2)], INPUT, RTL)(model, {"val_accuracy": [0.75]})
+    assert not no_dsp["fits"]  # its multipliers are DSP48s: two are too few
     tight = trial_judge([budgeted(lut=estimated.lut / 20_800 / 2)], INPUT, RTL)(model, {"val_accuracy": [0.75]})
     assert not tight["fits"] and tight["score"] < 0  # half its LUTs: out of budget, scored by how far over
