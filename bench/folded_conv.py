@@ -95,6 +95,22 @@ def sweep_row(work: Path, exp: str, settings: dict[str, Any], reuse: int) -> lis
     ]  # fmt: skip
 
 
+def sweep_figure(work: Path, experiments: list[str]) -> Path:
+    """Fig. 5 of the sweep (socflow.report.figures): latency, II, LUT, FF and DSP against R, a curve per student."""
+    from socflow.report.figures import fig5_points, latency_vs_reuse
+
+    points = []
+    for exp in experiments:
+        runs = {p.name: p for p in sorted((work / "sweep" / exp).glob("rf*")) if (p / "yosys.json").is_file()}
+        targets = {name: TARGET | {"reuse_factor": int(name[2:])} for name in runs}
+        sims = {name: json.loads((p / "rtl_sim.json").read_text()) for name, p in runs.items()}
+        yosys = {name: json.loads((p / "yosys.json").read_text()) for name, p in runs.items()}
+        points += [dict(p, source=f"{exp}, {p['source']}") for p in fig5_points(targets, rtl_sim=sims, yosys=yosys)]
+    path = work / "fig5_conv.png"
+    latency_vs_reuse(points, path, "CNN students on the xc7a35t at 100 MHz: conv (R = 1) and folded conv designs")
+    return path
+
+
 def budget_config(work: Path, trials: int) -> dict[str, Any]:
     """Part 2: per data set, model family and budget an experiment, the teacher of part 1 imported."""
     experiments = {}
@@ -142,6 +158,7 @@ def main() -> None:
     header = ["student", "R", "design", "LUT", "LUT % xc7a35t", "FF", "DSP", "BRAM18", "latency [clk]", "II [clk]",
               "bit-exact", "estimate LUT (error)"]  # fmt: skip
     print(table(header, rows) + "\n")
+    print(f"Fig. 5 of the sweep: {sweep_figure(work, list(settings))}\n")
     for exp in settings:
         metrics = json.loads((work / students[list(settings).index(exp)]).read_text())
         print(f"{exp}: test accuracy {100 * metrics['accuracy']:.2f} %, {metrics.get('params', '?')} parameters")
