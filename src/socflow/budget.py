@@ -58,7 +58,8 @@ class Budget:
 # The margin an estimate gets by default, from bench/cost_model.py: da4ml's estimate of the fully parallel design
 # is within 2 % of Yosys; the folded model's LUT error is 10.5 % on average, 13 % on designs left out of its fit
 # (the streaming design's too); bench/conv_cost.py: the conv model's LUTs are 0.9-7.8 % over Yosys's (mean 4.1 %),
-# the folded conv model's within 6.2 % on average, from -18.5 % (at R = 2) to +16.8 %, -10.6 % at worst above R = 2.
+# the folded conv model's within 6.1 % on average (6.6 % on designs left out of its fit), from -20.9 % (a kernel
+# of 180 inputs at R = 16) to +20.5 %.
 DEFAULT_MARGIN = {"parallel": 0.03, "folded": 0.15, "conv": 0.05, "folded_conv": 0.15}
 
 
