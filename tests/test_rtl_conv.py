@@ -31,9 +31,9 @@ def test_conv_rtl_is_bit_exact_with_measured_latency_and_ii(name, tmp_path):
     assert result["latency_clocks"] == summary["latency_clocks"] and result["initiation_interval_tight"]
 
 
-# reuse factors per student: one each student's layers can all use, one only its largest can (a lane per layer
-# elsewhere), one a kernel folds to a single multiplier
-FOLDED = {"cnn_1d": [3, 45], "cnn_2d": [30], "mobilenet": [5], "vgg": [8]}
+# a reuse factor per student: small (many lanes) for the 1D CNN, one its kernels fold to a lane or two for the
+# others (LUTs, DSPs and clocks against R: test_rtl_cost.py)
+FOLDED = {"cnn_1d": [3], "cnn_2d": [30], "mobilenet": [5], "vgg": [8]}
 
 
 @pytest.mark.parametrize("name,reuse", [(name, r) for name, rs in sorted(FOLDED.items()) for r in rs])
@@ -53,15 +53,6 @@ def test_folded_conv_rtl_is_bit_exact_with_measured_latency_and_ii(name, reuse, 
     result = simulate(student, tmp_path, target)
     assert result["bit_exact_vs_golden"] == result["agreement"] == 1.0 and result["n"] == 60
     assert result["latency_clocks"] == summary["latency_clocks"] and result["initiation_interval_tight"]
-
-
-def test_folded_conv_costs_fewer_multipliers_and_more_clocks_as_r_grows(tmp_path):
-    student = load_model(conv_student(tmp_path / "student", "cnn_2d") / "model.h5")
-    cores = [design(student, FixedType.parse(INPUT), RTL_TARGET | {"reuse_factor": r}, {}) for r in (2, 4, 8, 16)]
-    multipliers = [core.multipliers for core in cores]
-    intervals = [core.initiation_interval for core in cores]
-    assert multipliers == sorted(multipliers, reverse=True) and multipliers[0] > 2 * multipliers[-1]
-    assert intervals == sorted(intervals) and intervals[-1] > 3 * intervals[0]
 
 
 def test_a_scan_waits_at_each_window_until_the_kernel_is_free(tmp_path):
