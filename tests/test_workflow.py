@@ -509,8 +509,8 @@ def test_forced_toolchain_puts_vendor_stages_in_the_default_target(tmp_path, tin
 
 @pytest.mark.longest(1)
 def test_cnn_path_on_digits_runs_to_a_bit_exact_c_simulation_conv_rtl_and_board(tmp_path):
-    """The 2D path: CNN teacher, QConv2D student searched within a LUT budget (its adder-graph design, R = 1, takes
-    about 3,600: test_rtl_cost.py), taking the fastest folded reuse factor of the list that fits; hls4ml io_stream
+    """The 2D path: CNN teacher, QConv2D student searched within a LUT budget (its adder-graph design, R = 1, would
+    take about 3,600 LUT), taking the fastest folded reuse factor of the list that fits; hls4ml io_stream
     project and its C simulation; the folded conv RTL bit-exact in Verilator, Yosys within the budget, the emulated
     board around it, the Vivado project and the package (tiny searches)."""
     search = {"trials": 1, "epochs": 2, "patience": 0}
