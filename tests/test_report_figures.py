@@ -39,6 +39,18 @@ def test_fig5_from_real_reports(tmp_path):
     assert image.shape[0] > 300 and image.shape[1] > 500
 
 
+def test_fig5_draws_a_cnn_students_conv_and_folded_conv_designs_as_one_curve():
+    targets = {f"rf{r}": {"part": "xc7a35tcpg236-1", "clock_period": 10.0, "reuse_factor": r} for r in (1, 8, 32)}
+    sims = {
+        "rf1": {"architecture": "conv", "latency_clocks": 64, "initiation_interval": 34},
+        "rf8": {"architecture": "folded_conv", "latency_clocks": 303, "initiation_interval": 150},
+        "rf32": {"architecture": "folded_conv", "latency_clocks": 428, "initiation_interval": 225},
+    }
+    points = fig5_points(targets, rtl_sim=sims)
+    assert {p["source"] for p in points} == {"RTL conv"}
+    assert sorted((p["reuse_factor"], p["latency_cycles"]) for p in points) == [(1, 64), (8, 303), (32, 428)]
+
+
 def test_no_reports_is_an_error_not_an_empty_figure(tmp_path):
     with pytest.raises(ReportError, match="no latency reports"):
         latency_vs_reuse([], tmp_path / "fig5.png")
