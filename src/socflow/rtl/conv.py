@@ -359,7 +359,11 @@ class ConvDesign:
 def largest_layer(model: Any) -> int:
     """Products of the student's largest kernel (on one window) or dense layer, pruned weights included: the
     largest reuse factor its folded design can use."""
-    stages, head = network_stages(model, FixedType(8, 1))
+    return _largest(*network_stages(model, FixedType(8, 1)))
+
+
+def _largest(stages: list[Stage], head: list[tuple[str, Any]]) -> int:
+    """Products of the largest kernel (on one window) or dense layer of these stages and head."""
     dense = [int(np.prod(layer.get_weights()[0].shape)) for kind, layer in head if kind == "dense"]
     return max([int(s.matrix.size) for s in stages] + dense)
 
@@ -385,9 +389,9 @@ def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvD
         flat = (int(np.prod(stages[-1].out_shape)),)
         head_logic = trace_dense(head, flat, stages[-1].out_type)
         return ConvDesign(stages, kernels, kernel(f"{TOP}_head", head_logic, target, rtl))
+    check_reuse(reuse, _largest(stages, head))
     windows = [folded.int_layer(s.matrix, s.bias, s.in_type, s.relu, f"conv stage {n}") for n, s in enumerate(stages)]
     dense = folded.integer_layers(head, stages[-1].out_type)
-    check_reuse(reuse, max(int(layer.weights.size) for layer in [*windows, *dense]))
     kernels = [folded_kernel(f"{TOP}_kernel{n}", [layer], reuse) for n, layer in enumerate(windows)]
     return ConvDesign(stages, kernels, folded_kernel(f"{TOP}_head", dense, reuse), reuse)
 
@@ -512,7 +516,6 @@ def conv_project(model: Any, input_type: FixedType, target: Target, rtl: Rtl, pa
         "latency_clocks": core.latency_clocks,
         "initiation_interval": core.initiation_interval,
         "serial_input": True,
-        "reuse_factor": core.reuse_factor,
         "multipliers": core.multipliers,
         "modules": [k.name for k in adder_graphs],
         "folded_modules": [k.name for k in [*core.kernels, core.head] if isinstance(k, FoldedKernel)],
