@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -51,17 +52,20 @@ def test_slurm_profile_runs_every_job_through_sbatch_and_matches_a_local_run(tmp
     cluster, local = tmp_path / "slurm", tmp_path / "local"
     cluster.mkdir()
     local.mkdir()
-    result = run_snakemake(
-        cluster,
-        CONFIG,
-        "--workflow-profile",
-        str(ROOT / "workflow/profiles/slurm"),
-        "--slurm-status-command",
-        "squeue",
-        "--slurm-init-seconds-before-status-checks",
-        "2",
-        TARGET,
-    )
+    # the local run alongside (it waits on nothing of the cluster's; most of a Slurm job's time is waiting)
+    with ThreadPoolExecutor(1) as pool:
+        local_run = pool.submit(run_snakemake, local, CONFIG, "--cores", "1", TARGET)
+        result = run_snakemake(
+            cluster,
+            CONFIG,
+            "--workflow-profile",
+            str(ROOT / "workflow/profiles/slurm"),
+            "--slurm-status-command",
+            "squeue",
+            "--slurm-init-seconds-before-status-checks",
+            "2",
+            TARGET,
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     records = JOBCOMP.read_text().splitlines()[len(before) :]
     states = [r.split("JobState=")[1].split()[0] for r in records]
@@ -69,7 +73,7 @@ def test_slurm_profile_runs_every_job_through_sbatch_and_matches_a_local_run(tmp
     workers = [json.loads((cluster / f"results/tiny/teacher/workers/{w}.json").read_text())["trials"] for w in (0, 1)]
     assert sorted(workers[0] + workers[1]) == ["0", "1"]
 
-    assert run_snakemake(local, CONFIG, "--cores", "2", TARGET).returncode == 0
+    assert local_run.result().returncode == 0
     for part in ("train.npz", "val.npz", "test.npz", "summary.json", "scaler.json"):
         assert (cluster / "results/tiny/data" / part).read_bytes() == (local / "results/tiny/data" / part).read_bytes()
     a, b = (pd.read_csv(d / "results/tiny/teacher/trials.csv").drop(columns="worker") for d in (cluster, local))
