@@ -52,3 +52,7 @@ class KerasSetupError(SocflowError, ImportError):
 
 class BudgetError(SocflowError):
     """No student of a budgeted search fits its budget, or the chosen one's synthesized design does not."""
+
+
+class TimingError(SocflowError):
+    """A design that, placed and routed, does not reach its target's clock."""

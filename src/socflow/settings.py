@@ -141,6 +141,8 @@ class Rtl(TypedDict):
     enabled: bool
     latency_cutoff: float | None
     sim_min_agreement: float
+    timing: str  # fail | warn
+    pnr_seed: int
 
 
 class BoardSettings(TypedDict):

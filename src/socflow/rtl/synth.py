@@ -1,13 +1,15 @@
-"""Stage rtl_synth: a resource estimate of the student's Verilog from Yosys `synth_xilinx`.
+"""Stage rtl_synth: a resource estimate of the student's Verilog from Yosys `synth_xilinx` or `synth_ecp5`.
 
-An estimate before place and route, and labelled so everywhere: Yosys maps to the part's primitives (LUTs,
-flip-flops, CARRY4/CARRY8, DSP48, block RAM) without Vivado's optimisations, packing or routing.
+An estimate before place and route, and labelled so everywhere: Yosys maps to the part's primitives (Xilinx LUTs,
+flip-flops, CARRY4/CARRY8, DSP48, block RAM; ECP5 LUT4s, CCU2C carries, MULT18X18D, EBR) without the vendor's
+optimisations, packing or routing. For ECP5 parts stage rtl_pnr gives the post-route numbers.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import tempfile
 import time
 from collections.abc import Mapping
@@ -19,10 +21,9 @@ from socflow.io import write_json
 from socflow.parts import part_info, yosys_family
 from socflow.rtl.designs import verilog_sources
 from socflow.rtl.quantized import TOP
-from socflow.tools import run_tool, yosys, yosys_version
+from socflow.tools import ECP5_YOSYS, open_tool_path, run_tool, tool_version, yosys
 
 log = logging.getLogger(__name__)
-SOURCE = "Yosys estimate (synth_xilinx, before place and route)"
 
 # LUT sites of each distributed-RAM and shift-register primitive (UG474, UG574): a RAM64M is four LUTs.
 LUT_MEMORY = {
@@ -32,7 +33,7 @@ LUT_MEMORY = {
 LUT_LOGIC = {"LUT1": 1, "LUT2": 1, "LUT3": 1, "LUT4": 1, "LUT5": 1, "LUT6": 1, "INV": 1}
 # Yosys cell types of each resource we report, weighted. LUT counts LUT sites as Vivado's "Slice LUTs" does:
 # logic and memory (LUTRAM, shift registers); LUTRAM is the memory part. BRAM in 18 Kb halves (RAMB36 = 2).
-CELLS = {
+XILINX_CELLS = {
     "LUT": LUT_LOGIC | LUT_MEMORY,
     "FF": {"FDRE": 1, "FDSE": 1, "FDCE": 1, "FDPE": 1},
     "DSP": {"DSP48E1": 1, "DSP48E2": 1},
@@ -40,20 +41,40 @@ CELLS = {
     "CARRY": {"CARRY4": 1, "CARRY8": 1},
     "LUTRAM": LUT_MEMORY,
 }
+# ECP5 (FPGA-TN-02032): LUT counts LUT4s: logic, the two of each CCU2C carry cell, and the four of each 16x4
+# distributed RAM (a slice pair: two slices of RAM, one of write port); BRAM_18K counts EBR (DP16KD).
+ECP5_CELLS = {
+    "LUT": {"LUT4": 1, "CCU2C": 2, "TRELLIS_DPR16X4": 4},
+    "FF": {"TRELLIS_FF": 1},
+    "DSP": {"MULT18X18D": 1, "ALU54B": 1},
+    "BRAM_18K": {"DP16KD": 1, "PDPW16KD": 1},
+    "CARRY": {"CCU2C": 1},
+    "LUTRAM": {"TRELLIS_DPR16X4": 4},
+}
+# cells that are no resource of ours: I/O and clock buffers, the wide-function multiplexers inside a slice
+NOT_COUNTED = {"BUFG", "IBUF", "OBUF", "MUXF7", "MUXF8", "VCC", "GND", "PFUMX", "L6MUX21", "$scopeinfo"}
 
 
-def yosys_script(sources: list[Path], top: str, family: str, stat_json: Path) -> str:
+def synth_command(family: str, top: str, netlist: str | None = None) -> str:
+    """The Yosys synthesis of a fabric (a `yosys_family`), writing the JSON netlist nextpnr reads if asked."""
+    if family == "ecp5":
+        return f"synth_ecp5 -top {top}" + (f" -json {netlist}" if netlist else "")
+    return f"synth_xilinx -flatten -noiopad -family {family} -top {top}"
+
+
+def yosys_script(sources: list[Path], top: str, family: str, stat_json: Path | str, netlist: str | None = None) -> str:
     reads = "\n".join(f"read_verilog {p}" for p in sources)
-    return f"{reads}\nsynth_xilinx -flatten -noiopad -family {family} -top {top}\ntee -q -o {stat_json} stat -json\n"
+    return f"{reads}\n{synth_command(family, top, netlist)}\ntee -q -o {stat_json} stat -json\n"
 
 
 def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
     """Resources (used, available, % of the part) from Yosys's `stat -json` of the synthesized design."""
     cells = stat["design"]["num_cells_by_type"]
-    known = set().union(*CELLS.values())
+    table = ECP5_CELLS if yosys_family(part) == "ecp5" else XILINX_CELLS
+    known = set().union(*table.values())
     capacity = part_info(part)
     resources = {}
-    for name, weights in CELLS.items():
+    for name, weights in table.items():
         used = sum(count * weights[cell] for cell, count in cells.items() if cell in weights)
         available = capacity.capacity(name) if capacity and name in ("LUT", "FF", "DSP", "BRAM_18K") else None
         resources[name] = {
@@ -64,35 +85,60 @@ def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
     return {
         "resources": resources,
         "cells": dict(sorted(cells.items())),
-        "other_cells": sorted(set(cells) - known - {"BUFG", "IBUF", "OBUF", "MUXF7", "MUXF8", "VCC", "GND"}),
+        "other_cells": sorted(set(cells) - known - NOT_COUNTED),
     }
 
 
-def synthesize(sources: list[Path], top: str, part: str, scratch: str | Path, yosys_log: str | Path) -> dict[str, Any]:
-    """Yosys synth_xilinx of `sources` (top `top`) for the part's family: resources, cells, seconds, version."""
-    tool = yosys()
+def synthesize(
+    sources: list[Path], top: str, part: str, scratch: str | Path, yosys_log: str | Path, netlist: bool = False
+) -> dict[str, Any]:
+    """Yosys synthesis of `sources` (top `top`) for the part's fabric: resources, cells, seconds, version; with
+    `netlist`, the JSON netlist for nextpnr at scratch/<top>.json.
+
+    ECP5 parts are synthesized by YoWASP's Yosys (PyPI, with nextpnr-ecp5), Xilinx parts by Debian's; a YoWASP
+    tool opens only paths below its working folder, so the sources are copied into `scratch` and named relative
+    to it."""
     family = yosys_family(part)
-    stat_json = Path(scratch) / f"{top}.stat.json"
-    script = Path(scratch) / f"{top}.ys"
-    script.write_text(yosys_script(sources, top, family, stat_json))
+    scratch = Path(scratch)
+    if family == "ecp5":
+        tool, names = open_tool_path(ECP5_YOSYS, "rtl_synth"), local_copies(sources, scratch)
+    else:
+        tool, names = yosys(), [str(p) for p in sources]
+    stat_json, script = f"{top}.stat.json", scratch / f"{top}.ys"
+    script.write_text(yosys_script(names, top, family, stat_json, f"{top}.json" if netlist else None))
     start = time.perf_counter()
-    run_tool(
-        [tool, "-q", "-l", str(yosys_log), "-s", str(script)],
-        Path(scratch) / f"{top}.yosys.out",
-        f"Yosys synthesis of {top}",
-    )
+    try:  # Yosys's own log is written in `scratch` (YoWASP's Yosys writes nowhere else) and kept, failed or not
+        run_tool(
+            [tool, "-q", "-l", f"{top}.log", "-s", script.name],
+            scratch / f"{top}.yosys.out",
+            f"Yosys synthesis of {top}",
+            cwd=scratch,
+        )
+    finally:
+        if (scratch / f"{top}.log").is_file():
+            shutil.copyfile(scratch / f"{top}.log", yosys_log)
     seconds = time.perf_counter() - start
     try:
-        stat = json.loads(stat_json.read_text())
+        stat = json.loads((scratch / stat_json).read_text())
     except (OSError, json.JSONDecodeError) as error:
-        raise ReportError(f"{stat_json}: Yosys wrote no readable statistics ({error})") from error
+        raise ReportError(f"{scratch / stat_json}: Yosys wrote no readable statistics ({error})") from error
     return parse_stat(stat, part) | {
-        "source": SOURCE,
+        "source": f"Yosys estimate ({synth_command(family, top).split()[0]}, before place and route)",
         "part": part,
         "family": family,
         "synth_seconds": seconds,
-        "tools": {"yosys": yosys_version()},
+        "tools": {"yosys": tool_version(tool)},
     }
+
+
+def local_copies(sources: list[Path], folder: Path) -> list[str]:
+    """Copies of `sources` in `folder` (numbered: two sources may share a name), their names relative to it."""
+    names = []
+    for i, source in enumerate(sources):
+        name = f"{i:03d}_{Path(source).name}"
+        shutil.copyfile(source, folder / name)
+        names.append(name)
+    return names
 
 
 def rtl_synth(

@@ -6,7 +6,7 @@
 //                                     then, when SEND_SCORES, N_OUT words: the scores, sign-extended codes
 //   reset: ComBlock OREG0 bit 0 (1 holds this block in reset; frames restart from the first word)
 //
-// One frame at a time (LOAD -> WAIT -> SEND): nothing in the pipeline is ever overwritten, no drain words are
+// One frame at a time (LOAD -> WAIT -> PICK -> SEND): nothing in the pipeline is ever overwritten, no drain words are
 // needed, and the answer leaves as soon as the core has computed it. At most one FIFO read is outstanding, so
 // the wrapper never reads an empty FIFO whatever its read latency; data is taken on fifo_rvalid.
 `timescale 1 ns / 1 ps
@@ -39,28 +39,16 @@ module socflow_stream #(
     output reg [IN_W-1:0] model_word,
     input wire [N_OUT*OUT_W-1:0] model_out
 );
-    localparam [1:0] LOAD = 2'd0, WAIT = 2'd1, SEND = 2'd2;
+    localparam [1:0] LOAD = 2'd0, WAIT = 2'd1, PICK = 2'd2, SEND = 2'd3;
     localparam integer N_WORDS = 1 + (SEND_SCORES != 0 ? N_OUT : 0);
 
     reg [1:0] state;
-    reg [15:0] count;  // words received (LOAD), clock edges waited (WAIT), words sent (SEND)
+    reg [15:0] count;  // words received (LOAD), clock edges waited (WAIT), scores compared (PICK), words sent (SEND)
     reg [31:0] answer[0:N_OUT];  // class index, then the scores
-
-    // argmax of the core's outputs, first maximum wins (as numpy.argmax)
-    integer k;
+    // argmax over the held scores, one comparison per clock (PICK), first maximum wins (as numpy.argmax): a
+    // comparison chain over every score in one clock would be the design's longest path
     reg [31:0] best;
-    reg signed [OUT_W-1:0] best_score, score;
-    always @* begin
-        best = 0;
-        best_score = model_out[OUT_W-1:0];
-        for (k = 1; k < N_OUT; k = k + 1) begin
-            score = model_out[k*OUT_W+:OUT_W];
-            if (score > best_score) begin
-                best = k;
-                best_score = score;
-            end
-        end
-    end
+    reg signed [31:0] best_score;
 
     integer j;
     always @(posedge clk) begin
@@ -87,12 +75,26 @@ module socflow_stream #(
                     // model_inp took its last word at the edge that entered WAIT; the core samples it at the
                     // next edge and its answer is at model_out LATENCY edges after that one
                     if (count == LATENCY) begin
-                        answer[0] <= best;
                         for (j = 0; j < N_OUT; j = j + 1)
                             answer[j+1] <= {{(32 - OUT_W) {model_out[j*OUT_W+OUT_W-1]}}, model_out[j*OUT_W+:OUT_W]};
+                        best <= 0;
+                        best_score <= {{(32 - OUT_W) {model_out[OUT_W-1]}}, model_out[OUT_W-1:0]};
+                        state <= PICK;
+                        count <= 1;
+                    end else count <= count + 1;
+                end
+                PICK: begin
+                    if (count == N_OUT) begin
+                        answer[0] <= best;
                         state <= SEND;
                         count <= 0;
-                    end else count <= count + 1;
+                    end else begin
+                        if ($signed(answer[count+1]) > best_score) begin
+                            best <= count;
+                            best_score <= answer[count+1];
+                        end
+                        count <= count + 1;
+                    end
                 end
                 SEND: begin
                     if (!fifo_full && !fifo_we) begin
