@@ -26,7 +26,7 @@ from socflow.errors import ConfigError
 from socflow.families import APPLICATIONS, BUILT_IN_SHAPES, IMAGE_STUDENTS, SIGNALS
 from socflow.fixed import FixedType
 from socflow.names import reuse_factors, target_name, variant_name
-from socflow.parts import board_for, family_of, yosys_family
+from socflow.parts import board_for, family_of, is_ecp5, nextpnr_ecp5_args, yosys_family
 from socflow.settings import Target
 
 SCHEMA = RESOURCES / "config.schema.yaml"  # also config/schema.yaml in the repository
@@ -193,6 +193,14 @@ def check_config(config: Mapping[str, Any]) -> None:
                 _named(where, lambda t: check_reuse_factor(t, experiment), target)
             elif target.get("budget"):
                 raise ConfigError(f"{where}.budget: a budget is costed on the RTL path, which needs rtl.enabled: true")
+            if is_ecp5(target["part"]):
+                _named(f"{where}.part", nextpnr_ecp5_args, target["part"])
+                if target.get("budget"):
+                    raise ConfigError(
+                        f"{where}.budget: the search's cost models are calibrated on Xilinx parts (Yosys "
+                        "synth_xilinx); an ECP5 target takes no budget yet: give the budget to a Xilinx target and "
+                        "place and route the chosen student on this one"
+                    )
             if target.get("budget"):
                 _named(f"{where}.budget", budget_of, target)
             _named(where, board_for, target)

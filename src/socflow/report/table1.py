@@ -1,6 +1,7 @@
 """The paper's Table I: one row per experiment x student variant x hardware target x implementation (the
 hls4ml IP, the da4ml RTL), each hardware number with its source (HLS report, Yosys estimate, RTL
-simulation; Vivado post-route with the assessment design) or the reason it is missing."""
+simulation; Vivado post-route with the assessment design; nextpnr-ecp5 post-route with the clock the design
+reaches on an ECP5 part) or the reason it is missing."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ COLUMNS = [
     "L [clk]",
     "II [clk]",
     "latency source",
+    "Fmax [MHz]",
     "agreement [%]",
     "agreement source",
     "budget",
@@ -72,13 +74,15 @@ def table1_rows(
     missing: Mapping[str, str],
     vivado: Mapping[str, Any] | None = None,
     budget: Mapping[str, Any] | None = None,
+    pnr: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The hls4ml row and, where the RTL path ran, the RTL row (da4ml, folded, streaming or conv design). Where the
     assessment design was built (`vivado`), its post-route resources go to the row of the IP it carries
     (entry['ip']: hls or rtl); else the resources come from the HLS report and from Yosys. Missing numbers stay
     empty, the source column says why (e.g. "none: vitis-run not found on PATH (toolchain: auto)"). A budgeted
     target's RTL row gives its budget check (budget.json): the limits, whether the synthesized design fits, and
-    the search's estimate beside Yosys."""
+    the search's estimate beside Yosys. Where the RTL was placed and routed on an ECP5 part (`pnr`), a third row
+    gives the post-route resources and the clock it reaches (Fmax), against the target's."""
     post_route = (
         {}
         if vivado is None
@@ -133,7 +137,20 @@ def table1_rows(
         rtl |= _resources(yosys) | {"resources source": f"{yosys['source']}: {yosys['tools']['yosys']}"}
     if budget is not None:
         rtl |= budget_columns(budget)
-    return [hls, rtl]
+    if pnr is None:
+        return [hls, rtl]
+    verdict = "meets" if pnr["meets_timing"] else "misses"
+    routed = (
+        rtl
+        | _resources(pnr)
+        | {
+            "implementation": f"{rtl['implementation']}, post-route (nextpnr-ecp5)",
+            "resources source": f"{pnr['source']}, {pnr['harness']}: {pnr['tools']['nextpnr']}",
+            "Fmax [MHz]": round(pnr["fmax_mhz"], 1),
+            "latency source": f"{rtl['latency source']}; {verdict} {pnr['target_mhz']:.6g} MHz after routing",
+        }
+    )
+    return [hls, rtl, routed]
 
 
 LIMIT_NAMES = {"lut": "LUT", "ff": "FF", "dsp": "DSP", "bram_18k": "BRAM18", "latency_clocks": "L [clk]"}
@@ -185,6 +202,7 @@ def report(
             e["missing"],
             read(e["vivado"]),
             budget=read(e["budget"]),
+            pnr=read(e["pnr"]),
         )
     ]
     write_table1(rows, outputs["table"], outputs["markdown"])

@@ -24,10 +24,11 @@ The design, per dense layer (`lanes`: one multiplier each):
 - stream (the first layer when `rtl_architecture: stream`, R = n_inputs): one input value per clock as it
   arrives, broadcast to one lane per output that has any weight; no input storage at all.
 
-Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), so a layer answers 3
-clocks after its last step; the layers run at once on successive inputs, so the core's initiation interval is
-the longest layer's and its latency the sum of each layer's tail (register input: C clocks; LUT-RAM: the clocks
-from the last value to the last step) + 3, one clock per hand-over between layers and one to take the input in.
+Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), and the output's sum of
+partial sums is registered before the ReLU, so a layer answers TAIL_CLOCKS = 4 clocks after its last step; the
+layers run at once on successive inputs, so the core's initiation interval is the longest layer's and its latency
+the sum of each layer's tail (register input: C clocks; LUT-RAM: the clocks from the last value to the last step)
++ 4, one clock per hand-over between layers and one to take the input in.
 rtl_sim measures both.
 
 Arithmetic is exactly the golden model's (:func:`socflow.rtl.quantized.golden_predict`): integer codes,
@@ -275,6 +276,8 @@ def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> Layer
 # Output orders a LUT-RAM layer's schedule tries: which outputs share a lane decides how long its run waits for
 # late inputs (a lane holding many products of the last inputs); the first order is the outputs' own.
 ORDERS = 64
+# clocks from a layer's last step to its answer: operands, product, accumulation, the output's sum of partial sums
+TAIL_CLOCKS = 4
 
 
 def _output_orders(n_out: int, count: int) -> list[list[int]]:
@@ -367,9 +370,9 @@ class FoldedDesign:
     @property
     def latency_clocks(self) -> int:
         """Edges from the input (serial: its last value) at the core's ports to the answer, counting the one
-        that samples in_valid as the first: per layer, its tail (register: C) + 3 for the lane's pipeline, one
-        per hand-over, and that first."""
-        return sum(s.tail + 3 for s in self.schedules) + len(self.schedules)
+        that samples in_valid as the first: per layer, its tail (register: C) + TAIL_CLOCKS for the lane's
+        pipeline and the output sums, one per hand-over, and that first."""
+        return sum(s.tail + TAIL_CLOCKS for s in self.schedules) + len(self.schedules)
 
     @property
     def multipliers(self) -> int:
@@ -447,7 +450,14 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "partial_names": [[names[g] for g in parts] for parts in sched.partials],
             }
         )
-    return render("folded.v.j2", top=top, layers=layers, reuse=folded.reuse_factor, architecture=folded.architecture)
+    return render(
+        "folded.v.j2",
+        top=top,
+        layers=layers,
+        reuse=folded.reuse_factor,
+        architecture=folded.architecture,
+        tail_clocks=TAIL_CLOCKS,
+    )
 
 
 def write_project(folded: FoldedDesign, top: str, path: Path) -> list[Path]:

@@ -141,18 +141,19 @@ def rtl_pnr(
     *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """Stage rtl_pnr: inputs verilog (the RTL project) and rtl (rtl.json); params target (part, clock_period),
-    rtl (timing, pnr_seed) and send_scores (the glue's); writes outputs['pnr'] (pnr.json), or fails on a missed
-    clock (rtl.timing: fail) after logging the numbers (the log outlives a failed job's outputs)."""
-    target, rtl = params["target"], params["rtl"]
+    timing and seed (rtl.timing, rtl.pnr_seed) and send_scores (the glue's); writes outputs['pnr'] (pnr.json),
+    or fails on a missed clock (rtl.timing: fail) after logging the numbers (the log outlives a failed job's
+    outputs)."""
+    target = params["target"]
     protocol = Protocol.for_rtl(read_json(inputs["rtl"]), params["send_scores"])
     with tempfile.TemporaryDirectory(prefix="rtl_pnr-") as scratch:
         result = place_and_route(
             inputs["verilog"], protocol, target["part"], target["clock_period"], scratch,
-            {"yosys": outputs["yosys"], "nextpnr": outputs["nextpnr"]}, rtl["pnr_seed"], threads,
+            {"yosys": outputs["yosys"], "nextpnr": outputs["nextpnr"]}, params["seed"], threads,
         )  # fmt: skip
     used = {k: v["used"] for k, v in result["resources"].items()}
     log.info("nextpnr-ecp5 (%.0f s): %s, %.1f MHz (target %.6g), critical path %s", result["pnr_seconds"], used,
              result["fmax_mhz"], result["target_mhz"], result["critical_path"])  # fmt: skip
-    check_timing(result, rtl["timing"], f"rtl_pnr of {inputs['verilog']}")
+    check_timing(result, params["timing"], f"rtl_pnr of {inputs['verilog']}")
     write_json(outputs["pnr"], result)
     return result

@@ -44,9 +44,12 @@ module socflow_stream #(
 
     reg [1:0] state;
     reg [15:0] count;  // words received (LOAD), clock edges waited (WAIT), scores compared (PICK), words sent (SEND)
-    reg [31:0] answer[0:N_OUT];  // class index, then the scores
-    // argmax over the held scores, one comparison per clock (PICK), first maximum wins (as numpy.argmax): a
-    // comparison chain over every score in one clock would be the design's longest path
+    // the answer's words, class index first then the scores, shifted out word by word (SEND); and argmax over the
+    // scores one comparison per clock (PICK), first maximum wins (as numpy.argmax), the scores after the first
+    // shifted past one comparator: a chain of comparisons in one clock, or a multiplexer indexed by a counter,
+    // would be the design's longest path
+    reg [31:0] answer[0:N_OUT];
+    reg signed [31:0] pick[0:N_OUT-1];
     reg [31:0] best;
     reg signed [31:0] best_score;
 
@@ -62,7 +65,8 @@ module socflow_stream #(
             case (state)
                 LOAD: begin
                     if (fifo_rvalid) begin
-                        model_inp[count*IN_W+:IN_W] <= fifo_rdata[IN_W-1:0];
+                        // shifted in from the top: after N_IN words the first is in the lowest IN_W bits
+                        model_inp <= {fifo_rdata[IN_W-1:0], model_inp[N_IN*IN_W-1:IN_W]};
                         model_word <= fifo_rdata[IN_W-1:0];
                         model_valid <= STREAM != 0 || count == N_IN - 1;
                         if (count == N_IN - 1) begin
@@ -75,8 +79,11 @@ module socflow_stream #(
                     // model_inp took its last word at the edge that entered WAIT; the core samples it at the
                     // next edge and its answer is at model_out LATENCY edges after that one
                     if (count == LATENCY) begin
-                        for (j = 0; j < N_OUT; j = j + 1)
+                        for (j = 0; j < N_OUT; j = j + 1) begin
                             answer[j+1] <= {{(32 - OUT_W) {model_out[j*OUT_W+OUT_W-1]}}, model_out[j*OUT_W+:OUT_W]};
+                            if (j > 0)
+                                pick[j-1] <= {{(32 - OUT_W) {model_out[j*OUT_W+OUT_W-1]}}, model_out[j*OUT_W+:OUT_W]};
+                        end
                         best <= 0;
                         best_score <= {{(32 - OUT_W) {model_out[OUT_W-1]}}, model_out[OUT_W-1:0]};
                         state <= PICK;
@@ -89,17 +96,19 @@ module socflow_stream #(
                         state <= SEND;
                         count <= 0;
                     end else begin
-                        if ($signed(answer[count+1]) > best_score) begin
+                        if (pick[0] > best_score) begin
                             best <= count;
-                            best_score <= answer[count+1];
+                            best_score <= pick[0];
                         end
+                        for (j = 0; j < N_OUT - 1; j = j + 1) pick[j] <= pick[j+1];
                         count <= count + 1;
                     end
                 end
                 SEND: begin
                     if (!fifo_full && !fifo_we) begin
                         fifo_we <= 1'b1;
-                        fifo_wdata <= answer[count];
+                        fifo_wdata <= answer[0];
+                        for (j = 0; j < N_OUT; j = j + 1) answer[j] <= answer[j+1];
                         if (count == N_WORDS - 1) begin
                             state <= LOAD;
                             count <= 0;
