@@ -43,13 +43,16 @@ def test_a_folded_student_routes_on_ecp5_with_its_numbers_and_a_timing_verdict(s
 
 
 def test_report_parser_reads_utilization_fmax_and_the_clocks_critical_path():
-    """nextpnr's --report JSON, shaped as nextpnr 0.11 writes it (fields as in the run above)."""
+    """nextpnr's --report JSON, shaped as nextpnr 0.11 writes it (fields as in the run above): the one clock by its
+    global net's name, the critical path of its registers (not the pins' unconstrained ones)."""
     step = {"from": {"cell": "a"}, "to": {"cell": "b"}}
     report = {
         "utilization": {"TRELLIS_COMB": {"used": 500, "available": 24288}, "MULT18X18D": {"used": 2, "available": 28}},
-        "fmax": {"clk": {"achieved": 123.4, "constraint": 100.0}},
+        "fmax": {"$glbnet$clk$TRELLIS_IO_IN": {"achieved": 123.4, "constraint": 100.0}},
         "critical_paths": [
-            {"from": "posedge clk", "to": "posedge clk", "path": [
+            {"from": "<async>", "to": "posedge $glbnet$clk$TRELLIS_IO_IN",
+             "path": [step | {"type": "routing", "delay": 9}]},
+            {"from": "posedge $glbnet$clk$TRELLIS_IO_IN", "to": "posedge $glbnet$clk$TRELLIS_IO_IN", "path": [
                 step | {"type": "clk-to-q", "delay": 0.5}, step | {"type": "routing", "delay": 4.0},
                 step | {"type": "logic", "delay": 3.0}, {"from": {"cell": "c"}, "to": {"cell": "z"}, "type": "setup",
                                                          "delay": 0.6}]},
