@@ -10,7 +10,6 @@ factors, and, where bench/out/pnr holds the ECP5 preset's run, its MLP student's
 
 from __future__ import annotations
 
-import resource
 import shutil
 import tempfile
 import time
@@ -34,15 +33,15 @@ def run(tool: str, sources: list[Path], top: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         names = local_copies(sources, Path(scratch))
         Path(scratch, "s.ys").write_text(yosys_script(names, top, "xc7", "stat.json"))
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
-        run_tool([tool, "-q", "-s", "s.ys"], Path(scratch) / "out.log", f"Yosys ({tool})", cwd=scratch)
+        # GNU time's maximum resident set size (KB) of the run
+        command = ["/usr/bin/time", "-o", "rss.txt", "-f", "%M", tool, "-q", "-s", "s.ys"]
+        run_tool(command, Path(scratch) / "out.log", f"Yosys ({tool})", cwd=scratch)
         seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak = int(Path(scratch, "rss.txt").read_text().split()[-1])
         stat = parse_stat(json.loads(Path(scratch, "stat.json").read_text()), PART)["resources"]
     used = {k: stat[k]["used"] for k in ("LUT", "FF", "DSP", "LUTRAM")}
-    # ru_maxrss of children is the largest child so far: a run's peak shows only where it is the largest yet
-    return used | {"s": seconds, "MB": peak / 1024 if peak > before else float("nan")}
+    return used | {"s": seconds, "MB": peak / 1024}
 
 
 def designs(scratch: Path) -> dict[str, tuple[list[Path], str]]:
