@@ -328,6 +328,13 @@ def test_equal_configs_are_equal_after_validation(tiny_config):
             False,
             "hls.targets[0].part: part '10AX115S2F45I1SG': not a part number of a family socflow knows",
         ),
+        ({"part": "LFE5U-85F-6BG381C"}, True, None),  # the ULX3S's ECP5
+        ({"part": "LFE5U-85F"}, True, "hls.targets[0].part: part 'LFE5U-85F': an ECP5 part number with its speed"),
+        (
+            {"part": "LFE5U-25F-8MG285C", "budget": {"lut": 0.5}},
+            True,
+            "hls.targets[0].budget: the search's cost models are calibrated on Xilinx parts",
+        ),
     ],
 )
 def test_parts_and_boards_are_checked_before_any_job(tiny_config, target, rtl, message):

@@ -113,3 +113,25 @@ def test_table1_entries_name_their_files_or_why_not():
     assert entry["csim"] == "results/e/hls/b8_s20/t/csim.json" and entry["yosys"] == "results/e/rtl/b8_s20/t/yosys.json"
     assert entry["synth"] is None and entry["missing"]["synth"] == "vitis-run not found on PATH (toolchain: auto)"
     assert entry["ip"] == "rtl" and entry["part"] == "xc7a35tcpg236-1"
+
+
+def test_an_ecp5_target_gets_place_and_route_and_no_xilinx_stages():
+    """A Xilinx and an ECP5 target side by side, every tool found (forced): the ECP5 target gets rtl_pnr, its
+    Table I entry and Fig. 5 input; the Vitis HLS, Vivado and package files and a real board stay the Xilinx
+    target's, and the entry says why."""
+    ecp5 = {"name": "u", "part": "LFE5U-85F-6BG381C", "board": "ulx3s"}
+    experiment = PULSES | {"hls": {"targets": [PULSES["hls"]["targets"][0], ecp5]},
+                           "board": {"backends": ["emulated", "pynq"]}}  # fmt: skip
+    plan = planned(experiment, toolchain="force")
+    outputs = plan.final_outputs()
+    assert "results/e/rtl/b8_s20/u/pnr.json" in outputs and "results/e/rtl/b8_s20/t/pnr.json" not in outputs
+    assert "results/e/board/b8_s20/u/emulated.json" in outputs and "results/e/board/b8_s20/u/pynq.json" not in outputs
+    for pattern in ("hls/b8_s20/{}/synth/report.json", "hw/b8_s20/{}/utilization.json", "deploy/b8_s20/{}.zip"):
+        assert f"results/e/{pattern.format('t')}" in outputs and f"results/e/{pattern.format('u')}" not in outputs
+    xilinx, lattice = plan.report_entries()
+    assert xilinx["pnr"] is None and xilinx["missing"]["pnr"] == "ECP5 parts only (xc7a35tcpg236-1)"
+    assert lattice["pnr"] == "results/e/rtl/b8_s20/u/pnr.json" and lattice["vivado"] is lattice["synth"] is None
+    assert lattice["missing"]["synth"] == "Xilinx parts only (LFE5U-85F-6BG381C)"
+    figures = plan.figure_inputs("e", "b8_s20")
+    assert figures["pnr"] == ["results/e/rtl/b8_s20/u/pnr.json"]
+    assert figures["synth"] == ["results/e/hls/b8_s20/t/synth/report.json"] and len(figures["rtl_sim"]) == 2

