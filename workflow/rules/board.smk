@@ -100,3 +100,30 @@ rule board_package:
         input_precision=INPUT_PRECISION,
     script:
         "../scripts/board_package.py"
+
+
+rule rtl_pnr:
+    input:
+        verilog="results/{exp}/rtl/{variant}/{target}/verilog",
+        rtl="results/{exp}/rtl/{variant}/{target}/rtl.json",
+    output:
+        pnr="results/{exp}/rtl/{variant}/{target}/pnr.json",
+    log:
+        "logs/rtl_pnr/{exp}/{variant}/{target}.log",
+        yosys="logs/rtl_pnr/{exp}/{variant}/{target}.yosys.log",
+        nextpnr="logs/rtl_pnr/{exp}/{variant}/{target}.nextpnr.log",
+    benchmark:
+        "benchmarks/rtl_pnr/{exp}/{variant}/{target}.tsv"
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        target=target_cfg,
+        timing=setting("rtl", "timing"),
+        seed=setting("rtl", "pnr_seed"),
+        send_scores=setting("board", "send_scores"),
+    script:
+        "../scripts/rtl_pnr.py"

@@ -3,6 +3,6 @@
 from socflow.smk import job, log_to
 
 with log_to(snakemake.log[0]):
-    from socflow.rtl.pnr import rtl_pnr
+    from socflow.board.pnr import rtl_pnr
 
     rtl_pnr(**job(snakemake))

@@ -28,7 +28,7 @@ Each lane is pipelined as a DSP48 is (input registers, product register, accumul
 from a registered copy shared by CONTROL_FANOUT lanes, and the output's sum of partial sums is registered before
 the ReLU, so a layer answers TAIL_CLOCKS = 4 clocks after its last step, a serial input's layer 5 (its lanes run
 a clock behind the counter); every one of these registers is one a critical path of the ECP5's place and route
-asked for (socflow.rtl.pnr). The layers run at once on successive inputs, so the core's initiation interval is
+asked for (socflow.board.pnr). The layers run at once on successive inputs, so the core's initiation interval is
 the longest layer's and its latency the sum of each layer's tail (register input: C clocks; LUT-RAM: the clocks
 from the last value to the last step) + its clocks after the last step, one clock per hand-over between layers
 and one to take the input in.

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from conftest import generate
+from socflow.board.pnr import check_timing, parse_report, place_and_route, rtl_pnr
 from socflow.errors import TimingError
 from socflow.parts import part_info
-from socflow.rtl.pnr import check_timing, parse_report, place_and_route, rtl_pnr
 from socflow.rtl.synth import parse_stat
 
 ULX3S = "LFE5U-85F-6BG381C"
