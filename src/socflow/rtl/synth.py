@@ -103,7 +103,7 @@ def synthesize(
     if family == "ecp5":
         tool, names = open_tool_path(ECP5_YOSYS, "rtl_synth"), local_copies(sources, scratch)
     else:
-        tool, names = yosys(), [str(p) for p in sources]
+        tool, names = yosys(), [str(Path(p).resolve()) for p in sources]  # Yosys runs in `scratch`
     stat_json, script = f"{top}.stat.json", scratch / f"{top}.ys"
     script.write_text(yosys_script(names, top, family, stat_json, f"{top}.json" if netlist else None))
     start = time.perf_counter()
