@@ -63,7 +63,7 @@ def synth_command(family: str, top: str, netlist: str | None = None) -> str:
 
 
 def yosys_script(sources: list[Path], top: str, family: str, stat_json: Path | str, netlist: str | None = None) -> str:
-    reads = "\n".join(f"read_verilog {p}" for p in sources)
+    reads = "\n".join(f'read_verilog "{p}"' for p in sources)  # quoted: a path may hold a space
     return f"{reads}\n{synth_command(family, top, netlist)}\ntee -q -o {stat_json} stat -json\n"
 
 
