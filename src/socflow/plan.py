@@ -332,18 +332,10 @@ class Plan:
     def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:
         """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run;
         and the student's metrics.json (the reuse factor it takes on a target that searched one)."""
-        plan = self.stages(exp)
-        parts = {t: tcfg["part"] for t, tcfg in targets(self.experiments[exp]).items()}
-        stages = {
-            "csim": "hls_csim",
-            "synth": "hls_synth",
-            "rtl_sim": "rtl_sim",
-            "yosys": "rtl_synth",
-            "pnr": "rtl_pnr",
-        }
+        plan, target_cfgs = self.stages(exp), targets(self.experiments[exp])
         files = {
-            key: [getattr(Paths(exp, variant, t), key) for t, part in parts.items() if for_part(stage, part)]
-            for key, stage in stages.items()
+            key: [getattr(Paths(exp, variant, t), key) for t in figure_targets(target_cfgs, key)]
+            for key, stage in FIGURE_STAGES.items()
             if plan[stage].included
         }
         return files | {"metrics": f"results/{exp}/student/{variant}/metrics.json"}
