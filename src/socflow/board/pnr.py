@@ -27,8 +27,8 @@ from socflow.board.design import design_sources, top_verilog
 from socflow.board.protocol import Protocol
 from socflow.errors import ReportError, TimingError
 from socflow.io import read_json, write_json
-from socflow.parts import nextpnr_ecp5_args, part_info
-from socflow.rtl.synth import synthesize
+from socflow.parts import nextpnr_ecp5_args
+from socflow.rtl.synth import synthesize, usage
 from socflow.tools import NEXTPNR_ECP5, open_tool_path, run_tool, tool_version
 
 log = logging.getLogger(__name__)
@@ -49,16 +49,9 @@ def parse_report(report: Mapping[str, Any], part: str) -> dict[str, Any]:
     if len(clocks) != 1:
         raise ReportError(f"nextpnr's report times {sorted(clocks)}: socflow_top has one clock, clk")
     ((clock, fmax),) = clocks.items()
-    capacity = part_info(part)
-    resources = {}
-    for name, bel in RESOURCES.items():
-        used = int(utilization.get(bel, {}).get("used", 0))
-        available = capacity.capacity(name) if capacity else None
-        resources[name] = {
-            "used": used,
-            "available": available,
-            "percent": 100.0 * used / available if available else None,
-        }
+    resources = {
+        name: usage(name, int(utilization.get(bel, {}).get("used", 0)), part) for name, bel in RESOURCES.items()
+    }
     result = {
         "resources": resources,
         "bels": {k: v["used"] for k, v in sorted(utilization.items()) if v["used"]},

@@ -67,21 +67,22 @@ def yosys_script(sources: list[Path], top: str, family: str, stat_json: Path | s
     return f"{reads}\n{synth_command(family, top, netlist)}\ntee -q -o {stat_json} stat -json\n"
 
 
+def usage(resource: str, used: int, part: str) -> dict[str, Any]:
+    """A resource's count, the part's capacity of it and the share (None where the part or resource is unknown)."""
+    capacity = part_info(part)
+    available = capacity.capacity(resource) if capacity and resource in ("LUT", "FF", "DSP", "BRAM_18K") else None
+    return {"used": used, "available": available, "percent": 100.0 * used / available if available else None}
+
+
 def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
     """Resources (used, available, % of the part) from Yosys's `stat -json` of the synthesized design."""
     cells = stat["design"]["num_cells_by_type"]
     table = ECP5_CELLS if yosys_family(part) == "ecp5" else XILINX_CELLS
     known = set().union(*table.values())
-    capacity = part_info(part)
-    resources = {}
-    for name, weights in table.items():
-        used = sum(count * weights[cell] for cell, count in cells.items() if cell in weights)
-        available = capacity.capacity(name) if capacity and name in ("LUT", "FF", "DSP", "BRAM_18K") else None
-        resources[name] = {
-            "used": used,
-            "available": available,
-            "percent": 100.0 * used / available if available else None,
-        }
+    resources = {
+        name: usage(name, sum(count * weights[cell] for cell, count in cells.items() if cell in weights), part)
+        for name, weights in table.items()
+    }
     return {
         "resources": resources,
         "cells": dict(sorted(cells.items())),
