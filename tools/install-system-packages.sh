@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages socflow needs: g++ and make (hls4ml's C simulation, Verilator builds), perl (Verilator's
-# driver script), yosys (resource estimates of the RTL), tcl (tclsh: the generated Vivado Tcl is checked under it),
+# driver script), tcl (tclsh: the generated Vivado Tcl is checked under it),
 # ccache (Verilator's runtime library, the same in every RTL and board build, is compiled once). Installs only what is missing,
 # so a second call does nothing. Run as root (or with sudo available).
 set -euo pipefail
-packages=(g++ make perl yosys tcl ccache)
+packages=(g++ make perl tcl ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

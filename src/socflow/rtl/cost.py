@@ -6,7 +6,7 @@ budget-aware student search ranks its trials with (socflow.train.budget), and Ta
 - reuse factor > 1 (socflow's folded and streaming designs): the schedule is exact (multipliers = DSPs,
   latency and II are what rtl_sim measures), and LUT and FF come from a linear model of the schedule's
   structure (input multiplexers, weight ROMs, accumulators, output adders, LUT-RAM), its coefficients fitted
-  against Yosys 0.23 on random and trained students by `bench/cost_model.py`, which prints the fit's error.
+  against Yosys on random and trained students by `bench/cost_model.py`, which prints the fit's error.
 - convolutional students (socflow's line-buffered conv design): da4ml's estimate of the kernels' and the head's
   adder graphs and registers, plus the design around them counted from its structure (frame buffers in
   LUT-RAM, the line buffers, the padding multiplexer, the max-pool comparators, the counters);
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from socflow.fixed import FixedType
-from socflow.rtl.folded import FoldedDesign
+from socflow.rtl.folded import CONTROL_FANOUT, FoldedDesign
 from socflow.rtl.parallel import latency_clocks, pipelined_student
 from socflow.rtl.widths import bank_words, bits_for
 from socflow.settings import Rtl, Target
@@ -48,24 +48,26 @@ class Cost:
         return asdict(self)
 
 
-# Fitted by bench/cost_model.py: non-negative least squares of the relative error against Yosys 0.23
+# Fitted by bench/cost_model.py: non-negative least squares of the relative error against Yosys 0.70
 # synth_xilinx of 34 folded and streaming designs (7 random students, R = 2 ... 128); each coefficient multiplies
-# the feature of the same name in `folded_features`. Its error, printed by the bench: LUT mean 11 %, FF 5 %.
+# the feature of the same name in `folded_features`. Each design left out of the fit: LUT mean 10.8 %, FF 4.1 %.
 LUT_MODEL = {
-    "mux": 0.727,
-    "addr": 0.032,
-    "acc": 1.063,
-    "basemux": 1.957,
-    "sum": 0.288,
-    "relu": 0.692,
-    "lanes": 0.45,
+    "mux": 1.081,
+    "addr": 1.545,
+    "acc": 0.93,
+    "basemux": 2.149,
+    "sum": 0.307,
+    "relu": 0.0,
+    "lanes": 5.252,
 }
 FF_MODEL = {
-    "acc": 0.001,
-    "basemux": 2.169,
-    "reg": 0.925,
-    "out": 0.85,
-    "design": 68.274,
+    "acc": 0.0,
+    "basemux": 2.115,
+    "reg": 0.818,
+    "out": 0.261,
+    "zreg": 1.225,
+    "control": 4.288,
+    "design": 54.407,
 }
 
 
@@ -78,7 +80,9 @@ def folded_features(core: FoldedDesign) -> dict[str, float]:
     - acc: accumulator bits (one accumulator per partial sum in a lane); basemux: the bits of the multiplexer that
       feeds a lane's adder from one of several accumulators;
     - sum: the adders of an output's partial sums; relu: the quantized ReLUs' inputs;
-    - reg: input register bits; out: output register bits; lanes: per-lane control; design: 1 (the counters)."""
+    - reg: input register bits; out: output register bits; lanes: per-lane control; design: 1 (the counters);
+    - zreg: the registered output sums (accumulator width per output); control: the registered copies of step and counter, one per
+      CONTROL_FANOUT lanes (the timing closure of docs/rtl.md)."""
     features = dict.fromkeys(set(LUT_MODEL) | set(FF_MODEL), 0.0)
     for layer, sched in zip(core.layers, core.schedules):
         acc_w, n_in = layer.acc_width, layer.weights.shape[0]
@@ -98,6 +102,8 @@ def folded_features(core: FoldedDesign) -> dict[str, float]:
         features["reg"] += layer.in_width * n_in if not sched.serial else 0
         features["out"] += layer.out_width * len(sched.partials)
         features["lanes"] += len(sched.lanes)
+        features["zreg"] += acc_w * len(sched.partials)
+        features["control"] += -(-len(sched.lanes) // CONTROL_FANOUT) * (1 + bits_for(sched.clocks))
     features["design"] = 1.0
     return features
 
@@ -162,6 +168,8 @@ FOLDED_CONV_FF_MODEL = {
     "basemux": 0.517,
     "reg": 2.022,
     "out": 2.144,
+    "zreg": 0.0,
+    "control": 0.0,
     "design": 0.0,
     "structure": 0.0,
 }

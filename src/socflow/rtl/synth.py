@@ -21,7 +21,7 @@ from socflow.io import write_json
 from socflow.parts import part_info, yosys_family
 from socflow.rtl.designs import verilog_sources
 from socflow.rtl.quantized import TOP
-from socflow.tools import ECP5_YOSYS, open_tool_path, run_tool, tool_version, yosys
+from socflow.tools import YOSYS, open_tool_path, run_tool, tool_version
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +96,12 @@ def synthesize(
     """Yosys synthesis of `sources` (top `top`) for the part's fabric: resources, cells, seconds, version; with
     `netlist`, the JSON netlist for nextpnr at scratch/<top>.json.
 
-    ECP5 parts are synthesized by YoWASP's Yosys (PyPI, with nextpnr-ecp5), Xilinx parts by Debian's; a YoWASP
-    tool opens only paths below its working folder, so the sources are copied into `scratch` and named relative
-    to it."""
+    Every part is synthesized by YoWASP's Yosys (PyPI, pinned; Debian's 0.23 gave 7-15 % more LUTs, see
+    docs/benchmarks.md); a YoWASP tool opens only paths below its working folder, so the sources are copied into
+    `scratch` and named relative to it."""
     family = yosys_family(part)
     scratch = Path(scratch)
-    if family == "ecp5":
-        tool, names = open_tool_path(ECP5_YOSYS, "rtl_synth"), local_copies(sources, scratch)
-    else:
-        tool, names = yosys(), [str(Path(p).resolve()) for p in sources]  # Yosys runs in `scratch`
+    tool, names = open_tool_path(YOSYS, "rtl_synth"), local_copies(sources, scratch)
     stat_json, script = f"{top}.stat.json", scratch / f"{top}.ys"
     script.write_text(yosys_script(names, top, family, stat_json, f"{top}.json" if netlist else None))
     start = time.perf_counter()
