@@ -55,11 +55,10 @@ class Budget:
         return over
 
 
-# The margin an estimate gets by default, from bench/cost_model.py: da4ml's estimate of the fully parallel design
-# is within 2 % of Yosys; the folded model's LUT error is 10.5 % on average, 13 % on designs left out of its fit
-# (the streaming design's too); bench/conv_cost.py: the conv model's LUTs are 0.9-7.8 % over Yosys's (mean 4.1 %),
-# the folded conv model's within 6.1 % on average (6.6 % on designs left out of its fit), from -20.9 % (a kernel
-# of 180 inputs at R = 16) to +20.5 %.
+# The margin an estimate gets by default, from the benches' fits to Yosys 0.70 (bench/cost_model.py,
+# bench/conv_cost.py): da4ml's estimate of the fully parallel design and the conv design at R = 1 are over Yosys
+# (0.5-50 %, mean 9.4 %, for the conv designs); the folded model's LUT error is 8.8 % on average (10.8 % on designs
+# left out of its fit), from -24 % to +22 %; the folded conv model's 5.4 % (5.7 % left out), from -18 % to +15 %.
 DEFAULT_MARGIN = {"parallel": 0.03, "folded": 0.15, "conv": 0.05, "folded_conv": 0.15}
 
 

@@ -150,26 +150,26 @@ def lutram_sites(depth: int, width: int) -> int:
 # The folded conv design's models: the folded cores' features (see folded_features) summed over the stages'
 # kernels and the head, and the design around them (`structure`: conv_structure's count of frame buffers, line
 # buffers, padding, pool and counters). Fitted by bench/conv_cost.py (non-negative least squares of the relative
-# error against Yosys 0.23 synth_xilinx, as bench/cost_model.py fits the dense ones) on 63 designs: 11 random
+# error against Yosys 0.70 synth_xilinx, as bench/cost_model.py fits the dense ones) on 71 designs: 11 random
 # students of the four families, 3 to 20 filters, at R = 2 ... 64. Each design left out of the fit: LUT mean
-# 6.6 %, max 23 % (wide kernels at R = 16).
+# 5.7 %, max 19 %; FF 4.9 %, max 15 %.
 FOLDED_CONV_LUT_MODEL = {
-    "mux": 1.331,
+    "mux": 1.709,
     "addr": 0.0,
-    "acc": 0.642,
+    "acc": 0.0,
     "basemux": 0.0,
-    "sum": 0.904,
-    "relu": 0.881,
+    "sum": 1.402,
+    "relu": 1.638,
     "lanes": 0.0,
-    "structure": 1.145,
+    "structure": 0.827,
 }
 FOLDED_CONV_FF_MODEL = {
-    "acc": 0.062,
-    "basemux": 0.517,
-    "reg": 2.022,
-    "out": 2.144,
-    "zreg": 0.0,
-    "control": 0.0,
+    "acc": 0.09,
+    "basemux": 0.505,
+    "reg": 1.918,
+    "out": 1.135,
+    "zreg": 1.532,
+    "control": 3.12,
     "design": 0.0,
     "structure": 0.0,
 }
