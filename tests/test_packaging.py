@@ -60,7 +60,7 @@ BASE = {
     "_keras",
     "__init__",
 }
-STAGES = ["data", "train", "hls", "rtl", "board", "vivado", "report"]
+STAGES = ["data", "train", "hls", "rtl", "board", "soc", "vivado", "report"]
 
 
 def package_imports(root):

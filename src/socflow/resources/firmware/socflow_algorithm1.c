@@ -6,6 +6,10 @@
  * prints a summary on the UART. The last line is machine-readable:
  *   SOCFLOW_RESULT n=<samples> agree=<answers equal to the model's> correct=<classes equal to the labels> timeouts=<n>
  * Returns 0 when every answer equals the model's.
+ *
+ * Where the platform has a free-running cycle counter (compile with -DSF_CYCLES=<function returning u32>, as the
+ * LiteX SoC does), a second line says where the time goes, in processor clock cycles summed over the samples:
+ *   SOCFLOW_CYCLES n=<samples> send=<writing the input words> answer=<waiting for and reading the answer words>
  */
 #include "xil_io.h"
 #include "xil_printf.h"
@@ -33,6 +37,13 @@
 #define CB_OFIFO_VALUE 36
 #define CB_OFIFO_CONTROL 37
 #define CB_OFIFO_STATUS 38
+#ifdef SF_CYCLES
+u32 SF_CYCLES(void);
+#define SF_NOW() SF_CYCLES()
+#else
+#define SF_NOW() 0u
+#endif
+
 #define CB_EMPTY_OR_FULL 0x1u
 #define CB_UNDER_OR_OVERFLOW 0x4u
 
@@ -59,6 +70,7 @@ int main(void) {
     u32 answer[SF_WORDS_OUT];
     u32 confusion[SF_N_CLASSES][SF_N_CLASSES] = {{0}};
     int agree = 0, correct = 0, timeouts = 0, printed = 0;
+    u32 send_cycles = 0, answer_cycles = 0;
 
     xil_printf("socflow Algorithm 1: %d test vectors, %d words in, %d words out\r\n", SF_N_SAMPLES, SF_N_INPUTS, SF_WORDS_OUT);
     fifo_flush();
@@ -66,8 +78,10 @@ int main(void) {
     cb_write(CB_OREG0 + SF_RESET_REGISTER, 0);
 
     for (int i = 0; i < SF_N_SAMPLES; i++) {
+        u32 start = SF_NOW();
         for (int j = 0; j < SF_N_INPUTS; j++) cb_write(CB_OFIFO_VALUE, sf_inputs[i][j]);
         for (int j = 0; j < SF_DRAIN_WORDS; j++) cb_write(CB_OFIFO_VALUE, 0);
+        u32 sent = SF_NOW();
         int same = 1, answered = 1;
         for (int k = 0; k < SF_WORDS_OUT; k++) {
             if (!wait_for_word()) {
@@ -80,6 +94,9 @@ int main(void) {
             answer[k] = cb_read(CB_IFIFO_VALUE);
             if (answer[k] != sf_expected[i][k]) same = 0;
         }
+        u32 answered_at = SF_NOW();
+        send_cycles += sent - start;
+        answer_cycles += answered_at - sent;
         if (cb_read(CB_OFIFO_STATUS) & CB_UNDER_OR_OVERFLOW) xil_printf("sample %d: OUT_FIFO overflow\r\n", i);
         agree += same;
         if (answered && answer[0] < SF_N_CLASSES) {
@@ -97,6 +114,9 @@ int main(void) {
         for (int c = 0; c < SF_N_CLASSES; c++) xil_printf(" %d", (int)confusion[r][c]);
         xil_printf("\r\n");
     }
+#ifdef SF_CYCLES
+    xil_printf("SOCFLOW_CYCLES n=%d send=%d answer=%d\r\n", SF_N_SAMPLES, (int)send_cycles, (int)answer_cycles);
+#endif
     xil_printf("SOCFLOW_RESULT n=%d agree=%d correct=%d timeouts=%d\r\n", SF_N_SAMPLES, agree, correct, timeouts);
     return agree == SF_N_SAMPLES ? 0 : 1;
 }

@@ -1,0 +1,89 @@
+"""board_eval's `soc_sim` backend: the assessment SoC (socflow.soc.build) in Verilator, its VexRiscv running the
+generated Algorithm 1 firmware (socflow.soc.firmware) over every test vector against socflow_top, the IP behind
+the ComBlock peripheral. The firmware checks every answer word against the golden model's (its test vectors
+carry them) and says where the cycles go; it ends the simulation itself when main returns (LiteX's SimFinish).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import litex
+
+from socflow.board.design import design_sources, top_verilog
+from socflow.board.firmware import RESULT
+from socflow.board.protocol import Protocol
+from socflow.errors import BoardError
+from socflow.soc.build import COMBLOCK_BASE, CPU, generate, sim_config, sim_soc
+from socflow.soc.firmware import compile_firmware, rom_words
+from socflow.tools import run_tool, verilator_env
+
+CYCLES = re.compile(r"SOCFLOW_CYCLES n=(\d+) send=(\d+) answer=(\d+)")
+EXIT = re.compile(r"SOCFLOW_EXIT (-?\d+)")
+LITEX = Path(litex.__file__).parent
+
+
+def firmware_includes(soc_dir: Path) -> list[Path]:
+    """The headers the platform layer includes: the SoC's generated ones, LiteX's hw/common.h, the CPU's system.h."""
+    return [
+        soc_dir / "software" / "include",
+        LITEX / "soc" / "software" / "include",
+        LITEX / "soc" / "cores" / "cpu" / CPU[0],
+    ]
+
+
+def run_soc_sim(protocol: Protocol, verilog_dir: Path, firmware_src: Path, depth: int, folder: Path,
+                timeout: float = 1800.0) -> dict[str, Any]:  # fmt: skip
+    """Build the SoC around socflow_top (the student's RTL in `verilog_dir`), compile the firmware for it, Verilate
+    and run it in `folder`: the firmware's numbers, the UART output and the times each step took."""
+    top = folder / "socflow_top.v"
+    top.write_text(top_verilog(protocol))
+    sources = [*design_sources(verilog_dir), top]
+    soc_dir, build = folder / "soc", folder / "firmware"
+    build.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    # the SoC twice: first for its headers (CSR addresses) and memory map, then with the firmware in its ROM
+    soc = sim_soc([], sources, depth)
+    generate(soc, soc_dir, sim_config=sim_config())
+    memory = {name: (region.origin, region.size) for name, region in soc.bus.regions.items()}
+    binary = compile_firmware(firmware_src, firmware_includes(soc_dir), memory, COMBLOCK_BASE, build)
+    soc = sim_soc(rom_words(binary), sources, depth)
+    generate(soc, soc_dir, sim_config=sim_config())
+    gateware = soc_dir / "gateware"
+    run_tool(["bash", "build_sim.sh"], folder / "verilator.log", "Verilator build of the SoC", cwd=gateware,
+             env=verilator_env())  # fmt: skip
+    built = time.perf_counter()
+    uart = folder / "uart.log"
+    with uart.open("w") as out:
+        try:
+            done = subprocess.run(["obj_dir/Vsim"], cwd=gateware, stdin=subprocess.DEVNULL, stdout=out,
+                                  stderr=subprocess.STDOUT, timeout=timeout, check=False)  # fmt: skip
+        except subprocess.TimeoutExpired as error:
+            raise BoardError(f"the SoC simulation did not end in {timeout:.0f} s; its UART: {uart}") from error
+    ran = time.perf_counter()
+    return parse_uart(uart.read_text(errors="replace"), done.returncode) | {
+        "build_seconds": built - start,
+        "sim_seconds": ran - built,
+        "firmware_bytes": binary.stat().st_size,
+    }
+
+
+def parse_uart(text: str, returncode: int) -> dict[str, Any]:
+    """The firmware's SOCFLOW_RESULT, SOCFLOW_CYCLES and exit status from the simulation's UART output."""
+    result, exit_line = RESULT.search(text), EXIT.search(text)
+    if returncode != 0 or not result or not exit_line:
+        raise BoardError(
+            f"the SoC simulation ended (exit {returncode}) without the firmware's result and exit lines; "
+            f"its UART output ends:\n{text[-1500:]}"
+        )
+    n, agree, correct, timeouts = map(int, result.groups())
+    found = {"exit": int(exit_line.group(1)), "n": n, "agree": agree, "correct": correct, "timeouts": timeouts}
+    cycles = CYCLES.search(text)
+    if cycles:
+        _, send, answer = map(int, cycles.groups())
+        found |= {"cycles_send": send / n, "cycles_answer": answer / n, "cycles_per_inference": (send + answer) / n}
+    return found | {"uart": text[text.index("socflow Algorithm 1") :] if "socflow Algorithm 1" in text else text}
