@@ -26,6 +26,7 @@ include: "workflow/rules/hls.smk"
 include: "workflow/rules/rtl.smk"
 include: "workflow/rules/vivado.smk"
 include: "workflow/rules/board.smk"
+include: "workflow/rules/soc.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -26,6 +26,8 @@ def validated(config):
         "config/examples/pulses_cnn.yaml",
         "config/examples/cnn_budget.yaml",
         "config/examples/user_data.yaml",
+        "config/examples/ecp5.yaml",
+        "config/examples/soc.yaml",
     ],
 )
 def test_shipped_configs_are_valid(root, name):

@@ -135,3 +135,16 @@ def test_an_ecp5_target_gets_place_and_route_and_no_xilinx_stages():
     figures = plan.figure_inputs("e", "b8_s20")
     assert figures["pnr"] == ["results/e/rtl/b8_s20/u/pnr.json"]
     assert figures["synth"] == ["results/e/hls/b8_s20/t/synth/report.json"] and len(figures["rtl_sim"]) == 2
+
+
+def test_the_simulated_soc_runs_where_the_rtl_does():
+    soc = PULSES | {"board": {"backends": ["emulated", "soc_sim"]}}
+    plan = planned(soc)
+    assert plan.board_backends("e") == ["emulated", "soc_sim"]
+    assert "results/e/board/b8_s20/t/soc_sim.json" in plan.final_outputs()
+    assert plan.board_inputs("e", "b8_s20", "t", "soc_sim") == plan.ip_inputs("e", "b8_s20", "t")
+    (entry,) = plan.report_entries()
+    assert entry["soc_sim"] == "results/e/board/b8_s20/t/soc_sim.json"
+    # without the RTL path there is no RTL for the SoC to wrap
+    plan = planned(soc, open_which=nothing)
+    assert plan.board_backends("e") == ["emulated"] and plan.report_entries()[0]["soc_sim"] is None

@@ -165,6 +165,12 @@ BOARDS = {
 }
 
 
+def open_soc_board(part: str) -> str | None:
+    """The open board whose assessment SoC socflow builds for a part (socflow.soc.bitstream): the ULX3S, which
+    carries any of the ECP5 devices in the caBGA-381 package at speed grade 6; None for other parts."""
+    return "ulx3s" if is_ecp5(part) and part.upper().endswith("-6BG381C") else None
+
+
 def board_for(target: Target) -> Board:
     """The target's board: its `board` key, or the first known board with its part (the paper's boards first)."""
     name = target.get("board")

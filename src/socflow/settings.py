@@ -148,12 +148,14 @@ class Rtl(TypedDict):
 class BoardSettings(TypedDict):
     """`board`: the assessment framework on the (emulated) board."""
 
-    backends: list[Literal["emulated", "pynq"]]
+    backends: list[Literal["emulated", "soc_sim", "pynq"]]
     ip: Literal["auto", "rtl", "hls"]
     min_agreement: float
     send_scores: bool
     fifo_depth: int
     comblock_repo: str | None
+    soc_bitstream: bool
+    soc_clock_mhz: float
     firmware_samples: int
 
 

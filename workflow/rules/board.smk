@@ -59,7 +59,7 @@ rule board_eval:
     benchmark:
         "benchmarks/board_eval/{exp}/{variant}/{target}/{backend}.tsv"
     wildcard_constraints:
-        backend="emulated|pynq",
+        backend="emulated|soc_sim|pynq",
     conda:
         ENV
     threads: 2

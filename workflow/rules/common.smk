@@ -1,6 +1,7 @@
 from socflow.config import validate_config
 from socflow.names import targets, variants
 from socflow.plan import Plan, teacher_dir
+from socflow.soc.needs import require_soc_tools
 from socflow.tools import require_tools
 from socflow.train.preflight import check_experiments
 
@@ -123,14 +124,19 @@ def report_files(w):
 
 def check_vendor_tools():
     """onstart, before any job: each planned job that needs a vendor tool (toolchain: force, or its file asked
-    for by name) finds it on PATH, else a ToolNotFoundError naming the tool, the stage and the setting. With a
+    for by name) finds it on PATH, else a ToolNotFoundError naming the tool, the stage and the setting; a
+    simulated SoC's job finds the Debian packages it builds with (socflow.soc.needs). With a
     cluster executor the tools are on the nodes, so there each job checks its own tool when it starts.
     """
     if workflow.local_exec:
-        jobs = [
-            (j.rule.name, j.wildcards.get("exp")) for j in workflow.dag.needrun_jobs()
-        ]
-        require_tools(PLAN.vendor_tools(jobs))
+        needrun = list(workflow.dag.needrun_jobs())
+        require_tools(
+            PLAN.vendor_tools([(j.rule.name, j.wildcards.get("exp")) for j in needrun])
+        )
+        if any(j.wildcards.get("backend") == "soc_sim" for j in needrun):
+            require_soc_tools("board_eval (soc_sim)")
+        if any(j.rule.name == "soc_bitstream" for j in needrun):
+            require_soc_tools("soc_bitstream")
 
 
 def write_stage_plan(path="results/stage_plan.json"):

@@ -75,6 +75,7 @@ def table1_rows(
     vivado: Mapping[str, Any] | None = None,
     budget: Mapping[str, Any] | None = None,
     pnr: Mapping[str, Any] | None = None,
+    soc_sim: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The hls4ml row and, where the RTL path ran, the RTL row (da4ml, folded, streaming or conv design). Where the
     assessment design was built (`vivado`), its post-route resources go to the row of the IP it carries
@@ -82,7 +83,9 @@ def table1_rows(
     empty, the source column says why (e.g. "none: vitis-run not found on PATH (toolchain: auto)"). A budgeted
     target's RTL row gives its budget check (budget.json): the limits, whether the synthesized design fits, and
     the search's estimate beside Yosys. Where the RTL was placed and routed on an ECP5 part (`pnr`), a third row
-    gives the post-route resources and the clock it reaches (Fmax), against the target's."""
+    gives the post-route resources and the clock it reaches (Fmax), against the target's. Where the firmware ran
+    on the simulated RISC-V SoC (`soc_sim`), the RTL row's agreement source says so, with the cycles per inference
+    through the CPU."""
     post_route = (
         {}
         if vivado is None
@@ -129,6 +132,12 @@ def table1_rows(
         "agreement [%]": round(100 * rtl_sim["agreement"], 2),
         "agreement source": "RTL simulation vs QKeras (bit-exact)",
     }
+    if soc_sim is not None:
+        rtl["agreement source"] += (
+            f"; RISC-V SoC simulation ({soc_sim['soc']}): Algorithm 1 firmware, "
+            f"{round(soc_sim['agreement'] * soc_sim['n'])}/{soc_sim['n']} answers bit-exact, "
+            f"{soc_sim['cycles_per_inference']:.0f} CPU cycles per inference"
+        )
     if post_route and entry["ip"] == "rtl":
         rtl |= post_route
     elif yosys is None:
@@ -203,6 +212,7 @@ def report(
             read(e["vivado"]),
             budget=read(e["budget"]),
             pnr=read(e["pnr"]),
+            soc_sim=read(e["soc_sim"]),
         )
     ]
     write_table1(rows, outputs["table"], outputs["markdown"])

@@ -6,9 +6,13 @@ carry them) and says where the cycles go; it ends the simulation itself when mai
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
+import tempfile
 import time
+from collections.abc import Mapping
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +21,18 @@ import litex
 from socflow.board.design import design_sources, top_verilog
 from socflow.board.firmware import RESULT
 from socflow.board.protocol import Protocol
-from socflow.errors import BoardError
+from socflow.errors import BoardError, HardwareMismatchError
+from socflow.io import read_json, write_json
 from socflow.soc.build import COMBLOCK_BASE, CPU, generate, sim_config, sim_soc
 from socflow.soc.firmware import compile_firmware, rom_words
+from socflow.soc.needs import require_soc_tools
 from socflow.tools import run_tool, verilator_env
 
 CYCLES = re.compile(r"SOCFLOW_CYCLES n=(\d+) send=(\d+) answer=(\d+)")
 EXIT = re.compile(r"SOCFLOW_EXIT (-?\d+)")
 LITEX = Path(litex.__file__).parent
+LITEX_VERSION = version("litex")
+log = logging.getLogger(__name__)
 
 
 def firmware_includes(soc_dir: Path) -> list[Path]:
@@ -87,3 +95,49 @@ def parse_uart(text: str, returncode: int) -> dict[str, Any]:
         _, send, answer = map(int, cycles.groups())
         found |= {"cycles_send": send / n, "cycles_answer": answer / n, "cycles_per_inference": (send + answer) / n}
     return found | {"uart": text[text.index("socflow Algorithm 1") :] if "socflow Algorithm 1" in text else text}
+
+
+def board_eval_soc_sim(
+    *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
+) -> dict[str, Any]:
+    """Stage board_eval, backend soc_sim: the generated firmware (inputs['firmware']) on the simulated SoC around
+    the student's RTL (inputs['verilog'], inputs['ip_json']), every answer word checked by the firmware against
+    the golden model's; writes outputs['result'] (with the UART output and the cycles per inference through the
+    CPU beside the IP's latency), or a HardwareMismatchError with the firmware's report."""
+    require_soc_tools("board_eval (soc_sim)")
+    board = params["board"]
+    protocol = Protocol.read(inputs["protocol"])
+    ip = read_json(inputs["ip_json"])
+    with tempfile.TemporaryDirectory(prefix="soc_sim-") as scratch:
+        run = run_soc_sim(protocol, Path(inputs["verilog"]), Path(inputs["firmware"]), board["fifo_depth"],
+                          Path(scratch))  # fmt: skip
+    log.info("the SoC's UART:\n%s", run["uart"])
+    if run["exit"] != 0 or run["agree"] != run["n"] or run["timeouts"]:
+        raise HardwareMismatchError(
+            f"on the simulated SoC the firmware found {run['n'] - run['agree']} of {run['n']} answers different from "
+            f"the golden model's ({run['timeouts']} timeouts, exit {run['exit']}); its UART output:\n"
+            + run["uart"][-1500:]
+        )
+    clock_hz = 1e6 * board["soc_clock_mhz"]
+    per_inference = run["cycles_per_inference"]
+    result = {
+        "backend": "soc_sim",
+        "soc": f"LiteX {LITEX_VERSION} SoC, {CPU[0]} ({CPU[1]}, rv32im), Wishbone, ComBlock-compatible peripheral",
+        "ip_model": f"{ip.get('architecture', 'RTL')} RTL in socflow_top (Verilator, the whole SoC)",
+        "n": run["n"],
+        "agreement": run["agree"] / run["n"],
+        "bit_exact_vs_golden": run["agree"] / run["n"],
+        "board": {"accuracy": run["correct"] / run["n"]},
+        "cycles_per_inference": per_inference,
+        "cycles_send": run["cycles_send"],
+        "cycles_answer": run["cycles_answer"],
+        "ip_latency_clocks": ip.get("latency_clocks"),
+        "soc_clock_mhz": board["soc_clock_mhz"],
+        "inferences_per_second": clock_hz / per_inference,
+        "firmware_bytes": run["firmware_bytes"],
+        "build_seconds": run["build_seconds"],
+        "sim_seconds": run["sim_seconds"],
+        "uart": run["uart"],
+    }
+    write_json(outputs["result"], result)
+    return result

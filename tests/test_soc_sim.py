@@ -1,0 +1,69 @@
+"""board_eval's soc_sim backend: the assessment SoC (LiteX, VexRiscv, the ComBlock-compatible peripheral) in
+Verilator runs the generated Algorithm 1 firmware against the student's RTL, answer by answer; a wrong answer and
+a missing tool fail loudly."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import BOARD, INPUT, firmware_of, student_files
+from socflow.errors import BoardError, HardwareMismatchError, ToolNotFoundError
+from socflow.io import read_json
+from socflow.soc import needs
+from socflow.soc.sim import board_eval_soc_sim, parse_uart
+
+SOC_BOARD = BOARD | {"soc_clock_mhz": 50.0}
+
+
+def soc_sim(board_setup, student, firmware, output):
+    out = board_setup["out"]
+    ip = {"verilog": str(out / "verilog"), "ip_json": str(out / "rtl.json")}
+    inputs = student_files(student) | ip | {"protocol": board_setup["paths"]["json"], "firmware": str(firmware)}
+    params = {"board": SOC_BOARD, "input_precision": INPUT, "backend": "soc_sim"}
+    return board_eval_soc_sim(inputs=inputs, params=params, outputs={"result": str(output)}, threads=2)
+
+
+def test_the_firmware_runs_on_the_simulated_riscv_soc_answer_by_answer(board_setup, student, tmp_path):
+    ip = {"verilog": str(board_setup["out"] / "verilog")}
+    firmware = firmware_of(student, board_setup["paths"]["json"], ip, tmp_path / "fw", 40)
+    result = soc_sim(board_setup, student, firmware, tmp_path / "soc_sim.json")
+    assert read_json(tmp_path / "soc_sim.json") == result
+    assert result["n"] == 40 and result["agreement"] == result["bit_exact_vs_golden"] == 1.0
+    assert "vexriscv" in result["soc"] and "SOCFLOW_EXIT 0" in result["uart"]
+    # every inference costs the CPU more than the IP's own latency: the words go one bus access at a time
+    latency = read_json(board_setup["out"] / "rtl.json")["latency_clocks"]
+    assert result["cycles_per_inference"] == pytest.approx(result["cycles_send"] + result["cycles_answer"])
+    assert result["cycles_send"] > board_setup["protocol"].n_inputs and result["cycles_answer"] > 0
+    assert result["cycles_per_inference"] > latency
+    assert result["inferences_per_second"] == pytest.approx(50e6 / result["cycles_per_inference"])
+
+    # an expected answer word changed in the firmware's test vectors: the CPU finds the sample, the stage fails
+    vectors = firmware / "test_vectors.h"
+    text = vectors.read_text()
+    expected = text[text.index("sf_expected") :]
+    first = re.search(r"\{(0x[0-9a-f]+)u", expected)
+    changed = expected.replace(first.group(0), "{" + hex(int(first.group(1), 16) ^ 1) + "u", 1)
+    vectors.write_text(text.replace(expected, changed))
+    with pytest.raises(HardwareMismatchError, match=r"(?s)found 1 of 40 answers different.*sample 0: class"):
+        soc_sim(board_setup, student, firmware, tmp_path / "bad.json")
+    assert not (tmp_path / "bad.json").exists()
+
+
+def test_a_simulation_without_the_firmwares_lines_is_a_board_error():
+    with pytest.raises(BoardError, match="without the firmware's result and exit lines"):
+        parse_uart("socflow Algorithm 1: 4 test vectors\r\nsample 0: no answer word 0\r\n", 0)
+    found = parse_uart(
+        "SOCFLOW_CYCLES n=4 send=400 answer=200\r\nSOCFLOW_RESULT n=4 agree=4 correct=3 timeouts=0\r\n"
+        "SOCFLOW_EXIT 0\r\n",
+        0,
+    )
+    assert found["cycles_per_inference"] == 150 and found["agree"] == 4 and found["exit"] == 0
+
+
+def test_the_socs_debian_packages_are_named_when_missing(monkeypatch):
+    monkeypatch.setattr(needs.shutil, "which", lambda tool: None)
+    assert "gcc-riscv64-unknown-elf" in needs.missing_soc_tools()
+    with pytest.raises(ToolNotFoundError, match="board_eval .soc_sim. needs the Debian packages gcc-riscv64"):
+        needs.require_soc_tools("board_eval (soc_sim)")
