@@ -148,3 +148,13 @@ def test_the_simulated_soc_runs_where_the_rtl_does():
     # without the RTL path there is no RTL for the SoC to wrap
     plan = planned(soc, open_which=nothing)
     assert plan.board_backends("e") == ["emulated"] and plan.report_entries()[0]["soc_sim"] is None
+
+
+def test_the_socs_bitstream_is_planned_for_the_ulx3s_parts_only():
+    ulx3s = {"name": "u", "part": "LFE5U-85F-6BG381C"}
+    plan = planned(PULSES | {"hls": {"targets": [ulx3s, {"name": "o", "part": "LFE5U-25F-8MG285C"}]}})
+    outputs = plan.final_outputs()
+    assert "results/e/hw/b8_s20/u/soc/soc.json" in outputs and "results/e/hw/b8_s20/o/soc/soc.json" not in outputs
+    assert "results/e/rtl/b8_s20/o/pnr.json" in outputs  # the OrangeCrab's part is routed, it has no SoC of ours
+    plan = planned(PULSES | {"hls": {"targets": [ulx3s]}, "board": {"soc_bitstream": False}})
+    assert plan.stages("e")["soc_bitstream"] == (False, "board.soc_bitstream: false")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conftest import BOARD, INPUT, firmware_of, student_files
-from socflow.errors import BoardError, HardwareMismatchError, ToolNotFoundError
+from socflow.errors import BoardError, ConfigError, HardwareMismatchError, ToolNotFoundError
 from socflow.io import read_json
 from socflow.soc import needs
 from socflow.soc.sim import board_eval_soc_sim, parse_uart
@@ -67,3 +67,22 @@ def test_the_socs_debian_packages_are_named_when_missing(monkeypatch):
     assert "gcc-riscv64-unknown-elf" in needs.missing_soc_tools()
     with pytest.raises(ToolNotFoundError, match="board_eval .soc_sim. needs the Debian packages gcc-riscv64"):
         needs.require_soc_tools("board_eval (soc_sim)")
+
+
+def test_the_ulx3s_soc_is_written_with_its_pins_and_firmware_rom(board_setup, tmp_path):
+    """soc_bitstream's first half, LiteX's part (the rest, Yosys to ecppack, takes minutes: bench/soc.py): the
+    ULX3S's SoC with the firmware in its ROM, its clock, reset and UART on the board's pins."""
+    from socflow.board.design import design_sources
+    from socflow.soc.bitstream import BUILD_NAME, board_soc
+    from socflow.soc.build import generate
+
+    sources = design_sources(board_setup["out"] / "verilog")
+    soc = board_soc("ulx3s", "LFE5U-85F-6BG381C", 50e6, [0x13, 0x6F], sources, 1024)
+    generate(soc, tmp_path / "soc", build_name=BUILD_NAME)
+    gateware = tmp_path / "soc" / "gateware"
+    lpf = (gateware / f"{BUILD_NAME}.lpf").read_text()
+    assert 'LOCATE COMP "clk25" SITE "G2"' in lpf and 'LOCATE COMP "serial_tx" SITE "L4"' in lpf
+    assert "socflow_top" in (gateware / f"{BUILD_NAME}.v").read_text()
+    assert (gateware / f"{BUILD_NAME}_rom.init").read_text().split()[:2] == ["00000013", "0000006f"]
+    with pytest.raises(ConfigError, match="no open SoC bitstream for board 'orangecrab'"):
+        board_soc("orangecrab", "LFE5U-25F-8MG285C", 50e6, [], sources, 1024)
