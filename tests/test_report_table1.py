@@ -88,7 +88,7 @@ def test_post_route_resources_go_to_the_row_of_the_ip_in_the_design():
     assert rtl["resources source"].startswith("Yosys estimate") and rtl["LUT [%]"] == 10.0
 
 
-def test_an_ecp5_design_gets_a_post_route_row_with_the_clock_it_reaches():
+def test_an_ecp5_design_gets_a_post_route_row_with_the_clock_it_reaches(tmp_path):
     pnr = {
         "resources": {"LUT": {"used": 3572, "available": 83640, "percent": 4.27}, "FF": {"used": 1843, "percent": 2.2},
                       "DSP": {"used": 9, "percent": 5.77}, "BRAM_18K": {"used": 0, "percent": 0.0}},
@@ -102,5 +102,15 @@ def test_an_ecp5_design_gets_a_post_route_row_with_the_clock_it_reaches():
     assert routed["implementation"] == "da4ml RTL, post-route (nextpnr-ecp5)" and routed["Fmax [MHz]"] == 117.4
     assert routed["LUT [%]"] == 4.27 and routed["resources source"].startswith("post-route (nextpnr-ecp5), socflow_top")
     assert routed["L [clk]"] == 4 and routed["latency source"].endswith("meets 100 MHz after routing")
-    frame = write_table1([hls, rtl, routed], Path("/dev/null"), Path("/dev/null"))
+    frame = write_table1([hls, rtl, routed], tmp_path / "table1.csv", tmp_path / "table1.md")
     assert list(frame["Fmax [MHz]"].fillna(0)) == [0, 0, 117.4]
+
+
+def test_the_simulated_soc_is_named_in_the_agreement_source():
+    soc = {"soc": "LiteX 2024.12 SoC, vexriscv (standard, rv32im)", "agreement": 1.0, "n": 256,
+           "cycles_per_inference": 729.6}  # fmt: skip
+    _, rtl = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, soc_sim=soc)
+    assert rtl["agreement source"] == (
+        "RTL simulation vs QKeras (bit-exact); RISC-V SoC simulation (LiteX 2024.12 SoC, vexriscv (standard, "
+        "rv32im)): Algorithm 1 firmware, 256/256 answers bit-exact, 730 CPU cycles per inference"
+    )
