@@ -97,6 +97,17 @@ def parse_uart(text: str, returncode: int) -> dict[str, Any]:
     return found | {"uart": text[text.index("socflow Algorithm 1") :] if "socflow Algorithm 1" in text else text}
 
 
+def require_every_answer(run: Mapping[str, Any]) -> None:
+    """A :class:`HardwareMismatchError` with the firmware's report unless it found every answer word equal to the
+    golden model's, with no timeout and exit 0."""
+    if run["exit"] != 0 or run["agree"] != run["n"] or run["timeouts"]:
+        raise HardwareMismatchError(
+            f"on the simulated SoC the firmware found {run['n'] - run['agree']} of {run['n']} answers different from "
+            f"the golden model's ({run['timeouts']} timeouts, exit {run['exit']}); its UART output:\n"
+            + run["uart"][-1500:]
+        )
+
+
 def board_eval_soc_sim(
     *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
@@ -112,12 +123,7 @@ def board_eval_soc_sim(
         run = run_soc_sim(protocol, Path(inputs["verilog"]), Path(inputs["firmware"]), board["fifo_depth"],
                           Path(scratch))  # fmt: skip
     log.info("the SoC's UART:\n%s", run["uart"])
-    if run["exit"] != 0 or run["agree"] != run["n"] or run["timeouts"]:
-        raise HardwareMismatchError(
-            f"on the simulated SoC the firmware found {run['n'] - run['agree']} of {run['n']} answers different from "
-            f"the golden model's ({run['timeouts']} timeouts, exit {run['exit']}); its UART output:\n"
-            + run["uart"][-1500:]
-        )
+    require_every_answer(run)
     clock_hz = 1e6 * board["soc_clock_mhz"]
     per_inference = run["cycles_per_inference"]
     result = {
