@@ -6,31 +6,36 @@ Runs the workflow on config/examples/soc.yaml (the default config's pulses MLP s
 per design: the IP's latency (clocks from a complete input to its answer, rtl_sim), the CPU's cycles per inference
 through Algorithm 1 (writing the input words, waiting for and reading the answer words), what the CPU and the bus
 add to the IP's latency, inferences per second at the SoC clock, and the SoC's build (LiteX, firmware, Verilator)
-and simulation times.
+and simulation times; and for the ULX3S targets the SoC's bitstream (soc_bitstream): its post-route LUT4, FF,
+MULT18, EBR, the SoC clock's Fmax and the build time.
 
-    .venv/bin/python bench/soc.py            # runs what is missing, then prints the table
+    .venv/bin/python bench/soc.py                # runs what is missing (bitstreams too), then prints the tables
+    .venv/bin/python bench/soc.py --no-bitstream # the simulated SoC only (about 10 minutes)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import yaml
-from common import ROOT, run_workflow, table
+from common import ROOT, benchmark_seconds, run_workflow, table
 
 from socflow.names import targets
+from socflow.plan import for_part
 
 WORK = ROOT / "bench" / "out" / "soc"
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-bitstream", action="store_true", help="the simulated SoC only")
+    args = parser.parse_args()
     config = yaml.safe_load((ROOT / "config" / "examples" / "soc.yaml").read_text())
-    wanted = [
-        f"results/{exp}/board/b8_s20/{target}/soc_sim.json"
-        for exp, cfg in config["experiments"].items()
-        for target in targets(cfg)
-    ]
-    run_workflow(WORK, config, *wanted)
+    designs = [(exp, t, tcfg["part"]) for exp, cfg in config["experiments"].items() for t, tcfg in targets(cfg).items()]
+    bitstreams = [] if args.no_bitstream else [(e, t) for e, t, part in designs if for_part("soc_bitstream", part)]
+    wanted = [f"results/{e}/board/b8_s20/{t}/soc_sim.json" for e, t, _ in designs]
+    run_workflow(WORK, config, *wanted, *(f"results/{e}/hw/b8_s20/{t}/soc/soc.json" for e, t in bitstreams))
     rows = []
     for exp, cfg in config["experiments"].items():
         for target in targets(cfg):
@@ -45,6 +50,17 @@ def main() -> None:
     header = ["experiment", "design", "R", "IP latency [clk]", "bit-exact", "CPU send [clk]", "CPU answer [clk]",
               "CPU per inference [clk]", "vs IP latency", "inferences/s at 50 MHz", "build [s]", "sim [s]"]  # fmt: skip
     print(table(header, rows))
+    rows = []
+    for exp, target in bitstreams:
+        soc = json.loads((WORK / "results" / exp / "hw" / "b8_s20" / target / "soc" / "soc.json").read_text())
+        used = {k: v["used"] for k, v in soc["resources"].items()}
+        seconds = benchmark_seconds(WORK / "benchmarks" / "soc_bitstream" / exp / "b8_s20" / f"{target}.tsv")
+        rows.append([exp, target, f"{used['LUT']:,}", f"{used['FF']:,}", used["DSP"], used["BRAM_18K"],
+                     round(soc["fmax_mhz"], 1), soc["soc_clock_mhz"], round(seconds)])  # fmt: skip
+    if rows:
+        header = ["experiment", "target", "SoC LUT4", "FF", "MULT18", "EBR", "Fmax [MHz]", "SoC clock [MHz]",
+                  "build [s]"]  # fmt: skip
+        print("\nULX3S bitstreams (soc_bitstream):\n" + table(header, rows))
 
 
 if __name__ == "__main__":
