@@ -15,7 +15,7 @@ from __future__ import annotations
 from litex.gen import LiteXModule
 from litex.soc.interconnect import wishbone
 from migen import Case, Cat, ClockSignal, Constant, If, Instance, Mux, ResetInserter, Signal
-from migen.genlib.fifo import SyncFIFO
+from migen.genlib.fifo import SyncFIFO, SyncFIFOBuffered
 
 from socflow.board.comblock import (
     IFIFO_CONTROL,
@@ -45,7 +45,9 @@ class ComBlock(LiteXModule):
 
         oregs = [Signal(32, name=f"oreg{i}") for i in range(16)]
         clear_in, clear_out = Signal(), Signal()
-        self.to_processor = inp = ResetInserter()(SyncFIFO(32, depth, fwft=True))
+        # the IN_FIFO's head word in a register (SyncFIFOBuffered): its memory is then read synchronously, so it maps to
+        # block RAM; a plain first-word-fall-through FIFO is read asynchronously, 1,024 words of LUT-RAM
+        self.to_processor = inp = ResetInserter()(SyncFIFOBuffered(32, depth))
         self.to_fabric = out = ResetInserter()(SyncFIFO(32, depth, fwft=False))
         underflow, overflow = Signal(), Signal()
         self.comb += [
