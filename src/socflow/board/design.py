@@ -118,3 +118,11 @@ def design_sources(verilog_dir: str | Path) -> list[Path]:
     the emulated board and the bitstream."""
     wrapper = Path(verilog_dir) / "src" / f"{TOP}_wrapper.v"
     return [*verilog_sources(verilog_dir), *([wrapper] if wrapper.is_file() else []), HDL / "socflow_stream.v"]
+
+
+def write_top(protocol: Protocol, verilog_dir: str | Path, folder: Path) -> list[Path]:
+    """socflow_top around the student's RTL of `verilog_dir`, written into `folder`: the HDL of the whole IP as the
+    assessment design carries it (design_sources and socflow_top.v), for the tools that build it."""
+    top = folder / "socflow_top.v"
+    top.write_text(top_verilog(protocol))
+    return [*design_sources(verilog_dir), top]

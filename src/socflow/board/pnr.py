@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from socflow.board.design import design_sources, top_verilog
+from socflow.board.design import write_top
 from socflow.board.protocol import Protocol
 from socflow.errors import ReportError, TimingError
 from socflow.io import read_json, write_json
@@ -39,19 +39,17 @@ TOP = "socflow_top"
 RESOURCES = {"LUT": "TRELLIS_COMB", "FF": "TRELLIS_FF", "DSP": "MULT18X18D", "BRAM_18K": "DP16KD"}
 
 
-def parse_report(report: Mapping[str, Any], part: str, clock_net: str | None = None) -> dict[str, Any]:
-    """Resources, Fmax and critical path from nextpnr's --report JSON: of the design's one clock (socflow_top's
-    `clk`, which nextpnr names after its global net, e.g. $glbnet$clk$TRELLIS_IO_IN), or of the clock whose net
-    name holds `clock_net` (a SoC's system clock, sys_clk, beside its board oscillator's)."""
+def parse_report(report: Mapping[str, Any], part: str) -> dict[str, Any]:
+    """Resources, Fmax and critical path from nextpnr's --report JSON of a design with one timed clock
+    (socflow_top's `clk`, which nextpnr names after its global net, e.g. $glbnet$clk$TRELLIS_IO_IN; a SoC's PLL
+    output, named after one of its sinks)."""
     try:
         utilization, clocks = report["utilization"], report["fmax"]
     except KeyError as error:
         raise ReportError(f"nextpnr's report has no {error}") from error
-    timed = {name: fmax for name, fmax in clocks.items() if clock_net is None or clock_net in name}
-    if len(timed) != 1:
-        what = "one clock, clk" if clock_net is None else f"one clock named after {clock_net}"
-        raise ReportError(f"nextpnr's report times {sorted(clocks)}: expected {what}")
-    ((clock, fmax),) = timed.items()
+    if len(clocks) != 1:
+        raise ReportError(f"nextpnr's report times {sorted(clocks)}: expected one clock")
+    ((clock, fmax),) = clocks.items()
     resources = {
         name: usage(name, int(utilization.get(bel, {}).get("used", 0)), part) for name, bel in RESOURCES.items()
     }
@@ -101,9 +99,7 @@ def place_and_route(
     nextpnr-ecp5 at the target's clock (out of context) in `folder`; logs['yosys'], logs['nextpnr'] keep their
     output. The result of :func:`parse_report` with the synthesis estimate and the seconds each took."""
     folder = Path(folder)
-    top = folder / "socflow_top.v"
-    top.write_text(top_verilog(protocol))
-    synth = synthesize([*design_sources(verilog_dir), top], TOP, part, folder, logs["yosys"], netlist=True)
+    synth = synthesize(write_top(protocol, verilog_dir, folder), TOP, part, folder, logs["yosys"], netlist=True)
     mhz = 1000.0 / clock_period
     tool = open_tool_path(NEXTPNR_ECP5, "rtl_pnr")
     command = [
@@ -125,13 +121,13 @@ def place_and_route(
     }
 
 
-def nextpnr_report(path: Path, part: str, clock_net: str | None = None) -> dict[str, Any]:
+def nextpnr_report(path: Path, part: str) -> dict[str, Any]:
     """:func:`parse_report` of the report file nextpnr wrote (--report), a ReportError if it wrote none."""
     try:
         report = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as error:
         raise ReportError(f"{path}: nextpnr wrote no readable report ({error})") from error
-    return parse_report(report, part, clock_net)
+    return parse_report(report, part)
 
 
 def check_timing(result: Mapping[str, Any], action: str, where: str) -> None:

@@ -20,17 +20,16 @@ from litex.soc.cores.clock import ECP5PLL
 from litex_boards.platforms import radiona_ulx3s
 from migen import ClockDomain, Signal
 
-from socflow.board.design import design_sources, top_verilog
+from socflow.board.design import write_top
 from socflow.board.pnr import check_timing, nextpnr_report
 from socflow.board.protocol import Protocol
 from socflow.errors import ConfigError
 from socflow.io import write_json
 from socflow.parts import nextpnr_ecp5_args, open_soc_board, part_info
 from socflow.rtl.synth import synthesize
-from socflow.soc.build import COMBLOCK_BASE, AssessmentSoC, generate
-from socflow.soc.firmware import compile_firmware, rom_words
+from socflow.soc.build import AssessmentSoC
+from socflow.soc.firmware import soc_with_firmware
 from socflow.soc.needs import require_soc_tools
-from socflow.soc.sim import firmware_includes
 from socflow.tools import NEXTPNR_ECP5, open_tool_path, run_tool, tool_version
 
 log = logging.getLogger(__name__)
@@ -80,19 +79,13 @@ def build_bitstream(
     FIFOs `board['fifo_depth']` deep. The post-route numbers and the seconds each step took."""
     part, clock_mhz, depth = target["part"], board["soc_clock_mhz"], board["fifo_depth"]
     name = open_soc_board(part)
-    top = folder / "socflow_top.v"
-    top.write_text(top_verilog(protocol))
-    sources = [*design_sources(verilog_dir), top]
-    soc_dir = folder / "soc"
-    (folder / "firmware").mkdir(parents=True, exist_ok=True)
+    sources = write_top(protocol, verilog_dir, folder)
     start = time.perf_counter()
-    soc = board_soc(name, part, 1e6 * clock_mhz, [], sources, depth)
-    generate(soc, soc_dir, build_name=BUILD_NAME)
-    memory = {name: (region.origin, region.size) for name, region in soc.bus.regions.items()}
-    binary = compile_firmware(firmware_src, firmware_includes(soc_dir), memory, COMBLOCK_BASE, folder / "firmware")
-    soc = board_soc(name, part, 1e6 * clock_mhz, rom_words(binary), sources, depth)
-    generate(soc, soc_dir, build_name=BUILD_NAME)
-    gateware = soc_dir / "gateware"
+    soc, binary = soc_with_firmware(
+        lambda rom: board_soc(name, part, 1e6 * clock_mhz, rom, sources, depth), firmware_src, folder,
+        build_name=BUILD_NAME,
+    )  # fmt: skip
+    gateware = folder / "soc" / "gateware"
     work = folder / "pnr"
     work.mkdir()
     for memory_file in gateware.glob("*.init"):  # $readmemh reads them by name, from where Yosys runs

@@ -1,31 +1,25 @@
 """The generated Algorithm 1 firmware (socflow.board.firmware) compiled for the SoC's VexRiscv (rv32im) with
 Debian's RISC-V GCC and picolibc (its start-up code and linker script), against the LiteX platform layer of the
 BSP calls it makes (resources/soc/litex_bsp.c) and the SoC's generated CSR header; the ROM image as 32-bit
-words."""
+words. The compiler is a Debian package: the stages that call this check it first (socflow.soc.needs)."""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import litex
 
 from socflow import RESOURCES
 from socflow.board.firmware import SOURCE, XILINX_API
-from socflow.errors import ToolNotFoundError
+from socflow.soc.build import COMBLOCK_BASE, CPU, generate
 from socflow.tools import run_tool
 
 GCC = "riscv64-unknown-elf-gcc"
 OBJCOPY = "riscv64-unknown-elf-objcopy"
 BSP = RESOURCES / "soc" / "litex_bsp.c"
-_INSTALL = (
-    "run tools/install-system-packages.sh (Debian packages gcc-riscv64-unknown-elf, picolibc-riscv64-unknown-elf)"
-)
-
-
-def riscv_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        raise ToolNotFoundError(f"{name} is not installed here: {_INSTALL}")
-    return path
+LITEX = Path(litex.__file__).parent
 
 
 def compile_firmware(firmware_dir: Path, includes: list[Path], memory: dict[str, tuple[int, int]],
@@ -36,7 +30,7 @@ def compile_firmware(firmware_dir: Path, includes: list[Path], memory: dict[str,
     (rom, rom_size), (ram, ram_size) = memory["rom"], memory["sram"]
     elf, binary = out_dir / "firmware.elf", out_dir / "firmware.bin"
     command = [
-        riscv_tool(GCC), "-march=rv32im", "-mabi=ilp32", "-O2", "-std=gnu99", "-Wall", "-Werror",
+        GCC, "-march=rv32im", "-mabi=ilp32", "-O2", "-std=gnu99", "-Wall", "-Werror",
         "-specs=picolibc.specs", "--crt0=hosted", f"-I{XILINX_API}", f"-I{firmware_dir}", *(f"-I{p}" for p in includes),
         f"-DSF_COMBLOCK_BASEADDR={comblock_base:#x}", "-DSF_CYCLES=sf_cycles",
         f"-Wl,--defsym=__flash={rom:#x}", f"-Wl,--defsym=__flash_size={rom_size:#x}",
@@ -45,7 +39,7 @@ def compile_firmware(firmware_dir: Path, includes: list[Path], memory: dict[str,
         str(Path(firmware_dir) / SOURCE.name), str(BSP), "-o", str(elf),
     ]  # fmt: skip
     run_tool(command, out_dir / "gcc.log", "the firmware does not compile for the SoC's RISC-V CPU")
-    run_tool([riscv_tool(OBJCOPY), "-O", "binary", str(elf), str(binary)], out_dir / "objcopy.log", "objcopy")
+    run_tool([OBJCOPY, "-O", "binary", str(elf), str(binary)], out_dir / "objcopy.log", "objcopy")
     return binary
 
 
@@ -54,3 +48,29 @@ def rom_words(binary: Path) -> list[int]:
     data = binary.read_bytes()
     data += b"\0" * (-len(data) % 4)
     return [int.from_bytes(data[i : i + 4], "little") for i in range(0, len(data), 4)]
+
+
+def firmware_includes(soc_dir: Path) -> list[Path]:
+    """The headers the platform layer includes: the SoC's generated ones, LiteX's hw/common.h, the CPU's system.h."""
+    return [
+        soc_dir / "software" / "include",
+        LITEX / "soc" / "software" / "include",
+        LITEX / "soc" / "cores" / "cpu" / CPU[0],
+    ]
+
+
+def soc_with_firmware(
+    make_soc: Callable[[Sequence[int]], Any], firmware_src: Path, folder: Path, **build: object
+) -> tuple[Any, Path]:
+    """The SoC `make_soc` builds around a ROM image, twice: first empty, for its headers (CSR addresses) and memory
+    map, then with the firmware compiled against them in its ROM; LiteX's output in folder/soc (`build`: its
+    builder's options), the firmware's in folder/firmware. The second SoC and the firmware binary."""
+    soc_dir, out = folder / "soc", folder / "firmware"
+    out.mkdir(parents=True, exist_ok=True)
+    soc = make_soc([])
+    generate(soc, soc_dir, **build)
+    memory = {name: (region.origin, region.size) for name, region in soc.bus.regions.items()}
+    binary = compile_firmware(firmware_src, firmware_includes(soc_dir), memory, COMBLOCK_BASE, out)
+    soc = make_soc(rom_words(binary))
+    generate(soc, soc_dir, **build)
+    return soc, binary

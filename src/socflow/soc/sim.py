@@ -16,52 +16,32 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import litex
-
-from socflow.board.design import design_sources, top_verilog
+from socflow.board.design import write_top
 from socflow.board.firmware import RESULT
 from socflow.board.protocol import Protocol
 from socflow.errors import BoardError, HardwareMismatchError
 from socflow.io import read_json, write_json
-from socflow.soc.build import COMBLOCK_BASE, CPU, generate, sim_config, sim_soc
-from socflow.soc.firmware import compile_firmware, rom_words
+from socflow.soc.build import CPU, sim_config, sim_soc
+from socflow.soc.firmware import soc_with_firmware
 from socflow.soc.needs import require_soc_tools
 from socflow.tools import run_tool, verilator_env
 
 CYCLES = re.compile(r"SOCFLOW_CYCLES n=(\d+) send=(\d+) answer=(\d+)")
 EXIT = re.compile(r"SOCFLOW_EXIT (-?\d+)")
-LITEX = Path(litex.__file__).parent
 LITEX_VERSION = version("litex")
 log = logging.getLogger(__name__)
-
-
-def firmware_includes(soc_dir: Path) -> list[Path]:
-    """The headers the platform layer includes: the SoC's generated ones, LiteX's hw/common.h, the CPU's system.h."""
-    return [
-        soc_dir / "software" / "include",
-        LITEX / "soc" / "software" / "include",
-        LITEX / "soc" / "cores" / "cpu" / CPU[0],
-    ]
 
 
 def run_soc_sim(protocol: Protocol, verilog_dir: Path, firmware_src: Path, depth: int, folder: Path,
                 timeout: float = 1800.0) -> dict[str, Any]:  # fmt: skip
     """Build the SoC around socflow_top (the student's RTL in `verilog_dir`), compile the firmware for it, Verilate
     and run it in `folder`: the firmware's numbers, the UART output and the times each step took."""
-    top = folder / "socflow_top.v"
-    top.write_text(top_verilog(protocol))
-    sources = [*design_sources(verilog_dir), top]
-    soc_dir, build = folder / "soc", folder / "firmware"
-    build.mkdir(parents=True, exist_ok=True)
+    sources = write_top(protocol, verilog_dir, folder)
     start = time.perf_counter()
-    # the SoC twice: first for its headers (CSR addresses) and memory map, then with the firmware in its ROM
-    soc = sim_soc([], sources, depth)
-    generate(soc, soc_dir, sim_config=sim_config())
-    memory = {name: (region.origin, region.size) for name, region in soc.bus.regions.items()}
-    binary = compile_firmware(firmware_src, firmware_includes(soc_dir), memory, COMBLOCK_BASE, build)
-    soc = sim_soc(rom_words(binary), sources, depth)
-    generate(soc, soc_dir, sim_config=sim_config())
-    gateware = soc_dir / "gateware"
+    _, binary = soc_with_firmware(
+        lambda rom: sim_soc(rom, sources, depth), firmware_src, folder, sim_config=sim_config()
+    )
+    gateware = folder / "soc" / "gateware"
     run_tool(["bash", "build_sim.sh"], folder / "verilator.log", "Verilator build of the SoC", cwd=gateware,
              env=verilator_env())  # fmt: skip
     built = time.perf_counter()
