@@ -96,9 +96,9 @@ def synthesize(
     """Yosys synthesis of `sources` (top `top`) for the part's fabric: resources, cells, seconds, version; with
     `netlist`, the JSON netlist for nextpnr at scratch/<top>.json.
 
-    Every part is synthesized by YoWASP's Yosys (PyPI, pinned; Debian's 0.23 gave 7-15 % more LUTs, see
-    docs/benchmarks.md); a YoWASP tool opens only paths below its working folder, so the sources are copied into
-    `scratch` and named relative to it."""
+    Every part is synthesized by YoWASP's Yosys 0.70 (PyPI, pinned; on the folded designs Debian's 0.23 gave
+    9-30 % more LUTs, on da4ml's adder graphs as many, in a quarter of the time: docs/benchmarks.md); a YoWASP tool
+    opens only paths below its working folder, so the sources are copied into `scratch` and named relative to it."""
     family = yosys_family(part)
     scratch = Path(scratch)
     tool, names = open_tool_path(YOSYS, "rtl_synth"), local_copies(sources, scratch)
