@@ -5,6 +5,8 @@ simulated SoC too; here its report is checked without a second SoC build)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import BOARD, INPUT, firmware_of, student_files
@@ -59,6 +61,14 @@ def test_a_simulation_without_the_firmwares_lines_is_a_board_error():
         require_every_answer(wrong)
 
 
+def test_the_rom_is_sized_to_the_firmware():
+    from socflow.soc.build import MIN_ROM, ROM_SIZE, rom_size
+
+    assert rom_size([]) == ROM_SIZE  # before the firmware is built: the most it may take
+    assert rom_size([0] * 10_282) == 0x1_0000  # the ULX3S SoC's 41 KB firmware: 64 KB, 32 EBR
+    assert rom_size([0] * 0x4000) == 0x1_0000 and rom_size([0, 1]) == MIN_ROM
+
+
 def test_the_socs_debian_packages_are_named_when_missing(monkeypatch):
     monkeypatch.setattr(needs.shutil, "which", lambda tool: None)
     assert "gcc-riscv64-unknown-elf" in needs.missing_soc_tools()
@@ -81,5 +91,6 @@ def test_the_ulx3s_soc_is_written_with_its_pins_and_firmware_rom(board_setup, tm
     assert 'LOCATE COMP "clk25" SITE "G2"' in lpf and 'LOCATE COMP "serial_tx" SITE "L4"' in lpf
     assert "socflow_top" in (gateware / f"{BUILD_NAME}.v").read_text()
     assert (gateware / f"{BUILD_NAME}_rom.init").read_text().split()[:2] == ["00000013", "0000006f"]
+    assert "[0:1023]" in re.search(r"reg \[31:0\] rom\[[^]]*\]", (gateware / f"{BUILD_NAME}.v").read_text())[0]
     with pytest.raises(ConfigError, match="no open SoC bitstream for board 'orangecrab'"):
         board_soc("orangecrab", "LFE5U-25F-8MG285C", 50e6, [], sources, 1024)

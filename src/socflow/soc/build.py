@@ -27,7 +27,8 @@ from socflow.soc.comblock import ComBlock
 
 CPU = ("vexriscv", "standard")
 COMBLOCK_BASE = 0x8200_0000  # in VexRiscv's uncached I/O region (0x80000000 and above)
-ROM_SIZE, SRAM_SIZE = 0x2_0000, 0x4000
+ROM_SIZE, SRAM_SIZE = 0x2_0000, 0x4000  # ROM_SIZE: the most firmware the ROM takes (the link's limit)
+MIN_ROM = 0x1000
 SIM_CLOCK_HZ = 100_000_000  # what the cycle counts are converted to seconds at; the simulation counts cycles
 
 _SIM_IO = [
@@ -45,8 +46,17 @@ _SIM_IO = [
 ]
 
 
+def rom_size(rom: Sequence[int]) -> int:
+    """The ROM's bytes: the firmware's rounded up to a power of two (block RAM comes in powers of two; the ULX3S
+    SoC's 41 KB firmware takes 32 EBR, not the 64 of the largest ROM), or ROM_SIZE before the firmware is built (its link fails
+    beyond ROM_SIZE)."""
+    if not rom:
+        return ROM_SIZE
+    return max(MIN_ROM, 1 << (4 * len(rom) - 1).bit_length())
+
+
 class AssessmentSoC(SoCCore):
-    """VexRiscv, ROM (the firmware, `rom` 32-bit words), SRAM, UART, timer with uptime, ComBlock + socflow_top;
+    """VexRiscv, ROM (the firmware, `rom` 32-bit words, sized to it), SRAM, UART, timer with uptime, ComBlock + socflow_top;
     `sources` are socflow_top's HDL (socflow.board.design)."""
 
     def __init__(self, platform, clock_hz: int, rom: Sequence[int], sources: Sequence[Path], depth: int,
@@ -57,7 +67,7 @@ class AssessmentSoC(SoCCore):
             ident="socflow assessment SoC",
             cpu_type=CPU[0],
             cpu_variant=CPU[1],
-            integrated_rom_size=ROM_SIZE,
+            integrated_rom_size=rom_size(rom),
             integrated_rom_init=list(rom),
             integrated_sram_size=SRAM_SIZE,
             uart_name=uart,

@@ -33,6 +33,7 @@ def compile_firmware(firmware_dir: Path, includes: list[Path], memory: dict[str,
         GCC, "-march=rv32im", "-mabi=ilp32", "-O2", "-std=gnu99", "-Wall", "-Werror",
         "-specs=picolibc.specs", "--crt0=hosted", f"-I{XILINX_API}", f"-I{firmware_dir}", *(f"-I{p}" for p in includes),
         f"-DSF_COMBLOCK_BASEADDR={comblock_base:#x}", "-DSF_CYCLES=sf_cycles",
+        "-DPICOLIBC_INTEGER_PRINTF_SCANF",  # xil_printf prints integers only: picolibc's printf without floats
         f"-Wl,--defsym=__flash={rom:#x}", f"-Wl,--defsym=__flash_size={rom_size:#x}",
         f"-Wl,--defsym=__ram={ram:#x}", f"-Wl,--defsym=__ram_size={ram_size:#x}",
         "-Wl,--defsym=__stack_size=0x1000", f"-Wl,-Map={out_dir / 'firmware.map'}",
