@@ -156,5 +156,12 @@ def test_the_socs_bitstream_is_planned_for_the_ulx3s_parts_only():
     outputs = plan.final_outputs()
     assert "results/e/hw/b8_s20/u/soc/soc.json" in outputs and "results/e/hw/b8_s20/o/soc/soc.json" not in outputs
     assert "results/e/rtl/b8_s20/o/pnr.json" in outputs  # the OrangeCrab's part is routed, it has no SoC of ours
+    # the deployment package carries the SoC's bitstream and its report (how to load it, the UART)
+    assert plan.hardware("e", "b8_s20", "u") == {
+        "soc_bit": "results/e/hw/b8_s20/u/soc/socflow_soc.bit",
+        "soc_report": "results/e/hw/b8_s20/u/soc/soc.json",
+    }
+    assert plan.hardware("e", "b8_s20", "o") == {}
     plan = planned(PULSES | {"hls": {"targets": [ulx3s]}, "board": {"soc_bitstream": False}})
     assert plan.stages("e")["soc_bitstream"] == (False, "board.soc_bitstream: false")
+    assert plan.hardware("e", "b8_s20", "u") == {}

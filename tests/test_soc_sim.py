@@ -10,10 +10,11 @@ import re
 import pytest
 
 from conftest import BOARD, INPUT, firmware_of, student_files
+from socflow.board.uart import parse_uart, require_every_answer
 from socflow.errors import BoardError, ConfigError, HardwareMismatchError, ToolNotFoundError
 from socflow.io import read_json
 from socflow.soc import needs
-from socflow.soc.sim import board_eval_soc_sim, parse_uart, require_every_answer
+from socflow.soc.sim import board_eval_soc_sim
 
 SOC_BOARD = BOARD | {"soc_clock_mhz": 50.0}
 
@@ -42,23 +43,21 @@ def test_the_firmware_runs_on_the_simulated_riscv_soc_answer_by_answer(board_set
 
 
 def test_a_simulation_without_the_firmwares_lines_is_a_board_error():
-    with pytest.raises(BoardError, match="without the firmware's result and exit lines"):
-        parse_uart("socflow Algorithm 1: 4 test vectors\r\nsample 0: no answer word 0\r\n", 0)
+    with pytest.raises(BoardError, match="has no result and exit lines"):
+        parse_uart("socflow Algorithm 1: 4 test vectors\r\nsample 0: no answer word 0\r\n")
     found = parse_uart(
         "SOCFLOW_CYCLES n=4 send=400 answer=200\r\nSOCFLOW_RESULT n=4 agree=4 correct=3 timeouts=0\r\n"
-        "SOCFLOW_EXIT 0\r\n",
-        0,
+        "SOCFLOW_EXIT 0\r\n"
     )
     assert found["cycles_per_inference"] == 150 and found["agree"] == 4 and found["exit"] == 0
-    require_every_answer(found)
+    require_every_answer(found, "on the simulated SoC")
     # a wrong answer word: the firmware names the sample, the stage fails with its report
     wrong = parse_uart(
         "sample 2: class 0, model says 1 (label 1)\r\nSOCFLOW_RESULT n=4 agree=3 correct=2 timeouts=0\r\n"
-        "SOCFLOW_EXIT 1\r\n",
-        0,
+        "SOCFLOW_EXIT 1\r\n"
     )
     with pytest.raises(HardwareMismatchError, match=r"(?s)found 1 of 4 answers different.*sample 2: class 0"):
-        require_every_answer(wrong)
+        require_every_answer(wrong, "on the simulated SoC")
 
 
 def test_the_rom_is_sized_to_the_firmware():

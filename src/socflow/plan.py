@@ -156,6 +156,11 @@ class Paths:
         """The bitstream and its hardware handoff (what a board loads)."""
         return {"bit": f"{self.hw}/design.bit", "hwh": f"{self.hw}/design.hwh"}
 
+    @property
+    def soc_bitstream(self) -> dict[str, str]:
+        """The open SoC's bitstream and its report (soc_bitstream: how to load it, its UART)."""
+        return {"soc_bit": f"{self.hw}/soc/socflow_soc.bit", "soc_report": f"{self.hw}/soc/soc.json"}
+
 
 class Plan:
     """The stage plan of a validated config on this machine (tools looked up once, with `which`)."""
@@ -294,10 +299,14 @@ class Plan:
         return {"verilog": f"{paths.rtl}/verilog"} if self.ip_kind(exp) == "rtl" else {"hls_ip": paths.hls_ip}
 
     def hardware(self, exp: str, variant: str, target: str) -> dict[str, str]:
-        """The bitstream and its hardware handoff, where vivado_bitstream runs."""
-        if not self.stages(exp)["vivado_bitstream"].included:
-            return {}
-        return Paths(exp, variant, target).bitstream
+        """What a board loads, for the deployment package: the bitstream and its hardware handoff where
+        vivado_bitstream runs, the open SoC's bitstream and its report where soc_bitstream runs."""
+        stages, paths = self.stages(exp), Paths(exp, variant, target)
+        files = paths.bitstream if stages["vivado_bitstream"].included else {}
+        part = targets(self.experiments[exp])[target]["part"]
+        if stages["soc_bitstream"].included and for_part("soc_bitstream", part):
+            files |= paths.soc_bitstream
+        return files
 
     def board_inputs(self, exp: str, variant: str, target: str, backend: str) -> dict[str, str]:
         """The emulated board and the simulated SoC run the IP model; a real board needs the bitstream too (its

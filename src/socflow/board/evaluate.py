@@ -19,8 +19,8 @@ from socflow.board.comblock import ComBlock, EmulatedComBlock
 from socflow.board.firmware import compile_for_host, run_on_emulator
 from socflow.board.ip_model import ip_files, ip_model, ip_vectors
 from socflow.board.protocol import Protocol
+from socflow.board.uart import require_every_answer
 from socflow.budget import deployed_input, student_choices
-from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes, require_agreement
@@ -116,12 +116,7 @@ def board_eval_emulated(
         "board.min_agreement",
     )
     require_agreement(check["exact"], 1.0, "the board's answers equal the IP model's reference", detail)
-    if firmware["exit"] != 0 or firmware["agree"] != firmware["n"]:
-        raise HardwareMismatchError(
-            f"the generated firmware, run against the emulated board, found {firmware['n'] - firmware['agree']} of "
-            f"{firmware['n']} answers different from the model's ({firmware['timeouts']} timeouts); its UART output:\n"
-            + firmware["uart"][-1500:]
-        )
+    require_every_answer(firmware, "run against the emulated board,")
     write_json(outputs["result"], result)
     return result
 

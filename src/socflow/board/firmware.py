@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -22,14 +21,13 @@ import numpy as np
 from socflow import RESOURCES
 from socflow.board.comblock import EmulatedComBlock
 from socflow.board.protocol import Protocol
+from socflow.board.uart import parse_uart
 from socflow.budget import deployed_input, student_choices
-from socflow.errors import BoardError
 from socflow.io import atomic_path
 from socflow.tools import run_tool
 
 SOURCE = RESOURCES / "firmware" / "socflow_algorithm1.c"
 XILINX_API = RESOURCES / "xilinx_api"
-RESULT = re.compile(r"SOCFLOW_RESULT n=(\d+) agree=(\d+) correct=(\d+) timeouts=(\d+)")
 
 
 def _c_array(name: str, values: np.ndarray) -> str:
@@ -114,11 +112,7 @@ def run_on_emulator(library: str | Path, device: EmulatedComBlock) -> dict[str, 
             os.close(saved)
         uart.seek(0)
         output = uart.read()
-    match = RESULT.search(output)
-    if not match:
-        raise BoardError(f"the firmware printed no SOCFLOW_RESULT line (exit {status}):\n{output[-2000:]}")
-    n, agree, correct, timeouts = map(int, match.groups())
-    return {"exit": int(status), "n": n, "agree": agree, "correct": correct, "timeouts": timeouts, "uart": output}
+    return parse_uart(output, int(status))
 
 
 def board_firmware(

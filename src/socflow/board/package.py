@@ -8,6 +8,8 @@ Algorithm 1 and write the same JSON as board_eval, zipped.
     firmware/                                 bare-metal C (MicroBlaze / Zynq standalone)
     vivado/                                   the assessment design's Tcl project (hdl/, settings.tcl)
     design.bit, design.hwh                    when vivado_bitstream ran
+    soc/socflow_soc.bit, soc/soc.json,        when soc_bitstream ran: the open SoC's bitstream, how to load it,
+    run_on_soc_board.py                       and the entry point that loads it and reads the firmware's UART
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from socflow.io import atomic_path, save_npz
 
 SOURCES = PACKAGE
 HARDWARE = ("bit", "hwh")  # the bitstream and its hardware handoff, when vivado_bitstream ran
+SOC = {"soc_bit": "socflow_soc.bit", "soc_report": "soc.json"}  # the open SoC's, when soc_bitstream ran
 DRIVER = [
     "__init__.py",
     "errors.py",
@@ -37,6 +40,7 @@ DRIVER = [
     "board/comblock.py",
     "board/algorithm1.py",
     "board/pynq.py",
+    "board/uart.py",
 ]  # numpy only: runs on the board
 
 
@@ -45,7 +49,8 @@ def board_package(
 ) -> Path:
     """Stage board_package: write the zip (outputs['package'], fixed timestamps: the same inputs give the same
     bytes); the expected answers are those of the rule's IP model (as for board_eval) that the package's design
-    carries, the bitstream and its hardware handoff included where the rule has them (inputs 'bit', 'hwh')."""
+    carries, the bitstream and its hardware handoff included where the rule has them (inputs 'bit', 'hwh'), the open
+    SoC's bitstream and report likewise (inputs 'soc_bit', 'soc_report')."""
     from socflow.board.ip_model import ip_files, ip_vectors
 
     protocol_json, output = inputs["protocol"], outputs["package"]
@@ -64,6 +69,11 @@ def board_package(
             shutil.copyfile(path, root / Path(path).name)
         shutil.copytree(inputs["firmware"], root / "firmware")
         shutil.copytree(inputs["vivado"], root / "vivado")
+        if "soc_bit" in inputs:
+            (root / "soc").mkdir()
+            for key, name in SOC.items():
+                shutil.copyfile(inputs[key], root / "soc" / name)
+            shutil.copyfile(RESOURCES / "deploy" / "run_on_soc_board.py", root / "run_on_soc_board.py")
         save_npz(root / "vectors.npz", {"words": vectors.words, "expected": vectors.expected, "labels": vectors.labels})
         with atomic_path(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".snakemake")):

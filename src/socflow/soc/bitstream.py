@@ -140,6 +140,7 @@ def soc_bitstream(
     how = BOARDS[name]
     result |= {
         "load": how["load"].format(bit=Path(outputs["bit"]).name),
+        "uart_baud": UART_BAUD,
         "uart": f"{how['uart']}, {UART_BAUD} baud, 8N1: the firmware prints its SOCFLOW_RESULT line there",
     }
     used = {k: v["used"] for k, v in result["resources"].items()}

@@ -48,16 +48,16 @@ _SIM_IO = [
 
 def rom_size(rom: Sequence[int]) -> int:
     """The ROM's bytes: the firmware's rounded up to a power of two (block RAM comes in powers of two; the ULX3S
-    SoC's 41 KB firmware takes 32 EBR, not the 64 of the largest ROM), or ROM_SIZE before the firmware is built (its link fails
-    beyond ROM_SIZE)."""
+    SoC's 41 KB firmware takes 32 EBR, not the 64 of the largest ROM), or ROM_SIZE before the firmware is built
+    (its link fails beyond ROM_SIZE)."""
     if not rom:
         return ROM_SIZE
     return max(MIN_ROM, 1 << (4 * len(rom) - 1).bit_length())
 
 
 class AssessmentSoC(SoCCore):
-    """VexRiscv, ROM (the firmware, `rom` 32-bit words, sized to it), SRAM, UART, timer with uptime, ComBlock + socflow_top;
-    `sources` are socflow_top's HDL (socflow.board.design)."""
+    """VexRiscv, ROM (the firmware, `rom` 32-bit words, sized to it), SRAM, UART, timer with uptime, ComBlock +
+    socflow_top; `sources` are socflow_top's HDL (socflow.board.design)."""
 
     def __init__(self, platform, clock_hz: int, rom: Sequence[int], sources: Sequence[Path], depth: int,
                  uart: str, simulation: bool) -> None:  # fmt: skip

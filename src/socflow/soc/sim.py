@@ -7,7 +7,6 @@ carry them) and says where the cycles go; it ends the simulation itself when mai
 from __future__ import annotations
 
 import logging
-import re
 import subprocess
 import tempfile
 import time
@@ -17,17 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from socflow.board.design import write_top
-from socflow.board.firmware import RESULT
 from socflow.board.protocol import Protocol
-from socflow.errors import BoardError, HardwareMismatchError
+from socflow.board.uart import parse_uart, require_every_answer
+from socflow.errors import BoardError
 from socflow.io import read_json, write_json
 from socflow.soc.build import CPU, sim_config, sim_soc
 from socflow.soc.firmware import soc_with_firmware
 from socflow.soc.needs import require_soc_tools
 from socflow.tools import run_tool, verilator_env
 
-CYCLES = re.compile(r"SOCFLOW_CYCLES n=(\d+) send=(\d+) answer=(\d+)")
-EXIT = re.compile(r"SOCFLOW_EXIT (-?\d+)")
 LITEX_VERSION = version("litex")
 log = logging.getLogger(__name__)
 
@@ -53,39 +50,14 @@ def run_soc_sim(protocol: Protocol, verilog_dir: Path, firmware_src: Path, depth
         except subprocess.TimeoutExpired as error:
             raise BoardError(f"the SoC simulation did not end in {timeout:.0f} s; its UART: {uart}") from error
     ran = time.perf_counter()
-    return parse_uart(uart.read_text(errors="replace"), done.returncode) | {
+    text = uart.read_text(errors="replace")
+    if done.returncode != 0:
+        raise BoardError(f"the SoC simulation failed (exit {done.returncode}); its UART output ends:\n{text[-1500:]}")
+    return parse_uart(text) | {
         "build_seconds": built - start,
         "sim_seconds": ran - built,
         "firmware_bytes": binary.stat().st_size,
     }
-
-
-def parse_uart(text: str, returncode: int) -> dict[str, Any]:
-    """The firmware's SOCFLOW_RESULT, SOCFLOW_CYCLES and exit status from the simulation's UART output."""
-    result, exit_line = RESULT.search(text), EXIT.search(text)
-    if returncode != 0 or not result or not exit_line:
-        raise BoardError(
-            f"the SoC simulation ended (exit {returncode}) without the firmware's result and exit lines; "
-            f"its UART output ends:\n{text[-1500:]}"
-        )
-    n, agree, correct, timeouts = map(int, result.groups())
-    found = {"exit": int(exit_line.group(1)), "n": n, "agree": agree, "correct": correct, "timeouts": timeouts}
-    cycles = CYCLES.search(text)
-    if cycles:
-        _, send, answer = map(int, cycles.groups())
-        found |= {"cycles_send": send / n, "cycles_answer": answer / n, "cycles_per_inference": (send + answer) / n}
-    return found | {"uart": text[text.index("socflow Algorithm 1") :] if "socflow Algorithm 1" in text else text}
-
-
-def require_every_answer(run: Mapping[str, Any]) -> None:
-    """A :class:`HardwareMismatchError` with the firmware's report unless it found every answer word equal to the
-    golden model's, with no timeout and exit 0."""
-    if run["exit"] != 0 or run["agree"] != run["n"] or run["timeouts"]:
-        raise HardwareMismatchError(
-            f"on the simulated SoC the firmware found {run['n'] - run['agree']} of {run['n']} answers different from "
-            f"the golden model's ({run['timeouts']} timeouts, exit {run['exit']}); its UART output:\n"
-            + run["uart"][-1500:]
-        )
 
 
 def board_eval_soc_sim(
@@ -103,7 +75,7 @@ def board_eval_soc_sim(
         run = run_soc_sim(protocol, Path(inputs["verilog"]), Path(inputs["firmware"]), board["fifo_depth"],
                           Path(scratch))  # fmt: skip
     log.info("the SoC's UART:\n%s", run["uart"])
-    require_every_answer(run)
+    require_every_answer(run, "on the simulated SoC")
     clock_hz = 1e6 * board["soc_clock_mhz"]
     per_inference = run["cycles_per_inference"]
     result = {
