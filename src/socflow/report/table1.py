@@ -76,6 +76,7 @@ def table1_rows(
     budget: Mapping[str, Any] | None = None,
     pnr: Mapping[str, Any] | None = None,
     soc_sim: Mapping[str, Any] | None = None,
+    soc: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The hls4ml row and, where the RTL path ran, the RTL row (da4ml, folded, streaming or conv design). Where the
     assessment design was built (`vivado`), its post-route resources go to the row of the IP it carries
@@ -85,7 +86,9 @@ def table1_rows(
     the search's estimate beside Yosys. Where the RTL was placed and routed on an ECP5 part (`pnr`), a third row
     gives the post-route resources and the clock it reaches (Fmax), against the target's. Where the firmware ran
     on the simulated RISC-V SoC (`soc_sim`), the RTL row's agreement source says so, with the cycles per inference
-    through the CPU."""
+    through the CPU. Where the assessment SoC's bitstream was built (`soc`: soc_bitstream's soc.json), a last row
+    gives the whole SoC's post-route resources and the Fmax of its clock, and with `soc_sim` the latency the CPU
+    sees (Algorithm 1's cycles per inference, the paper's board measurement)."""
     post_route = (
         {}
         if vivado is None
@@ -146,20 +149,49 @@ def table1_rows(
         rtl |= _resources(yosys) | {"resources source": f"{yosys['source']}: {yosys['tools']['yosys']}"}
     if budget is not None:
         rtl |= budget_columns(budget)
-    if pnr is None:
-        return [hls, rtl]
-    verdict = "meets" if pnr["meets_timing"] else "misses"
-    routed = (
-        rtl
-        | _resources(pnr)
-        | {
-            "implementation": f"{rtl['implementation']}, post-route (nextpnr-ecp5)",
-            "resources source": f"{pnr['source']}, {pnr['harness']}: {pnr['tools']['nextpnr']}",
-            "Fmax [MHz]": round(pnr["fmax_mhz"], 1),
-            "latency source": f"{rtl['latency source']}; {verdict} {pnr['target_mhz']:.6g} MHz after routing",
+    rows = [hls, rtl]
+    if pnr is not None:
+        verdict = "meets" if pnr["meets_timing"] else "misses"
+        rows.append(
+            rtl
+            | _resources(pnr)
+            | {
+                "implementation": f"{rtl['implementation']}, post-route (nextpnr-ecp5)",
+                "resources source": f"{pnr['source']}, {pnr['harness']}: {pnr['tools']['nextpnr']}",
+                "Fmax [MHz]": round(pnr["fmax_mhz"], 1),
+                "latency source": f"{rtl['latency source']}; {verdict} {pnr['target_mhz']:.6g} MHz after routing",
+            }
+        )
+    if soc is not None:
+        rows.append(soc_row(common, rtl, soc, soc_sim))
+    return rows
+
+
+def soc_row(
+    common: Mapping[str, Any], rtl: Mapping[str, Any], soc: Mapping[str, Any], soc_sim: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Table I's row of the assessment SoC's bitstream: the whole SoC (CPU, memories, UART, ComBlock, the IP) after
+    routing, its clock's Fmax, and the CPU's cycles per inference where the firmware ran on the simulated SoC."""
+    verdict = "meets" if soc["meets_timing"] else "misses"
+    row = dict(common) | _resources(soc) | {
+        "implementation": f"{rtl['implementation']} in the assessment SoC, post-route (nextpnr-ecp5)",
+        "resources source": f"post-route (nextpnr-ecp5), whole SoC on the {soc['board']}: {soc['tools']['nextpnr']}",
+        "Fmax [MHz]": round(soc["fmax_mhz"], 1),
+        "latency source": f"none: the SoC was not simulated; {verdict} the {soc['soc_clock_mhz']:.6g} MHz SoC clock",
+        "agreement [%]": rtl["agreement [%]"],
+        "agreement source": rtl["agreement source"],
+    }  # fmt: skip
+    if soc_sim is not None:
+        cycles = round(soc_sim["cycles_per_inference"])
+        row |= {
+            "L [clk]": cycles,
+            "II [clk]": cycles,
+            "latency source": (
+                f"RISC-V SoC simulation: Algorithm 1's CPU cycles per inference, word by word through ComBlock "
+                f"(the IP's own: {rtl['L [clk]']}); {verdict} the {soc['soc_clock_mhz']:.6g} MHz SoC clock"
+            ),
         }
-    )
-    return [hls, rtl, routed]
+    return row
 
 
 LIMIT_NAMES = {"lut": "LUT", "ff": "FF", "dsp": "DSP", "bram_18k": "BRAM18", "latency_clocks": "L [clk]"}
@@ -213,6 +245,7 @@ def report(
             budget=read(e["budget"]),
             pnr=read(e["pnr"]),
             soc_sim=read(e["soc_sim"]),
+            soc=read(e["soc"]),
         )
     ]
     write_table1(rows, outputs["table"], outputs["markdown"])
