@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from socflow.errors import SearchError
 from socflow.train.trials import trial_metrics
 
 HISTORY = {"val_accuracy": [0.5, 0.9, 0.8], "val_ce": [1.0, 0.3, 0.4], "val_kd": [2.0, 0.7, 0.6], "loss": [3, 2, 1]}
@@ -64,3 +65,35 @@ def test_a_guided_proposal_never_repeats_a_finished_trial_and_is_reproducible(fi
 def test_a_space_run_through_stops_instead_of_repeating():
     finished = [({"units_0": u, "learning_rate": r}, 0.5 + u / 10) for u in (1, 2) for r in (0.01, 0.001)]
     assert _oracle_after(finished, 1, 2).populate_space("4")["status"] == "STOPPED"
+
+
+def test_the_default_random_trials_scale_with_the_budget():
+    from socflow.train.trials import default_initial_points, initial_points
+
+    # an 8-trial search of a 9-hyperparameter conv space: 4 random, 4 guided (keras-tuner's default: 27 random)
+    assert [default_initial_points(t, 9) for t in (4, 6, 8, 16, 24, 100)] == [3, 3, 4, 8, 12, 27]
+    assert default_initial_points(24, 2) == 6  # never more than keras-tuner's 3 x dims
+    assert all(t - default_initial_points(t, d) > 0 for t in range(6, 40) for d in range(1, 12))
+    oracle = _oracle_after([])
+    oracle.num_initial_points, oracle.max_trials = None, 16
+    assert initial_points(oracle) == 6 and oracle.get_state()["num_initial_points"] == 6  # saved with the search
+    oracle.max_trials = 40  # a resumed search with more trials keeps the random trials it started with
+    assert initial_points(oracle) == 6
+
+
+def test_of_equally_accurate_trials_the_cheaper_is_best():
+    import pandas as pd
+
+    from socflow.train.trials import best_trial
+
+    finished = [({"units_0": u, "learning_rate": 0.01}, s) for u, s in ((12, 0.95), (8, 0.95), (20, 0.9))]
+    oracle = _oracle_after(finished)
+    table = pd.DataFrame(
+        {"trial_id": ["0", "1", "2"], "status": ["COMPLETED"] * 3, "val_accuracy": [0.95, 0.95, 0.9]}
+        | {"lut": [1359, 1140, 900], "latency_clocks": [39, 28, 20]}
+    )
+    best = best_trial(oracle, table, "state")
+    assert (best["trial_id"], best["values"]["units_0"]) == ("1", 8)  # trial 0 first, trial 1 cheaper
+    assert best_trial(oracle, table.drop(columns=["lut", "latency_clocks"]), "state")["trial_id"] == "0"
+    with pytest.raises(SearchError, match="no trial of the search in state completed"):
+        best_trial(oracle, table.assign(status="FAILED"), "state")

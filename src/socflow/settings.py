@@ -46,7 +46,8 @@ class Normalize(TypedDict):
 
 
 class Search(TypedDict):
-    """`teacher.search`, `student.search`: the BO budget (initial_points None: 3 x the hyperparameters)."""
+    """`teacher.search`, `student.search`: the BO budget (initial_points None: scaled to the trials,
+    socflow.train.trials.default_initial_points)."""
 
     trials: int
     epochs: int

@@ -84,7 +84,8 @@ def bayesian_search(
         callbacks=[*callbacks(), *early_stopping(search["patience"])],
         verbose=2,
     )
-    return best_trial(tuner.oracle, state_dir), trials_table(tuner.oracle)
+    table = trials_table(tuner.oracle)
+    return best_trial(tuner.oracle, table, state_dir), table
 
 
 def tune(

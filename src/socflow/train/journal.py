@@ -212,7 +212,8 @@ def search_worker(
     while True:
         with locked_journal(state) as journal:
             journal["space"] = journal["space"] or space.get_config()
-            entry = claim_trial(journal, search, space, worker)
+            journal.setdefault("initial_points", search["initial_points"] or initial_points(bo_oracle(search, space)))
+            entry = claim_trial(journal, dict(search, initial_points=journal["initial_points"]), space, worker)
         if entry is None:
             break
         log.info("worker %d: trial %s (%s) %s", worker, entry["trial_id"], entry["proposed_by"], entry["values"])
@@ -252,4 +253,5 @@ def journal_results(state: Path, search: Search, metric: str = OBJECTIVE) -> tup
     recorded = {
         t["trial_id"]: {"proposed_by": t["proposed_by"], "worker": t["worker"], **t.get("metrics", {})} for t in trials
     }
-    return best_trial(oracle, state), trials_table(oracle, recorded)
+    table = trials_table(oracle, recorded)
+    return best_trial(oracle, table, state), table

@@ -3,8 +3,11 @@ journal (socflow.train.journal) share: the objective, the state folder, the repr
 seeding, the best trial and the trials table.
 
 keras-tuner's BayesianOptimization draws `num_initial_points` random trials (by default 3 x the number of
-hyperparameters) before its Gaussian process proposes any; a budget at or below that is a random search
-(the paper's reference code ran one iteration). trials.csv marks each trial `random` or `guided`.
+hyperparameters) before its Gaussian process proposes any; a budget at or below that is a random search (the
+paper's reference code ran one iteration; an 8-trial search of a 9-hyperparameter conv space was 8 random
+trials). socflow's default scales with the budget instead (:func:`default_initial_points`: half of it, at least 3,
+at most keras-tuner's), so any search of 6 or more trials has guided ones. trials.csv marks each trial `random`
+or `guided`.
 """
 
 from __future__ import annotations
@@ -120,12 +123,22 @@ def bo_oracle(search: Search, hyperparameters: Any = None, metric: str = OBJECTI
     )
 
 
-def best_trial(oracle: Any, state_dir: str | Path) -> dict[str, Any]:
-    """The best completed trial: its values, its full hyperparameter config (space and values, what the
-    training rule rebuilds the model from), id and score. No completed trial is an error, not a default model."""
-    if not any(t.status == "COMPLETED" for t in oracle.trials.values()):
+TIE_BREAK = ("lut", "latency_clocks")  # a budgeted search's cost columns (first target), the cheaper first
+
+
+def best_trial(oracle: Any, table: pd.DataFrame, state_dir: str | Path) -> dict[str, Any]:
+    """The best completed trial (of `table`, :func:`trials_table`'s): the highest score, of equal scores the
+    cheapest where the trials were costed (fewest LUTs, then clocks; keras-tuner would take the first), then the
+    first. Its values, its full hyperparameter config (space and values, what the training rule rebuilds the model
+    from), id and score. No completed trial is an error, not a default model."""
+    metric = oracle.objective.name
+    done = table[table["status"] == "COMPLETED"]
+    if not len(done):
         raise SearchError(f"no trial of the search in {state_dir} completed; see the log for the trials' errors")
-    best = oracle.get_best_trials(1)[0]
+    top = done[done[metric] == done[metric].max()]
+    order = [c for c in TIE_BREAK if c in top]
+    trial_id = top.sort_values(order, kind="stable")["trial_id"].iloc[0] if order else top["trial_id"].iloc[0]
+    best = oracle.trials[trial_id]
     return {
         "values": best.hyperparameters.values,
         "config": best.hyperparameters.get_config(),
@@ -141,9 +154,19 @@ def state_dir(state_root: str | Path, settings: Mapping[str, Any], search: Searc
     return Path(state_root) / state_key(dict(settings) | {"search": budget})
 
 
+def default_initial_points(trials: int, dims: int) -> int:
+    """Random trials of a search of `trials` over `dims` hyperparameters when `initial_points` is null: half the
+    budget, at least 3 (a Gaussian process fitted to fewer is a guess), at most keras-tuner's 3 x dims."""
+    return min(max(3 * dims, 3), max(3, trials // 2))
+
+
 def initial_points(oracle: Any) -> int:
-    """Random trials before the Gaussian process proposes any, as keras-tuner's BO oracle counts them."""
-    return oracle.num_initial_points or max(3 * len(oracle.hyperparameters.space), 3)
+    """Random trials before the Gaussian process proposes any: the search's `initial_points`, else
+    :func:`default_initial_points` of its budget, fixed on the oracle when first asked (keras-tuner saves it with
+    the oracle's state), so a search resumed with more trials keeps the random trials it started with."""
+    if oracle.num_initial_points is None:
+        oracle.num_initial_points = default_initial_points(oracle.max_trials, len(oracle.hyperparameters.space))
+    return oracle.num_initial_points
 
 
 def trials_table(oracle: Any, recorded: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
