@@ -172,10 +172,20 @@ def check_config(config: Mapping[str, Any]) -> None:
         inputs = inputs if isinstance(inputs, list) else [inputs]
         for text in inputs:
             _named(f"{key}.hls.input_precision", FixedType.parse, text)
-        if len(inputs) > 1 and not any(t.get("budget") for t in experiment["hls"]["targets"]):
+        pareto = experiment["student"]["search"]["objective"] == "pareto"
+        if experiment["teacher"]["search"]["objective"] != "accuracy":
+            raise ConfigError(f"{key}.teacher.search.objective: the teacher's search maximizes accuracy (it is not "
+                              "built in hardware); pareto is for the student's")  # fmt: skip
+        if pareto and not has_rtl(experiment):
+            raise ConfigError(f"{key}.student.search.objective: pareto costs every trial on the RTL path, which "
+                              "needs rtl.enabled: true")  # fmt: skip
+        select = experiment["student"]["select"]
+        if (select["rule"] == "trial") != (select["trial"] is not None):
+            raise ConfigError(f"{key}.student.select: rule trial takes a trial number (select.trial), and only it")
+        if len(inputs) > 1 and not pareto and not any(t.get("budget") for t in experiment["hls"]["targets"]):
             raise ConfigError(
-                f"{key}.hls.input_precision: a list of input types is chosen by the budgeted student search; give "
-                "a target a budget, or one input type"
+                f"{key}.hls.input_precision: a list of input types is chosen by the budgeted or Pareto student "
+                "search; give a target a budget, or one input type, or student.search.objective: pareto"
             )
         if len({FixedType.parse(t).width for t in inputs}) < len(inputs):
             raise ConfigError(f"{key}.hls.input_precision: the types of a list need distinct widths (trials.csv "
@@ -183,10 +193,10 @@ def check_config(config: Mapping[str, Any]) -> None:
         for i, target in enumerate(experiment["hls"]["targets"]):
             where = f"{key}.hls.targets[{i}]"
             _named(f"{where}.part", family_of, target["part"])
-            if isinstance(target["reuse_factor"], list) and not target.get("budget"):
+            if isinstance(target["reuse_factor"], list) and not target.get("budget") and not pareto:
                 raise ConfigError(
-                    f"{where}.reuse_factor: a list of reuse factors is searched by the budgeted student search; "
-                    "give the target a budget, or one reuse factor"
+                    f"{where}.reuse_factor: a list of reuse factors is searched by the budgeted or Pareto student "
+                    "search; give the target a budget, or one reuse factor, or student.search.objective: pareto"
                 )
             if has_rtl(experiment):
                 _named(f"{where}.part", yosys_family, target["part"])

@@ -87,6 +87,18 @@ def include_stage(stage: str, toolchain: str, tool: str | None = None, which: Wh
     return Decision(False, f"{tool} not found on PATH (toolchain: auto)")
 
 
+def is_pareto(cfg: Mapping[str, Any]) -> bool:
+    """Whether the experiment's student search is the Pareto search (socflow.train.pareto)."""
+    return cfg["student"]["search"]["objective"] == "pareto"
+
+
+def costed_targets(cfg: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The targets the student search costs its trials on: the budgeted ones; for a Pareto search without a
+    budget, every target."""
+    budgeted = [t for t in cfg["hls"]["targets"] if t.get("budget")]
+    return budgeted or (list(cfg["hls"]["targets"]) if is_pareto(cfg) else [])
+
+
 def for_part(stage: str, part: str) -> bool:
     """Whether a stage runs for a target of this part (its vendor's tools)."""
     if stage == "soc_bitstream":  # the open SoC is built for the ULX3S
@@ -257,13 +269,18 @@ class Plan:
         return sorted(set(outputs))
 
     def budget_outputs(self, exp: str, plan: Mapping[str, bool]) -> list[str]:
-        """A budgeted experiment's search figure per variant and, where its design is synthesized and simulated,
-        the check of each budgeted target (budget.json)."""
+        """A budgeted experiment's search figure per variant (a Pareto search's front, its figure and the selected
+        student, budgeted or not) and, where its design is synthesized and simulated, the check of each budgeted
+        target (budget.json)."""
         cfg = self.experiments[exp]
         budgeted = [t for t, tcfg in targets(cfg).items() if tcfg.get("budget")]
-        if not budgeted:
-            return []
-        files = [f"results/{exp}/student/{v}/budget.png" for v in variants(cfg)] if plan["train_student"] else []
+        if is_pareto(cfg):
+            figures = ["front.csv", "front.png", "selected.json"]
+        else:
+            figures = ["budget.png"] if budgeted else []
+        files = (
+            [f"results/{exp}/student/{v}/{f}" for v in variants(cfg) for f in figures] if plan["train_student"] else []
+        )
         if plan["rtl_synth"] and plan["rtl_sim"]:
             files += [f"results/{exp}/rtl/{v}/{t}/budget.json" for v in variants(cfg) for t in budgeted]
         return files

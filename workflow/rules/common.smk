@@ -1,6 +1,6 @@
 from socflow.config import validate_config
 from socflow.names import targets, variants
-from socflow.plan import Plan, teacher_dir
+from socflow.plan import Plan, costed_targets, is_pareto, teacher_dir
 from socflow.soc.needs import require_soc_tools
 from socflow.tools import require_tools
 from socflow.train.preflight import check_experiments
@@ -50,19 +50,27 @@ def target_cfg(w):
 
 
 def budget_cfg(w):
-    """Params function of the student search: its budgeted targets (hls.targets with a `budget`), the input
-    precision and the rtl section the trials are costed with; None without a budget."""
+    """Params function of the student search: the targets it costs its trials on (socflow.plan.costed_targets:
+    the budgeted ones, or every one for a Pareto search), the input precision and the rtl section; None when it
+    costs none."""
     experiment = EXPERIMENTS[w.exp]
-    budgeted = [t for t in experiment["hls"]["targets"] if t.get("budget")]
+    costed = costed_targets(experiment)
     return (
         {
-            "targets": budgeted,
+            "targets": costed,
             "input_precision": experiment["hls"]["input_precision"],
             "rtl": experiment["rtl"],
         }
-        if budgeted
+        if costed
         else None
     )
+
+
+def selected_student(w):
+    """Input function of train_student: a Pareto search's selected student (select_student), none otherwise."""
+    if is_pareto(EXPERIMENTS[w.exp]):
+        return {"selected": f"results/{w.exp}/student/{w.variant}/selected.json"}
+    return {}
 
 
 def search_workers(stage, pattern):

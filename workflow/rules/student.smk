@@ -18,7 +18,7 @@ rule tune_student_worker:
         mem_mb=4000,
         runtime=240,
     params:
-        student=section("student", drop=("variants",)),
+        student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
         state="results/{exp}/student/{variant}/tuning",
@@ -59,7 +59,7 @@ rule tune_student:
         mem_mb=4000,
         runtime=240,
     params:
-        student=section("student", drop=("variants",)),
+        student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
         state="results/{exp}/student/{variant}/tuning",
@@ -69,6 +69,7 @@ rule tune_student:
 
 rule train_student:
     input:
+        unpack(selected_student),
         hparams="results/{exp}/student/{variant}/hparams.json",
         train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
@@ -100,7 +101,7 @@ rule train_student:
         mem_mb=4000,
         runtime=120,
     params:
-        student=section("student", drop=("variants",)),
+        student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
     script:
@@ -132,6 +133,34 @@ rule plot_pareto:
         variants=lambda wildcards: list(variants(EXPERIMENTS[wildcards.exp])),
     script:
         "../scripts/plot_pareto.py"
+
+
+rule select_student:
+    input:
+        hparams="results/{exp}/student/{variant}/hparams.json",
+        trials="results/{exp}/student/{variant}/trials.csv",
+    output:
+        front="results/{exp}/student/{variant}/front.csv",
+        selected="results/{exp}/student/{variant}/selected.json",
+        plot=report(
+            "results/{exp}/student/{variant}/front.png",
+            caption="../report/front.rst",
+            category="2 Student",
+            labels={"experiment": "{exp}", "variant": "{variant}", "figure": "front"},
+        ),
+    log:
+        "logs/select_student/{exp}/{variant}.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        select=setting("student", "select"),
+        targets=lambda wildcards: budget_cfg(wildcards)["targets"],
+    script:
+        "../scripts/select_student.py"
 
 
 rule plot_budget:

@@ -222,3 +222,32 @@ def confusion_matrices(
     fig.suptitle(title)
     fig.tight_layout()
     _save(fig, path)
+
+
+def pareto_front(
+    points: Any, front: Any, target: str, chosen: Mapping[str, Any], limits: Mapping[str, float], path: str | Path
+) -> None:
+    """A Pareto search on one target: validation accuracy against estimated LUT and against latency for every
+    point of every trial (each reuse factor and input type; hollow: over the budget), the front's points joined,
+    the budget's limits drawn, the selected student marked."""
+    mine, on_front = points[points["target"] == target], front[front["on_front"] & (front["target"] == target)]
+    fig, axes = _pyplot().subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, (column, label) in zip(axes, (("lut", "LUT (estimate)"), ("latency_clocks", "latency [clocks]"))):
+        fits = mine["fits"].astype(bool)
+        ax.scatter(mine[column][fits], 100 * mine["val_accuracy"][fits], color="tab:gray", s=14, label="trials")
+        ax.scatter(mine[column][~fits], 100 * mine["val_accuracy"][~fits], facecolors="none", edgecolors="tab:red",
+                   s=14, label="over budget")  # fmt: skip
+        line = on_front.sort_values(column)
+        ax.step(line[column], 100 * line["val_accuracy"].cummax(), where="post", color="tab:blue", alpha=0.5)
+        ax.scatter(line[column], 100 * line["val_accuracy"], color="tab:blue", s=22, label="front", zorder=2)
+        ax.scatter([chosen[column]], [100 * chosen["val_accuracy"]], marker="*", s=220, color="tab:orange",
+                   label="selected", zorder=3)  # fmt: skip
+        if column in limits:
+            ax.axvline(limits[column], color="black", linestyle="--", label="budget")
+        ax.set_xlabel(label)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("validation accuracy [%]")
+    axes[0].set_title(f"{target}: {mine['trial_id'].nunique()} trials, {len(on_front)} front points", fontsize=9)
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    _save(fig, path)

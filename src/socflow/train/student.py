@@ -12,7 +12,7 @@ from socflow._keras import keras
 import pandas as pd
 
 from socflow.budget import budgets
-from socflow.io import read_json, read_xy, sha256_file, write_json
+from socflow.io import atomic_path, read_json, read_xy, sha256_file, write_json
 from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
 from socflow.names import variant_name
@@ -25,7 +25,7 @@ from socflow.train.distill import Distiller, logits_of
 from socflow.train.fit import begin_stage, early_stopping, fit_model
 from socflow.train.hypermodels import count_layers, searched
 from socflow.train.journal import search_worker
-from socflow.train.trials import Judge, hyperparameters
+from socflow.train.trials import Judge, hyperparameters, state_dir
 
 log = logging.getLogger(__name__)
 
@@ -75,39 +75,86 @@ def tune_student(
     QAP inside every trial, its state in params `state` (or the collection of its parallel workers' trials);
     writes hparams.json and trials.csv. With params `budget` (the budgeted targets, the input precision, the rtl
     section) each trial is costed on the budgeted targets and the best is the most accurate that fits; none
-    fitting is a BudgetError naming the trial nearest to fitting."""
-    build, settings, judge = _search_setup(inputs, params, threads)
+    fitting is a BudgetError naming the trial nearest to fitting. With `search.objective: pareto` the search is
+    socflow.train.pareto's (params `budget`: the costed targets) and hparams.json names its state, from which
+    select_student takes the front and the student."""
     search = params["student"]["search"]
+    if search["objective"] == "pareto":
+        return _tune_pareto(inputs, params, outputs, threads)
+    build, settings = _search_setup(inputs, params, threads)
+    judge = _judge(inputs, params)
     best = tune(build, inputs, search, settings, params["state"], outputs, _pruning_callbacks, judge)
     if judge is not None:
         require_fit(pd.read_csv(outputs["trials"]), outputs["trials"])
     return best
 
 
+def _tune_pareto(
+    inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int
+) -> dict[str, Any]:
+    from socflow.train.pareto import run_trials, study_tables
+
+    search = params["student"]["search"]
+    build, settings = _search_setup(inputs, params, threads)
+    if search["workers"] == 1:
+        run_trials(build, inputs, search, settings, params["state"], _costed(params), _pruning_callbacks)
+    state = state_dir(params["state"], settings, search)
+    trials, _ = study_tables(state)
+    with atomic_path(outputs["trials"]) as tmp:
+        trials.to_csv(tmp, index=False)
+    summary = {"objective": "pareto", "state": str(state), "trials": len(trials),
+               "guided_trials": int((trials["proposed_by"] == "guided").sum())}  # fmt: skip
+    write_json(outputs["hparams"], summary)
+    log.info("Pareto search: %d trials (%d guided) in %s", len(trials), summary["guided_trials"], state)
+    return summary
+
+
 def tune_student_worker(
     *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
-) -> list[str]:
+) -> list[Any]:
     """Stage tune_student_worker: worker params `worker` of the `search.workers` running the student search's
     trials; writes the list of those it ran (outputs['trials'])."""
-    build, settings, judge = _search_setup(inputs, params, threads)
+    build, settings = _search_setup(inputs, params, threads)
     search = params["student"]["search"]
-    return search_worker(
-        build, inputs, search, settings, params["state"], params["worker"], outputs["trials"], _pruning_callbacks, judge
-    )
+    if search["objective"] == "pareto":
+        from socflow.train.pareto import run_trials
+
+        ran = run_trials(build, inputs, search, settings, params["state"], _costed(params), _pruning_callbacks,
+                         params["worker"])  # fmt: skip
+        write_json(outputs["trials"], {"worker": params["worker"], "trials": ran})
+        return ran
+    return search_worker(build, inputs, search, settings, params["state"], params["worker"], outputs["trials"],
+                         _pruning_callbacks, _judge(inputs, params))  # fmt: skip
 
 
 def _search_setup(
     data: Mapping[str, str], params: Mapping[str, Any], threads: int
-) -> tuple[Callable[[Any], keras.Model], dict[str, Any], Judge | None]:
-    """The build function, the settings that key the search's state and the budget's judge (None without one),
-    the same for its tune and worker jobs."""
+) -> tuple[Callable[[Any], keras.Model], dict[str, Any]]:
+    """The build function and the settings that key the search's state (with the budget or the costed
+    targets), the same for its tune and worker jobs."""
     student, variant, budget, teacher_path = params["student"], params["variant"], params.get("budget"), data["teacher"]
     summary = begin_stage(data, student["search"], threads)
     plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
-    settings = dict(student) | dict(variant) | {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
-    judge = trial_judge(**budget, val=read_xy(data["val"])) if budget else None
-    return build, settings | ({"budget": dict(budget)} if budget else {}), judge
+    settings = {k: v for k, v in student.items() if k != "select"} | dict(variant)  # re-selecting is no new search
+    settings |= {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
+    return build, settings | ({"budget": dict(budget)} if budget else {})
+
+
+def _judge(data: Mapping[str, str], params: Mapping[str, Any]) -> Judge | None:
+    """The budgeted search's judge of a trial (None without a budget)."""
+    budget = params.get("budget")
+    return trial_judge(**budget, val=read_xy(data["val"])) if budget else None
+
+
+def _costed(params: Mapping[str, Any]) -> dict[str, Any]:
+    """What a Pareto search costs every trial on: its targets, input types and rtl section (params `budget`)."""
+    from socflow.fixed import FixedType
+    from socflow.names import input_precisions
+
+    cost = params["budget"]
+    types = [FixedType.parse(t) for t in input_precisions({"input_precision": cost["input_precision"]})]
+    return {"targets": cost["targets"], "types": types, "rtl": cost["rtl"]}
 
 
 def train_student(
@@ -116,34 +163,20 @@ def train_student(
     """Stage train_student: distil the teacher into the student with the best hyperparameters (inputs['hparams']),
     pruning and quantizing as it learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json (with
     params `budget`: the student's estimated cost on the budgeted targets, the reuse factor it takes on each and
-    its input type) and curves.png."""
-    import tensorflow_model_optimization as tfmot
-
-    data, student, variant, budget = inputs, params["student"], params["variant"], params.get("budget")
-    teacher_path, teacher_metrics, hparams = inputs["teacher"], inputs["teacher_metrics"], inputs["hparams"]
-
+    its input type) and curves.png. After a Pareto search (inputs['selected'], select_student's) the selected
+    trial's kept student is deployed as it was trained and costed in the search, not trained again."""
+    data, student, variant = inputs, params["student"], params["variant"]
     summary = begin_stage(data, student["search"], threads)
-    search = student["search"]
-    train, val = read_xy(data["train"]), read_xy(data["val"])
-    plan = _plan(student, variant, len(train[1]))
-    hp = hyperparameters(read_json(hparams)["config"])
-    teacher = load_model(teacher_path)
-    distiller = student_builder(student, variant, teacher, summary, plan)(hp)
-    curves, seconds = fit_model(
-        distiller,
-        train,
-        val,
-        search["epochs"],
-        search["batch_size"],
-        [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)],
-    )
-    model = tfmot.sparsity.keras.strip_pruning(distiller.student)
+    teacher = load_model(inputs["teacher"])
+    if "selected" in inputs:
+        model, curves, seconds, hp, kd, choices = _selected_student(inputs, params)
+    else:
+        model, curves, seconds, hp, kd, choices = _trained_student(inputs, params, teacher, summary)
     training_curves(curves, outputs["curves"], f"student {variant_name(variant)}")
     x_test, y_test = read_xy(data["test"])
     _, predicted = predict_classes(model, x_test)
     _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
-    teacher_params = read_json(teacher_metrics)["params"]
-    judged = trial_judge(**budget, val=val)(model, curves) if budget else None
+    teacher_params = read_json(inputs["teacher_metrics"])["params"]
     metrics = classification_metrics(y_test, predicted, summary["class_names"]) | sparsity_report(model)
     metrics |= {
         "params": int(model.count_params()),
@@ -156,10 +189,8 @@ def train_student(
         "size_bits": int(metrics["nonzero_params"] * variant["bits"]),
         "agreement_with_teacher": float((predicted == teacher_predicted).mean()),
         "hyperparameters": hp.values,
-        "kd": kd_settings(hp, student) | {"scale": distiller.scale},
-        "budget": judged,
-        "reuse_factors": chosen_reuse_factors(judged, budgets(budget["targets"])) if judged else {},
-        "input_precision": chosen_input_precision(judged, budget["input_precision"]) if judged else None,
+        "kd": kd,
+        **choices,
         "train_seconds": seconds,
         "epochs_run": len(curves["loss"]),
         "history": curves,
@@ -175,3 +206,48 @@ def train_student(
         metrics["accuracy"],
     )
     return metrics
+
+
+def _trained_student(
+    inputs: Mapping[str, str], params: Mapping[str, Any], teacher: keras.Model, summary: Mapping[str, Any]
+) -> tuple[keras.Model, dict[str, list[float]], float, Any, dict[str, Any], dict[str, Any]]:
+    """The student trained with the search's best hyperparameters: model, curves, seconds, hyperparameters, KD
+    settings and what the budget chose for it (its cost, reuse factors, input type)."""
+    import tensorflow_model_optimization as tfmot
+
+    student, variant, budget = params["student"], params["variant"], params.get("budget")
+    search = student["search"]
+    train, val = read_xy(inputs["train"]), read_xy(inputs["val"])
+    plan = _plan(student, variant, len(train[1]))
+    hp = hyperparameters(read_json(inputs["hparams"])["config"])
+    distiller = student_builder(student, variant, teacher, summary, plan)(hp)
+    callbacks = [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)]
+    curves, seconds = fit_model(distiller, train, val, search["epochs"], search["batch_size"], callbacks)
+    model = tfmot.sparsity.keras.strip_pruning(distiller.student)
+    judged = trial_judge(**budget, val=val)(model, curves) if budget else None
+    choices = {
+        "budget": judged,
+        "reuse_factors": chosen_reuse_factors(judged, budgets(budget["targets"])) if judged else {},
+        "input_precision": chosen_input_precision(judged, budget["input_precision"]) if judged else None,
+    }
+    return model, curves, seconds, hp, kd_settings(hp, student) | {"scale": distiller.scale}, choices
+
+
+def _selected_student(
+    inputs: Mapping[str, str], params: Mapping[str, Any]
+) -> tuple[keras.Model, dict[str, list[float]], float, Any, dict[str, Any], dict[str, Any]]:
+    """The Pareto search's selected trial's kept student (select_student's selected.json), as _trained_student
+    returns a student: its fit's curves and seconds from the search, its point as the budget's choice."""
+    from pathlib import Path
+
+    selected = read_json(inputs["selected"])
+    kept = read_json(Path(selected["model"]).parent / "points.json")
+    hp = hyperparameters(selected["config"])
+    choices = {
+        "budget": selected["point"],
+        "reuse_factors": selected["reuse_factors"],
+        "input_precision": chosen_input_precision(selected, params["budget"]["input_precision"]),
+        "pareto": {k: selected[k] for k in ("trial_id", "rule", "target", "trials", "front_points")},
+    }
+    kd = kd_settings(hp, params["student"]) | {"scale": None}
+    return load_model(selected["model"]), kept["history"], kept["seconds"], hp, kd, choices
