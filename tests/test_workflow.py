@@ -610,3 +610,28 @@ def test_a_transfer_learning_teacher_distils_its_student_family_to_a_bit_exact_c
     assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 9
     result = json.loads((exp / "board" / "b8_s50" / "zcu102" / "emulated.json").read_text())
     assert result["agreement"] == result["bit_exact_vs_golden"] == 1.0 and result["ip_model"].startswith("HLS IP")
+
+
+def test_a_pareto_search_writes_its_front_and_a_new_selection_trains_nothing(tmp_path, tiny_config):
+    tiny = tiny_config["experiments"]["tiny"]
+    tiny["teacher"] = {"search": {"trials": 1, "epochs": 2}}
+    tiny["student"] = {"units": [4, 12], "search": {"trials": 3, "initial_points": 2, "epochs": 3,
+                                                    "objective": "pareto"}}  # fmt: skip
+    tiny["hls"] = {"targets": [{"part": "xc7a35tcpg236-1", "clock_period": 10.0, "reuse_factor": [1, 10]}],
+                   "input_precision": ["ap_fixed<8,3>", "ap_fixed<16,6>"]}  # fmt: skip
+    student = tmp_path / "results" / "tiny" / "student" / "b8_s20"
+    files = [f"results/tiny/student/b8_s20/{f}" for f in ("metrics.json", "front.png")]
+    result = run_snakemake(tmp_path, tiny_config, "--cores", "2", *files)
+    assert result.returncode == 0, result.stderr[-3000:]
+    front = pd.read_csv(student / "front.csv")
+    selected, metrics = (json.loads((student / f).read_text()) for f in ("selected.json", "metrics.json"))
+    assert front["on_front"].any() and set(front["reuse_factor"]) <= {1, 10} and set(front["input_width"]) <= {8, 16}
+    assert metrics["pareto"]["trial_id"] == selected["trial_id"] and metrics["hyperparameters"]["units_0"] in range(
+        4, 13
+    )
+    assert metrics["reuse_factors"] == selected["reuse_factors"] and metrics["input_precision"].startswith("ap_fixed")
+    assert pd.read_csv(student / "trials.csv")["status"].tolist() == ["COMPLETE"] * 3
+    # another selection rule: the front is taken again, the student deployed again; nothing is searched or trained
+    tiny["student"]["select"] = {"rule": "smallest_within", "points": 50.0}
+    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", *files))
+    assert set(jobs) == {"select_student", "train_student"}

@@ -136,15 +136,12 @@ def _storage(state: Path) -> Any:
     return optuna.storages.JournalStorage(backend)
 
 
-def _sampler(search: Search, startup: int, seed: int) -> Any:
+def _sampler(startup: int, seed: int) -> Any:
+    """TPE, multivariate (the hyperparameters of a student act together), feasible trials first (the
+    constraint each trial sets: its excess over the budget)."""
     import optuna
 
-    return optuna.samplers.TPESampler(
-        n_startup_trials=startup,
-        multivariate=True,
-        seed=seed,
-        constraints_func=lambda trial: trial.user_attrs.get("constraints", [0.0]),
-    )
+    return optuna.samplers.TPESampler(n_startup_trials=startup, multivariate=True, seed=seed)
 
 
 def open_study(state: Path, search: Search, dims: int) -> Any:
@@ -206,7 +203,7 @@ def run_trials(
         queued = [t for t in trials if t.state == optuna.trial.TrialState.WAITING]
         if len(done) + len(running) >= search["trials"] and not queued:
             break
-        study.sampler = _sampler(search, study.user_attrs["initial_points"], search["seed"] + len(trials))
+        study.sampler = _sampler(study.user_attrs["initial_points"], search["seed"] + len(trials))
         trial = study.ask()
         trial.set_user_attr("worker", worker)
         hp = TrialHyperParameters(trial)
@@ -226,7 +223,7 @@ def run_trials(
         write_json(folder / "points.json", {"points": points, "history": history, "seconds": seconds,
                                             "hyperparameters": hp.get_config()})  # fmt: skip
         scored = trial_point(points, first)
-        trial.set_user_attr("constraints", [scored["over_budget"]])
+        trial.set_constraint("over_budget", scored["over_budget"])
         study.tell(trial, [scored["val_accuracy"], scored["lut"], scored["latency_clocks"]])
         log.info("worker %d: trial %d %s: val accuracy %.4f, %.0f LUT, %d clocks%s", worker, trial.number,
                  hp.values, scored["val_accuracy"], scored["lut"], scored["latency_clocks"],
@@ -256,7 +253,7 @@ def study_tables(state: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         row |= dict(trial.params)
         if trial.state == optuna.trial.TrialState.COMPLETE:
             row |= dict(zip(("val_accuracy", "lut", "latency_clocks"), trial.values))
-            row["over_budget"] = trial.user_attrs["constraints"][0]
+            row["over_budget"] = trial.constraints["over_budget"]
             folder = state / f"trial_{trial.number:02d}"
             for point in read_json(folder / "points.json")["points"]:
                 points.append({"trial_id": trial.number} | point | {"model": str(folder / "student.h5")})
