@@ -477,3 +477,30 @@ def test_the_config_command_names_the_line_snakemake_does_not(root, tmp_path, ca
     out = capsys.readouterr().out
     assert f"ConfigError: {tmp_path / 'bad.yaml'}:3:1: found character" in out and "config.yaml: valid" in out
     assert main([str(root / "config" / "config.yaml")]) == 0
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"teacher": {"search": {"objective": "pareto"}}}, r"tiny\.teacher\.search\.objective: the teacher's search"),
+        ({"student": {"select": {"rule": "trial"}}}, r"tiny\.student\.select: rule trial takes a trial number"),
+        ({"student": {"select": {"trial": 3}}}, r"tiny\.student\.select: rule trial takes a trial number"),
+        ({"student": {"search": {"objective": "pareto"}}, "rtl": {"enabled": False}},
+         r"tiny\.student\.search\.objective: pareto costs every trial on the RTL path"),
+    ],
+)  # fmt: skip
+def test_the_pareto_searchs_settings_are_checked(tiny_config, edit, message):
+    tiny_config["experiments"]["tiny"] |= edit
+    with pytest.raises(ConfigError, match=message):
+        validated(tiny_config)
+
+
+def test_a_pareto_search_takes_lists_of_reuse_factors_and_input_types_without_a_budget(tiny_config):
+    tiny = tiny_config["experiments"]["tiny"]
+    tiny["hls"] = {"targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": [1, 10]}],
+                   "input_precision": ["ap_fixed<8,3>", "ap_fixed<16,6>"]}  # fmt: skip
+    with pytest.raises(ConfigError, match="is chosen by the budgeted or Pareto student search"):
+        validated(copy.deepcopy(tiny_config))
+    tiny["student"] = {"search": {"objective": "pareto"}}
+    student = validated(tiny_config)["experiments"]["tiny"]["student"]
+    assert student["select"] == {"rule": "accurate", "points": 1.0, "trial": None}

@@ -55,6 +55,7 @@ class Search(TypedDict):
     batch_size: int
     initial_points: int | None
     seed: int
+    objective: Literal["accuracy", "pareto"]
     workers: int
 
 
@@ -81,6 +82,14 @@ class Variant(TypedDict):
     sparsity: float
 
 
+class Select(TypedDict):
+    """`student.select`: how a Pareto search's deployed student is taken from its front (socflow.train.front)."""
+
+    rule: Literal["accurate", "smallest_within", "trial"]
+    points: float
+    trial: int | None
+
+
 class Student(TypedDict, total=False):
     """`student` (its `variants` go to the rules one at a time): the hypermodel and its KD settings, a value or
     a list the search chooses from."""
@@ -95,6 +104,7 @@ class Student(TypedDict, total=False):
     temperature: float | list[float]
     kd: Literal["hinton", "standardized", "scaled", "dkd"] | list[Literal["hinton", "standardized", "scaled", "dkd"]]
     search: Search
+    select: Select
 
 
 class BudgetSettings(TypedDict, total=False):
