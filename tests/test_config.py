@@ -28,6 +28,7 @@ def validated(config):
         "config/examples/user_data.yaml",
         "config/examples/ecp5.yaml",
         "config/examples/soc.yaml",
+        "config/examples/pareto.yaml",
     ],
 )
 def test_shipped_configs_are_valid(root, name):
