@@ -41,6 +41,29 @@ def run_workflow(work: Path, config: dict[str, Any], *args: str, cores: int = 2)
         raise RuntimeError(f"snakemake {' '.join(args)} failed in {work}:\n{done.stderr[-3000:]}")
 
 
+def stage_outputs(folder: Path) -> dict[str, str]:
+    """The files a tune/train pair of stages writes, as the rules name them, in `folder`."""
+    names = ("hparams.json", "trials.csv", "model.h5", "metrics.json", "curves.png")
+    return {name.split(".")[0]: str(folder / name) for name in names}
+
+
+def data_and_teacher(exp: dict[str, Any], out: Path) -> dict[str, str]:
+    """An experiment's split and its searched teacher in `out` (made once, kept across runs): the inputs of the
+    student's stages (data, teacher, teacher_metrics), for benches that call the stage functions directly."""
+    from socflow.data import prepare_data
+    from socflow.train.teacher import train_teacher, tune_teacher
+
+    data = {p: str(out / "data" / f"{p}.npz") for p in ("train", "val", "test")}
+    data |= {"scaler": str(out / "data" / "scaler.json"), "summary": str(out / "data" / "summary.json")}
+    teacher = stage_outputs(out / "teacher")
+    if not Path(teacher["metrics"]).exists():
+        prepare_data(inputs={}, params={k: exp[k] for k in ("dataset", "split", "normalize")}, outputs=data)
+        params = {"teacher": exp["teacher"], "state": str(out / "teacher" / "tuning")}
+        tune_teacher(inputs=data, params=params, outputs=teacher, threads=2)
+        train_teacher(inputs=data | teacher, params=params, outputs=teacher, threads=2)
+    return data | {"teacher": teacher["model"], "teacher_metrics": teacher["metrics"]}
+
+
 def benchmark_seconds(tsv: Path) -> float:
     """Wall seconds of a job from its `benchmark:` file."""
     with open(tsv) as handle:

@@ -30,11 +30,10 @@ import socflow._keras  # noqa: F401  (Keras 2 first)
 import numpy as np
 import pandas as pd
 import yaml
-from common import ROOT, table
+from common import ROOT, data_and_teacher, stage_outputs, table
 
 from socflow.budget import budget_of, deployed_target
 from socflow.config import validate_config
-from socflow.data import prepare_data
 from socflow.fixed import FixedType
 from socflow.io import read_json, read_xy
 from socflow.metrics import predict_classes
@@ -47,7 +46,6 @@ from socflow.rtl.synth import rtl_synth
 from socflow.train.front import pareto_mask, select
 from socflow.train.pareto import study_tables
 from socflow.train.student import train_student, tune_student
-from socflow.train.teacher import train_teacher, tune_teacher
 
 OUT = ROOT / "bench" / "out" / "pareto"
 PART, LUTS = "xc7a35tcpg236-1", 20_800
@@ -56,11 +54,6 @@ DATASETS = {
     "pulses": ("pareto.yaml", "pulses_pareto", "io_parallel", [1, 5, 10, 15, 30, 60], None),
     "digits": ("digits_cnn.yaml", "digits_cnn", "io_stream", [1, 2, 4, 8, 16, 32], "ap_fixed<8,3>"),
 }
-
-
-def outputs(folder: Path) -> dict[str, str]:
-    names = ("hparams.json", "trials.csv", "model.h5", "metrics.json", "curves.png")
-    return {name.split(".")[0]: str(folder / name) for name in names}
 
 
 def target_cfg(io_type: str, reuse: list[int], lut: float | None) -> dict[str, Any]:
@@ -79,16 +72,7 @@ def prepared(name: str, args: argparse.Namespace) -> tuple[dict[str, Any], dict[
     raw["hls"]["input_precision"] = in_type or raw["hls"]["input_precision"]
     raw["student"].setdefault("search", {})["objective"] = "pareto"  # lets the unbudgeted target take a list
     exp = validate_config({"experiments": {exp_name: raw}})["experiments"][exp_name]
-    out = OUT / name
-    data = {p: str(out / "data" / f"{p}.npz") for p in ("train", "val", "test")}
-    data |= {"scaler": str(out / "data" / "scaler.json"), "summary": str(out / "data" / "summary.json")}
-    teacher_out = outputs(out / "teacher")
-    if not Path(teacher_out["metrics"]).exists():
-        prepare_data(inputs={}, params={k: exp[k] for k in ("dataset", "split", "normalize")}, outputs=data)
-        params = {"teacher": exp["teacher"], "state": str(out / "teacher" / "tuning")}
-        tune_teacher(inputs=data, params=params, outputs=teacher_out, threads=2)
-        train_teacher(inputs=data | teacher_out, params=params, outputs=teacher_out, threads=2)
-    return exp, data | {"teacher": teacher_out["model"], "teacher_metrics": teacher_out["metrics"]}
+    return exp, data_and_teacher(exp, OUT / name)
 
 
 def student_params(exp: dict[str, Any], args: argparse.Namespace, seed: int, objective: str) -> dict[str, Any]:
@@ -146,7 +130,7 @@ def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
         budget = {"targets": [tcfg], "input_precision": exp["hls"]["input_precision"], "rtl": exp["rtl"]}
         params = {"student": student_params(exp, args, seed, "accuracy"), "variant": variant, "budget": budget,
                   "state": str(where / "tuning")}  # fmt: skip
-        out = outputs(where)
+        out = stage_outputs(where)
         if not Path(out["metrics"]).exists():
             tune_student(inputs=data, params=params, outputs=out, threads=2)
             train_student(inputs=data | out, params=params, outputs=out, threads=2)
@@ -163,7 +147,7 @@ def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     budget = {"targets": [cfgs["basys3"]], "input_precision": exp["hls"]["input_precision"], "rtl": exp["rtl"]}
     params = {"student": student_params(exp, args, seed, "pareto"), "variant": variant, "budget": budget,
               "state": str(where / "tuning")}  # fmt: skip
-    out = outputs(where)
+    out = stage_outputs(where)
     if not Path(out["hparams"]).exists():
         tune_student(inputs=data, params=params, outputs=out, threads=2)
     _, points = study_tables(Path(read_json(out["hparams"])["state"]))

@@ -19,19 +19,13 @@ from pathlib import Path
 
 import socflow._keras  # noqa: F401  (Keras 2 first)
 
-from common import ROOT
+from common import ROOT, stage_outputs
 
 from socflow.config import load_config
 from socflow.data import prepare_data
 from socflow.names import variants
 from socflow.train.student import train_student, tune_student
 from socflow.train.teacher import train_teacher, tune_teacher
-
-
-def search_outputs(folder: Path) -> dict[str, str]:
-    """The files a tune/train pair writes, as the rules name them."""
-    names = ("hparams.json", "trials.csv", "model.h5", "metrics.json", "curves.png")
-    return {name.split(".")[0]: str(folder / name) for name in names}
 
 
 def run(args: argparse.Namespace) -> list[dict]:
@@ -50,7 +44,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         "initial_points": args.teacher_trials // 2,
         "epochs": args.epochs,
     }
-    t_out = search_outputs(out / "teacher")
+    t_out = stage_outputs(out / "teacher")
     start = time.perf_counter()
     t_params = {"teacher": teacher, "state": str(out / "teacher/tuning")}
     tune_teacher(inputs=data, params=t_params, outputs=t_out, threads=args.threads)
@@ -82,7 +76,7 @@ def run(args: argparse.Namespace) -> list[dict]:
             "epochs": args.epochs,
         }
         folder = out / name.replace(" ", "_").replace(",", "").replace("(", "").replace(")", "").replace("=", "")
-        s_out = search_outputs(folder)
+        s_out = stage_outputs(folder)
         start = time.perf_counter()
         inputs = data | {"teacher": t_out["model"], "teacher_metrics": t_out["metrics"]}
         s_params = {"student": student, "variant": variant, "state": str(folder / "tuning")}

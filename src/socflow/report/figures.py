@@ -79,20 +79,36 @@ def budget_search(trials_csv: str | Path, hparams: str | Path, limits: Mapping[s
 
     trials = pd.read_csv(trials_csv, dtype={"trial_id": str})
     trials = trials[trials["status"] == "COMPLETED"]
-    chosen = trials[trials["trial_id"] == read_json(hparams)["trial_id"]]
+    chosen = trials[trials["trial_id"] == read_json(hparams)["trial_id"]].iloc[0]
+    _trade_off(trials, chosen, limits, path, {"color": "tab:blue", "label": "fits"})
+
+
+def _trade_off(
+    points: Any, chosen: Mapping[str, Any], limits: Mapping[str, float], path: str | Path, fitting: Mapping[str, Any],
+    front: Any = None, title: str = "",
+) -> None:  # fmt: skip
+    """Validation accuracy against estimated LUT and against latency: `points` (a `fits` column: the others
+    hollow red, the fitting ones drawn with `fitting`'s style), the `front`'s points joined, the budget's
+    `limits`, the `chosen` one as a star."""
     fig, axes = _pyplot().subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    fits = points["fits"].astype(bool)
     for ax, (column, label) in zip(axes, (("lut", "LUT (estimate)"), ("latency_clocks", "latency [clocks]"))):
-        fits = trials["fits"].astype(bool)
-        ax.scatter(trials[column][fits], 100 * trials["val_accuracy"][fits], color="tab:blue", label="fits")
-        ax.scatter(trials[column][~fits], 100 * trials["val_accuracy"][~fits], facecolors="none",
-                   edgecolors="tab:red", label="over budget")  # fmt: skip
-        ax.scatter(chosen[column], 100 * chosen["val_accuracy"], marker="*", s=220, color="tab:orange",
+        ax.scatter(points[column][fits], 100 * points["val_accuracy"][fits], **fitting)
+        ax.scatter(points[column][~fits], 100 * points["val_accuracy"][~fits], facecolors="none",
+                   edgecolors="tab:red", s=fitting.get("s"), label="over budget")  # fmt: skip
+        if front is not None:
+            line = front.sort_values(column)
+            ax.step(line[column], 100 * line["val_accuracy"].cummax(), where="post", color="tab:blue", alpha=0.5)
+            ax.scatter(line[column], 100 * line["val_accuracy"], color="tab:blue", s=22, label="front", zorder=2)
+        ax.scatter([chosen[column]], [100 * chosen["val_accuracy"]], marker="*", s=220, color="tab:orange",
                    label="chosen", zorder=3)  # fmt: skip
         if column in limits:
             ax.axvline(limits[column], color="black", linestyle="--", label="budget")
         ax.set_xlabel(label)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("validation accuracy [%]")
+    if title:
+        axes[0].set_title(title, fontsize=9)
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     _save(fig, path)
@@ -231,23 +247,5 @@ def pareto_front(
     point of every trial (each reuse factor and input type; hollow: over the budget), the front's points joined,
     the budget's limits drawn, the selected student marked."""
     mine, on_front = points[points["target"] == target], front[front["on_front"] & (front["target"] == target)]
-    fig, axes = _pyplot().subplots(1, 2, figsize=(9, 3.6), sharey=True)
-    for ax, (column, label) in zip(axes, (("lut", "LUT (estimate)"), ("latency_clocks", "latency [clocks]"))):
-        fits = mine["fits"].astype(bool)
-        ax.scatter(mine[column][fits], 100 * mine["val_accuracy"][fits], color="tab:gray", s=14, label="trials")
-        ax.scatter(mine[column][~fits], 100 * mine["val_accuracy"][~fits], facecolors="none", edgecolors="tab:red",
-                   s=14, label="over budget")  # fmt: skip
-        line = on_front.sort_values(column)
-        ax.step(line[column], 100 * line["val_accuracy"].cummax(), where="post", color="tab:blue", alpha=0.5)
-        ax.scatter(line[column], 100 * line["val_accuracy"], color="tab:blue", s=22, label="front", zorder=2)
-        ax.scatter([chosen[column]], [100 * chosen["val_accuracy"]], marker="*", s=220, color="tab:orange",
-                   label="selected", zorder=3)  # fmt: skip
-        if column in limits:
-            ax.axvline(limits[column], color="black", linestyle="--", label="budget")
-        ax.set_xlabel(label)
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("validation accuracy [%]")
-    axes[0].set_title(f"{target}: {mine['trial_id'].nunique()} trials, {len(on_front)} front points", fontsize=9)
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    _save(fig, path)
+    title = f"{target}: {mine['trial_id'].nunique()} trials, {len(on_front)} front points"
+    _trade_off(mine, chosen, limits, path, {"color": "tab:gray", "s": 14, "label": "trials"}, on_front, title)
