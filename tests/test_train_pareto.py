@@ -106,11 +106,13 @@ def test_a_pareto_search_costs_every_trial_resumes_and_reruns_an_abandoned_trial
     cost = {"targets": [target], "types": [FixedType.parse("ap_fixed<8,3>"), FixedType.parse("ap_fixed<16,6>")],
             "rtl": RTL}  # fmt: skip
     run = lambda search: run_trials(_build, data, search, {"case": 1}, tmp_path, cost, _pruning)  # noqa: E731
-    assert run(SEARCH) == [0, 1, 2]
+    first = run(SEARCH)
+    assert len(first) == 3 and first[:2] == [0, 1]  # a guided proposal repeating a finished trial is drawn anew
     state = state_dir(tmp_path, {"case": 1}, SEARCH)
     trials, points = study_tables(state)
-    assert trials["status"].tolist() == ["COMPLETE"] * 3
+    assert trials["trial_id"].tolist() == first and trials["status"].tolist() == ["COMPLETE"] * 3
     assert trials["proposed_by"].tolist() == ["random", "random", "guided"]
+    assert not trials.duplicated(["units_0", "learning_rate"]).any()
     assert len(points) == 3 * 2 * 2  # trials x reuse factors x input types
     assert set(points["reuse_factor"]) == {1, 10} and set(points["input_width"]) == {8, 16}
     assert points["fits"].all() and (state / "trial_00" / "student.h5").is_file()
@@ -118,13 +120,28 @@ def test_a_pareto_search_costs_every_trial_resumes_and_reruns_an_abandoned_trial
     assert by_r.loc[10, "lut"] < by_r.loc[1, "lut"] and by_r.loc[10, "latency_clocks"] > by_r.loc[1, "latency_clocks"]
 
     assert run(SEARCH) == []  # resumed with its trials done: nothing runs
-    study = open_study(state, SEARCH, 3)
+    resumed = lambda search: run_trials(_build, data, search, {"case": 2}, tmp_path, cost, _pruning)  # noqa: E731
+    assert resumed(dict(SEARCH, trials=2)) + resumed(SEARCH) == first  # interrupted after 2 trials
+    again, _ = study_tables(state_dir(tmp_path, {"case": 2}, SEARCH))
+    same = ["trial_id", "units_0", "learning_rate", "val_accuracy", "lut"]
+    assert again[same].equals(trials[same])  # the same trials, the same scores
+
+    study = open_study(state, SEARCH, 2)
+    tried = set(zip(trials["units_0"], trials["learning_rate"]))
+    study.enqueue_trial(next({"units_0": u, "learning_rate": r} for u in range(4, 13) for r in (0.01, 0.001)
+                             if (u, r) not in tried))  # fmt: skip
     killed = study.ask()  # a job killed mid-trial leaves it RUNNING, its values drawn
     _build(TrialHyperParameters(killed))
-    assert run(dict(SEARCH, trials=4)) == [4]  # failed, and its values run again as trial 4
+    retried = run(dict(SEARCH, trials=4))
+    assert len(retried) == 1 and retried[0] > killed.number  # failed, and its values run again
     trials, points = study_tables(state)
     assert trials["status"].tolist() == ["COMPLETE"] * 3 + ["FAIL", "COMPLETE"]
-    assert trials.loc[4, ["units_0", "learning_rate"]].to_dict() == killed.params and killed.number == 3
+    assert trials.iloc[4][["units_0", "learning_rate"]].to_dict() == killed.params
+    assert trials["proposed_by"].tolist()[-1] == "retry"
+    # a second worker shares the study: it runs what the search lacks
+    assert len(run_trials(_build, data, dict(SEARCH, trials=5, workers=2), {"case": 1}, tmp_path, cost, _pruning,
+                          worker=1)) == 1  # fmt: skip
+    assert study_tables(state)[0]["worker"].tolist() == [0, 0, 0, 0, 0, 1]
 
     outputs = {k: str(tmp_path / f) for k, f in (("front", "front.csv"), ("selected", "selected.json"),
                                                   ("plot", "front.png"))}  # fmt: skip
@@ -134,7 +151,6 @@ def test_a_pareto_search_costs_every_trial_resumes_and_reruns_an_abandoned_trial
     assert read_json(outputs["selected"]) == selected and (tmp_path / "front.png").stat().st_size > 10_000
     assert selected["point"]["val_accuracy"] == points["val_accuracy"].max()
     assert selected["reuse_factors"] == {"basys3": selected["point"]["reuse_factor"]}
-    assert kt.HyperParameters.from_config(selected["config"]).values == dict(
-        trials.loc[selected["trial_id"], ["units_0", "learning_rate"]]
-    )
+    chosen = trials.set_index("trial_id").loc[selected["trial_id"], ["units_0", "learning_rate"]]
+    assert kt.HyperParameters.from_config(selected["config"]).values == chosen.to_dict()
     assert pd.read_csv(outputs["front"])["on_front"].any()

@@ -52,6 +52,7 @@ COST = (*RESOURCES, "latency_clocks", "initiation_interval")
 DIRECTIONS = ("maximize", "minimize", "minimize")  # validation accuracy, LUTs, latency in clocks
 STUDY = "student"
 JOURNAL = "optuna.journal"
+MAX_REPEATS = 50  # proposals in a row that repeat a finished trial: the space is run through
 
 
 class TrialHyperParameters(kt.HyperParameters):
@@ -195,8 +196,8 @@ def run_trials(
     xy = read_xy(data["train"]), read_xy(data["val"])
     limits = cost_limits(cost["targets"])
     first = limits[0].target
-    ran = []
-    while True:
+    ran, repeats = [], 0
+    while repeats < MAX_REPEATS:
         trials = study.get_trials(deepcopy=False)
         done = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
         running = [t for t in trials if t.state == optuna.trial.TrialState.RUNNING]
@@ -211,6 +212,11 @@ def run_trials(
         try:
             seed_trial(search["seed"], str(trial.number))
             model = build(hp)
+            if any(t.params == trial.params for t in done):  # TPE may propose a finished trial again: draw anew
+                study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+                repeats += 1
+                continue
+            repeats = 0
             history, seconds = fit_model(model, *xy, search["epochs"], search["batch_size"],
                                    [*callbacks(), *early_stopping(search["patience"])])  # fmt: skip
             student = _stripped(model)
@@ -240,16 +246,22 @@ def _stripped(model: keras.Model) -> keras.Model:
 
 def study_tables(state: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The trials of a Pareto search (one row each: number, state, how proposed, hyperparameters, the scored
-    point, worker) and every point of every completed trial (one row per trial x target x reuse factor x input
-    type, with the trial's kept model)."""
+    point, worker; not the proposals dropped as repeats of a finished trial) and every point of every completed
+    trial (one row per trial x target x reuse factor x input type, with the trial's kept model)."""
     import optuna
 
+    states = optuna.trial.TrialState
+    kept = [states.COMPLETE, states.FAIL, states.RUNNING, states.WAITING]
     study = optuna.load_study(study_name=STUDY, storage=_storage(state))
     startup = study.user_attrs["initial_points"]
-    rows, points = [], []
+    rows, points, finished = [], [], 0  # TPE draws at random while fewer than `startup` trials have finished
     for trial in study.get_trials(deepcopy=False):
+        finished += trial.state in (states.COMPLETE, states.PRUNED)
+        if trial.state not in kept:
+            continue
         row = {"trial_id": trial.number, "status": trial.state.name, "worker": trial.user_attrs.get("worker", 0)}
-        row["proposed_by"] = "random" if trial.number < startup and "retry_of" not in trial.user_attrs else "guided"
+        how = "retry" if "retry_of" in trial.user_attrs else "random" if finished <= startup else "guided"
+        row["proposed_by"] = how
         row |= dict(trial.params)
         if trial.state == optuna.trial.TrialState.COMPLETE:
             row |= dict(zip(("val_accuracy", "lut", "latency_clocks"), trial.values))
