@@ -7,6 +7,7 @@ from socflow._keras import keras
 
 import pytest
 
+from conftest import hp_fixed
 from socflow.config import validate_config
 from socflow.errors import ConfigError
 from socflow.train import preflight
@@ -132,3 +133,53 @@ def test_a_conv_students_reuse_factor_no_layer_of_its_space_can_use_is_named_bef
     with pytest.raises(ConfigError, match=r"^hls\.targets\[0\] \(xc7a35t[\w-]+\): reuse_factor 321: "
                        r"the folded conv RTL takes 2 to 320"):  # fmt: skip
         preflight.check_conv_reuse(exps["tiny"], ((30,), 4))
+
+
+STUDENTS = """
+from socflow._keras import keras
+from qkeras import QActivation, QDense, quantized_bits, quantized_relu, quantized_tanh
+
+Q = {"kernel_quantizer": quantized_bits(8, 0, alpha=1), "bias_quantizer": quantized_bits(8, 0, alpha=1)}
+
+def mlp(hp, input_shape, n_classes, activation=quantized_relu(8, 3), last=None):
+    x = inputs = keras.Input(tuple(input_shape))
+    x = QActivation(activation)(QDense(hp.Int("width", 4, 8), **Q)(x))
+    return keras.Model(inputs, QDense(n_classes, activation=last, **Q)(x))
+
+def tanh(hp, input_shape, n_classes):
+    return mlp(hp, input_shape, n_classes, activation=quantized_tanh(8))
+
+def softmax(hp, input_shape, n_classes):
+    return mlp(hp, input_shape, n_classes, last="softmax")
+
+def plain(hp, input_shape, n_classes):
+    return keras.Sequential([keras.Input(tuple(input_shape)), keras.layers.Dense(n_classes)])
+"""
+
+
+def test_a_user_student_is_checked_pruned_and_gets_rtl_where_its_layers_map(tmp_path, monkeypatch):
+    from socflow.plan import Plan
+    from socflow.train.compression import PruningPlan, student_model
+
+    (tmp_path / "students.py").write_text(STUDENTS)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.path", [p for p in __import__("sys").path if p not in ("", str(tmp_path))])
+    found = check_experiments(experiments(student={"model": "students:mlp"}), tmp_path / "checks")
+    assert found == {"tiny": {"student.model": {"rtl": None}}}
+    assert check_experiments(experiments(student={"model": "students:mlp"}), tmp_path / "checks") == found  # cached
+    exps = experiments(student={"model": "students:tanh"})
+    found = check_experiments(exps, tmp_path / "checks")
+    assert "has no RTL mapping" in found["tiny"]["student.model"]["rtl"]
+    plan = Plan({"experiments": exps, "toolchain": "auto"}, findings=found)
+    assert not plan.stages("tiny")["rtl_generate"].included and plan.ip_kind("tiny") == "hls"
+    assert plan.stages("tiny")["rtl_generate"].reason.startswith("the student hypermodel students:tanh has no RTL")
+    for name, message in (("softmax", "its last layer applies a softmax; a student outputs logits"),
+                          ("plain", r"weight layers \['dense'\] are not QKeras layers")):  # fmt: skip
+        with pytest.raises(ConfigError, match=rf"^experiments\.tiny\.student\.model: .*{message}"):
+            check_experiments(experiments(student={"model": f"students:{name}"}), tmp_path / "checks")
+    # the workflow prunes the user's weight layers, as the built-in students'
+    cfg = experiments(student={"model": "students:mlp"})["tiny"]["student"]
+    hp = hp_fixed(width=6)
+    model = student_model(hp, cfg, cfg["variants"][0], [30], 4, PruningPlan.for_training(0.5, 100, 10, 2))
+    assert [type(layer).__name__ for layer in model.layers].count("PruneLowMagnitude") == 2
+    assert model.output_shape == (None, 4) and hp.values == {"width": 6}

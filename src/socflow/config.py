@@ -221,7 +221,10 @@ def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
     some student of the search space can use (at most its largest layer's n_in x n_out products), and a
     streaming target's must be the number of inputs. User data are checked by rtl_generate, with the student.
     A convolutional student's RTL (the line-buffered conv design, folded where R > 1) takes no streaming design;
-    its reuse factors are checked against the largest student of its space by socflow.train.preflight."""
+    its reuse factors are checked against the largest student of its space by socflow.train.preflight. A user's
+    student hypermodel's are checked by rtl_generate, on the student."""
+    if ":" in experiment["student"]["model"]:
+        return
     if experiment["student"]["model"] != "mlp":
         if target["rtl_architecture"] == "stream":
             raise ConfigError(

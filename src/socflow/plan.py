@@ -177,16 +177,33 @@ class Paths:
 class Plan:
     """The stage plan of a validated config on this machine (tools looked up once, with `which`)."""
 
-    def __init__(self, config: Mapping[str, Any], which: Which | None = None, open_which: Which = open_tool) -> None:
+    def __init__(
+        self, config: Mapping[str, Any], which: Which | None = None, open_which: Which = open_tool,
+        findings: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:  # fmt: skip
+        """`findings`: socflow.train.preflight's, by experiment (a user's student hypermodel: why its layers
+        have no RTL design, or None)."""
         self.experiments = config["experiments"]
         self.toolchain = config["toolchain"]
         self.which, self.open_which = which, open_which
+        self.findings = findings or {}
         self._plans: dict[tuple[str, bool], dict[str, Decision]] = {}
 
-    def rtl_stage(self, exp: str, stage: str, tool: str | None) -> Decision:
-        """The open-tool RTL stages: run when enabled, where their tool is installed."""
+    def rtl_reason(self, exp: str) -> str | None:
+        """Why the experiment's student gets no RTL (None: it does): rtl.enabled false, or a user's student
+        hypermodel with a layer no RTL design maps."""
         if not has_rtl(self.experiments[exp]):
-            return Decision(False, "needs rtl.enabled: true")
+            return "needs rtl.enabled: true"
+        unmapped = self.findings.get(exp, {}).get("student.model", {}).get("rtl")
+        if unmapped:
+            return f"the student hypermodel {self.experiments[exp]['student']['model']} has no RTL design ({unmapped})"
+        return None
+
+    def rtl_stage(self, exp: str, stage: str, tool: str | None) -> Decision:
+        """The open-tool RTL stages: run when the student gets RTL, where their tool is installed."""
+        reason = self.rtl_reason(exp)
+        if reason:
+            return Decision(False, reason)
         if stage == "soc_bitstream" and not self.experiments[exp]["board"]["soc_bitstream"]:
             return Decision(False, "board.soc_bitstream: false")
         return include_stage(stage, "auto", tool, self.open_which)
@@ -206,7 +223,7 @@ class Plan:
         return self._plans[key]
 
     def _every_stage(self, exp: str) -> dict[str, Decision]:
-        enabled = has_rtl(self.experiments[exp])
+        enabled = self.rtl_reason(exp) is None
         return {
             s: self.rtl_stage(exp, s, None) if s in OPEN_TOOLS and not enabled else Decision(True, "asked for")
             for s in STAGES

@@ -95,7 +95,7 @@ class Student(TypedDict, total=False):
     a list the search chooses from."""
 
     variants: list[Variant]
-    model: Literal["mlp", "cnn", "vgg", "mobilenet"]
+    model: str  # mlp, cnn, vgg, mobilenet or a user's module:function
     layers: int | list[int]
     units: list[int]
     activation_integer_bits: int

@@ -10,9 +10,9 @@ validate_config(config)
 EXPERIMENTS = config["experiments"]
 # bad data, a pretrained teacher or hypermodel that does not fit them, a budget no student can meet: named here,
 # before any job can delete what an earlier run made (socflow.train.preflight)
-check_experiments(EXPERIMENTS, ".snakemake/socflow/checks")
-# tools are looked up once per run
-PLAN = Plan(config)
+FINDINGS = check_experiments(EXPERIMENTS, ".snakemake/socflow/checks")
+# tools are looked up once per run; a user's student hypermodel gets RTL where its layers map (FINDINGS)
+PLAN = Plan(config, findings=FINDINGS)
 ENV = "../../envs/socflow.yaml"
 
 

@@ -86,6 +86,8 @@ def student_model(
     kernel sizes from hp too."""
     from qkeras import QActivation, QConv1D, QConv2D, QDense
 
+    if is_user_model(cfg["model"]):
+        return user_student(hp, cfg["model"], input_shape, n_classes, plan)
     weight_q, relu_q = quantizers(variant, cfg["activation_integer_bits"])
     lo, hi = cfg["units"]
     quant = {"kernel_quantizer": weight_q, "bias_quantizer": weight_q}
@@ -111,6 +113,36 @@ def student_model(
             x = QActivation(relu_q, name=f"qrelu_{i}")(x)
     logits = _prunable(QDense(n_classes, name="logits", **quant), plan)(x)
     return keras.Model(inputs, logits, name="student")
+
+
+def is_user_model(model: str) -> bool:
+    """Whether `student.model` names a user's hypermodel (module:function), not a built-in family."""
+    return ":" in model
+
+
+def user_student(
+    hp: Any, spec: str, input_shape: Sequence[int], n_classes: int, plan: PruningPlan | None
+) -> keras.Model:
+    """A user's QKeras student hypermodel (`module:function`, called with hp, the input shape and the classes): its
+    model checked against the data (input shape, one logit per class: a softmax is the workflow's to apply, as
+    for the built-in students; every weight layer quantized by QKeras), every weight layer wrapped for pruning to
+    the variant's sparsity, as the built-in students' are."""
+    from socflow.errors import ConfigError
+    from socflow.train.hypermodels import check_model_io, outputs_probabilities, user_hypermodel
+
+    model = user_hypermodel(spec)(hp, list(input_shape), n_classes)
+    check_model_io(model, input_shape, n_classes, f"student hypermodel {spec!r}")
+    if outputs_probabilities(model):
+        raise ConfigError(f"student hypermodel {spec!r}: its last layer applies a softmax; a student outputs logits")
+    plain = [layer.name for layer in weight_layers(model) if not type(layer).__name__.startswith("Q")]
+    if plain:
+        raise ConfigError(f"student hypermodel {spec!r}: weight layers {plain} are not QKeras layers; a student is "
+                          "quantized (QDense, QConv1D, QConv2D, QDepthwiseConv2D)")  # fmt: skip
+    if plan is None or plan.sparsity == 0:
+        return model
+    return keras.models.clone_model(
+        model, clone_function=lambda layer: _prunable(layer, plan) if _kernel(layer) is not None else layer
+    )
 
 
 FAMILIES = ("vgg", "mobilenet")  # the students of the paper's transfer-learning rows (Table I rows 3-4)

@@ -28,7 +28,7 @@ from socflow.budget import budget_of
 from socflow.data import check_sources
 from socflow.errors import ConfigError, DataError, ToolError
 from socflow.fixed import FixedType
-from socflow.io import sha256_json, write_json
+from socflow.io import read_json, sha256_json, write_json
 from socflow.names import input_precisions, reuse_factors, target_name, variant_name
 from socflow.settings import Student, Teacher, Variant
 
@@ -169,10 +169,38 @@ def check_conv_reuse(experiment: Mapping[str, Any], shape: Shape) -> None:
                 raise ConfigError(f"hls.targets[{i}] ({target_name(target)}): {error}") from None
 
 
-# the checks that load TensorFlow, by the name a pending check carries to the child process
-MODEL_CHECKS: dict[str, Callable[[Mapping[str, Any], Shape], None]] = {
+def check_student_model(experiment: Mapping[str, Any], shape: Shape) -> dict[str, Any]:
+    """A user's student hypermodel (`module:function`) imports and builds with its default hyperparameters a QKeras
+    model of the data's shape and classes (socflow.train.compression.user_student); the finding: why its layers
+    have no RTL design, the first target's reason (None: every target's design can be written)."""
+    keras = _keras()
+    import keras_tuner as kt
+
+    from socflow.errors import ModelError
+    from socflow.rtl.designs import estimate
+    from socflow.train.compression import student_model
+
+    student = experiment["student"]
+    model = student_model(kt.HyperParameters(), student, student["variants"][0], *shape, plan=None)
+    reason = None
+    if experiment["rtl"]["enabled"]:
+        in_type = FixedType.parse(input_precisions(experiment["hls"])[0])
+        for target in experiment["hls"]["targets"]:
+            try:
+                estimate(model, in_type, dict(target, reuse_factor=reuse_factors(target)[0]), experiment["rtl"])
+            except (ModelError, ConfigError) as error:
+                reason = f"{target_name(target)}: {error}"
+                break
+    keras.backend.clear_session()
+    return {"rtl": reason}
+
+
+# the checks that load TensorFlow, by the name a pending check carries to the child process; a check may return a
+# finding the plan uses (the RTL path of a user's student), remembered with its pass
+MODEL_CHECKS: dict[str, Callable[[Mapping[str, Any], Shape], dict[str, Any] | None]] = {
     "teacher.pretrained": lambda experiment, shape: check_pretrained(experiment["teacher"], shape),
     "teacher.model": lambda experiment, shape: check_hypermodel(experiment["teacher"], shape),
+    "student.model": check_student_model,
     "budget": check_budget_floor,
     "reuse": check_conv_reuse,
 }
@@ -187,66 +215,81 @@ def model_checks(experiment: Mapping[str, Any], shape: Shape) -> list[tuple[str,
         checks.append(("teacher.pretrained", data | {"pretrained": stamp}))
     elif ":" in teacher["model"]:
         checks.append(("teacher.model", data | {"hypermodel": teacher["model"], "file": hypermodel_stamp(teacher)}))
+    student = experiment["student"]
+    if ":" in student["model"]:
+        settings = {k: experiment[k] for k in ("student", "hls", "rtl")}
+        checks.append(("student.model", data | settings | {"file": hypermodel_stamp(student)}))
     if any(t.get("budget") for t in experiment["hls"]["targets"]):
         checks.append(("budget", data | {k: experiment[k] for k in ("student", "hls", "rtl")}))
     targets = experiment["hls"]["targets"]
-    if experiment["student"]["model"] != "mlp" and any(max(reuse_factors(t)) > 1 for t in targets):
+    if student["model"] in ("cnn", "vgg", "mobilenet") and any(max(reuse_factors(t)) > 1 for t in targets):
         checks.append(("reuse", data | {"student": experiment["student"], "targets": targets}))
     return checks
 
 
-def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path) -> None:
-    """Every check of this module for every experiment; an error leads with the experiment's key.
+def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path) -> dict[str, Any]:
+    """Every check of this module for every experiment; an error leads with the experiment's key. The findings the
+    plan uses, by experiment and check (e.g. {"e": {"student.model": {"rtl": None}}}).
 
     The data are checked here; the model checks not passed before run in a child Python process, so that
     TensorFlow (its threads, its memory, its logging handlers, which take over Snakemake's console) never loads in
     Snakemake's own process."""
     shapes = check_sources(experiments, Path(cache_dir) / "data")
-    pending = [
+    checks = [
         {"exp": exp, "check": check, "key": key, "shape": [list(shapes[exp][0]), shapes[exp][1]]}
         for exp, experiment in experiments.items()
         for check, key in model_checks(experiment, shapes[exp])
-        if not _passed(cache_dir, key).exists()
     ]
-    if not pending:
-        return
-    request = json.dumps({"experiments": experiments, "pending": pending})
-    child = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, text=True)
-    answer = child.stdout.strip().splitlines()[-1:] if child.returncode == 0 else []
-    if not answer:
-        raise ToolError(f"the checks before any job did not finish (exit {child.returncode}):\n{child.stderr[-3000:]}")
-    failed = json.loads(answer[0])
-    if failed:
-        raise ConfigError(f"experiments.{failed['exp']}.{failed['message']}")
-    for entry in pending:
-        write_json(_passed(cache_dir, entry["key"]), entry["key"])
+    pending = [entry for entry in checks if not _passed(cache_dir, entry["key"]).exists()]
+    if pending:
+        request = json.dumps({"experiments": experiments, "pending": pending})
+        child = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, text=True)
+        answer = child.stdout.strip().splitlines()[-1:] if child.returncode == 0 else []
+        if not answer:
+            raise ToolError(
+                f"the checks before any job did not finish (exit {child.returncode}):\n{child.stderr[-3000:]}"
+            )
+        outcome = json.loads(answer[0])
+        if outcome["failed"]:
+            raise ConfigError(f"experiments.{outcome['failed']['exp']}.{outcome['failed']['message']}")
+        for entry, finding in zip(pending, outcome["findings"]):
+            write_json(_passed(cache_dir, entry["key"]), {"key": entry["key"], "finding": finding})
+    findings: dict[str, Any] = {}
+    for entry in checks:
+        finding = read_json(_passed(cache_dir, entry["key"])).get("finding")
+        if finding is not None:
+            findings.setdefault(entry["exp"], {})[entry["check"]] = finding
+    return findings
 
 
 def _passed(cache_dir: str | Path, key: Mapping[str, Any]) -> Path:
-    """The file that remembers a passed check of this `key` (and this socflow)."""
+    """The file that remembers a passed check of this `key` (and this socflow), with its finding."""
     return Path(cache_dir) / "models" / f"{sha256_json(dict(key) | {'socflow': __version__})}.json"
 
 
-def run_pending(request: Mapping[str, Any]) -> dict[str, str] | None:
-    """In the child process: each pending check; the first failure as {exp, key path, message}, else None. Any error
-    of a user's code (a hypermodel that raises, a model file Keras cannot read) is a failure of its check."""
+def run_pending(request: Mapping[str, Any]) -> dict[str, Any]:
+    """In the child process: each pending check; the first failure as {exp, key path, message} (`failed`, else
+    None) and the findings of the checks that passed. Any error of a user's code (a hypermodel that raises, a model
+    file Keras cannot read) is a failure of its check."""
+    findings = []
     for entry in request["pending"]:
         shape = (tuple(entry["shape"][0]), int(entry["shape"][1]))
         where = "hls.targets" if entry["check"] in ("budget", "reuse") else entry["check"]
         try:
-            MODEL_CHECKS[entry["check"]](request["experiments"][entry["exp"]], shape)
+            findings.append(MODEL_CHECKS[entry["check"]](request["experiments"][entry["exp"]], shape))
         except ConfigError as error:  # a budget's or reuse factor's names its target: hls.targets[i]...
             message = str(error) if entry["check"] in ("budget", "reuse") else f"{where}: {error}"
-            return {"exp": entry["exp"], "message": message}
+            return {"failed": {"exp": entry["exp"], "message": message}, "findings": findings}
         except Exception as error:  # noqa: BLE001 (the user's code may fail in any way: name it)
-            return {"exp": entry["exp"], "message": f"{where}: the check failed ({type(error).__name__}: {error})"}
-    return None
+            failed = {"exp": entry["exp"], "message": f"{where}: the check failed ({type(error).__name__}: {error})"}
+            return {"failed": failed, "findings": findings}
+    return {"failed": None, "findings": findings}
 
 
-def hypermodel_stamp(teacher: Teacher) -> list[Any]:
+def hypermodel_stamp(section: Teacher | Student) -> list[Any]:
     """The size and time of a `module:function` hypermodel's file, when it is a module of the folder Snakemake runs
     in (a change to it is checked again); none for an installed module."""
-    module = teacher["model"].partition(":")[0]
+    module = section["model"].partition(":")[0]
     path = Path(*module.split(".")).with_suffix(".py")
     return _file_stamp(path) if path.is_file() else []
 
