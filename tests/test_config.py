@@ -29,6 +29,7 @@ def validated(config):
         "config/examples/ecp5.yaml",
         "config/examples/soc.yaml",
         "config/examples/pareto.yaml",
+        "config/examples/own_student.yaml",
     ],
 )
 def test_shipped_configs_are_valid(root, name):
