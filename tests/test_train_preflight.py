@@ -173,12 +173,12 @@ def test_a_user_student_is_checked_pruned_and_gets_rtl_where_its_layers_map(tmp_
     plan = Plan({"experiments": exps, "toolchain": "auto"}, findings=found)
     assert not plan.stages("tiny")["rtl_generate"].included and plan.ip_kind("tiny") == "hls"
     assert plan.stages("tiny")["rtl_generate"].reason.startswith("the student hypermodel students:tanh has no RTL")
+    cfg = experiments(student={"model": "students:mlp"})["tiny"]["student"]
     for name, message in (("softmax", "its last layer applies a softmax; a student outputs logits"),
                           ("plain", r"weight layers \['dense'\] are not QKeras layers")):  # fmt: skip
-        with pytest.raises(ConfigError, match=rf"^experiments\.tiny\.student\.model: .*{message}"):
-            check_experiments(experiments(student={"model": f"students:{name}"}), tmp_path / "checks")
+        with pytest.raises(ConfigError, match=rf"^student hypermodel 'students:{name}': {message}"):
+            student_model(hp_fixed(), dict(cfg, model=f"students:{name}"), cfg["variants"][0], [30], 4, None)
     # the workflow prunes the user's weight layers, as the built-in students'
-    cfg = experiments(student={"model": "students:mlp"})["tiny"]["student"]
     hp = hp_fixed(width=6)
     model = student_model(hp, cfg, cfg["variants"][0], [30], 4, PruningPlan.for_training(0.5, 100, 10, 2))
     assert [type(layer).__name__ for layer in model.layers].count("PruneLowMagnitude") == 2
