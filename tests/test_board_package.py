@@ -82,17 +82,17 @@ def test_the_open_socs_package_reads_the_firmwares_uart(board_setup, student, tm
 
     ip = {"verilog": str(board_setup["out"] / "verilog")}
     fw = firmware_of(student, board_setup["paths"]["json"], ip, tmp_path / "fw", 4)
-    (tmp_path / "vivado").mkdir()
     (tmp_path / "socflow_soc.bit").write_bytes(b"\xff\x00")  # the package copies it, nothing reads it here
     report = {"board": "ulx3s", "part": "LFE5U-85F-6BG381C", "soc_clock_mhz": 50.0, "uart_baud": 115200,
               "load": "openFPGALoader --board ulx3s socflow_soc.bit"}  # fmt: skip
     write_json(tmp_path / "soc.json", report)
-    inputs = student_files(student) | ip | {"vivado": str(tmp_path / "vivado"), "firmware": str(fw)}
+    inputs = student_files(student) | ip | {"firmware": str(fw)}  # an ECP5 part: no Vivado project
     inputs |= {"protocol": board_setup["paths"]["json"], "header": board_setup["paths"]["header"]}
     inputs |= {"soc_bit": str(tmp_path / "socflow_soc.bit"), "soc_report": str(tmp_path / "soc.json")}
     board_package(inputs=inputs, params={"input_precision": INPUT}, outputs={"package": str(tmp_path / "p.zip")})
     zipfile.ZipFile(tmp_path / "p.zip").extractall(tmp_path / "pkg")
     assert (tmp_path / "pkg" / "soc" / "socflow_soc.bit").read_bytes() == b"\xff\x00"
+    assert not (tmp_path / "pkg" / "vivado").exists() and not (tmp_path / "pkg" / "run_on_board.py").exists()
 
     def run(uart: str) -> subprocess.CompletedProcess:
         board, port = pty.openpty()

@@ -117,8 +117,8 @@ def test_table1_entries_name_their_files_or_why_not():
 
 def test_an_ecp5_target_gets_place_and_route_and_no_xilinx_stages():
     """A Xilinx and an ECP5 target side by side, every tool found (forced): the ECP5 target gets rtl_pnr, its
-    Table I entry and Fig. 5 input; the Vitis HLS, Vivado and package files and a real board stay the Xilinx
-    target's, and the entry says why."""
+    Table I entry and Fig. 5 input; the Vitis HLS and Vivado files and a real board stay the Xilinx target's,
+    and the entry says why; each gets its package (Vivado's design, the open SoC's bitstream)."""
     ecp5 = {"name": "u", "part": "LFE5U-85F-6BG381C", "board": "ulx3s"}
     experiment = PULSES | {"hls": {"targets": [PULSES["hls"]["targets"][0], ecp5]},
                            "board": {"backends": ["emulated", "pynq"]}}  # fmt: skip
@@ -126,8 +126,12 @@ def test_an_ecp5_target_gets_place_and_route_and_no_xilinx_stages():
     outputs = plan.final_outputs()
     assert "results/e/rtl/b8_s20/u/pnr.json" in outputs and "results/e/rtl/b8_s20/t/pnr.json" not in outputs
     assert "results/e/board/b8_s20/u/emulated.json" in outputs and "results/e/board/b8_s20/u/pynq.json" not in outputs
-    for pattern in ("hls/b8_s20/{}/synth/report.json", "hw/b8_s20/{}/utilization.json", "deploy/b8_s20/{}.zip"):
+    for pattern in ("hls/b8_s20/{}/synth/report.json", "hw/b8_s20/{}/utilization.json"):
         assert f"results/e/{pattern.format('t')}" in outputs and f"results/e/{pattern.format('u')}" not in outputs
+    # both get a package: the Vivado design's, the open SoC's bitstream's (the ULX3S's part)
+    assert {"results/e/deploy/b8_s20/t.zip", "results/e/deploy/b8_s20/u.zip"} <= set(outputs)
+    assert set(plan.hardware("e", "b8_s20", "t")) == {"vivado", "bit", "hwh"}
+    assert set(plan.hardware("e", "b8_s20", "u")) == {"soc_bit", "soc_report"}
     xilinx, lattice = plan.report_entries()
     assert xilinx["pnr"] is None and xilinx["missing"]["pnr"] == "ECP5 parts only (xc7a35tcpg236-1)"
     assert lattice["pnr"] == "results/e/rtl/b8_s20/u/pnr.json" and lattice["vivado"] is lattice["synth"] is None
@@ -162,6 +166,7 @@ def test_the_socs_bitstream_is_planned_for_the_ulx3s_parts_only():
         "soc_report": "results/e/hw/b8_s20/u/soc/soc.json",
     }
     assert plan.hardware("e", "b8_s20", "o") == {}
+    assert "results/e/deploy/b8_s20/u.zip" in outputs and "results/e/deploy/b8_s20/o.zip" not in outputs
     plan = planned(PULSES | {"hls": {"targets": [ulx3s]}, "board": {"soc_bitstream": False}})
     assert plan.stages("e")["soc_bitstream"] == (False, "board.soc_bitstream: false")
     assert plan.hardware("e", "b8_s20", "u") == {}

@@ -103,6 +103,8 @@ def for_part(stage: str, part: str) -> bool:
     """Whether a stage runs for a target of this part (its vendor's tools)."""
     if stage == "soc_bitstream":  # the open SoC is built for the ULX3S
         return open_soc_board(part) is not None
+    if stage == "board_package":  # what a board loads: a Vivado design, or the open SoC's bitstream
+        return not is_ecp5(part) or open_soc_board(part) is not None
     if stage in ECP5_STAGES:
         return is_ecp5(part)
     return stage not in XILINX_STAGES or not is_ecp5(part)
@@ -112,6 +114,8 @@ def part_reason(stage: str, part: str) -> str:
     """Why a stage is left out for a target's part."""
     if stage == "soc_bitstream":
         return f"the ULX3S's parts only (LFE5U-*F-6BG381C; {part})"
+    if stage == "board_package":
+        return f"Xilinx parts and the ULX3S's only ({part})"
     return f"ECP5 parts only ({part})" if stage in ECP5_STAGES else f"Xilinx parts only ({part})"
 
 
@@ -333,11 +337,15 @@ class Plan:
         return {"verilog": f"{paths.rtl}/verilog"} if self.ip_kind(exp) == "rtl" else {"hls_ip": paths.hls_ip}
 
     def hardware(self, exp: str, variant: str, target: str) -> dict[str, str]:
-        """What a board loads, for the deployment package: the bitstream and its hardware handoff where
-        vivado_bitstream runs, the open SoC's bitstream and its report where soc_bitstream runs."""
+        """What a board loads, for the deployment package: on a Xilinx part the Vivado project and, where
+        vivado_bitstream runs, the bitstream and its hardware handoff; on the ULX3S the open SoC's bitstream and its
+        report, where soc_bitstream runs."""
         stages, paths = self.stages(exp), Paths(exp, variant, target)
-        files = paths.bitstream if stages["vivado_bitstream"].included else {}
         part = targets(self.experiments[exp])[target]["part"]
+        files = {}
+        if for_part("vivado_project", part):
+            files["vivado"] = f"{paths.hw}/vivado"
+            files |= paths.bitstream if stages["vivado_bitstream"].included else {}
         if stages["soc_bitstream"].included and for_part("soc_bitstream", part):
             files |= paths.soc_bitstream
         return files

@@ -82,7 +82,6 @@ rule board_package:
         header="results/{exp}/board/{variant}/{target}/protocol.h",
         summary="results/{exp}/data/summary.json",
         firmware="results/{exp}/board/{variant}/{target}/firmware",
-        vivado="results/{exp}/hw/{variant}/{target}/vivado",
         model="results/{exp}/student/{variant}/model.h5",
         metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",

@@ -4,9 +4,9 @@ Algorithm 1 and write the same JSON as board_eval, zipped.
     protocol.json, protocol.h, summary.json   the protocol and the class names
     vectors.npz                               test words, the model's answer words, labels
     python/socflow/...                        the driver: protocol, ComBlock, Algorithm 1, PYNQ transport
-    run_on_board.py                           the entry point on a PYNQ board
-    firmware/                                 bare-metal C (MicroBlaze / Zynq standalone)
-    vivado/                                   the assessment design's Tcl project (hdl/, settings.tcl)
+    firmware/                                 bare-metal C (MicroBlaze / Zynq standalone; RISC-V on the open SoC)
+    vivado/, run_on_board.py                  a Xilinx part's: the assessment design's Tcl project (hdl/,
+                                              settings.tcl), the entry point on a PYNQ board
     design.bit, design.hwh                    when vivado_bitstream ran
     soc/socflow_soc.bit, soc/soc.json,        when soc_bitstream ran: the open SoC's bitstream, how to load it,
     run_on_soc_board.py                       and the entry point that loads it and reads the firmware's UART
@@ -64,11 +64,12 @@ def board_package(
         for name in DRIVER:
             (root / "python" / "socflow" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(SOURCES / name, root / "python" / "socflow" / name)
-        for path in (protocol_json, inputs["header"], inputs["summary"], RESOURCES / "deploy" / "run_on_board.py",
-                     *hardware):  # fmt: skip
+        for path in (protocol_json, inputs["header"], inputs["summary"], *hardware):
             shutil.copyfile(path, root / Path(path).name)
         shutil.copytree(inputs["firmware"], root / "firmware")
-        shutil.copytree(inputs["vivado"], root / "vivado")
+        if "vivado" in inputs:  # a Xilinx part's: the design, and the entry point on a PYNQ board
+            shutil.copytree(inputs["vivado"], root / "vivado")
+            shutil.copyfile(RESOURCES / "deploy" / "run_on_board.py", root / "run_on_board.py")
         if "soc_bit" in inputs:
             (root / "soc").mkdir()
             for key, name in SOC.items():
