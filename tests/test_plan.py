@@ -71,6 +71,10 @@ def test_dense_students_get_the_rtl_path_and_the_design_around_it():
     }
     outputs = plan.final_outputs()
     assert "results/e/deploy/b8_s20/t.zip" in outputs and "results/e/board/b8_s20/t/emulated.json" in outputs
+    # stage_plan.json: the ECP5 stages are not "found" where no target is an ECP5 part
+    assert plan.summary()["e"]["rtl_pnr"] == {
+        "included": False, "reason": "no target for it: ECP5 parts only (xc7a35tcpg236-1)"
+    }  # fmt: skip
     assert "results/e/figures/b8_s20/fig5_latency.png" in outputs and "results/report/table1.csv" in outputs
     assert not any("synth/report.json" in f or "utilization.json" in f for f in outputs)
 

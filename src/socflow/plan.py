@@ -255,11 +255,19 @@ class Plan:
         return plan
 
     def summary(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """The plan of every experiment as results/stage_plan.json records it."""
-        return {
-            exp: {s: {"included": d.included, "reason": d.reason} for s, d in self.stages(exp).items()}
-            for exp in self.experiments
-        }
+        """The plan of every experiment as results/stage_plan.json records it: a stage no target's part takes
+        (rtl_pnr where every target is a Xilinx part, vivado_project where every one is an ECP5) is left out, with
+        the reason, though its tool is here."""
+        summary = {}
+        for exp, cfg in self.experiments.items():
+            parts = sorted({t["part"] for t in targets(cfg).values()})
+            plan = {}
+            for stage, decision in self.stages(exp).items():
+                if decision.included and not any(for_part(stage, part) for part in parts):
+                    decision = Decision(False, f"no target for it: {part_reason(stage, ', '.join(parts))}")
+                plan[stage] = {"included": decision.included, "reason": decision.reason}
+            summary[exp] = plan
+        return summary
 
     def final_outputs(self, every_stage: bool = False) -> list[str]:
         """Targets of rule `all` (or `all_stages`): the last file of every stage this config and machine can run."""
