@@ -23,7 +23,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from socflow import RESOURCES
 from socflow.budget import budget_of
 from socflow.errors import ConfigError
-from socflow.families import APPLICATIONS, BUILT_IN_SHAPES, IMAGE_STUDENTS, SIGNALS
+from socflow.families import APPLICATIONS, BUILT_IN_SHAPES, IMAGE_STUDENTS, SIGNALS, is_user_model
 from socflow.fixed import FixedType
 from socflow.names import reuse_factors, target_name, variant_name
 from socflow.parts import board_for, family_of, is_ecp5, nextpnr_ecp5_args, yosys_family
@@ -223,7 +223,7 @@ def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:
     A convolutional student's RTL (the line-buffered conv design, folded where R > 1) takes no streaming design;
     its reuse factors are checked against the largest student of its space by socflow.train.preflight. A user's
     student hypermodel's are checked by rtl_generate, on the student."""
-    if ":" in experiment["student"]["model"]:
+    if is_user_model(experiment["student"]["model"]):
         return
     if experiment["student"]["model"] != "mlp":
         if target["rtl_architecture"] == "stream":

@@ -10,6 +10,12 @@ SIGNALS = {"pulses"}  # the built-in datasets of 1D signals (the digits are 8x8 
 IMAGE_STUDENTS = {"vgg", "mobilenet"}  # the student families that convolve images only
 
 
+def is_user_model(model: str) -> bool:
+    """Whether a teacher's or student's `model` names a user's hypermodel (module:function, the schema's pattern),
+    not a family socflow builds."""
+    return ":" in model
+
+
 # keras.applications backbones by the name teacher.model gives: (class, smallest input side, Keras's weights file
 # without the classifier, which teacher.weights names on this machine)
 APPLICATIONS = {

@@ -55,6 +55,11 @@ def write_json(path: str | os.PathLike[str], obj: Any) -> None:
     write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
 
 
+def plain_numbers(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping's NumPy scalars as Python numbers, for JSON (a Gaussian process or pandas may hand them back)."""
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+
+
 def read_json(path: str | os.PathLike[str]) -> Any:
     """Read a JSON file."""
     return json.loads(Path(path).read_text())

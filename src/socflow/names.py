@@ -38,6 +38,11 @@ def input_precisions(hls: Hls) -> list[str]:
     return sorted(precision, key=lambda t: FixedType.parse(t).width) if isinstance(precision, list) else [precision]
 
 
+def input_types(hls: Hls) -> list[FixedType]:
+    """:func:`input_precisions` parsed: the input types the IP may take, narrowest first."""
+    return [FixedType.parse(t) for t in input_precisions(hls)]
+
+
 def reuse_factors(target: Target) -> list[int]:
     """The reuse factors a target's design may take: its one, or the list a budgeted search chooses from."""
     reuse = target.get("reuse_factor", 1)

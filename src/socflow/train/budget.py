@@ -20,7 +20,7 @@ from socflow.errors import BudgetError, ConfigError
 from socflow.fixed import FixedType
 from socflow.metrics import predict_classes
 from socflow.models import save_model
-from socflow.names import input_precisions, reuse_factors, target_name
+from socflow.names import input_precisions, input_types, reuse_factors, target_name
 from socflow.rtl.cost import Cost
 from socflow.rtl.designs import estimate
 from socflow.settings import Rtl, Target
@@ -89,7 +89,7 @@ def trial_judge(
     if not limits:
         return None
     budgeted = [t for t in targets if t.get("budget")]
-    types = [FixedType.parse(t) for t in input_precisions({"input_precision": input_precision})]
+    types = input_types({"input_precision": input_precision})
     if len(types) > 1 and val is None:
         raise ValueError("a search over input types judges each on the validation data: pass val")
 

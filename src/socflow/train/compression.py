@@ -12,6 +12,7 @@ from socflow._keras import keras
 
 import numpy as np
 
+from socflow.families import is_user_model
 from socflow.settings import Student, Variant
 from socflow.train.hypermodels import conv_blocks, conv_input, conv_kernel, conv_layout, image_layout, searched
 
@@ -113,11 +114,6 @@ def student_model(
             x = QActivation(relu_q, name=f"qrelu_{i}")(x)
     logits = _prunable(QDense(n_classes, name="logits", **quant), plan)(x)
     return keras.Model(inputs, logits, name="student")
-
-
-def is_user_model(model: str) -> bool:
-    """Whether `student.model` names a user's hypermodel (module:function), not a built-in family."""
-    return ":" in model
 
 
 def user_student(

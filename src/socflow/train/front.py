@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from socflow.errors import BudgetError, ConfigError
-from socflow.io import atomic_path, read_json, write_json
+from socflow.io import atomic_path, plain_numbers, read_json, write_json
 from socflow.train.pareto import cost_limits, study_tables, trial_hyperparameters, trial_point
 
 log = logging.getLogger(__name__)
@@ -69,12 +69,11 @@ def select(points: pd.DataFrame, target: str, rule: Mapping[str, Any]) -> dict[s
             f"R = {near['reuse_factor']} (val accuracy {near['val_accuracy']:.4f}, {near['lut']:,.0f} LUT, "
             f"{near['latency_clocks']} clocks), is {100 * near['over_budget']:.0f} % over it"
         )
-    if rule["rule"] == "smallest_within":
-        fitting = fitting[fitting["val_accuracy"] >= fitting["val_accuracy"].max() - rule["points"] / 100 - 1e-12]
-        order = fitting.sort_values(["lut", "latency_clocks", "val_accuracy"], ascending=[True, True, False])
-    else:
-        order = fitting.sort_values(["val_accuracy", "lut", "latency_clocks"], ascending=[False, True, True])
-    return order.iloc[0].to_dict()
+    if rule["rule"] == "accurate":  # as a trial is scored, over every trial's fitting points
+        return trial_point(fitting.to_dict("records"), target)
+    fitting = fitting[fitting["val_accuracy"] >= fitting["val_accuracy"].max() - rule["points"] / 100 - 1e-12]
+    smallest = fitting.sort_values(["lut", "latency_clocks", "val_accuracy"], ascending=[True, True, False])
+    return smallest.iloc[0].to_dict()
 
 
 def select_student(
@@ -103,7 +102,7 @@ def select_student(
         "trial_id": trial,
         "rule": dict(params["select"]),
         "target": target,
-        "point": {k: _plain(v) for k, v in point.items()},
+        "point": plain_numbers(point),
         "reuse_factors": {t: int(p["reuse_factor"]) for t, p in placed.items()},
         "input_width": int(point["input_width"]),
         "model": point["model"],
@@ -117,7 +116,3 @@ def select_student(
              params["select"]["rule"], point["val_accuracy"], point["lut"], point["latency_clocks"],
              point["reuse_factor"], target)  # fmt: skip
     return selected
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from socflow.errors import SearchError
-from socflow.io import read_json, read_xy, write_json
+from socflow.io import plain_numbers, read_json, read_xy, write_json
 from socflow.settings import Search
 from socflow.train.fit import early_stopping, fit_model
 from socflow.train.trials import (
@@ -118,11 +118,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Hyperparameter values as JSON numbers (the Gaussian process may hand back NumPy scalars)."""
-    return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
-
-
 def _new_trial(search: Search, space: Any, trials: list[dict[str, Any]], worker: int) -> dict[str, Any] | None:
     """The next trial keras-tuner's oracle proposes given the journal; None when the space is exhausted."""
     index = len(trials)
@@ -137,7 +132,7 @@ def _new_trial(search: Search, space: Any, trials: list[dict[str, Any]], worker:
         "trial_id": trial_id,
         "worker": worker,
         "status": RUNNING,
-        "values": _plain(response["values"]),
+        "values": plain_numbers(response["values"]),
         "score": None,
         "proposed_by": "random" if completed < initial_points(oracle) else "guided",
         "started": _now(),

@@ -27,9 +27,10 @@ from socflow import __version__
 from socflow.budget import budget_of
 from socflow.data import check_sources
 from socflow.errors import ConfigError, DataError, ToolError
+from socflow.families import is_user_model
 from socflow.fixed import FixedType
 from socflow.io import read_json, sha256_json, write_json
-from socflow.names import input_precisions, reuse_factors, target_name, variant_name
+from socflow.names import input_precisions, input_types, reuse_factors, target_name, variant_name
 from socflow.settings import Student, Teacher, Variant
 
 Shape = tuple[tuple[int, ...], int]  # a sample's shape, the number of classes
@@ -184,7 +185,7 @@ def check_student_model(experiment: Mapping[str, Any], shape: Shape) -> dict[str
     model = student_model(kt.HyperParameters(), student, student["variants"][0], *shape, plan=None)
     reason = None
     if experiment["rtl"]["enabled"]:
-        in_type = FixedType.parse(input_precisions(experiment["hls"])[0])
+        in_type = input_types(experiment["hls"])[0]
         for target in experiment["hls"]["targets"]:
             try:
                 estimate(model, in_type, dict(target, reuse_factor=reuse_factors(target)[0]), experiment["rtl"])
@@ -213,10 +214,10 @@ def model_checks(experiment: Mapping[str, Any], shape: Shape) -> list[tuple[str,
     if teacher["pretrained"]:
         stamp = _file_stamp(teacher["pretrained"]) if Path(teacher["pretrained"]).is_file() else None
         checks.append(("teacher.pretrained", data | {"pretrained": stamp}))
-    elif ":" in teacher["model"]:
+    elif is_user_model(teacher["model"]):
         checks.append(("teacher.model", data | {"hypermodel": teacher["model"], "file": hypermodel_stamp(teacher)}))
     student = experiment["student"]
-    if ":" in student["model"]:
+    if is_user_model(student["model"]):
         settings = {k: experiment[k] for k in ("student", "hls", "rtl")}
         checks.append(("student.model", data | settings | {"file": hypermodel_stamp(student)}))
     if any(t.get("budget") for t in experiment["hls"]["targets"]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from socflow._keras import keras
@@ -149,12 +150,10 @@ def _judge(data: Mapping[str, str], params: Mapping[str, Any]) -> Judge | None:
 
 def _costed(params: Mapping[str, Any]) -> dict[str, Any]:
     """What a Pareto search costs every trial on: its targets, input types and rtl section (params `budget`)."""
-    from socflow.fixed import FixedType
-    from socflow.names import input_precisions
+    from socflow.names import input_types
 
     cost = params["budget"]
-    types = [FixedType.parse(t) for t in input_precisions({"input_precision": cost["input_precision"]})]
-    return {"targets": cost["targets"], "types": types, "rtl": cost["rtl"]}
+    return {"targets": cost["targets"], "types": input_types(cost), "rtl": cost["rtl"]}
 
 
 def train_student(
@@ -238,8 +237,6 @@ def _selected_student(
 ) -> tuple[keras.Model, dict[str, list[float]], float, Any, dict[str, Any], dict[str, Any]]:
     """The Pareto search's selected trial's kept student (select_student's selected.json), as _trained_student
     returns a student: its fit's curves and seconds from the search, its point as the budget's choice."""
-    from pathlib import Path
-
     selected = read_json(inputs["selected"])
     kept = read_json(Path(selected["model"]).parent / "points.json")
     hp = hyperparameters(selected["config"])
