@@ -75,6 +75,27 @@ def test_an_optuna_trial_drives_a_keras_tuner_hypermodel():
     assert rebuilt.values == hp.values and [p.name for p in rebuilt.space] == ["units", "lr", "alpha", "bias", "bits"]
 
 
+def test_searches_of_other_seeds_draw_their_own_trials():
+    """Each search seed draws its trials from a stream of its own: seed 2 is not seed 1 shifted by one trial."""
+    import optuna
+
+    from socflow.train.pareto import _sampler, proposal_seed
+
+    def first_trials(seed: int) -> list[dict]:
+        study = optuna.create_study(directions=["maximize", "minimize"])
+        drawn = []
+        for _ in range(4):
+            study.sampler = _sampler(10, proposal_seed(seed, len(study.trials)))
+            trial = study.ask()
+            drawn.append({"u": trial.suggest_int("u", 0, 10_000)})
+            study.tell(trial, [0.5, 1.0])
+        return drawn
+
+    one, two = first_trials(1), first_trials(2)
+    assert first_trials(1) == one  # reproducible
+    assert not any(t in one for t in two)  # and independent
+
+
 SEARCH = {"trials": 3, "initial_points": 2, "epochs": 2, "patience": 0, "batch_size": 32, "seed": 3, "workers": 1,
           "objective": "pareto"}  # fmt: skip
 

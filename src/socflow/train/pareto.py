@@ -19,8 +19,8 @@ State, resume, workers: the study lives in an Optuna journal file in the search'
 JournalStorage, which serializes the workers' writes through a lock file), so `search.workers` jobs share it
 natively, and a search resumed with more trials continues it. A trial left RUNNING by a killed job is failed
 and its values run again. Each proposal is drawn with a sampler seeded by the search seed and the number of
-trials already in the study, and each trial trains seeded by the search seed and its number: a one-worker
-search gives the same trials uninterrupted or resumed.
+trials already in the study (`proposal_seed`), and each trial trains seeded by the search seed and its number: a
+one-worker search gives the same trials uninterrupted or resumed.
 """
 
 from __future__ import annotations
@@ -137,6 +137,13 @@ def _storage(state: Path) -> Any:
     return optuna.storages.JournalStorage(backend)
 
 
+def proposal_seed(search_seed: int, n_trials: int) -> int:
+    """The seed of the sampler drawing a study's next trial: a stream of its own for each (search seed, trials so
+    far). Not `search_seed + n_trials`: then search seed 2 draws the trials of seed 1 shifted by one, and searches
+    said to be independent share their random trials."""
+    return int(np.random.SeedSequence([search_seed, n_trials]).generate_state(1)[0])
+
+
 def _sampler(startup: int, seed: int) -> Any:
     """TPE, multivariate (the hyperparameters of a student act together), feasible trials first (the
     constraint each trial sets: its excess over the budget)."""
@@ -204,7 +211,7 @@ def run_trials(
         queued = [t for t in trials if t.state == optuna.trial.TrialState.WAITING]
         if len(done) + len(running) >= search["trials"] and not queued:
             break
-        study.sampler = _sampler(study.user_attrs["initial_points"], search["seed"] + len(trials))
+        study.sampler = _sampler(study.user_attrs["initial_points"], proposal_seed(search["seed"], len(trials)))
         trial = study.ask()
         trial.set_user_attr("worker", worker)
         hp = TrialHyperParameters(trial)
