@@ -9,8 +9,10 @@ search seed, with one data split and one teacher per dataset, the same number of
 
 and prints: the hypervolume of (validation accuracy, estimated LUT) each reached (reference: 0 % accuracy at the
 part's 20,800 LUTs; the accuracy searches' three together, and each alone), and for each budget the student each
-offers (the accuracy search's trained student; the Pareto search's most accurate point that fits, its kept model),
-its test accuracy and whether its design fits as Yosys synthesizes it. The issue's target: the Pareto search's
+offers (the accuracy search's trained student; the Pareto search's most accurate point that fits, its kept model,
+as select_student takes it; and the front's fitting point most accurate on the test set, which the issue's "best
+test accuracy each offers" asks for: a user choosing from the front), its test accuracy and whether its design fits
+as Yosys synthesizes it. The issue's target: the Pareto search's
 offer is at least as good at every budget, with no more trials than one accuracy search.
 
     .venv/bin/python bench/pareto.py                                  # pulses and digits, 3 seeds, 24 trials
@@ -117,6 +119,23 @@ def test_accuracy(model_path: str, in_type: str, data: dict[str, str]) -> float:
     return float((predicted == y).mean())
 
 
+def input_type(point: dict[str, Any], types: list[str]) -> str:
+    """The input type of a Pareto point (the points keep its width)."""
+    return next(t for t in types if FixedType.parse(t).width == point["input_width"])
+
+
+def best_on_test(fitted: pd.DataFrame, types: list[str], data: dict[str, str]) -> dict[str, Any]:
+    """Of the front's points that fit, the most accurate on the test set (of equal ones the fewest LUTs, then
+    clocks): what the front offers a user who compares its fitting points on data the search never saw. Test
+    accuracy is the kept model's at the point's input type, the same at every reuse factor."""
+    fitting = fitted[fitted["fits"] & pareto_mask(fitted)].copy()
+    scores = {(m, w): test_accuracy(m, input_type({"input_width": w}, types), data)
+              for m, w in set(zip(fitting["model"], fitting["input_width"]))}  # fmt: skip
+    fitting["test"] = [scores[mw] for mw in zip(fitting["model"], fitting["input_width"])]
+    best = fitting.sort_values(["test", "lut", "latency_clocks"], ascending=[False, True, True])
+    return best.iloc[0].drop("test").to_dict()
+
+
 def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     exp, data = prepared(name, args)
     cfgs = {t["name"]: t for t in exp["hls"]["targets"]}
@@ -158,14 +177,16 @@ def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
                       "estimate", p["design"]) for p in points.to_dict("records")]  # fmt: skip
         over = [max(limits.excess(c, estimated=True).values(), default=0.0) for c in costs]
         fitted = points.assign(target=limits.target, fits=[o == 0 for o in over], over_budget=over)
-        point = select(fitted, limits.target, {"rule": "accurate"})
-        chosen_type = next(t for t in types if FixedType.parse(t).width == point["input_width"])
-        fits = yosys_fits(point["model"], tcfg, int(point["reuse_factor"]), chosen_type, exp,
-                          where / f"rtl_lut{round(100 * lut)}")  # fmt: skip
-        rows.append({"dataset": name, "seed": seed, "budget": lut, "search": "pareto",
-                     "trials": int(points["trial_id"].nunique()), "val": point["val_accuracy"],
-                     "test": test_accuracy(point["model"], chosen_type, data), "R": int(point["reuse_factor"]),
-                     "lut_estimate": point["lut"], "yosys_fits": fits})  # fmt: skip
+        offers = {"pareto": select(fitted, limits.target, {"rule": "accurate"}),
+                  "pareto front, best on test": best_on_test(fitted, types, data)}  # fmt: skip
+        for search, point in offers.items():
+            chosen_type = input_type(point, types)
+            rtl = where / f"rtl_lut{round(100 * lut)}_r{point['reuse_factor']}_{point['trial_id']}"
+            fits = yosys_fits(point["model"], tcfg, int(point["reuse_factor"]), chosen_type, exp, rtl)
+            rows.append({"dataset": name, "seed": seed, "budget": lut, "search": search,
+                         "trials": int(points["trial_id"].nunique()), "val": point["val_accuracy"],
+                         "test": test_accuracy(point["model"], chosen_type, data), "R": int(point["reuse_factor"]),
+                         "lut_estimate": point["lut"], "yosys_fits": fits})  # fmt: skip
     accuracy_points = pd.concat(searched)
     volumes = {
         "pareto": hypervolume(points["val_accuracy"].to_numpy(), points["lut"].to_numpy()),
