@@ -9,8 +9,9 @@ import pytest
 
 from conftest import RTL_TARGET, generate
 from socflow.errors import ProjectError
-from socflow.rtl.designs import GENERATORS, MANIFEST, title, verilog_sources
+from socflow.rtl.designs import ADDER_GRAPH_ABC9, GENERATORS, MANIFEST, abc9_script, title, verilog_sources
 from socflow.rtl.quantized import ARCHITECTURES
+from socflow.rtl.synth import yosys_script
 
 
 def test_every_architecture_has_a_generator():
@@ -25,6 +26,11 @@ def test_the_architecture_is_in_rtl_json_and_the_files_in_the_manifest(student, 
     listed = [str(f.relative_to(tmp_path / "verilog")) for f in verilog_sources(tmp_path / "verilog")]
     assert listed == files or (files is None and listed[-1] == "src/student.v" and "src/student_stage0.v" in listed)
     assert not (tmp_path / "verilog" / "folded.json").exists()  # no marker files: the kind is rtl.json's
+    # da4ml's adder graphs are mapped with the lighter ABC9 script, on Xilinx parts; the folded design with Yosys's
+    script = abc9_script(tmp_path / "verilog")
+    assert script == (ADDER_GRAPH_ABC9 if kind == "parallel" else None)
+    xilinx, ecp5 = (yosys_script([], "student", family, "s.json", abc9_script=script) for family in ("xc7", "ecp5"))
+    assert ("scratchpad -set abc9.script" in xilinx) == (kind == "parallel") and "scratchpad" not in ecp5
 
 
 def test_a_folder_without_its_manifest_or_a_listed_file_is_named(student, tmp_path):

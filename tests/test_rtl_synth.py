@@ -24,6 +24,7 @@ def test_yosys_estimate_counts_xilinx_primitives(student, tmp_path):
     assert report["family"] == "xc7" and report["tools"]["yosys"].startswith("Yosys 0.70")
     assert "before place and route" in report["source"]
     assert "End of script" in (tmp_path / "yosys.log").read_text()
+    assert report["abc9_script"] is None  # the folded design: synth_xilinx's own mapping
 
 
 def test_stat_parser_weighs_bram_and_lutram_and_leaves_unknown_parts_without_percent():

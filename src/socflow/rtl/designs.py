@@ -6,7 +6,8 @@ Like FINN's step lookup and hls4ml's layer handlers, the designs are a table (:d
 architecture :func:`socflow.rtl.quantized.architecture` picks. The architecture is recorded once, in rtl.json;
 the project's own files are listed in its manifest (``sources.json``), written by the generator that made them,
 so rtl_sim, rtl_synth, the board and the Vivado project read the list instead of guessing the design from its
-files. A new design (a folded convolution, say) is a new entry here, not a new branch in every stage.
+files; the manifest also names the ABC9 script rtl_synth maps the design with. A new design (a folded
+convolution, say) is a new entry here, not a new branch in every stage.
 """
 
 from __future__ import annotations
@@ -30,15 +31,24 @@ Estimator = Callable[[Any, FixedType, Target, Rtl], cost.Cost]
 Sources = Callable[[Path, Mapping[str, Any]], list[Path]]
 
 
+# Yosys's ABC9 LUT mapping for da4ml's adder graphs: synth_xilinx's default script less its `&dch -f` (choice
+# computation) and `&mfs` (don't-care resynthesis), which on these wide adder trees take two thirds of the time
+# and save nothing: the default run's R = 1 student 116 -> 40 s for 6,492 -> 6,476 LUT (docs/benchmarks.md). The
+# conv and folded designs keep the default script: there it saves no time, and the folded cost models are fitted to it.
+ADDER_GRAPH_ABC9 = "+&scorr;&sweep;&dc2;&if -W 300 -v;&ps -l"
+
+
 @dataclass(frozen=True)
 class Generator:
     """One RTL design: its name in Table I and the board's report, how it is written (the project at a path; what
-    rtl.json says of it), which of its files are synthesized (given that summary), and its cost estimate."""
+    rtl.json says of it), which of its files are synthesized (given that summary), its cost estimate, and the
+    ABC9 script Yosys maps its LUTs with on Xilinx parts (None: synth_xilinx's own)."""
 
     title: str
     write: Writer
     sources: Sources
     estimate: Estimator
+    abc9_script: str | None = None
 
 
 def _folded(kind: str) -> Writer:
@@ -56,7 +66,9 @@ def _conv_estimate(model: Any, input_type: FixedType, target: Target, rtl: Rtl) 
 
 
 GENERATORS: dict[str, Generator] = {
-    "parallel": Generator("da4ml's parallel design", parallel.parallel_project, parallel.sources, cost.parallel_cost),
+    "parallel": Generator(
+        "da4ml's parallel design", parallel.parallel_project, parallel.sources, cost.parallel_cost, ADDER_GRAPH_ABC9
+    ),
     "folded": Generator("socflow's folded design", _folded("folded"), folded.sources, _folded_estimate("folded")),
     "stream": Generator("socflow's streaming design", _folded("stream"), folded.sources, _folded_estimate("stream")),
     "conv": Generator("socflow's conv design", conv.conv_project, conv.sources, _conv_estimate),
@@ -71,7 +83,8 @@ def generate(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: 
     path = Path(path)
     summary = GENERATORS[kind].write(model, input_type, target, rtl, path)
     files = GENERATORS[kind].sources(path, summary)
-    write_json(path / MANIFEST, {"files": [str(f.relative_to(path)) for f in files]})
+    manifest = {"files": [str(f.relative_to(path)) for f in files], "abc9_script": GENERATORS[kind].abc9_script}
+    write_json(path / MANIFEST, manifest)
     return {"architecture": kind, **summary}
 
 
@@ -91,6 +104,12 @@ def verilog_sources(verilog_dir: str | Path) -> list[Path]:
     if missing:
         raise ProjectError(f"{verilog_dir}: files of the RTL project are missing: {missing}; rerun rtl_generate")
     return files
+
+
+def abc9_script(verilog_dir: str | Path) -> str | None:
+    """The ABC9 script the project's generator asks Yosys to map its LUTs with (None: Yosys's own; so for a
+    project written before the manifest named one)."""
+    return read_json(Path(verilog_dir) / MANIFEST).get("abc9_script")
 
 
 def title(summary: Mapping[str, Any]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from socflow.errors import ReportError
 from socflow.io import write_json
 from socflow.parts import part_info, yosys_family
-from socflow.rtl.designs import verilog_sources
+from socflow.rtl.designs import abc9_script, verilog_sources
 from socflow.rtl.quantized import TOP
 from socflow.tools import YOSYS, open_tool_path, run_tool, tool_version
 
@@ -62,9 +62,14 @@ def synth_command(family: str, top: str, netlist: str | None = None) -> str:
     return f"synth_xilinx -flatten -noiopad -family {family} -top {top}"
 
 
-def yosys_script(sources: list[Path], top: str, family: str, stat_json: Path | str, netlist: str | None = None) -> str:
+def yosys_script(
+    sources: list[Path], top: str, family: str, stat_json: Path | str, netlist: str | None = None,
+    abc9_script: str | None = None,
+) -> str:  # fmt: skip
+    """Read, synthesize (on Xilinx parts with `abc9_script` for ABC9's LUT mapping, if given), write statistics."""
     reads = "\n".join(f'read_verilog "{p}"' for p in sources)  # quoted: a path may hold a space
-    return f"{reads}\n{synth_command(family, top, netlist)}\ntee -q -o {stat_json} stat -json\n"
+    mapping = f'scratchpad -set abc9.script "{abc9_script}"\n' if abc9_script and family != "ecp5" else ""
+    return f"{reads}\n{mapping}{synth_command(family, top, netlist)}\ntee -q -o {stat_json} stat -json\n"
 
 
 def usage(resource: str, used: int, part: str) -> dict[str, Any]:
@@ -91,10 +96,12 @@ def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
 
 
 def synthesize(
-    sources: list[Path], top: str, part: str, scratch: str | Path, yosys_log: str | Path, netlist: bool = False
-) -> dict[str, Any]:
+    sources: list[Path], top: str, part: str, scratch: str | Path, yosys_log: str | Path, netlist: bool = False,
+    abc9_script: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """Yosys synthesis of `sources` (top `top`) for the part's fabric: resources, cells, seconds, version; with
-    `netlist`, the JSON netlist for nextpnr at scratch/<top>.json.
+    `netlist`, the JSON netlist for nextpnr at scratch/<top>.json; on a Xilinx part, `abc9_script` maps its LUTs
+    (the design's generator names it: socflow.rtl.designs).
 
     Every part is synthesized by YoWASP's Yosys 0.70 (PyPI, pinned; on the folded designs Debian's 0.23 gave
     9-30 % more LUTs, on da4ml's adder graphs as many, in a quarter of the time: docs/benchmarks.md); a YoWASP tool
@@ -103,7 +110,7 @@ def synthesize(
     scratch = Path(scratch)
     tool, names = open_tool_path(YOSYS, "rtl_synth"), local_copies(sources, scratch)
     stat_json, script = f"{top}.stat.json", scratch / f"{top}.ys"
-    script.write_text(yosys_script(names, top, family, stat_json, f"{top}.json" if netlist else None))
+    script.write_text(yosys_script(names, top, family, stat_json, f"{top}.json" if netlist else None, abc9_script))
     start = time.perf_counter()
     try:  # Yosys's own log is written in `scratch` (YoWASP's Yosys writes nowhere else) and kept, failed or not
         run_tool(
@@ -125,6 +132,7 @@ def synthesize(
         "part": part,
         "family": family,
         "synth_seconds": seconds,
+        "abc9_script": abc9_script if family != "ecp5" else None,
         "tools": {"yosys": tool_version(tool)},
     }
 
@@ -145,7 +153,10 @@ def rtl_synth(
     """Stage rtl_synth: synthesize the project's Verilog (inputs['verilog']) for the family of params `part`; write
     outputs['report'] (yosys.json) and Yosys's own log to outputs['yosys']."""
     with tempfile.TemporaryDirectory(prefix="rtl_synth-") as scratch:
-        report = synthesize(verilog_sources(inputs["verilog"]), TOP, params["part"], scratch, outputs["yosys"])
+        verilog = inputs["verilog"]
+        report = synthesize(
+            verilog_sources(verilog), TOP, params["part"], scratch, outputs["yosys"], abc9_script=abc9_script(verilog)
+        )
     write_json(outputs["report"], report)
     used = {k: v["used"] for k, v in report["resources"].items()}
     log.info("Yosys (%s, %.0f s): %s", report["family"], report["synth_seconds"], used)
