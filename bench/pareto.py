@@ -203,7 +203,7 @@ def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     print(f"{name} seed {seed}: hypervolume {json.dumps({k: round(v, 2) for k, v in volumes.items()})}; "
           f"front {len(front)} of {len(points)} points")  # fmt: skip
     for row in rows:
-        row["hypervolume"] = volumes["pareto" if row["search"] == "pareto" else "accuracy (3 searches)"]
+        row["hypervolume"] = volumes["pareto" if row["search"].startswith("pareto") else "accuracy (3 searches)"]
     return rows
 
 
