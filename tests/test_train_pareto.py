@@ -118,6 +118,45 @@ def _pruning():
     return [tfmot.sparsity.keras.UpdatePruningStep()]
 
 
+def test_a_trial_stopped_early_keeps_the_target_sparsity(tmp_path):
+    """A student's trials train with train_student's callbacks: early stopping keeps no epoch of the pruning ramp.
+    On random labels the validation loss rises from the first epochs; a trial kept from there would be less sparse
+    than asked (Pareto trials are deployed as kept)."""
+    import numpy as np
+
+    from socflow.io import save_npz
+    from socflow.models import load_model
+    from socflow.train.compression import PruningPlan, sparsity_report, student_model
+    from socflow.train.pareto import run_trials, study_tables
+    from socflow.train.student import trial_callbacks
+    from socflow.train.trials import state_dir
+
+    rng = np.random.default_rng(0)
+    data = {}
+    for part, n in (("train", 256), ("val", 64)):
+        data[part] = str(tmp_path / f"{part}.npz")
+        save_npz(data[part], {"x": rng.normal(size=(n, 30)).astype(np.float32), "y": rng.integers(0, 4, n)})
+    plan = PruningPlan.for_training(0.5, 256, 32, epochs=8)
+
+    def build(hp):
+        model = student_model(hp, STUDENT | {"units": [12, 12]}, {"bits": 8, "integer_bits": 0, "sparsity": 0.5},
+                              [30], 4, plan)  # fmt: skip
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        model.compile(optimizer=keras.optimizers.Adam(0.03), loss=loss, metrics=["accuracy"])
+        return model
+
+    search = dict(SEARCH, trials=1, initial_points=1, epochs=8, patience=1)
+    target = budgeted(lut=0.5) | {"name": "basys3", "reuse_factor": [10]}
+    cost = {"targets": [target], "types": [FixedType.parse("ap_fixed<8,3>")], "rtl": RTL}
+    run_trials(build, data, search, {}, tmp_path, cost, lambda: trial_callbacks(search["patience"], plan))
+    state = state_dir(tmp_path, {}, search)
+    kept = load_model(state / "trial_00" / "student.h5")
+    history = read_json(state / "trial_00" / "points.json")["history"]
+    assert len(history["loss"]) > plan.start_epoch + 1  # early stopping waited for the ramp's end
+    assert sparsity_report(kept)["sparsity"] == pytest.approx(0.5, abs=0.01)
+    assert study_tables(state)[0]["status"].tolist() == ["COMPLETE"]
+
+
 def test_a_pareto_search_costs_every_trial_resumes_and_reruns_an_abandoned_trial(data, tmp_path):
     from socflow.train.front import select_student
     from socflow.train.pareto import TrialHyperParameters, open_study, run_trials, study_tables

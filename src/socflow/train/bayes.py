@@ -16,7 +16,6 @@ import pandas as pd
 
 from socflow.io import atomic_path, read_xy, write_json
 from socflow.settings import Search
-from socflow.train.fit import early_stopping
 from socflow.train.journal import journal_results
 from socflow.train.trials import (
     Judge,
@@ -63,7 +62,9 @@ def bayesian_search(
     """Run (or resume) the search; return the best hyperparameters' config and the table of all trials.
 
     The keras-tuner project lives in `state_dir`: trials finished there are not run again, and one
-    interrupted mid-way is retried. Each trial trains seeded by (search seed, trial id), see :func:`seed_trial`.
+    interrupted mid-way is retried. Each trial trains seeded by (search seed, trial id), see :func:`seed_trial`,
+    with the callbacks `callbacks` makes (early stopping among them, as the caller trains: see
+    socflow.train.student's `trial_callbacks`).
     """
     state_dir = Path(state_dir)
     tuner = SeededTuner(
@@ -81,7 +82,7 @@ def bayesian_search(
         validation_data=val,
         epochs=search["epochs"],
         batch_size=search["batch_size"],
-        callbacks=[*callbacks(), *early_stopping(search["patience"])],
+        callbacks=list(callbacks()),
         verbose=2,
     )
     table = trials_table(tuner.oracle)

@@ -40,7 +40,7 @@ import pandas as pd
 from socflow.errors import SearchError
 from socflow.io import plain_numbers, read_json, read_xy, write_json
 from socflow.settings import Search
-from socflow.train.fit import early_stopping, fit_model
+from socflow.train.fit import fit_model
 from socflow.train.trials import (
     OBJECTIVE,
     Judge,
@@ -175,9 +175,7 @@ def _train_trial(
     socflow.train.trials.trial_metrics gives them."""
     seed_trial(search["seed"], entry["trial_id"])
     model = build(with_values(space, entry["values"]))
-    history, _ = fit_model(
-        model, *data, search["epochs"], search["batch_size"], [*callbacks(), *early_stopping(search["patience"])]
-    )
+    history, _ = fit_model(model, *data, search["epochs"], search["batch_size"], list(callbacks()))
     return trial_metrics(judge, model, history, folder)
 
 

@@ -44,7 +44,7 @@ from socflow.models import save_model
 from socflow.names import target_name
 from socflow.settings import Rtl, Search, Target
 from socflow.train.budget import costs_at, overrun, quantized_accuracy
-from socflow.train.fit import early_stopping, fit_model
+from socflow.train.fit import fit_model
 from socflow.train.trials import default_initial_points, seed_trial, state_dir
 
 log = logging.getLogger(__name__)
@@ -224,8 +224,7 @@ def run_trials(
                 repeats += 1
                 continue
             repeats = 0
-            history, seconds = fit_model(model, *xy, search["epochs"], search["batch_size"],
-                                   [*callbacks(), *early_stopping(search["patience"])])  # fmt: skip
+            history, seconds = fit_model(model, *xy, search["epochs"], search["batch_size"], list(callbacks()))
             student = _stripped(model)
             folder.mkdir(parents=True, exist_ok=True)
             save_model(student, folder / "student.h5")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +64,14 @@ def _plan(student: Student, variant: Variant, n_train: int) -> PruningPlan:
     return PruningPlan.for_training(variant["sparsity"], n_train, search["batch_size"], search["epochs"])
 
 
-def _pruning_callbacks() -> list[keras.callbacks.Callback]:
+def trial_callbacks(patience: int, plan: PruningPlan) -> list[keras.callbacks.Callback]:
+    """A student's training callbacks, the same in every trial of its search and in train_student: the pruning
+    step, and early stopping that keeps no epoch before the target sparsity holds. Without that start a trial
+    stopped early kept weights of the pruning ramp: Pareto trials deployed as they were kept had 40 % sparsity
+    where 50 % was asked, and every search scored and costed such students."""
     import tensorflow_model_optimization as tfmot
 
-    return [tfmot.sparsity.keras.UpdatePruningStep()]
+    return [tfmot.sparsity.keras.UpdatePruningStep(), *early_stopping(patience, plan.start_epoch)]
 
 
 def tune_student(
@@ -82,9 +87,9 @@ def tune_student(
     search = params["student"]["search"]
     if search["objective"] == "pareto":
         return _tune_pareto(inputs, params, outputs, threads)
-    build, settings = _search_setup(inputs, params, threads)
+    build, settings, callbacks = _search_setup(inputs, params, threads)
     judge = _judge(inputs, params)
-    best = tune(build, inputs, search, settings, params["state"], outputs, _pruning_callbacks, judge)
+    best = tune(build, inputs, search, settings, params["state"], outputs, callbacks, judge)
     if judge is not None:
         require_fit(pd.read_csv(outputs["trials"]), outputs["trials"])
     return best
@@ -96,9 +101,9 @@ def _tune_pareto(
     from socflow.train.pareto import run_trials, study_tables
 
     search = params["student"]["search"]
-    build, settings = _search_setup(inputs, params, threads)
+    build, settings, callbacks = _search_setup(inputs, params, threads)
     if search["workers"] == 1:
-        run_trials(build, inputs, search, settings, params["state"], _costed(params), _pruning_callbacks)
+        run_trials(build, inputs, search, settings, params["state"], _costed(params), callbacks)
     state = state_dir(params["state"], settings, search)
     trials, _ = study_tables(state)
     with atomic_path(outputs["trials"]) as tmp:
@@ -115,31 +120,33 @@ def tune_student_worker(
 ) -> list[Any]:
     """Stage tune_student_worker: worker params `worker` of the `search.workers` running the student search's
     trials; writes the list of those it ran (outputs['trials'])."""
-    build, settings = _search_setup(inputs, params, threads)
+    build, settings, callbacks = _search_setup(inputs, params, threads)
     search = params["student"]["search"]
     if search["objective"] == "pareto":
         from socflow.train.pareto import run_trials
 
-        ran = run_trials(build, inputs, search, settings, params["state"], _costed(params), _pruning_callbacks,
+        ran = run_trials(build, inputs, search, settings, params["state"], _costed(params), callbacks,
                          params["worker"])  # fmt: skip
         write_json(outputs["trials"], {"worker": params["worker"], "trials": ran})
         return ran
     return search_worker(build, inputs, search, settings, params["state"], params["worker"], outputs["trials"],
-                         _pruning_callbacks, _judge(inputs, params))  # fmt: skip
+                         callbacks, _judge(inputs, params))  # fmt: skip
 
 
 def _search_setup(
     data: Mapping[str, str], params: Mapping[str, Any], threads: int
-) -> tuple[Callable[[Any], keras.Model], dict[str, Any]]:
-    """The build function and the settings that key the search's state (with the budget or the costed
-    targets), the same for its tune and worker jobs."""
+) -> tuple[Callable[[Any], keras.Model], dict[str, Any], Callable[[], list[keras.callbacks.Callback]]]:
+    """The build function, the settings that key the search's state (with the budget or the costed targets) and
+    the trials' callbacks, the same for its tune and worker jobs."""
     student, variant, budget, teacher_path = params["student"], params["variant"], params.get("budget"), data["teacher"]
     summary = begin_stage(data, student["search"], threads)
     plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
     settings = {k: v for k, v in student.items() if k != "select"} | dict(variant)  # re-selecting is no new search
-    settings |= {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path)}
-    return build, settings | ({"budget": dict(budget)} if budget else {})
+    # the epoch early stopping may keep from: trials of a search before it was kept are not this search's
+    settings |= {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path), "stop_from": plan.start_epoch}
+    callbacks = partial(trial_callbacks, student["search"]["patience"], plan)
+    return build, settings | ({"budget": dict(budget)} if budget else {}), callbacks
 
 
 def _judge(data: Mapping[str, str], params: Mapping[str, Any]) -> Judge | None:
@@ -220,7 +227,7 @@ def _trained_student(
     plan = _plan(student, variant, len(train[1]))
     hp = hyperparameters(read_json(inputs["hparams"])["config"])
     distiller = student_builder(student, variant, teacher, summary, plan)(hp)
-    callbacks = [*_pruning_callbacks(), *early_stopping(search["patience"], plan.start_epoch)]
+    callbacks = trial_callbacks(search["patience"], plan)
     curves, seconds = fit_model(distiller, train, val, search["epochs"], search["batch_size"], callbacks)
     model = tfmot.sparsity.keras.strip_pruning(distiller.student)
     judged = trial_judge(**budget, val=val)(model, curves) if budget else None

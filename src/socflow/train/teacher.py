@@ -47,8 +47,8 @@ def tune_teacher(
     params `state` (or the collection of its parallel workers' trials); writes hparams.json and trials.csv."""
     teacher = params["teacher"]
     build, settings = _search_setup(inputs, teacher, threads)
-    thaw = partial(teacher_callbacks, teacher)
-    return tune(build, inputs, teacher["search"], settings, params["state"], outputs, thaw)
+    callbacks = partial(_trial_callbacks, teacher)
+    return tune(build, inputs, teacher["search"], settings, params["state"], outputs, callbacks)
 
 
 def tune_teacher_worker(
@@ -58,10 +58,15 @@ def tune_teacher_worker(
     trials; writes the list of those it ran (outputs['trials'])."""
     teacher = params["teacher"]
     build, settings = _search_setup(inputs, teacher, threads)
-    thaw = partial(teacher_callbacks, teacher)
+    callbacks = partial(_trial_callbacks, teacher)
     return search_worker(
-        build, inputs, teacher["search"], settings, params["state"], params["worker"], outputs["trials"], thaw
+        build, inputs, teacher["search"], settings, params["state"], params["worker"], outputs["trials"], callbacks
     )
+
+
+def _trial_callbacks(teacher: Mapping[str, Any]) -> list[Any]:
+    """A teacher trial's callbacks: its unfreezing (a transfer-learning teacher), then early stopping."""
+    return [*teacher_callbacks(teacher), *early_stopping(teacher["search"]["patience"])]
 
 
 def _finish(
