@@ -33,7 +33,7 @@ Sources = Callable[[Path, Mapping[str, Any]], list[Path]]
 
 # Yosys's ABC9 LUT mapping for da4ml's adder graphs: synth_xilinx's default script less its `&dch -f` (choice
 # computation) and `&mfs` (don't-care resynthesis), which on these wide adder trees take two thirds of the time
-# and save nothing: the default run's R = 1 student 116 -> 40 s for 6,492 -> 6,476 LUT (docs/benchmarks.md). The
+# and save nothing: the default run's R = 1 student 53 -> 20 s for 6,224 -> 6,209 LUT (docs/benchmarks.md). The
 # conv and folded designs keep the default script: there it saves no time, and the folded cost models are fitted to it.
 ADDER_GRAPH_ABC9 = "+&scorr;&sweep;&dc2;&if -W 300 -v;&ps -l"
 

@@ -192,7 +192,8 @@ def run_trials(
 ) -> list[int]:
     """Run trials of the Pareto search (this `worker` of `search['workers']`) until the study has its `trials`
     completed or claimed; the numbers of the trials this call ran. `cost`: the costed targets, the input types
-    (FixedType) and the rtl section. A trial that raises is recorded failed and the error re-raised."""
+    (FixedType) and the rtl section; `callbacks` makes a trial's callbacks, early stopping among them (the
+    student's `trial_callbacks`). A trial that raises is recorded failed and the error re-raised."""
     import optuna
 
     from socflow.train.journal import search_space
