@@ -65,7 +65,8 @@ def tune_teacher_worker(
 
 
 def _trial_callbacks(teacher: Mapping[str, Any]) -> list[Any]:
-    """A teacher trial's callbacks: its unfreezing (a transfer-learning teacher), then early stopping."""
+    """A teacher's training callbacks, the same in every trial of its search and in train_teacher: its unfreezing
+    (a transfer-learning teacher), then early stopping."""
     return [*teacher_callbacks(teacher), *early_stopping(teacher["search"]["patience"])]
 
 
@@ -88,16 +89,9 @@ def _finish(
 
 
 def _fit(
-    model: keras.Model, data: Mapping[str, str], epochs: int, search: Search, callbacks: Sequence[Any] = ()
+    model: keras.Model, data: Mapping[str, str], epochs: int, search: Search, callbacks: Sequence[Any]
 ) -> tuple[dict, float]:
-    return fit_model(
-        model,
-        read_xy(data["train"]),
-        read_xy(data["val"]),
-        epochs,
-        search["batch_size"],
-        [*callbacks, *early_stopping(search["patience"])],
-    )
+    return fit_model(model, read_xy(data["train"]), read_xy(data["val"]), epochs, search["batch_size"], callbacks)
 
 
 def train_teacher(
@@ -109,7 +103,7 @@ def train_teacher(
     summary = begin_stage(data, teacher["search"], threads)
     hp = hyperparameters(read_json(inputs["hparams"])["config"])
     model = teacher_builder(teacher, summary["input_shape"], summary["n_classes"])(hp)
-    history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"], teacher_callbacks(teacher))
+    history, seconds = _fit(model, data, teacher["search"]["epochs"], teacher["search"], _trial_callbacks(teacher))
     training_curves(history, outputs["curves"], "teacher")
     return _finish(
         model,
@@ -143,7 +137,8 @@ def import_teacher(
     if teacher["fine_tune_epochs"] > 0:
         model = logits_of(model)
         compile_classifier(model, min(teacher["learning_rates"]))
-        history, seconds = _fit(model, data, teacher["fine_tune_epochs"], teacher["search"])
+        stop = early_stopping(teacher["search"]["patience"])
+        history, seconds = _fit(model, data, teacher["fine_tune_epochs"], teacher["search"], stop)
     training_curves(history, outputs["curves"], f"teacher (pretrained {Path(pretrained).name})")
     return _finish(
         model,
