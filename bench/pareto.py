@@ -103,12 +103,13 @@ def yosys_fits(model_path: str, tcfg: dict[str, Any], reuse: int, in_type: str, 
     folder.mkdir(parents=True, exist_ok=True)
     deployed = deployed_target(tcfg, {"reuse_factors": {tcfg["name"]: reuse}})
     params = {"target": deployed, "input_precision": in_type, "rtl": exp["rtl"]}
-    if (folder / "yosys.json").exists():
-        yosys = read_json(folder / "yosys.json")
+    report = folder / "yosys.json"
+    if report.exists() and report.stat().st_mtime >= Path(model_path).stat().st_mtime:  # not of a model trained since
+        yosys = read_json(report)
     else:
         rtl_generate(inputs={"model": model_path}, params=params,
                      outputs={"verilog": str(folder / "verilog"), "summary": str(folder / "rtl.json")})  # fmt: skip
-        outputs = {"report": str(folder / "yosys.json"), "yosys": str(folder / "yosys.log")}
+        outputs = {"report": str(report), "yosys": str(folder / "yosys.log")}
         yosys = rtl_synth(inputs={"verilog": str(folder / "verilog")}, params={"part": PART}, outputs=outputs)
     est = estimate(load_model(model_path), FixedType.parse(in_type), deployed, exp["rtl"])
     built = synthesized_cost(yosys, {"latency_clocks": est.latency_clocks,
@@ -122,9 +123,9 @@ def test_accuracy(model_path: str, in_type: str, data: dict[str, str]) -> float:
     return float((predicted == y).mean())
 
 
-def input_type(point: dict[str, Any], types: list[str]) -> str:
-    """The input type of a Pareto point (the points keep its width)."""
-    return next(t for t in types if FixedType.parse(t).width == point["input_width"])
+def input_type(width: int, types: list[str]) -> str:
+    """The input type of a Pareto point of this input width (the points keep the width)."""
+    return next(t for t in types if FixedType.parse(t).width == width)
 
 
 def best_on_test(fitted: pd.DataFrame, types: list[str], data: dict[str, str]) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def best_on_test(fitted: pd.DataFrame, types: list[str], data: dict[str, str]) -
     clocks): what the front offers a user who compares its fitting points on data the search never saw. Test
     accuracy is the kept model's at the point's input type, the same at every reuse factor."""
     fitting = fitted[fitted["fits"] & pareto_mask(fitted)].copy()
-    scores = {(m, w): test_accuracy(m, input_type({"input_width": w}, types), data)
+    scores = {(m, w): test_accuracy(m, input_type(w, types), data)
               for m, w in set(zip(fitting["model"], fitting["input_width"]))}  # fmt: skip
     fitting["test"] = [scores[mw] for mw in zip(fitting["model"], fitting["input_width"])]
     best = fitting.sort_values(["test", "lut", "latency_clocks"], ascending=[False, True, True])
@@ -183,7 +184,7 @@ def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
         offers = {"pareto": select(fitted, limits.target, {"rule": "accurate"}),
                   "pareto front, best on test": best_on_test(fitted, types, data)}  # fmt: skip
         for search, point in offers.items():
-            chosen_type = input_type(point, types)
+            chosen_type = input_type(point["input_width"], types)
             rtl = where / f"rtl_lut{round(100 * lut)}_r{point['reuse_factor']}_{point['trial_id']}"
             fits = yosys_fits(point["model"], tcfg, int(point["reuse_factor"]), chosen_type, exp, rtl)
             rows.append({"dataset": name, "seed": seed, "budget": lut, "search": search,
