@@ -140,6 +140,10 @@ def test_an_ecp5_target_gets_place_and_route_and_no_xilinx_stages():
     assert xilinx["pnr"] is None and xilinx["missing"]["pnr"] == "ECP5 parts only (xc7a35tcpg236-1)"
     assert lattice["pnr"] == "results/e/rtl/b8_s20/u/pnr.json" and lattice["vivado"] is lattice["synth"] is None
     assert lattice["missing"]["synth"] == "Xilinx parts only (LFE5U-85F-6BG381C)"
+    # Table I's accuracy comes from the boards that ran each target: a real board only where its bitstream is built
+    assert xilinx["boards"] == {b: f"results/e/board/b8_s20/t/{b}.json" for b in ("emulated", "pynq")}
+    assert lattice["boards"] == {"emulated": "results/e/board/b8_s20/u/emulated.json"}
+    assert set(xilinx["boards"].values()) | set(lattice["boards"].values()) <= set(plan.report_files())
     figures = plan.figure_inputs("e", "b8_s20")
     assert figures["pnr"] == ["results/e/rtl/b8_s20/u/pnr.json"]
     assert figures["synth"] == ["results/e/hls/b8_s20/t/synth/report.json"] and len(figures["rtl_sim"]) == 2

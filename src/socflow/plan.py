@@ -135,6 +135,11 @@ def teacher_dir(experiment: Mapping[str, Any]) -> str:
     return "teacher/pretrained" if experiment["teacher"]["pretrained"] else "teacher"
 
 
+# the stage whose parts a board back-end runs on: a real board's needs the bitstream (Xilinx parts); the emulated
+# and simulated ones run for every part
+BOARD_STAGE = {"emulated": "board_eval", "soc_sim": "board_eval", "pynq": "vivado_bitstream"}
+
+
 class Paths:
     """The files of one variant and target of an experiment (the wildcards of most rules)."""
 
@@ -277,10 +282,8 @@ class Plan:
             names = {"variant": list(variants(cfg)), "target": list(targets(cfg))}
             files = [(s, f) for s, patterns in STAGE_FILES.items() if plan[s] for f in patterns]
             if plan["board_eval"]:
-                # a real board's backend needs the bitstream (Xilinx parts); the emulated and simulated ones run for
-                # every part
                 files += [
-                    ("vivado_bitstream" if b == "pynq" else "board_eval", f"board/{{variant}}/{{target}}/{b}.json")
+                    (BOARD_STAGE[b], f"board/{{variant}}/{{target}}/{b}.json")
                     for b in self.board_backends(exp, every_stage)
                 ]
             if plan["report"]:
@@ -371,7 +374,8 @@ class Plan:
         for exp, cfg in self.experiments.items():
             plan = self.stages(exp)
             checks = set(self.budget_outputs(exp, {s: d.included for s, d in plan.items()}))
-            soc = "soc_sim" in self.board_backends(exp)
+            backends = self.board_backends(exp)
+            soc = "soc_sim" in backends
             for variant in variants(cfg):
                 for target, tcfg in targets(cfg).items():
                     paths = Paths(exp, variant, target)
@@ -398,6 +402,13 @@ class Plan:
                             **{k: f if runs[k] else None for k, (_, f) in optional.items()},
                             "budget": budget if budget in checks else None,
                             "soc_sim": f"{paths.exp}/board/{variant}/{target}/soc_sim.json" if soc else None,
+                            "boards": {
+                                b: f"{paths.exp}/board/{variant}/{target}/{b}.json"
+                                for b in backends
+                                if b != "soc_sim"
+                                and plan["board_eval"].included
+                                and for_part(BOARD_STAGE[b], tcfg["part"])
+                            },
                             "missing": {
                                 k: plan[st].reason if plan[st].included is False else part_reason(st, tcfg["part"])
                                 for k, (st, _) in optional.items()
@@ -410,7 +421,10 @@ class Plan:
     def report_files(self) -> list[str]:
         """Every file Table I reads."""
         keys = ("teacher", "student", "csim", "synth", "rtl_sim", "yosys", "pnr", "vivado", "budget", "soc_sim", "soc")
-        return sorted({e[k] for e in self.report_entries() for k in keys if e[k]})
+        entries = self.report_entries()
+        return sorted(
+            {e[k] for e in entries for k in keys if e[k]} | {f for e in entries for f in e["boards"].values()}
+        )
 
     def figure_inputs(self, exp: str, variant: str) -> dict[str, list[str]]:
         """Per-target files of one variant for its figures: C sim always, HLS and RTL reports where they run;

@@ -24,7 +24,9 @@ COLUMNS = [
     "P",
     "CR",
     "NL",
+    "float OA [%]",
     "OA [%]",
+    "accuracy source",
     "bits",
     "SP [%]",
     "FPGA",
@@ -59,6 +61,33 @@ def _resources(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+BOARD_NAMES = {"emulated": "emulated board, Algorithm 1", "pynq": "PYNQ board, Algorithm 1",
+               "soc_sim": "RISC-V SoC simulation, Algorithm 1 firmware"}  # fmt: skip
+# where each stage's result keeps its classification metrics (socflow.metrics.classification_metrics)
+METRICS_KEYS = ("csim", "rtl", "board")
+
+
+def accuracy_columns(measured: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
+    """Table I's accuracy of one implementation: its own answers on the test set, not the float student's. Of its
+    `measured` results (name, stage result; in order from the model to the board), the last that answered every
+    test sample the first did (the simulated SoC may run a subset) gives the number, the others stand beside it in
+    the source. The hardware sees its inputs on the input type's grid, so this can be below the float student's
+    accuracy, and is wherever that type cannot hold the data."""
+
+    def accuracy(result: Mapping[str, Any]) -> float:
+        return next(result[k]["accuracy"] for k in METRICS_KEYS if k in result)
+
+    n = measured[0][1]["n"]
+    name, chosen = [(name, result) for name, result in measured if result["n"] == n][-1]
+    others = "; ".join(
+        f"{other}: {100 * accuracy(result):.2f} % of {result['n']}" for other, result in measured if other != name
+    )
+    return {
+        "OA [%]": round(100 * accuracy(chosen), 2),
+        "accuracy source": f"{name}, {n} test samples" + (f" ({others})" if others else ""),
+    }
+
+
 RTL_NAMES = {"parallel": "da4ml RTL", "folded": "folded RTL", "stream": "streaming RTL", "conv": "conv RTL",
              "folded_conv": "folded conv RTL"}  # fmt: skip
 
@@ -77,6 +106,7 @@ def table1_rows(
     pnr: Mapping[str, Any] | None = None,
     soc_sim: Mapping[str, Any] | None = None,
     soc: Mapping[str, Any] | None = None,
+    boards: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The hls4ml row and, where the RTL path ran, the RTL row (da4ml, folded, streaming or conv design). Where the
     assessment design was built (`vivado`), its post-route resources go to the row of the IP it carries
@@ -88,7 +118,10 @@ def table1_rows(
     on the simulated RISC-V SoC (`soc_sim`), the RTL row's agreement source says so, with the cycles per inference
     through the CPU. Where the assessment SoC's bitstream was built (`soc`: soc_bitstream's soc.json), a last row
     gives the whole SoC's post-route resources and the Fmax of its clock, and with `soc_sim` the latency the CPU
-    sees (Algorithm 1's cycles per inference, the paper's board measurement)."""
+    sees (Algorithm 1's cycles per inference, the paper's board measurement). Each row's accuracy is that
+    implementation's own answers on the test set (:func:`accuracy_columns`: C simulation, RTL simulation, the
+    `boards`' results by back-end where the board carries that IP), beside the float student's."""
+    on_board = [(BOARD_NAMES[b], result) for b, result in (boards or {}).items()]
     post_route = (
         {}
         if vivado is None
@@ -103,16 +136,20 @@ def table1_rows(
         "P": student["params"],
         "CR": round(student["compression_ratio"], 2),
         "NL": student["n_layers"],
-        "OA [%]": round(100 * student["accuracy"], 2),
+        "float OA [%]": round(100 * student["accuracy"], 2),
         "bits": student["bits"],
         "SP [%]": round(100 * student["sparsity"], 2),
         "FPGA": entry["part"],
     }
-    hls = common | {
-        "implementation": "hls4ml IP",
-        "agreement [%]": round(100 * csim["agreement"], 2),
-        "agreement source": "C simulation vs QKeras",
-    }
+    hls = (
+        common
+        | accuracy_columns([("C simulation", csim), *(on_board if entry["ip"] == "hls" else [])])
+        | {
+            "implementation": "hls4ml IP",
+            "agreement [%]": round(100 * csim["agreement"], 2),
+            "agreement source": "C simulation vs QKeras",
+        }
+    )
     if synth is None:
         hls |= {"resources source": f"none: {missing['synth']}", "latency source": f"none: {missing['synth']}"}
     else:
@@ -127,14 +164,20 @@ def table1_rows(
         hls |= post_route
     if rtl_sim is None:
         return [hls]
-    rtl = common | {
-        "implementation": RTL_NAMES[rtl_sim.get("architecture", "parallel")],
-        "L [clk]": rtl_sim["latency_clocks"],
-        "II [clk]": rtl_sim.get("initiation_interval", 1),
-        "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
-        "agreement [%]": round(100 * rtl_sim["agreement"], 2),
-        "agreement source": "RTL simulation vs QKeras (bit-exact)",
-    }
+    soc_run = [] if soc_sim is None else [(BOARD_NAMES["soc_sim"], soc_sim)]
+    measured = [("RTL simulation", rtl_sim), *(on_board if entry["ip"] == "rtl" else []), *soc_run]
+    rtl = (
+        common
+        | accuracy_columns(measured)
+        | {
+            "implementation": RTL_NAMES[rtl_sim.get("architecture", "parallel")],
+            "L [clk]": rtl_sim["latency_clocks"],
+            "II [clk]": rtl_sim.get("initiation_interval", 1),
+            "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
+            "agreement [%]": round(100 * rtl_sim["agreement"], 2),
+            "agreement source": "RTL simulation vs QKeras (bit-exact)",
+        }
+    )
     if soc_sim is not None:
         rtl["agreement source"] += (
             f"; RISC-V SoC simulation ({soc_sim['soc']}): Algorithm 1 firmware, "
@@ -178,8 +221,7 @@ def soc_row(
         "resources source": f"post-route (nextpnr-ecp5), whole SoC on the {soc['board']}: {soc['tools']['nextpnr']}",
         "Fmax [MHz]": round(soc["fmax_mhz"], 1),
         "latency source": f"none: the SoC was not simulated; {verdict} the {soc['soc_clock_mhz']:.6g} MHz SoC clock",
-        "agreement [%]": rtl["agreement [%]"],
-        "agreement source": rtl["agreement source"],
+        **{k: rtl[k] for k in ("OA [%]", "accuracy source", "agreement [%]", "agreement source")},
     }  # fmt: skip
     if soc_sim is not None:
         cycles = round(soc_sim["cycles_per_inference"])
@@ -246,6 +288,7 @@ def report(
             pnr=read(e["pnr"]),
             soc_sim=read(e["soc_sim"]),
             soc=read(e["soc"]),
+            boards={backend: read_json(path) for backend, path in e["boards"].items()},
         )
     ]
     write_table1(rows, outputs["table"], outputs["markdown"])
