@@ -183,3 +183,29 @@ def test_a_user_student_is_checked_pruned_and_gets_rtl_where_its_layers_map(tmp_
     model = student_model(hp, cfg, cfg["variants"][0], [30], 4, PruningPlan.for_training(0.5, 100, 10, 2))
     assert [type(layer).__name__ for layer in model.layers].count("PruneLowMagnitude") == 2
     assert model.output_shape == (None, 4) and hp.values == {"width": 6}
+
+
+def test_an_input_type_that_cannot_hold_the_normalized_data_is_named_with_one_that_can(tmp_path):
+    """Every hardware check compares the hardware with the model on the same quantized inputs, so such a type would
+    pass them all: ap_fixed<8,3> wraps the standardized pulses beyond 4 to the other sign, ap_fixed<4,8>'s step of 16
+    puts them on two values. A saturating type clips the few beyond its range, and is taken."""
+
+    def standardized(input_precision):
+        tiny = {"dataset": {"kind": "pulses", "n_per_class": 40}, "normalize": {"method": "standard"},
+                "hls": {"input_precision": input_precision}}  # fmt: skip
+        return validate_config({"experiments": {"tiny": tiny}})["experiments"]
+
+    data = tmp_path / "cache" / "data"
+    tiny = standardized("ap_fixed<8,3>")["tiny"]
+    low, high = preflight.scaled_range(tiny["dataset"], tiny["split"], tiny["normalize"], data)
+    assert low < -0.2 and high > 4.0  # standardized pulses: a long positive tail
+    with pytest.raises(ConfigError, match=r"hls.input_precision: ap_fixed<8,3> holds \[-4, 3.96875\] in steps of "
+                       r"0.03125, the normalized \(standard\) training data span \[-0.\d+, 4.\d+\]: the values beyond "
+                       r"it wrap around to the other sign. Take ap_fixed<8,4>, or saturate them with "
+                       r"ap_fixed<8,3,AP_TRN,AP_SAT>"):  # fmt: skip
+        check_experiments({"tiny": tiny}, tmp_path / "cache")
+    with pytest.raises(ConfigError, match=r"experiments.tiny.hls.input_precision: ap_fixed<4,8> .* puts every input "
+                       r"on at most 1 value. Take ap_fixed<4,4>"):  # fmt: skip
+        check_experiments(standardized("ap_fixed<4,8>"), tmp_path / "cache")
+    for held in ("ap_fixed<8,3,AP_TRN,AP_SAT>", "ap_fixed<8,4>"):
+        preflight.check_input_range(standardized(held)["tiny"], low, high)

@@ -86,3 +86,10 @@ class FixedType:
     def __str__(self) -> str:
         kind = "ap_fixed" if self.signed else "ap_ufixed"
         return f"{kind}<{self.width},{self.integer},AP_{self.rounding},AP_{self.overflow}>"
+
+    @property
+    def short(self) -> str:
+        """The type as a user writes it: the modes only where they are not the defaults (AP_TRN, AP_WRAP)."""
+        kind = "ap_fixed" if self.signed else "ap_ufixed"
+        modes = "" if (self.rounding, self.overflow) == ("TRN", "WRAP") else f",AP_{self.rounding},AP_{self.overflow}"
+        return f"{kind}<{self.width},{self.integer}{modes}>"

@@ -111,6 +111,38 @@ def check_sources(
     return shapes
 
 
+def scaled_split(
+    dataset: Dataset, split: Split, normalize: Mapping[str, Any]
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], Scaler, list[str], str]:
+    """The dataset split stratified and seeded, each part scaled by the scaler fitted on the training part only:
+    the parts (x, y), the scaler, the class names and the source's checksum."""
+    fractions = split_fractions(split)
+    x, y, class_names, checksum = load_dataset(dataset, fractions)
+    log.info("loaded %s: x %s, %d classes", dataset["kind"], x.shape, len(class_names))
+    parts = stratified_split(y, fractions, split["seed"])
+    scaler = Scaler.fit(x[parts["train"]], normalize["method"], normalize["per_feature"])
+    scaled = {part: (scaler.transform(x[idx]), y[idx]) for part, idx in parts.items()}
+    return scaled, scaler, class_names, checksum
+
+
+def scaled_range(
+    dataset: Dataset, split: Split, normalize: Mapping[str, Any], cache_dir: str | Path
+) -> tuple[float, float]:
+    """Before any job: the smallest and largest value of the normalized training part (what the IP's input type
+    must hold), split and scaled as prepare_data does; remembered in `cache_dir` under a key of the settings (and of
+    a user file's size and time), so the data are read once, not at every start of Snakemake."""
+    fractions = split_fractions(split)
+    source = dataset["kind"] if dataset["kind"] in GENERATED else _source_key(dataset, fractions)
+    key = sha256_json({"source": source, "dataset": dict(dataset), "split": dict(split), "normalize": dict(normalize)})
+    known = Path(cache_dir) / f"range-{key}.json"
+    if not known.exists():
+        parts, *_ = scaled_split(dataset, split, normalize)
+        x = parts["train"][0]
+        write_json(known, {"min": float(x.min()), "max": float(x.max())})
+    found = read_json(known)
+    return found["min"], found["max"]
+
+
 def prepare_data(
     *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str | Path], threads: int = 1
 ) -> dict[str, Any]:
@@ -122,25 +154,21 @@ def prepare_data(
     to every part; the summary records shapes, class counts per part and the source checksum.
     """
     dataset, split, normalize = params["dataset"], params["split"], params["normalize"]
-    fractions = split_fractions(split)
-    x, y, class_names, checksum = load_dataset(dataset, fractions)
-    log.info("loaded %s: x %s, %d classes", dataset["kind"], x.shape, len(class_names))
-    parts = stratified_split(y, fractions, split["seed"])
-    scaler = Scaler.fit(x[parts["train"]], normalize["method"], normalize["per_feature"])
+    parts, scaler, class_names, checksum = scaled_split(dataset, split, normalize)
     for part in PARTS:
-        idx = parts[part]
-        save_npz(outputs[part], {"x": scaler.transform(x[idx]), "y": y[idx]})
+        x, y = parts[part]
+        save_npz(outputs[part], {"x": x, "y": y})
     write_json(outputs["scaler"], scaler.to_dict())
     summary = {
         "kind": dataset["kind"],
         "source_sha256": checksum,
-        "input_shape": list(x.shape[1:]),
+        "input_shape": list(parts["train"][0].shape[1:]),
         "n_classes": len(class_names),
         "class_names": class_names,
-        "n_samples": int(len(y)),
-        "split": {part: float(f) for part, f in zip(PARTS, fractions)},
+        "n_samples": sum(len(parts[p][1]) for p in PARTS),
+        "split": {part: float(f) for part, f in zip(PARTS, split_fractions(split))},
         "split_seed": split["seed"],
-        "class_counts": {p: np.bincount(y[parts[p]], minlength=len(class_names)).tolist() for p in PARTS},
+        "class_counts": {p: np.bincount(parts[p][1], minlength=len(class_names)).tolist() for p in PARTS},
         "normalize": normalize["method"],
     }
     write_json(outputs["summary"], summary)

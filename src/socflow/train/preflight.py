@@ -5,7 +5,8 @@ Snakemake deletes a job's outputs before it runs the job, so a check made inside
 the job's last good outputs (and, through their times, every job after it). Here: the data (socflow.data: a user
 file read and checked, the built-in data's class counts and size from the config), a pretrained teacher (loaded,
 its input shape and classes against the data's), a user's teacher hypermodel (imported from the folder Snakemake
-runs in, built once with its default hyperparameters, its input and outputs against the data's), each budget
+runs in, built once with its default hyperparameters, its input and outputs against the data's), the IP's input
+types against the normalized training data's range (:func:`check_input_range`), each budget
 against the cheapest student of the search space (:func:`check_budget_floor`), and a convolutional student's reuse
 factors against the largest (:func:`check_conv_reuse`).
 
@@ -25,7 +26,7 @@ from typing import Any
 
 from socflow import __version__
 from socflow.budget import budget_of
-from socflow.data import check_sources
+from socflow.data import check_sources, scaled_range
 from socflow.errors import ConfigError, DataError, ToolError
 from socflow.families import is_user_model
 from socflow.fixed import FixedType
@@ -116,6 +117,51 @@ def smallest_student(student: Student, variant: Variant, shape: Shape, seed: int
         if getattr(layer, "bias", None) is not None:
             layer.bias.assign(np.zeros(layer.bias.shape))
     return model
+
+
+# The fewest steps of its type an input's range must span: a type coarser than that puts every input on one or two
+# values (ap_fixed<4,8>, a step of 16, put every standardized pulse sample on 0 or -16: the IP answered one class).
+MIN_INPUT_STEPS = 4
+
+
+def holding_type(like: FixedType, low: float, high: float) -> FixedType:
+    """The type of `like`'s width and modes with the fewest integer bits that holds [low, high] (signed where
+    `low` is negative)."""
+    signed = like.signed or low < 0
+    integer = 1
+    while True:
+        held = FixedType(like.width, integer, signed, like.rounding, like.overflow)
+        if held.min_code * held.lsb <= low and high <= held.max_code * held.lsb:
+            return held
+        integer += 1
+
+
+def check_input_range(experiment: Mapping[str, Any], low: float, high: float) -> None:
+    """Every input type the IP may take (hls.input_precision) holds the normalized training data, [low, high]
+    (socflow.data.scaled_range). Every hardware check compares the hardware with the model on the same inputs put
+    on the type's grid, so a type that cannot hold the data passes them all while the hardware answers wrongly:
+    a value beyond an AP_WRAP type's range (the default mode) turns into one of the other sign (ap_fixed<8,3> on
+    standardized pulses reaching 4.46: 44 % right where the float student is 69 %), a step coarser than the data's
+    span puts them on a few values. Both are a ConfigError naming the type's range and the data's, with a type that
+    holds them and the saturating variant; a saturating type (AP_SAT...) clips the few beyond it, and is taken
+    (socflow.hls.csim then checks what that costs in accuracy)."""
+    data = f"the normalized ({experiment['normalize']['method']}) training data span [{low:.4g}, {high:.4g}]"
+    for text in input_precisions(experiment["hls"]):
+        kind = FixedType.parse(text)
+        lowest, highest = kind.min_code * kind.lsb, kind.max_code * kind.lsb
+        where = f"hls.input_precision: {text} holds [{lowest:g}, {highest:g}] in steps of {kind.lsb:g}, {data}"
+        holding = holding_type(kind, low, high)
+        if (low < lowest or high > highest) and kind.overflow == "WRAP":
+            saturating = FixedType(kind.width, kind.integer, kind.signed, kind.rounding, "SAT")
+            raise ConfigError(
+                f"{where}: the values beyond it wrap around to the other sign. Take {holding.short}, or saturate "
+                f"them with {saturating.short}"
+            )
+        if high - low < MIN_INPUT_STEPS * kind.lsb:
+            steps = int((high - low) // kind.lsb) + 1
+            raise ConfigError(
+                f"{where}: it puts every input on at most {steps} value{'s' * (steps > 1)}. Take {holding.short}"
+            )
 
 
 def check_budget_floor(experiment: Mapping[str, Any], shape: Shape) -> None:
@@ -236,6 +282,14 @@ def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: s
     TensorFlow (its threads, its memory, its logging handlers, which take over Snakemake's console) never loads in
     Snakemake's own process."""
     shapes = check_sources(experiments, Path(cache_dir) / "data")
+    for exp, experiment in experiments.items():
+        span = scaled_range(
+            experiment["dataset"], experiment["split"], experiment["normalize"], Path(cache_dir) / "data"
+        )
+        try:
+            check_input_range(experiment, *span)
+        except ConfigError as error:
+            raise ConfigError(f"experiments.{exp}.{error}") from None
     checks = [
         {"exp": exp, "check": check, "key": key, "shape": [list(shapes[exp][0]), shapes[exp][1]]}
         for exp, experiment in experiments.items()
