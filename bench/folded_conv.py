@@ -74,7 +74,8 @@ def sweep_row(work: Path, exp: str, settings: dict[str, Any], reuse: int) -> lis
     inputs = {"model": str(student / "model.h5"), "metrics": str(student / "metrics.json"),
               "test": str(work / "results" / exp / "data" / "test.npz"),
               "summary": str(work / "results" / exp / "data" / "summary.json")}  # fmt: skip
-    params = {"target": target, "input_precision": settings["hls"]["input_precision"], "rtl": settings["rtl"]}
+    params = {"target": target, "input_precision": settings["hls"]["input_precision"], "rtl": settings["rtl"],
+              "input_accuracy": settings["hls"]}  # fmt: skip
     outputs = {"verilog": str(folder / "verilog"), "summary": str(folder / "rtl.json")}
     try:
         if not (folder / "yosys.json").is_file():

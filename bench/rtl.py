@@ -31,6 +31,7 @@ REUSE = [1, 2, 4, 8, 15, 30, 60]
 CLOCKS = [10.0, 5.0]  # ns: 100 and 200 MHz
 INPUT = "ap_fixed<16,6>"
 RTL = {"latency_cutoff": None, "sim_min_agreement": 1.0}
+INPUT_ACCURACY = {"input_max_accuracy_loss": 0.03, "input_accuracy_check": "fail"}  # the schema's defaults
 PAPER_IP = ROOT / "tests" / "fixtures" / "thirdparty_ip"
 EXP = "pulses_30_15_4"
 
@@ -50,7 +51,7 @@ def point(student: Path, data: Path, work: Path, target: dict[str, Any]) -> dict
     folder = work / f"rf{target['reuse_factor']}_{target.get('rtl_architecture', 'auto')}_{target['clock_period']:g}ns"
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {"verilog": str(folder / "verilog"), "summary": str(folder / "rtl.json")}
-    params = {"target": target, "input_precision": INPUT, "rtl": RTL}
+    params = {"target": target, "input_precision": INPUT, "rtl": RTL, "input_accuracy": INPUT_ACCURACY}
     inputs = {"model": str(student / "model.h5"), "test": str(data / "test.npz"), "summary": str(data / "summary.json")}
     rtl = rtl_generate(inputs=inputs, params=params, outputs=outputs)
     inputs |= {"verilog": outputs["verilog"]}

@@ -71,6 +71,7 @@ def run_snakemake(
 STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}
 RTL_TARGET = {"part": "xc7z020clg400-1", "clock_period": 5.0}
 RTL = {"latency_cutoff": None, "sim_min_agreement": 1.0}
+INPUT_ACCURACY = {"input_max_accuracy_loss": 0.03, "input_accuracy_check": "fail"}  # the schema's defaults
 INPUT = "ap_fixed<16,6>"
 TEACHER = {
     "model": "mlp",
@@ -152,7 +153,7 @@ def simulate(
     from socflow.rtl.sim import rtl_sim
 
     inputs = student_files(student) | {"verilog": str(folder / "verilog")}
-    params = {"target": target, "input_precision": input_precision, "rtl": RTL}
+    params = {"target": target, "input_precision": input_precision, "rtl": RTL, "input_accuracy": INPUT_ACCURACY}
     return rtl_sim(inputs=inputs, params=params, outputs={"sim": str(folder / "rtl_sim.json")}, threads=2)
 
 
@@ -200,7 +201,7 @@ def csim(student, out, tmp_path, min_agreement=1.0):
     files = {name: str(student / name) for name in ("model.h5", "test.npz", "summary.json")}
     return hls_csim(
         inputs={name.split(".")[0]: path for name, path in files.items()} | out,
-        params={"min_agreement": min_agreement},
+        params={"min_agreement": min_agreement, "input_accuracy": INPUT_ACCURACY},
         outputs={"csim": str(tmp_path / "csim.json")},
     )
 

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import (
     INPUT,
+    INPUT_ACCURACY,
     RTL,
     RTL_TARGET,
     student_files,
@@ -19,7 +20,7 @@ from socflow.rtl.sim import rtl_sim
 def run_sim(student, rtl_project, tmp_path):
     out, _ = rtl_project
     inputs = student_files(student) | {"verilog": str(out / "verilog")}
-    params = {"target": RTL_TARGET, "input_precision": INPUT, "rtl": RTL}
+    params = {"target": RTL_TARGET, "input_precision": INPUT, "rtl": RTL, "input_accuracy": INPUT_ACCURACY}
     return rtl_sim(inputs=inputs, params=params, outputs={"sim": str(tmp_path / "rtl_sim.json")}, threads=2)
 
 

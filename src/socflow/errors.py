@@ -21,6 +21,10 @@ class HardwareMismatchError(SocflowError):
     """A hardware step (C simulation, RTL simulation, board) answers differently from the model it came from."""
 
 
+class InputPrecisionError(SocflowError):
+    """The IP's input type costs the student more test accuracy than hls.input_max_accuracy_loss allows."""
+
+
 class ModelError(SocflowError):
     """A model a stage cannot take: a layer or quantizer without a mapping to the stage's hardware form."""
 

@@ -3,12 +3,16 @@ from (C simulation, RTL simulation, board)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from socflow.errors import HardwareMismatchError
+from socflow.errors import HardwareMismatchError, InputPrecisionError
+from socflow.fixed import FixedType
+
+log = logging.getLogger(__name__)
 
 
 def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str]) -> dict[str, Any]:
@@ -47,3 +51,30 @@ def require_agreement(
             f"first mismatch at test sample {first}: {detail(first)}"
         )
     return share
+
+
+def input_accuracy_loss(
+    model: Any, x: np.ndarray, y: np.ndarray, quantized_accuracy: float, in_type: FixedType, hls: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What putting the inputs `x` on the input type's grid costs the student in test accuracy: the float student's
+    accuracy on `x` against `quantized_accuracy` (the model's on the quantized inputs, which every hardware check
+    compares with). A loss above `hls['input_max_accuracy_loss']` is an :class:`InputPrecisionError`, or with
+    `hls['input_accuracy_check']` 'warn' a warning logged and recorded; the record for the stage's result."""
+    _, predicted = predict_classes(model, x.astype(np.float32))
+    float_accuracy = float((predicted == y).mean())
+    loss = float_accuracy - quantized_accuracy
+    record = {"input_type": str(in_type), "float_accuracy": float_accuracy, "quantized_accuracy": quantized_accuracy,
+              "loss": loss, "max_loss": hls["input_max_accuracy_loss"]}  # fmt: skip
+    if loss > hls["input_max_accuracy_loss"]:
+        message = (
+            f"with its inputs on the grid of {in_type.short} the student is right on {quantized_accuracy:.2%} of the "
+            f"test set, {100 * loss:.2f} points below the float student's {float_accuracy:.2%}: more than "
+            f"hls.input_max_accuracy_loss={hls['input_max_accuracy_loss']}. Give hls.input_precision more integer "
+            "bits where the data overflow it, more fractional bits where its steps are coarse; or set "
+            "hls.input_accuracy_check: warn"
+        )
+        if hls["input_accuracy_check"] == "fail":
+            raise InputPrecisionError(message)
+        log.warning(message)
+        record["warning"] = message
+    return record

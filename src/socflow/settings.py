@@ -143,6 +143,8 @@ class Hls(TypedDict):
     default_precision: str
     input_precision: str | list[str]
     csim_min_agreement: float
+    input_max_accuracy_loss: float
+    input_accuracy_check: Literal["fail", "warn"]
     targets: list[Target]
 
 

@@ -37,8 +37,15 @@ def setting(name, key):
 
 
 INPUT_PRECISION = setting("hls", "input_precision")
+
 # the rtl settings only rtl_pnr reads: editing them reruns no other rule
 PNR_SETTINGS = ("timing", "pnr_seed")
+
+
+def input_accuracy(w):
+    """Params function of hls_csim and rtl_sim: what the input type may cost the student in accuracy."""
+    hls = EXPERIMENTS[w.exp]["hls"]
+    return {k: hls[k] for k in ("input_max_accuracy_loss", "input_accuracy_check")}
 
 
 def variant_cfg(w):

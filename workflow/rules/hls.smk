@@ -44,6 +44,7 @@ rule hls_csim:
         runtime=60,
     params:
         min_agreement=setting("hls", "csim_min_agreement"),
+        input_accuracy=input_accuracy,
     script:
         "../scripts/hls_csim.py"
 

@@ -45,6 +45,7 @@ rule rtl_sim:
         input_precision=INPUT_PRECISION,
         target=target_cfg,
         rtl=section("rtl", drop=PNR_SETTINGS),
+        input_accuracy=input_accuracy,
     script:
         "../scripts/rtl_sim.py"
 

@@ -17,7 +17,7 @@ from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.hls.convert import compiled, to_hls
 from socflow.io import differing_files, read_json, read_xy, write_json
-from socflow.metrics import classification_metrics, require_agreement
+from socflow.metrics import classification_metrics, input_accuracy_loss, require_agreement
 from socflow.models import load_model
 
 log = logging.getLogger(__name__)
@@ -52,13 +52,15 @@ def hls_csim(
 
     Writes csim.json (accuracy, argmax agreement, maximum output difference in LSBs of the output type).
     Raises :class:`HardwareMismatchError`, naming the first diverging layer, when the agreement is below
-    params `min_agreement`, and when the simulated firmware is not the one in the exported project.
+    params `min_agreement`, and when the simulated firmware is not the one in the exported project; an
+    :class:`InputPrecisionError` when the input type costs the student more accuracy than params
+    `input_accuracy` allows (socflow.metrics.input_accuracy_loss).
     """
     with tempfile.TemporaryDirectory(prefix="hls_csim-") as tmp:
-        return _csim(inputs, params["min_agreement"], Path(tmp), outputs["csim"])
+        return _csim(inputs, params, Path(tmp), outputs["csim"])
 
 
-def _csim(inputs: Mapping[str, str], min_agreement: float, scratch: Path, output: str) -> dict[str, Any]:
+def _csim(inputs: Mapping[str, str], params: Mapping[str, Any], scratch: Path, output: str) -> dict[str, Any]:
     model_path, config_path, project_dir = inputs["model"], inputs["config"], inputs["project"]
     test_path, summary_path = inputs["test"], inputs["summary"]
     settings = yaml.safe_load(Path(config_path).read_text())
@@ -100,13 +102,16 @@ def _csim(inputs: Mapping[str, str], min_agreement: float, scratch: Path, output
     log.info("C simulation: agreement %.4f, max difference %g LSB", result["agreement"], result["max_diff_lsb"])
     require_agreement(
         agree,
-        min_agreement,
+        params["min_agreement"],
         "C simulation agrees with the QKeras model",
         lambda i: (
             f"C sim class {simulated[i].argmax()}, QKeras class {reference[i].argmax()}; first diverging layer: "
             f"{first_divergence(model, settings, xq[i : i + 1], scratch)}"
         ),
         "hls.csim_min_agreement",
+    )
+    result["input_quantization"] = input_accuracy_loss(
+        model, x, y, result["qkeras_accuracy"], in_type, params["input_accuracy"]
     )
     write_json(output, result)
     return result

@@ -25,7 +25,7 @@ from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
 from socflow.io import differing_files, read_json, read_xy, write_json
-from socflow.metrics import classification_metrics, predict_classes, require_agreement
+from socflow.metrics import classification_metrics, input_accuracy_loss, predict_classes, require_agreement
 from socflow.rtl.designs import generate, verilog_sources
 from socflow.rtl.harness import Testbench, pack
 from socflow.rtl.parallel import latency_clocks, verilog_model
@@ -122,7 +122,9 @@ def rtl_sim(
 
     Raises :class:`HardwareMismatchError`, naming the first mismatching sample, when a simulated output
     differs from the golden model, or the argmax agreement with QKeras is below `rtl['sim_min_agreement']`;
-    and when a folded design's measured latency or II is not the one rtl.json states.
+    and when a folded design's measured latency or II is not the one rtl.json states. An
+    :class:`InputPrecisionError` when the input type costs the student more accuracy than params `input_accuracy`
+    allows (socflow.metrics.input_accuracy_loss).
     """
     from socflow.models import load_model
 
@@ -179,6 +181,9 @@ def rtl_sim(
         "RTL simulation agrees with the QKeras model",
         lambda i: f"RTL class {simulated[i].argmax()}, QKeras class {reference[i].argmax()}",
         "rtl.sim_min_agreement",
+    )
+    result["input_quantization"] = input_accuracy_loss(
+        model, x, y, result["qkeras_accuracy"], in_type, params["input_accuracy"]
     )
     write_json(outputs["sim"], result)
     return result
