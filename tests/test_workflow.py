@@ -477,6 +477,34 @@ def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_
     assert not {"prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student"} & set(jobs)
 
 
+def test_after_the_default_run_a_generator_edit_reruns_the_rtl_and_what_follows_never_the_training(
+    default_run, tmp_path, monkeypatch
+):
+    """Results follow the code: with socflow's folded generator and its template edited (a copy of the package on
+    PYTHONPATH), a dry run plans the RTL of every target and the jobs after it, and nothing before it."""
+    package = shutil.copytree(
+        ROOT / "src" / "socflow", tmp_path / "src" / "socflow", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "src"))
+    folder, config = default_run["folder"], default_run["config"]
+    assert planned_jobs(run_snakemake(folder, config, "-n")) == {}  # the copy is the same code
+    template = package / "resources" / "rtl" / "folded.v.j2"
+    template.write_text(template.read_text() + "\n// revised\n")
+    jobs = planned_jobs(run_snakemake(folder, config, "-n"))
+    targets = len(config["experiments"]["pulses"]["hls"]["targets"])
+    assert jobs == {
+        "rtl_generate": targets,
+        "rtl_sim": targets,
+        "rtl_synth": targets,
+        "budget_check": 1,
+        "board_eval": targets,
+        "board_package": targets,
+        "plot_fig5": 1,
+        "report": 1,
+        "all": 1,
+    }
+
+
 def test_board_ip_picks_the_design_around_the_rtl_or_the_hls_ip(tmp_path, tiny_config):
     """board.ip: the emulated board and the Vivado project take the da4ml RTL or the HLS IP; the HLS IP's
     project needs the IP that hls_synth exports, so it is planned only where the HLS tool is (here: forced)."""
