@@ -183,3 +183,19 @@ def test_a_user_student_is_checked_pruned_and_gets_rtl_where_its_layers_map(tmp_
     model = student_model(hp, cfg, cfg["variants"][0], [30], 4, PruningPlan.for_training(0.5, 100, 10, 2))
     assert [type(layer).__name__ for layer in model.layers].count("PruneLowMagnitude") == 2
     assert model.output_shape == (None, 4) and hp.values == {"width": 6}
+
+
+def test_a_selected_trial_the_search_will_not_have_is_named_before_any_job(tmp_path):
+    """`select: {rule: trial, trial: 99}` on a 2-trial Pareto search: named when the workflow is planned, not after
+    the search; a number a finished search's trials.csv lists as completed (past repeats it dropped) is taken."""
+    student = {"search": {"objective": "pareto", "trials": 2}, "select": {"rule": "trial", "trial": 99}}
+    exps = experiments(student=student)
+    with pytest.raises(ConfigError, match=r"^experiments\.tiny\.student\.select\.trial: 99 is not a trial of a "
+                       r"search of 2 trials \(numbered 0 to 1\)"):  # fmt: skip
+        check_experiments(exps, tmp_path / "checks", tmp_path / "results")
+    table = tmp_path / "results" / "tiny" / "student" / "b8_s20" / "trials.csv"
+    table.parent.mkdir(parents=True)
+    table.write_text("trial_id,status\n0,COMPLETE\n1,PRUNED\n99,COMPLETE\n")
+    check_experiments(exps, tmp_path / "checks", tmp_path / "results")
+    exps["tiny"]["student"]["select"]["trial"] = 1
+    check_experiments(exps, tmp_path / "checks", tmp_path / "nothing yet")

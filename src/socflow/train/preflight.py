@@ -6,8 +6,9 @@ the job's last good outputs (and, through their times, every job after it). Here
 file read and checked, the built-in data's class counts and size from the config), a pretrained teacher (loaded,
 its input shape and classes against the data's), a user's teacher hypermodel (imported from the folder Snakemake
 runs in, built once with its default hyperparameters, its input and outputs against the data's), each budget
-against the cheapest student of the search space (:func:`check_budget_floor`), and a convolutional student's reuse
-factors against the largest (:func:`check_conv_reuse`).
+against the cheapest student of the search space (:func:`check_budget_floor`), a convolutional student's reuse
+factors against the largest (:func:`check_conv_reuse`), and a Pareto search's selected trial against the search
+(:func:`check_selection`).
 
 The checks that load TensorFlow take a few seconds; a pass is remembered in the cache folder under a key of all it
 depends on (the settings, the data's shape, the files' sizes and times, socflow's version), so an unchanged
@@ -22,6 +23,8 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from socflow import __version__
 from socflow.budget import budget_of
@@ -228,13 +231,41 @@ def model_checks(experiment: Mapping[str, Any], shape: Shape) -> list[tuple[str,
     return checks
 
 
-def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path) -> dict[str, Any]:
+def check_selection(experiment: Mapping[str, Any], exp_dir: str | Path) -> None:
+    """A Pareto search's `student.select: {rule: trial}` names a trial the search will have: numbered from 0, below
+    `search.trials` (a search that dropped repeated proposals numbers its trials on past them: a number its
+    trials.csv, in exp_dir/student/{variant}/, lists as completed is taken too). Else the search would run to the
+    end before select_student found no such trial."""
+    student = experiment["student"]
+    select, trials = student["select"], student["search"]["trials"]
+    if student["search"]["objective"] != "pareto" or select["rule"] != "trial" or select["trial"] < trials:
+        return
+    for variant in student["variants"]:
+        table = Path(exp_dir) / "student" / variant_name(variant) / "trials.csv"
+        done = pd.read_csv(table) if table.is_file() else None
+        if done is None or select["trial"] not in set(done.loc[done["status"] == "COMPLETE", "trial_id"]):
+            raise ConfigError(
+                f"student.select.trial: {select['trial']} is not a trial of a search of {trials} trials (numbered 0 "
+                f"to {trials - 1}); name one of them (front.csv lists the search's points), or raise "
+                "student.search.trials"
+            )
+
+
+def check_experiments(
+    experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path, results: str | Path = "results"
+) -> dict[str, Any]:
     """Every check of this module for every experiment; an error leads with the experiment's key. The findings the
-    plan uses, by experiment and check (e.g. {"e": {"student.model": {"rtl": None}}}).
+    plan uses, by experiment and check (e.g. {"e": {"student.model": {"rtl": None}}}). `results` holds the
+    experiments' results (a finished search's trials, for :func:`check_selection`).
 
     The data are checked here; the model checks not passed before run in a child Python process, so that
     TensorFlow (its threads, its memory, its logging handlers, which take over Snakemake's console) never loads in
     Snakemake's own process."""
+    for exp, experiment in experiments.items():
+        try:
+            check_selection(experiment, Path(results) / exp)
+        except ConfigError as error:
+            raise ConfigError(f"experiments.{exp}.{error}") from None
     shapes = check_sources(experiments, Path(cache_dir) / "data")
     checks = [
         {"exp": exp, "check": check, "key": key, "shape": [list(shapes[exp][0]), shapes[exp][1]]}
