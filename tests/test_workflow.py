@@ -459,7 +459,8 @@ def test_the_default_runs_table1_figures_and_html_report(default_run):
 
 
 def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_only_hls(default_run):
-    """The same config with its keys in another order and defaults stated: nothing to rerun; an edit of the hls
+    """The same config with its keys in another order, defaults stated and its input types spelled otherwise: nothing
+    to rerun; an edit of the hls
     section reruns hls jobs (and the RTL of the renamed target), never data or training."""
     folder, config = default_run["folder"], json.loads(json.dumps(default_run["config"]))
     restated = json.loads(json.dumps(config))
@@ -468,6 +469,7 @@ def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_
         pulses[section]["search"] = dict(reversed(list(pulses[section]["search"].items())), workers=1, seed=7)
         pulses[section] = dict(reversed(list(pulses[section].items())))
     pulses["hls"]["targets"] = [dict(t, strategy="Latency") for t in pulses["hls"]["targets"]]
+    pulses["hls"]["input_precision"] = ["ap_fixed<8, 4>", "ap_fixed<16, 6,AP_TRN>"]  # the same types, spelled otherwise
     restated["experiments"]["pulses"] = dict(reversed(list(pulses.items())))
     assert planned_jobs(run_snakemake(folder, restated, "-n")) == {}
     config["experiments"]["pulses"]["hls"]["targets"][0]["reuse_factor"] = 4
