@@ -135,7 +135,12 @@ def check_budget_floor(experiment: Mapping[str, Any], shape: Shape) -> None:
     for variant in student["variants"]:
         model = smallest_student(student, variant, shape)
         for i, target, budget in budgeted:
-            costs = costs_at(model, narrowest, target, experiment["rtl"])
+            try:
+                costs = costs_at(model, narrowest, target, experiment["rtl"])
+            except ConfigError as error:
+                raise ConfigError(
+                    f"hls.targets[{i}].reuse_factor: the smallest student of the space: {error}"
+                ) from None
             over = {reuse: {k: v for k, v in budget.excess(cost).items() if v > 0} for reuse, cost in costs.items()}
             if any(not excess for excess in over.values()):
                 continue
@@ -223,11 +228,12 @@ def model_checks(experiment: Mapping[str, Any], shape: Shape) -> list[tuple[str,
     if is_user_model(student["model"]):
         settings = {k: experiment[k] for k in ("student", "hls", "rtl")}
         checks.append(("student.model", data | settings | {"file": hypermodel_stamp(student)}))
-    if any(t.get("budget") for t in experiment["hls"]["targets"]):
-        checks.append(("budget", data | {k: experiment[k] for k in ("student", "hls", "rtl")}))
     targets = experiment["hls"]["targets"]
+    # the reuse factors first: a budget's floor is costed at them, on the smallest student, whose range is narrower
     if student["model"] in ("cnn", "vgg", "mobilenet") and any(max(reuse_factors(t)) > 1 for t in targets):
         checks.append(("reuse", data | {"student": experiment["student"], "targets": targets}))
+    if any(t.get("budget") for t in targets):
+        checks.append(("budget", data | {k: experiment[k] for k in ("student", "hls", "rtl")}))
     return checks
 
 
