@@ -80,3 +80,12 @@ def test_fingerprinting_every_rule_imports_no_stage_and_no_tensorflow():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['socflow.fingerprint']"
+
+
+def test_the_driver_board_package_ships_is_in_its_fingerprint(package):
+    """board_package copies the PYNQ driver's modules into its zip: an edit of one of them reruns it."""
+    before = fingerprints(package)
+    pynq = package / "board" / "pynq.py"
+    pynq.write_text(pynq.read_text() + "\nTIMEOUT_REVISION = 2\n")
+    after = fingerprints(package)
+    assert "board_package" in {s for s in before if before[s] != after[s]}
