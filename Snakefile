@@ -30,6 +30,10 @@ include: "workflow/rules/soc.smk"
 include: "workflow/rules/report.smk"
 
 
+# results follow the code: each rule's params carry the fingerprint of the socflow code it runs
+fingerprint_rules()
+
+
 onstart:
     check_vendor_tools()
     write_stage_plan()

@@ -41,6 +41,12 @@ def test_limits_are_fractions_of_the_part_or_counts_and_leave_the_reserve():
         # read as 1.5 and 10 LUTs, known only after the search
         ({"budget": {"lut": 1.5}}, r"targets\[0\]\.budget: budget\.lut: 1\.5 is neither a fraction .* write 0\.015"),
         ({"budget": {"dsp": 2.5}}, r"targets\[0\]\.budget: budget\.dsp: 2\.5 is neither a fraction"),
+        # the whole part (90 DSPs) or one DSP? It was read as the whole part, silently
+        (
+            {"budget": {"dsp": 1}},
+            r"targets\[0\]\.budget: budget\.dsp: 1 could be the whole part \(a fraction: 90 on "
+            r"xc7a35tcpg236-1\) or one DSP \(a count\); leave dsp out",
+        ),  # fmt: skip
     ],
 )
 def test_budgets_are_checked_before_any_job(tiny_config, experiment, message):

@@ -310,6 +310,25 @@ def test_equal_configs_are_equal_after_validation(tiny_config):
     assert repr(exp["hls"]["targets"][0]["clock_period"]) == "5.0"  # a number setting is a float
 
 
+def test_a_fixed_point_type_written_another_way_is_the_same_config(tiny_config):
+    """`ap_fixed<16, 6>` (a space), `fixed<16,6,TRN,WRAP>` (the default modes stated): the same params as
+    `ap_fixed<16,6>`, so a finished run reruns none of its hardware jobs."""
+    plain = copy.deepcopy(tiny_config)
+    plain["experiments"]["tiny"]["hls"] = {"input_precision": "ap_fixed<16,6>", "default_precision": "ap_fixed<16,6>"}
+    tiny_config["experiments"]["tiny"]["hls"] = {
+        "input_precision": "ap_fixed<16, 6>",
+        "default_precision": "fixed<16,6,TRN,WRAP>",
+    }
+    assert repr(validated(tiny_config)) == repr(validated(plain))
+    listed = {
+        "input_precision": ["ap_fixed< 8,4 >", "ap_fixed<16,6,AP_RND,AP_SAT>"],
+        "targets": [{"part": "xc7a35tcpg236-1", "reuse_factor": [2, 4], "budget": {"lut": 0.5}}],
+    }
+    tiny_config["experiments"]["tiny"]["hls"] = listed
+    hls = validated(tiny_config)["experiments"]["tiny"]["hls"]
+    assert hls["input_precision"] == ["ap_fixed<8,4>", "ap_fixed<16,6,AP_RND,AP_SAT>"]
+
+
 @pytest.mark.parametrize(
     "target,rtl,message",
     [

@@ -22,6 +22,21 @@ def test_parse(text, expected):
     assert FixedType.parse(str(expected)) == expected  # round trip
 
 
+@pytest.mark.parametrize(
+    "text,spelled",
+    [
+        ("ap_fixed<16, 6>", "ap_fixed<16,6>"),
+        ("fixed<16,6,TRN,WRAP,0>", "ap_fixed<16,6>"),
+        ("ap_ufixed<8,3,AP_RND>", "ap_ufixed<8,3,AP_RND>"),
+        ("ap_fixed<8,3,trn,sat>", "ap_fixed<8,3,AP_TRN,AP_SAT>"),
+        ("ufixed<8,3,RND_CONV,SAT,0>", "ap_ufixed<8,3,AP_RND_CONV,AP_SAT>"),
+    ],
+)
+def test_a_type_has_one_spelling(text, spelled):
+    assert FixedType.parse(text).spelled == spelled
+    assert FixedType.parse(spelled) == FixedType.parse(text)
+
+
 @pytest.mark.parametrize("text", ["float", "ap_int<8>", "ap_fixed<0,0>", "fixed<8>"])
 def test_bad_types_are_named(text):
     with pytest.raises(ConfigError, match="not a fixed-point type"):

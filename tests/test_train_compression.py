@@ -71,3 +71,43 @@ def test_cnn_student_on_images():
     )
     assert model.output_shape == (None, 10)
     assert [type(layer).__name__ for layer in model.layers].count("QConv2D") == 2
+
+
+def test_an_unused_layers_width_is_no_value_of_a_trial_so_a_repeat_is_seen_as_one():
+    """The paper-scale search proposed one student twice (1 layer of 4 units; the two trials differed only in
+    units_1, unused with one layer): a layer's width is declared only for the trials that have the layer, so the
+    BO oracle's proposals of 1-layer students carry no units_1."""
+    import keras_tuner as kt
+
+    from socflow.train.trials import bo_oracle
+
+    cfg = dict(STUDENT, layers=[1, 2], units=[4, 20])
+    variant = {"bits": 8, "integer_bits": 0, "sparsity": 0.0}
+    space = kt.HyperParameters()
+    space.Choice("layers", [1, 2], default=2)  # a 2-layer trial declares units_1
+    student_model(space, cfg, variant, [30], 4, None)
+    oracle = bo_oracle({"trials": 40, "initial_points": 40, "seed": 3}, hyperparameters=space)
+    proposals = [oracle.populate_space(str(i))["values"] for i in range(16)]
+    assert {p["layers"] for p in proposals} == {1, 2}
+    assert all(("units_1" in p) == (p["layers"] == 2) for p in proposals), proposals
+
+
+def test_layer_counts_the_input_cannot_take_are_one_choice():
+    """A 30-sample signal halves 4 times: a CNN student of 4 or 5 blocks is the same model, one choice of the
+    search (an Optuna trial suggests no `layers` for it, so two such trials are one repeat), not two."""
+    import keras_tuner as kt
+    import optuna
+
+    from socflow.train.pareto import TrialHyperParameters
+
+    cfg = dict(STUDENT, model="cnn", layers=[4, 5], units=[2, 4])
+    variant = {"bits": 8, "integer_bits": 0, "sparsity": 0.0}
+    space = kt.HyperParameters()
+    model = student_model(space, cfg, variant, [30], 4, None)
+    assert sum(type(layer).__name__ == "QConv1D" for layer in model.layers) == 4 and "layers" not in space.values
+    params = []
+    for seed in (1, 1):
+        trial = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=seed)).ask()
+        student_model(TrialHyperParameters(trial), cfg, variant, [30], 4, None)
+        params.append(trial.params)
+    assert params[0] == params[1] and "layers" not in params[0]

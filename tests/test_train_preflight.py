@@ -3,6 +3,8 @@ each budget against the data and the search space, each named with its key befor
 
 from __future__ import annotations
 
+import re
+
 from socflow._keras import keras
 
 import pytest
@@ -209,3 +211,35 @@ def test_an_input_type_that_cannot_hold_the_normalized_data_is_named_with_one_th
         check_experiments(standardized("ap_fixed<4,8>"), tmp_path / "cache")
     for held in ("ap_fixed<8,3,AP_TRN,AP_SAT>", "ap_fixed<8,4>"):
         preflight.check_input_range(standardized(held)["tiny"], low, high)
+
+
+def test_a_selected_trial_the_search_will_not_have_is_named_before_any_job(tmp_path):
+    """`select: {rule: trial, trial: 99}` on a 2-trial Pareto search: named when the workflow is planned, not after
+    the search; a number a finished search's trials.csv lists as completed (past repeats it dropped) is taken."""
+    student = {"search": {"objective": "pareto", "trials": 2}, "select": {"rule": "trial", "trial": 99}}
+    exps = experiments(student=student)
+    with pytest.raises(ConfigError, match=r"^experiments\.tiny\.student\.select\.trial: 99 is not a trial of a "
+                       r"search of 2 trials \(numbered 0 to 1\)"):  # fmt: skip
+        check_experiments(exps, tmp_path / "checks", tmp_path / "results")
+    table = tmp_path / "results" / "tiny" / "student" / "b8_s20" / "trials.csv"
+    table.parent.mkdir(parents=True)
+    table.write_text("trial_id,status\n0,COMPLETE\n1,PRUNED\n99,COMPLETE\n")
+    check_experiments(exps, tmp_path / "checks", tmp_path / "results")
+    exps["tiny"]["student"]["select"]["trial"] = 1
+    check_experiments(exps, tmp_path / "checks", tmp_path / "nothing yet")
+
+
+@pytest.mark.parametrize("budget", [None, {"lut": 0.5}])
+def test_a_conv_reuse_factor_no_layer_can_use_is_named_alike_with_a_budget_or_without(budget):
+    """With a budget, the budget's floor (costed on the smallest student) used to fail first, naming neither the
+    target's key nor the valid range."""
+    student = {"model": "cnn", "layers": 2, "units": [2, 8]}
+    target = {"part": "xc7a35tcpg236-1", "reuse_factor": 321} | ({"budget": budget} if budget else {})
+    exps = experiments(hls={"targets": [target]}, student=student)
+    pending = [
+        {"exp": "tiny", "check": check, "key": key, "shape": [[30], 4]}
+        for check, key in preflight.model_checks(exps["tiny"], ((30,), 4))
+    ]
+    failed = preflight.run_pending({"experiments": exps, "pending": pending})["failed"]
+    assert re.match(r"hls\.targets\[0\] \(xc7a35t[\w-]+\): reuse_factor 321: the folded conv RTL takes 2 to 320",
+                    failed["message"]), failed  # fmt: skip

@@ -459,7 +459,8 @@ def test_the_default_runs_table1_figures_and_html_report(default_run):
 
 
 def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_only_hls(default_run):
-    """The same config with its keys in another order and defaults stated: nothing to rerun; an edit of the hls
+    """The same config with its keys in another order, defaults stated and its input types spelled otherwise: nothing
+    to rerun; an edit of the hls
     section reruns hls jobs (and the RTL of the renamed target), never data or training."""
     folder, config = default_run["folder"], json.loads(json.dumps(default_run["config"]))
     restated = json.loads(json.dumps(config))
@@ -468,6 +469,7 @@ def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_
         pulses[section]["search"] = dict(reversed(list(pulses[section]["search"].items())), workers=1, seed=7)
         pulses[section] = dict(reversed(list(pulses[section].items())))
     pulses["hls"]["targets"] = [dict(t, strategy="Latency") for t in pulses["hls"]["targets"]]
+    pulses["hls"]["input_precision"] = ["ap_fixed<8, 4>", "ap_fixed<16, 6,AP_TRN>"]  # the same types, spelled otherwise
     restated["experiments"]["pulses"] = dict(reversed(list(pulses.items())))
     assert planned_jobs(run_snakemake(folder, restated, "-n")) == {}
     config["experiments"]["pulses"]["hls"]["targets"][0]["reuse_factor"] = 4
@@ -475,6 +477,33 @@ def test_after_the_default_run_a_restated_config_reruns_nothing_and_an_hls_edit_
     assert {"hls_convert", "hls_csim"} <= set(jobs)
     assert "rtl_generate" in jobs  # the target's name changes with its reuse factor
     assert not {"prepare_data", "tune_teacher", "train_teacher", "tune_student", "train_student"} & set(jobs)
+
+
+def test_after_the_default_run_a_generator_edit_reruns_the_rtl_and_what_follows_never_the_training(
+    default_run, tmp_path, monkeypatch
+):
+    """Results follow the code: with socflow's folded generator and its template edited (a copy of the package on
+    PYTHONPATH), a dry run plans the RTL of every target and the jobs after it, and nothing before it."""
+    package = shutil.copytree(
+        ROOT / "src" / "socflow", tmp_path / "src" / "socflow", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "src"))
+    folder, config = default_run["folder"], default_run["config"]
+    assert planned_jobs(run_snakemake(folder, config, "-n")) == {}  # the copy is the same code
+    template = package / "resources" / "rtl" / "folded.v.j2"
+    template.write_text(template.read_text() + "\n// revised\n")
+    jobs = planned_jobs(run_snakemake(folder, config, "-n"))
+    targets = len(config["experiments"]["pulses"]["hls"]["targets"])
+    hardware = ("rtl_generate", "rtl_sim", "rtl_synth", "board_protocol", "board_firmware", "board_eval")
+    assert jobs == dict.fromkeys(hardware, targets) | {
+        "board_package": targets,
+        "vivado_project": targets,  # its Tcl dry run: the design around the RTL IP
+        "budget_check": 1,
+        "plot_fig5": 1,
+        "plot_confusion": 1,
+        "report": 1,
+        "all": 1,
+    }
 
 
 def test_board_ip_picks_the_design_around_the_rtl_or_the_hls_ip(tmp_path, tiny_config):

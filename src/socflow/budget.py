@@ -3,10 +3,11 @@ student search (socflow.train.budget) and the check of the synthesized design (s
 student's cost to.
 
 A target's `budget` gives limits for the inference IP alone: LUT, FF, DSP and 18 Kb BRAM as fractions of the
-part (values up to 1) or counts (above 1), the latency (clocks or ns) and the throughput (inferences per second).
-The rest of the assessment design (processor, ComBlock, interconnect) needs room too: `reserve` is what it is
-assumed to take (see docs/budget.md for the figures), and a resource left without a limit may use the part
-minus the reserve; a limit that leaves less than the reserve free is a ConfigError.
+part (values below 1) or counts (above 1; 1 itself, the whole part or one unit, is refused as ambiguous), the
+latency (clocks or ns) and the throughput (inferences per second). The rest of the assessment design (processor,
+ComBlock, interconnect) needs room too: `reserve` is what it is assumed to take (see docs/budget.md for the
+figures), and a resource left without a limit may use the part minus the reserve; a limit that leaves less than
+the reserve free is a ConfigError.
 """
 
 from __future__ import annotations
@@ -71,6 +72,12 @@ def budget_of(target: Target) -> Budget:
     for name in RESOURCES:
         capacity, reserve = part.capacity(CAPACITY[name]), spec["reserve"][name]
         value = spec.get(name)
+        if value == 1:
+            raise ConfigError(
+                f"budget.{name}: 1 could be the whole part (a fraction: {capacity:,.0f} on {target['part']}) or one "
+                f"{CAPACITY[name]} (a count); leave {name} out for the part less the reserve, or give a fraction below "
+                "1 or a count of 2 or more"
+            )
         if value is not None and value > 1 and value != int(value):
             raise ConfigError(
                 f"budget.{name}: {value:g} is neither a fraction of the part (up to 1) nor a whole count; write "

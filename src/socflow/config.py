@@ -5,7 +5,8 @@
 the rules a schema cannot express. Two details are ours rather than jsonschema's defaults: an integer setting
 must be written as an integer (JSON Schema accepts ``8.0`` as the integer 8, and ``b8.0_s20`` then names no
 file), and the result is canonical (a number setting is a float, mapping keys are sorted), because Snakemake
-compares a rule's params by their ``repr``: a reordered or restated config must rerun nothing.
+compares a rule's params by their ``repr``: a reordered or restated config must rerun nothing (for the same reason
+a fixed-point type is written one way: ``ap_fixed<16, 6>`` is ``ap_fixed<16,6>``).
 """
 
 from __future__ import annotations
@@ -115,7 +116,20 @@ def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict
     experiments = config["experiments"]
     for name in experiments:  # the experiments keep the user's order (the order of Table I's rows)
         canonical(experiments[name])
+        _spell_types(experiments[name]["hls"])
     return config
+
+
+def _spell_types(hls: dict[str, Any]) -> None:
+    """The hls section's fixed-point types in their one spelling (FixedType.spelled), so that 'ap_fixed<16, 6>' is
+    the params of 'ap_fixed<16,6>' and reruns nothing."""
+    hls["default_precision"] = FixedType.parse(hls["default_precision"]).spelled
+    precision = hls["input_precision"]
+    hls["input_precision"] = (
+        [FixedType.parse(t).spelled for t in precision]
+        if isinstance(precision, list)
+        else FixedType.parse(precision).spelled
+    )
 
 
 def split_fractions(cfg: Mapping[str, Any]) -> tuple[float, float, float]:

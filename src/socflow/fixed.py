@@ -83,13 +83,17 @@ class FixedType:
         """Values of ``x`` on this type's grid (float64)."""
         return self.to_codes(x).astype(np.float64) * self.lsb
 
+    @property
+    def spelled(self) -> str:
+        """The type's one spelling: ap_fixed or ap_ufixed, no spaces, the modes in AP_ form and left out where they are
+        the defaults (AP_TRN, AP_WRAP): 'ap_fixed<16, 6>' and 'fixed<16,6,TRN>' are 'ap_fixed<16,6>'. A config's
+        types are written so before they become params, which Snakemake compares as text."""
+        modes = (
+            [self.rounding, self.overflow] if self.overflow != "WRAP" else [self.rounding] * (self.rounding != "TRN")
+        )
+        kind = "ap_fixed" if self.signed else "ap_ufixed"
+        return f"{kind}<{','.join([str(self.width), str(self.integer), *(f'AP_{m}' for m in modes)])}>"
+
     def __str__(self) -> str:
         kind = "ap_fixed" if self.signed else "ap_ufixed"
         return f"{kind}<{self.width},{self.integer},AP_{self.rounding},AP_{self.overflow}>"
-
-    @property
-    def short(self) -> str:
-        """The type as a user writes it: the modes only where they are not the defaults (AP_TRN, AP_WRAP)."""
-        kind = "ap_fixed" if self.signed else "ap_ufixed"
-        modes = "" if (self.rounding, self.overflow) == ("TRN", "WRAP") else f",AP_{self.rounding},AP_{self.overflow}"
-        return f"{kind}<{self.width},{self.integer}{modes}>"

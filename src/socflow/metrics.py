@@ -67,7 +67,7 @@ def input_accuracy_loss(
               "loss": loss, "max_loss": hls["input_max_accuracy_loss"]}  # fmt: skip
     if loss > hls["input_max_accuracy_loss"]:
         message = (
-            f"with its inputs on the grid of {in_type.short} the student is right on {quantized_accuracy:.2%} of the "
+            f"with its inputs on the grid of {in_type.spelled} the student is right on {quantized_accuracy:.2%} of the "
             f"test set, {100 * loss:.2f} points below the float student's {float_accuracy:.2%}: more than "
             f"hls.input_max_accuracy_loss={hls['input_max_accuracy_loss']}. Give hls.input_precision more integer "
             "bits where the data overflow it, more fractional bits where its steps are coarse; or set "

@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from socflow.config import validate_config
+from socflow.fingerprint import fingerprint
 from socflow.names import targets, variants
 from socflow.plan import Plan, costed_targets, is_pareto, teacher_dir
 from socflow.soc.needs import require_soc_tools
@@ -137,6 +140,16 @@ def report_files(w):
     return PLAN.report_files()
 
 
+def fingerprint_rules():
+    """Give every rule's params the fingerprint of the socflow code its script runs (socflow.fingerprint), so that
+    Snakemake's params trigger reruns a job when that code changes, and only then. Called once, after the
+    rules are defined."""
+    for r in workflow.rules:
+        if r.script:
+            script = Path(r.snakefile).parent / r.script
+            r.set_params(code=fingerprint(script))
+
+
 def check_vendor_tools():
     """onstart, before any job: each planned job that needs a vendor tool (toolchain: force, or its file asked
     for by name) finds it on PATH, else a ToolNotFoundError naming the tool, the stage and the setting; a
@@ -158,7 +171,6 @@ def write_stage_plan(path="results/stage_plan.json"):
     """Record, for the user and the report, which stages rule all runs here and why others are left out
     (e.g. "vitis-run not found on PATH (toolchain: auto)")."""
     import json
-    from pathlib import Path
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(PLAN.summary(), indent=2, sort_keys=True) + "\n")

@@ -21,27 +21,36 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import socflow.board.algorithm1
+import socflow.board.comblock
+import socflow.board.pynq
+import socflow.board.uart
+import socflow.errors
+import socflow.fixed
+import socflow.io
+import socflow.metrics
 from socflow import PACKAGE, RESOURCES
 from socflow.board.protocol import Protocol
 from socflow.budget import deployed_input, student_choices
 from socflow.io import atomic_path, save_npz
 
-SOURCES = PACKAGE
 HARDWARE = ("bit", "hwh")  # the bitstream and its hardware handoff, when vivado_bitstream ran
 SOC = {"soc_bit": "socflow_soc.bit", "soc_report": "soc.json"}  # the open SoC's, when soc_bitstream ran
+# the driver the package carries, numpy only (it runs on the board): modules, imported here, so that a renamed one
+# fails at once and the rule's code fingerprint (socflow.fingerprint) covers what the package ships
 DRIVER = [
-    "__init__.py",
-    "errors.py",
-    "fixed.py",
-    "io.py",
-    "metrics.py",
-    "board/__init__.py",
-    "board/protocol.py",
-    "board/comblock.py",
-    "board/algorithm1.py",
-    "board/pynq.py",
-    "board/uart.py",
-]  # numpy only: runs on the board
+    socflow,
+    socflow.errors,
+    socflow.fixed,
+    socflow.io,
+    socflow.metrics,
+    socflow.board,
+    socflow.board.protocol,
+    socflow.board.comblock,
+    socflow.board.algorithm1,
+    socflow.board.pynq,
+    socflow.board.uart,
+]
 
 
 def board_package(
@@ -61,9 +70,10 @@ def board_package(
     )
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        for name in DRIVER:
+        for module in DRIVER:
+            name = Path(module.__file__).relative_to(PACKAGE)
             (root / "python" / "socflow" / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(SOURCES / name, root / "python" / "socflow" / name)
+            shutil.copyfile(module.__file__, root / "python" / "socflow" / name)
         for path in (protocol_json, inputs["header"], inputs["summary"], *hardware):
             shutil.copyfile(path, root / Path(path).name)
         shutil.copytree(inputs["firmware"], root / "firmware")

@@ -125,13 +125,16 @@ def chosen_input_precision(row: Mapping[str, Any], input_precision: str | list[s
 def costs_at(student: Any, input_type: FixedType, target: Target, rtl: Rtl) -> dict[int, Cost]:
     """The student's estimated cost at each reuse factor the target may take that some layer of it can use."""
     costs: dict[int, Cost] = {}
+    unusable = ""
     for reuse in reuse_factors(target):
         try:
             costs[reuse] = estimate(student, input_type, dict(target) | {"reuse_factor": reuse}, rtl)
-        except ConfigError:  # too large for this student's layers (the config check allows the largest student's)
-            continue
+        except ConfigError as error:  # too large for this student's layers (the config check allows the largest's)
+            unusable = str(error)
     if not costs:
-        raise ConfigError(f"{target_name(target)}: no reuse factor of {reuse_factors(target)} suits this student")
+        raise ConfigError(
+            f"{target_name(target)}: no reuse factor of {reuse_factors(target)} suits this student ({unusable})"
+        )
     return costs
 
 

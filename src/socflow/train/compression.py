@@ -14,7 +14,16 @@ import numpy as np
 
 from socflow.families import is_user_model
 from socflow.settings import Student, Variant
-from socflow.train.hypermodels import conv_blocks, conv_input, conv_kernel, conv_layout, image_layout, searched
+from socflow.train.hypermodels import (
+    conv_blocks,
+    conv_input,
+    conv_kernel,
+    conv_layout,
+    image_layout,
+    layer_counts,
+    layer_scope,
+    searched,
+)
 
 
 def quantizers(variant: Variant, activation_integer_bits: int) -> tuple[Any, Any]:
@@ -98,9 +107,11 @@ def student_model(
         rank, shape = conv_layout(input_shape, "student")
         conv, pool = (QConv1D, keras.layers.MaxPooling1D) if rank == 1 else (QConv2D, keras.layers.MaxPooling2D)
         x = conv_input(inputs, input_shape, shape)
-        for i in range(conv_blocks(shape, searched(hp, "layers", cfg["layers"]), rank)):
-            layer = conv(hp.Int(f"conv_{i}", lo, hi), conv_kernel(hp, rank, i), padding="same", name=f"qconv_{i}",
-                         **quant)  # fmt: skip
+        blocks = layer_counts(cfg["layers"], lambda n: conv_blocks(shape, n, rank))
+        for i in range(conv_blocks(shape, searched(hp, "layers", blocks), rank)):
+            with layer_scope(hp, blocks, i):
+                filters, size = hp.Int(f"conv_{i}", lo, hi), conv_kernel(hp, rank, i)
+            layer = conv(filters, size, padding="same", name=f"qconv_{i}", **quant)
             x = QActivation(relu_q, name=f"qrelu_{i}")(_prunable(layer, plan)(x))
             x = pool(2)(x)
         x = keras.layers.Flatten()(x)
@@ -109,8 +120,11 @@ def student_model(
     else:
         if len(input_shape) > 1:
             x = keras.layers.Flatten()(x)
-        for i in range(searched(hp, "layers", cfg["layers"])):
-            x = _prunable(QDense(hp.Int(f"units_{i}", lo, hi), name=f"qdense_{i}", **quant), plan)(x)
+        layers = layer_counts(cfg["layers"])
+        for i in range(searched(hp, "layers", layers)):
+            with layer_scope(hp, layers, i):
+                units = hp.Int(f"units_{i}", lo, hi)
+            x = _prunable(QDense(units, name=f"qdense_{i}", **quant), plan)(x)
             x = QActivation(relu_q, name=f"qrelu_{i}")(x)
     logits = _prunable(QDense(n_classes, name="logits", **quant), plan)(x)
     return keras.Model(inputs, logits, name="student")
@@ -168,8 +182,10 @@ def conv_family(
     x = inputs
     if cfg["model"] == "mobilenet":
         x = conv(x, hp.Int("stem", lo, hi), (3, 3), "qconv_stem")
-    for i in range(conv_blocks(shape, searched(hp, "layers", cfg["layers"]))):
-        width = hp.Int(f"conv_{i}", lo, hi)
+    blocks = layer_counts(cfg["layers"], lambda n: conv_blocks(shape, n))
+    for i in range(conv_blocks(shape, searched(hp, "layers", blocks))):
+        with layer_scope(hp, blocks, i):
+            width = hp.Int(f"conv_{i}", lo, hi)
         if cfg["model"] == "vgg":
             x = conv(conv(x, width, (3, 3), f"qconv_{i}a"), width, (3, 3), f"qconv_{i}b")
         else:

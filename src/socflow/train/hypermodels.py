@@ -6,6 +6,7 @@ a temperature), and argmax, the class the hardware reports, is the same on logit
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -26,6 +27,27 @@ BN_MOMENTUM = 0.9  # see teacher_cnn
 def searched(hp: Any, name: str, setting: Any) -> Any:
     """A setting of the search space: a number is used as it is, a list is a hyperparameter to choose from."""
     return hp.Choice(name, list(setting)) if isinstance(setting, list) else setting
+
+
+def layer_counts(setting: int | list[int], cap: Callable[[int], int] = int) -> int | list[int]:
+    """`student.layers` as the search takes it: a number, or the distinct layer counts of a list, each as `cap`
+    makes it (a CNN's blocks: as many as the input can halve). Two counts that cap alike are one model, so they are
+    one choice, not two trials of the same student."""
+    if not isinstance(setting, list):
+        return cap(setting)
+    counts = sorted({cap(n) for n in setting})
+    return counts if len(counts) > 1 else counts[0]
+
+
+def layer_scope(hp: Any, counts: int | list[int], i: int) -> Any:
+    """The scope of layer (or block) i's hyperparameters: where the number of layers is searched (`counts` a list,
+    :func:`layer_counts`), they are active only in the trials that have layer i. keras-tuner then leaves an unused
+    layer's width out of a trial's values, so a proposal that repeats a finished student is seen as a repeat (and
+    drawn again), and its Gaussian process sees the width's default in every trial without the layer, not a value
+    that changed nothing; an Optuna trial (the Pareto search) never suggests it."""
+    if not isinstance(counts, list):
+        return contextlib.nullcontext()
+    return hp.conditional_scope("layers", [n for n in counts if n > i])
 
 
 def conv_blocks(shape: Sequence[int], blocks: int, rank: int = 2) -> int:

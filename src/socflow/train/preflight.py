@@ -6,9 +6,10 @@ the job's last good outputs (and, through their times, every job after it). Here
 file read and checked, the built-in data's class counts and size from the config), a pretrained teacher (loaded,
 its input shape and classes against the data's), a user's teacher hypermodel (imported from the folder Snakemake
 runs in, built once with its default hyperparameters, its input and outputs against the data's), the IP's input
-types against the normalized training data's range (:func:`check_input_range`), each budget
-against the cheapest student of the search space (:func:`check_budget_floor`), and a convolutional student's reuse
-factors against the largest (:func:`check_conv_reuse`).
+types against the normalized training data's range (:func:`check_input_range`), each budget against the cheapest
+student of the search space (:func:`check_budget_floor`), a convolutional student's reuse factors against the
+largest (:func:`check_conv_reuse`), and a Pareto search's selected trial against the search
+(:func:`check_selection`).
 
 The checks that load TensorFlow take a few seconds; a pass is remembered in the cache folder under a key of all it
 depends on (the settings, the data's shape, the files' sizes and times, socflow's version), so an unchanged
@@ -23,6 +24,8 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from socflow import __version__
 from socflow.budget import budget_of
@@ -154,13 +157,13 @@ def check_input_range(experiment: Mapping[str, Any], low: float, high: float) ->
         if (low < lowest or high > highest) and kind.overflow == "WRAP":
             saturating = FixedType(kind.width, kind.integer, kind.signed, kind.rounding, "SAT")
             raise ConfigError(
-                f"{where}: the values beyond it wrap around to the other sign. Take {holding.short}, or saturate "
-                f"them with {saturating.short}"
+                f"{where}: the values beyond it wrap around to the other sign. Take {holding.spelled}, or saturate "
+                f"them with {saturating.spelled}"
             )
         if high - low < MIN_INPUT_STEPS * kind.lsb:
             steps = int((high - low) // kind.lsb) + 1
             raise ConfigError(
-                f"{where}: it puts every input on at most {steps} value{'s' * (steps > 1)}. Take {holding.short}"
+                f"{where}: it puts every input on at most {steps} value{'s' * (steps > 1)}. Take {holding.spelled}"
             )
 
 
@@ -178,7 +181,12 @@ def check_budget_floor(experiment: Mapping[str, Any], shape: Shape) -> None:
     for variant in student["variants"]:
         model = smallest_student(student, variant, shape)
         for i, target, budget in budgeted:
-            costs = costs_at(model, narrowest, target, experiment["rtl"])
+            try:
+                costs = costs_at(model, narrowest, target, experiment["rtl"])
+            except ConfigError as error:
+                raise ConfigError(
+                    f"hls.targets[{i}].reuse_factor: the smallest student of the space: {error}"
+                ) from None
             over = {reuse: {k: v for k, v in budget.excess(cost).items() if v > 0} for reuse, cost in costs.items()}
             if any(not excess for excess in over.values()):
                 continue
@@ -266,21 +274,50 @@ def model_checks(experiment: Mapping[str, Any], shape: Shape) -> list[tuple[str,
     if is_user_model(student["model"]):
         settings = {k: experiment[k] for k in ("student", "hls", "rtl")}
         checks.append(("student.model", data | settings | {"file": hypermodel_stamp(student)}))
-    if any(t.get("budget") for t in experiment["hls"]["targets"]):
-        checks.append(("budget", data | {k: experiment[k] for k in ("student", "hls", "rtl")}))
     targets = experiment["hls"]["targets"]
+    # the reuse factors first: a budget's floor is costed at them, on the smallest student, whose range is narrower
     if student["model"] in ("cnn", "vgg", "mobilenet") and any(max(reuse_factors(t)) > 1 for t in targets):
         checks.append(("reuse", data | {"student": experiment["student"], "targets": targets}))
+    if any(t.get("budget") for t in targets):
+        checks.append(("budget", data | {k: experiment[k] for k in ("student", "hls", "rtl")}))
     return checks
 
 
-def check_experiments(experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path) -> dict[str, Any]:
+def check_selection(experiment: Mapping[str, Any], exp_dir: str | Path) -> None:
+    """A Pareto search's `student.select: {rule: trial}` names a trial the search will have: numbered from 0, below
+    `search.trials` (a search that dropped repeated proposals numbers its trials on past them: a number its
+    trials.csv, in exp_dir/student/{variant}/, lists as completed is taken too). Else the search would run to the
+    end before select_student found no such trial."""
+    student = experiment["student"]
+    select, trials = student["select"], student["search"]["trials"]
+    if student["search"]["objective"] != "pareto" or select["rule"] != "trial" or select["trial"] < trials:
+        return
+    for variant in student["variants"]:
+        table = Path(exp_dir) / "student" / variant_name(variant) / "trials.csv"
+        done = pd.read_csv(table) if table.is_file() else None
+        if done is None or select["trial"] not in set(done.loc[done["status"] == "COMPLETE", "trial_id"]):
+            raise ConfigError(
+                f"student.select.trial: {select['trial']} is not a trial of a search of {trials} trials (numbered 0 "
+                f"to {trials - 1}); name one of them (front.csv lists the search's points), or raise "
+                "student.search.trials"
+            )
+
+
+def check_experiments(
+    experiments: Mapping[str, Mapping[str, Any]], cache_dir: str | Path, results: str | Path = "results"
+) -> dict[str, Any]:
     """Every check of this module for every experiment; an error leads with the experiment's key. The findings the
-    plan uses, by experiment and check (e.g. {"e": {"student.model": {"rtl": None}}}).
+    plan uses, by experiment and check (e.g. {"e": {"student.model": {"rtl": None}}}). `results` holds the
+    experiments' results (a finished search's trials, for :func:`check_selection`).
 
     The data are checked here; the model checks not passed before run in a child Python process, so that
     TensorFlow (its threads, its memory, its logging handlers, which take over Snakemake's console) never loads in
     Snakemake's own process."""
+    for exp, experiment in experiments.items():
+        try:
+            check_selection(experiment, Path(results) / exp)
+        except ConfigError as error:
+            raise ConfigError(f"experiments.{exp}.{error}") from None
     shapes = check_sources(experiments, Path(cache_dir) / "data")
     for exp, experiment in experiments.items():
         span = scaled_range(
