@@ -106,6 +106,12 @@ def is_ecp5(part: str) -> bool:
     return _family(part)[1] == "ECP5"
 
 
+# The fastest clock any socflow design reaches after place and route on an ECP5 (MHz, its fastest speed grade):
+# bench/pnr.py's fastest design kind, placed and routed at --speed 8 (docs/rtl.md). A target whose clock, with
+# rtl.timing_slack, is above it cannot pass rtl_pnr: socflow.config refuses it before any job.
+ECP5_FASTEST_MHZ = 121.7
+
+
 # ECP5 part numbers: device, speed grade (6 slowest, 8 fastest), package (BG: caBGA, MG: csfBGA, TG: TQFP) and
 # pin count, temperature grade: LFE5U-85F-6BG381C is the ULX3S's
 _ECP5_PART = re.compile(r"^lfe5u(m5g|m)?-(25|45|85)f-([678])(bg|mg|tg)(\d+)[ci]$", re.I)

@@ -122,7 +122,8 @@ rule rtl_pnr:
     params:
         target=target_cfg,
         timing=setting("rtl", "timing"),
-        seed=setting("rtl", "pnr_seed"),
+        timing_slack=setting("rtl", "timing_slack"),
+        seeds=setting("rtl", "pnr_seeds"),
         send_scores=setting("board", "send_scores"),
     script:
         "../scripts/rtl_pnr.py"

@@ -38,7 +38,7 @@ def setting(name, key):
 
 INPUT_PRECISION = setting("hls", "input_precision")
 # the rtl settings only rtl_pnr reads: editing them reruns no other rule
-PNR_SETTINGS = ("timing", "pnr_seed")
+PNR_SETTINGS = ("timing", "timing_slack", "pnr_seeds")
 
 
 def variant_cfg(w):
