@@ -175,3 +175,16 @@ def test_the_socs_bitstream_is_planned_for_the_ulx3s_parts_only():
     plan = planned(PULSES | {"hls": {"targets": [ulx3s]}, "board": {"soc_bitstream": False}})
     assert plan.stages("e")["soc_bitstream"] == (False, "board.soc_bitstream: false")
     assert plan.hardware("e", "b8_s20", "u") == {}
+
+
+def test_an_ecp5_designs_board_eval_and_package_wait_for_its_place_and_route():
+    """On an ECP5 target board_eval and board_package take rtl_pnr's pnr.json, so that a design that misses its
+    clock is neither evaluated nor packaged; a Xilinx target's, a design without rtl_pnr (no RTL path, or nextpnr
+    not installed) and the HLS IP (not what rtl_pnr places) take none."""
+    ecp5 = {"name": "u", "part": "LFE5U-85F-6BG381C", "clock_period": 10.0}
+    experiment = PULSES | {"hls": {"targets": [PULSES["hls"]["targets"][0], ecp5]}}
+    plan = planned(experiment)
+    assert plan.timing("e", "b8_s20", "u") == {"pnr": "results/e/rtl/b8_s20/u/pnr.json"}
+    assert plan.timing("e", "b8_s20", "t") == {}
+    assert planned(experiment, open_which=nothing).timing("e", "b8_s20", "u") == {}
+    assert planned(experiment | {"board": {"ip": "hls"}}).timing("e", "b8_s20", "u") == {}

@@ -118,6 +118,10 @@ def board_inputs(w):
     return PLAN.board_inputs(w.exp, w.variant, w.target, w.backend)
 
 
+def timing_report(w):
+    return PLAN.timing(w.exp, w.variant, w.target)
+
+
 def package_hardware(w):
     return PLAN.hardware(w.exp, w.variant, w.target)
 
