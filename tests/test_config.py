@@ -351,7 +351,7 @@ def test_a_fixed_point_type_written_another_way_is_the_same_config(tiny_config):
             False,
             "hls.targets[0].part: part '10AX115S2F45I1SG': not a part number of a family socflow knows",
         ),
-        ({"part": "LFE5U-85F-6BG381C"}, True, None),  # the ULX3S's ECP5
+        ({"part": "LFE5U-85F-6BG381C", "clock_period": 10.0}, True, None),  # the ULX3S's ECP5
         ({"part": "LFE5U-85F"}, True, "hls.targets[0].part: part 'LFE5U-85F': an ECP5 part number with its speed"),
         (
             {"part": "LFE5U-25F-8MG285C", "budget": {"lut": 0.5}},
@@ -369,6 +369,48 @@ def test_parts_and_boards_are_checked_before_any_job(tiny_config, target, rtl, m
         with pytest.raises(ConfigError) as info:
             validated(tiny_config)
         assert str(info.value).startswith(f"experiments.tiny.{message}"), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("target", "rtl", "message"),
+    [
+        # 500 MHz: no design of the family reaches it (rtl_pnr would fail after the training)
+        (
+            {"clock_period": 2.0},
+            {},
+            r"hls\.targets\[0\]\.clock_period: 2 ns with rtl\.timing_slack 0\.05 asks for "
+            r"525\.0 MHz after place and route; no design reaches more than [\d.]+ MHz on an ECP5 \(measured, "
+            r"docs/rtl\.md\): set clock_period to [\d.]+ ns or more, or rtl\.timing: warn",
+        ),
+        ({}, {}, r"hls\.targets\[0\]\.clock_period: 5 ns "),  # the schema's default clock, 200 MHz
+        ({"clock_period": 2.0}, {"timing": "warn"}, None),  # a miss is measured and kept: the user's to ask
+        ({"clock_period": 2.0}, {"enabled": False}, None),  # no RTL, nothing placed and routed
+        ({"clock_period": 10.0}, {"timing_slack": 0.2}, None),
+    ],
+)
+def test_an_ecp5_clock_no_design_reaches_is_named_when_the_workflow_is_planned(tiny_config, target, rtl, message):
+    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [{"part": "LFE5U-85F-6BG381C"} | target]}
+    tiny_config["experiments"]["tiny"]["rtl"] = rtl
+    if message is None:
+        assert validated(tiny_config)
+    else:
+        with pytest.raises(ConfigError, match=r"^experiments\.tiny\." + message):
+            validated(tiny_config)
+
+
+def test_pnr_seeds_are_a_count_or_a_list_and_canonical(tiny_config):
+    """rtl.pnr_seeds: a count n is seeds 1 to n, the same params as the list; the default tries 3; a seed list
+    with a repeat is refused."""
+
+    def seeds(setting):
+        config = copy.deepcopy(tiny_config)
+        config["experiments"]["tiny"]["rtl"] = {} if setting is None else {"pnr_seeds": setting}
+        return validated(config)["experiments"]["tiny"]["rtl"]
+
+    assert seeds(3) == seeds([1, 2, 3]) == seeds(None) and seeds(3)["pnr_seeds"] == [1, 2, 3]
+    assert seeds([7, 42])["pnr_seeds"] == [7, 42] and seeds(3)["timing_slack"] == 0.05
+    with pytest.raises(ConfigError, match=r"experiments\.tiny\.rtl\.pnr_seeds: "):
+        seeds([1, 1])
 
 
 @pytest.mark.parametrize(

@@ -123,7 +123,7 @@ def test_an_ecp5_target_gets_place_and_route_and_no_xilinx_stages():
     """A Xilinx and an ECP5 target side by side, every tool found (forced): the ECP5 target gets rtl_pnr, its
     Table I entry and Fig. 5 input; the Vitis HLS and Vivado files and a real board stay the Xilinx target's,
     and the entry says why; each gets its package (Vivado's design, the open SoC's bitstream)."""
-    ecp5 = {"name": "u", "part": "LFE5U-85F-6BG381C", "board": "ulx3s"}
+    ecp5 = {"name": "u", "part": "LFE5U-85F-6BG381C", "board": "ulx3s", "clock_period": 10.0}
     experiment = PULSES | {"hls": {"targets": [PULSES["hls"]["targets"][0], ecp5]},
                            "board": {"backends": ["emulated", "pynq"]}}  # fmt: skip
     plan = planned(experiment, toolchain="force")
@@ -163,8 +163,9 @@ def test_the_simulated_soc_runs_where_the_rtl_does():
 
 
 def test_the_socs_bitstream_is_planned_for_the_ulx3s_parts_only():
-    ulx3s = {"name": "u", "part": "LFE5U-85F-6BG381C"}
-    plan = planned(PULSES | {"hls": {"targets": [ulx3s, {"name": "o", "part": "LFE5U-25F-8MG285C"}]}})
+    ulx3s = {"name": "u", "part": "LFE5U-85F-6BG381C", "clock_period": 10.0}
+    orangecrab = {"name": "o", "part": "LFE5U-25F-8MG285C", "clock_period": 10.0}
+    plan = planned(PULSES | {"hls": {"targets": [ulx3s, orangecrab]}})
     outputs = plan.final_outputs()
     assert "results/e/hw/b8_s20/u/soc/soc.json" in outputs and "results/e/hw/b8_s20/o/soc/soc.json" not in outputs
     assert "results/e/rtl/b8_s20/o/pnr.json" in outputs  # the OrangeCrab's part is routed, it has no SoC of ours
@@ -178,3 +179,16 @@ def test_the_socs_bitstream_is_planned_for_the_ulx3s_parts_only():
     plan = planned(PULSES | {"hls": {"targets": [ulx3s]}, "board": {"soc_bitstream": False}})
     assert plan.stages("e")["soc_bitstream"] == (False, "board.soc_bitstream: false")
     assert plan.hardware("e", "b8_s20", "u") == {}
+
+
+def test_an_ecp5_designs_board_eval_and_package_wait_for_its_place_and_route():
+    """On an ECP5 target board_eval and board_package take rtl_pnr's pnr.json, so that a design that misses its
+    clock is neither evaluated nor packaged; a Xilinx target's, a design without rtl_pnr (no RTL path, or nextpnr
+    not installed) and the HLS IP (not what rtl_pnr places) take none."""
+    ecp5 = {"name": "u", "part": "LFE5U-85F-6BG381C", "clock_period": 10.0}
+    experiment = PULSES | {"hls": {"targets": [PULSES["hls"]["targets"][0], ecp5]}}
+    plan = planned(experiment)
+    assert plan.timing("e", "b8_s20", "u") == {"pnr": "results/e/rtl/b8_s20/u/pnr.json"}
+    assert plan.timing("e", "b8_s20", "t") == {}
+    assert planned(experiment, open_which=nothing).timing("e", "b8_s20", "u") == {}
+    assert planned(experiment | {"board": {"ip": "hls"}}).timing("e", "b8_s20", "u") == {}

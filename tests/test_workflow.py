@@ -67,6 +67,16 @@ def test_default_target_asks_only_for_what_runs_here(tmp_path, tiny_config):
     assert jobs["rtl_sim"] == jobs["rtl_synth"] == 1  # open tools, installed by the project
 
 
+def test_an_ecp5_design_is_evaluated_and_packaged_only_after_its_place_and_route(tmp_path, tiny_config):
+    """board_eval and board_package of an ECP5 target need rtl_pnr's pnr.json: a design that misses its clock
+    (rtl_pnr's TimingError) is never evaluated nor packaged."""
+    ulx3s = {"name": "u", "part": "LFE5U-85F-6BG381C", "clock_period": 10.0}
+    tiny_config["experiments"]["tiny"]["hls"] = {"targets": [ulx3s]}
+    for wanted in ("board/b8_s20/u/emulated.json", "deploy/b8_s20/u.zip"):
+        jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", f"results/tiny/{wanted}"))
+        assert jobs["rtl_pnr"] == 1, (wanted, jobs)
+
+
 def test_cnn_students_get_the_conv_rtl_and_without_it_say_why(tmp_path, tiny_config):
     tiny_config["experiments"]["tiny"]["student"] = {"model": "cnn"}
     jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))

@@ -27,7 +27,7 @@ from socflow.errors import ConfigError
 from socflow.families import APPLICATIONS, BUILT_IN_SHAPES, IMAGE_STUDENTS, SIGNALS, is_user_model
 from socflow.fixed import FixedType
 from socflow.names import reuse_factors, target_name, variant_name
-from socflow.parts import board_for, family_of, is_ecp5, nextpnr_ecp5_args, yosys_family
+from socflow.parts import ECP5_FASTEST_MHZ, board_for, family_of, is_ecp5, nextpnr_ecp5_args, yosys_family
 from socflow.settings import Target
 
 SCHEMA = RESOURCES / "config.schema.yaml"  # also config/schema.yaml in the repository
@@ -115,6 +115,7 @@ def validate_config(config: dict[str, Any], schema: str | Path = SCHEMA) -> dict
     check_config(config)
     experiments = config["experiments"]
     for name in experiments:  # the experiments keep the user's order (the order of Table I's rows)
+        experiments[name]["rtl"]["pnr_seeds"] = pnr_seeds(experiments[name]["rtl"]["pnr_seeds"])
         canonical(experiments[name])
         _spell_types(experiments[name]["hls"])
     return config
@@ -225,9 +226,32 @@ def check_config(config: Mapping[str, Any]) -> None:
                         "synth_xilinx); an ECP5 target takes no budget yet: give the budget to a Xilinx target and "
                         "place and route the chosen student on this one"
                     )
+                if has_rtl(experiment):
+                    check_reachable_clock(target, experiment["rtl"], where)
             if target.get("budget"):
                 _named(f"{where}.budget", budget_of, target)
             _named(where, board_for, target)
+
+
+def check_reachable_clock(target: Target, rtl: Mapping[str, Any], where: str) -> None:
+    """Before any job: an ECP5 target's clock, with the slack rtl_pnr requires, at most the fastest any design
+    reaches on the family (:data:`socflow.parts.ECP5_FASTEST_MHZ`, measured), else rtl_pnr would fail only after
+    the training; with rtl.timing: warn the miss is measured and kept, so the clock is the user's to ask."""
+    required = 1000.0 / target["clock_period"] * (1.0 + rtl["timing_slack"])
+    if rtl["timing"] == "fail" and required > ECP5_FASTEST_MHZ:
+        fastest = 1000.0 * (1.0 + rtl["timing_slack"]) / ECP5_FASTEST_MHZ
+        raise ConfigError(
+            f"{where}.clock_period: {target['clock_period']:g} ns with rtl.timing_slack {rtl['timing_slack']:g} "
+            f"asks for {required:.1f} MHz after place and route; no design reaches more than {ECP5_FASTEST_MHZ:g} "
+            f"MHz on an ECP5 (measured, docs/rtl.md): set clock_period to {math.ceil(fastest * 10) / 10:g} ns or "
+            "more, or rtl.timing: warn to measure the design anyway"
+        )
+
+
+def pnr_seeds(setting: int | list[int]) -> list[int]:
+    """rtl.pnr_seeds as the seeds: a count n is seeds 1 to n (canonical, so that 3 and [1, 2, 3] give the same
+    params)."""
+    return list(range(1, setting + 1)) if isinstance(setting, int) else list(setting)
 
 
 def check_reuse_factor(target: Target, experiment: Mapping[str, Any]) -> None:

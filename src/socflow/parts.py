@@ -106,6 +106,14 @@ def is_ecp5(part: str) -> bool:
     return _family(part)[1] == "ECP5"
 
 
+# The fastest clock any socflow design reaches after place and route on an ECP5 (MHz), on its fastest speed grade:
+# bench/pnr.py's fastest design kind (the streaming design, pulses MLP student, 121.7 MHz on the ULX3S's speed
+# grade 6) in socflow_top on an LFE5U-85F-8BG381C, nextpnr-ecp5 0.11 constrained at 200 MHz: 158.1, 157.6 and
+# 154.9 MHz with seeds 1, 2, 3 (2026-12-07, docs/rtl.md). A target whose clock with rtl.timing_slack is above it
+# cannot pass rtl_pnr, so socflow.config refuses it before any job (a 2 ns clock, or the schema's default 5 ns).
+ECP5_FASTEST_MHZ = 158.1
+
+
 # ECP5 part numbers: device, speed grade (6 slowest, 8 fastest), package (BG: caBGA, MG: csfBGA, TG: TQFP) and
 # pin count, temperature grade: LFE5U-85F-6BG381C is the ULX3S's
 _ECP5_PART = re.compile(r"^lfe5u(m5g|m)?-(25|45|85)f-([678])(bg|mg|tg)(\d+)[ci]$", re.I)

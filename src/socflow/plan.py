@@ -361,6 +361,14 @@ class Plan:
             files |= paths.soc_bitstream
         return files
 
+    def timing(self, exp: str, variant: str, target: str) -> dict[str, str]:
+        """rtl_pnr's report (pnr.json) where the target's IP is the RTL placed and routed on an ECP5: board_eval and
+        board_package wait for it, so that a design that misses its clock (rtl_pnr's TimingError) is neither
+        evaluated nor packaged."""
+        part = targets(self.experiments[exp])[target]["part"]
+        routed = self.ip_kind(exp) == "rtl" and self.stages(exp)["rtl_pnr"].included and for_part("rtl_pnr", part)
+        return {"pnr": Paths(exp, variant, target).pnr} if routed else {}
+
     def board_inputs(self, exp: str, variant: str, target: str, backend: str) -> dict[str, str]:
         """The emulated board and the simulated SoC run the IP model; a real board needs the bitstream too (its
         answers are checked against the same IP model's)."""

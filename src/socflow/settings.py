@@ -155,7 +155,8 @@ class Rtl(TypedDict):
     latency_cutoff: float | None
     sim_min_agreement: float
     timing: Literal["fail", "warn"]
-    pnr_seed: int
+    timing_slack: float
+    pnr_seeds: list[int]  # a count in the config, its seeds once validated (socflow.config.pnr_seeds)
 
 
 class BoardSettings(TypedDict):

@@ -46,6 +46,7 @@ rule board_firmware:
 rule board_eval:
     input:
         unpack(board_inputs),
+        unpack(timing_report),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
         firmware="results/{exp}/board/{variant}/{target}/firmware",
         model="results/{exp}/student/{variant}/model.h5",
@@ -78,6 +79,7 @@ rule board_package:
     input:
         unpack(ip_inputs),
         unpack(package_hardware),
+        unpack(timing_report),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
         header="results/{exp}/board/{variant}/{target}/protocol.h",
         summary="results/{exp}/data/summary.json",
@@ -122,7 +124,8 @@ rule rtl_pnr:
     params:
         target=target_cfg,
         timing=setting("rtl", "timing"),
-        seed=setting("rtl", "pnr_seed"),
+        timing_slack=setting("rtl", "timing_slack"),
+        seeds=setting("rtl", "pnr_seeds"),
         send_scores=setting("board", "send_scores"),
     script:
         "../scripts/rtl_pnr.py"

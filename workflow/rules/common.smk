@@ -42,7 +42,7 @@ def setting(name, key):
 INPUT_PRECISION = setting("hls", "input_precision")
 
 # the rtl settings only rtl_pnr reads: editing them reruns no other rule
-PNR_SETTINGS = ("timing", "pnr_seed")
+PNR_SETTINGS = ("timing", "timing_slack", "pnr_seeds")
 
 
 def input_accuracy(w):
@@ -126,6 +126,10 @@ def design_ip(w):
 
 def board_inputs(w):
     return PLAN.board_inputs(w.exp, w.variant, w.target, w.backend)
+
+
+def timing_report(w):
+    return PLAN.timing(w.exp, w.variant, w.target)
 
 
 def package_hardware(w):

@@ -22,6 +22,6 @@ rule soc_bitstream:
         target=target_cfg,
         board=section("board"),
         timing=setting("rtl", "timing"),
-        seed=setting("rtl", "pnr_seed"),
+        seeds=setting("rtl", "pnr_seeds"),
     script:
         "../scripts/soc_bitstream.py"

@@ -59,11 +59,12 @@ def board_package(
     """Stage board_package: write the zip (outputs['package'], fixed timestamps: the same inputs give the same
     bytes); the expected answers are those of the rule's IP model (as for board_eval) that the package's design
     carries, the bitstream and its hardware handoff included where the rule has them (inputs 'bit', 'hwh'), the open
-    SoC's bitstream and report likewise (inputs 'soc_bit', 'soc_report')."""
+    SoC's bitstream and report likewise (inputs 'soc_bit', 'soc_report'), and on an ECP5 the place-and-route report
+    the design passed (input 'pnr', pnr.json: the clock it reaches)."""
     from socflow.board.ip_model import ip_files, ip_vectors
 
     protocol_json, output = inputs["protocol"], outputs["package"]
-    hardware = [inputs[k] for k in HARDWARE if k in inputs]
+    hardware = [inputs[k] for k in (*HARDWARE, "pnr") if k in inputs]
     input_precision = deployed_input(params["input_precision"], student_choices(inputs))
     vectors = ip_vectors(
         ip_files(inputs), inputs["model"], Protocol.read(protocol_json), inputs["test"], input_precision

@@ -124,17 +124,17 @@ def soc_bitstream(
     *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """Stage soc_bitstream: the SoC around the student's RTL (inputs verilog, protocol, firmware) for the target's
-    open board (params target: part, board; params board: soc_clock_mhz, fifo_depth; timing, seed: rtl.timing,
-    rtl.pnr_seed); writes outputs['bit'] and outputs['report'] (soc.json: post-route resources, the SoC clock's Fmax
-    and critical path, how to load the bitstream and read the UART), or a TimingError on a missed clock (after the
-    numbers are logged)."""
+    open board (params target: part, board; params board: soc_clock_mhz, fifo_depth; timing, seeds: rtl.timing,
+    rtl.pnr_seeds, of which the SoC is placed with the first); writes outputs['bit'] and outputs['report']
+    (soc.json: post-route resources, the SoC clock's Fmax and critical path, how to load the bitstream and read the
+    UART), or a TimingError on a missed clock (after the numbers are logged)."""
     require_soc_tools("soc_bitstream")
     target, board = params["target"], params["board"]
     protocol = Protocol.read(inputs["protocol"])
     logs = {"yosys": Path(outputs["yosys"]), "nextpnr": Path(outputs["nextpnr"])}
     with tempfile.TemporaryDirectory(prefix="soc_bitstream-") as scratch:
         result = build_bitstream(protocol, Path(inputs["verilog"]), Path(inputs["firmware"]), target, board,
-                                 params["seed"], Path(scratch), logs)  # fmt: skip
+                                 params["seeds"][0], Path(scratch), logs)  # fmt: skip
         shutil.copyfile(Path(scratch) / f"{BUILD_NAME}.bit", outputs["bit"])
     name = open_soc_board(target["part"])
     how = BOARDS[name]
