@@ -21,6 +21,7 @@ rule tune_student_worker:
         student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
+        input_precision=INPUT_PRECISION,
         state="results/{exp}/student/{variant}/tuning",
         worker=lambda wildcards: int(wildcards.worker),
     script:
@@ -62,6 +63,7 @@ rule tune_student:
         student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
+        input_precision=INPUT_PRECISION,
         state="results/{exp}/student/{variant}/tuning",
     script:
         "../scripts/tune_student.py"
@@ -71,7 +73,6 @@ rule train_student:
     input:
         unpack(selected_student),
         hparams="results/{exp}/student/{variant}/hparams.json",
-        train="results/{exp}/data/train.npz",
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
@@ -104,6 +105,7 @@ rule train_student:
         student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
+        input_precision=INPUT_PRECISION,
     script:
         "../scripts/train_student.py"
 
