@@ -69,9 +69,34 @@ rule tune_student:
         "../scripts/tune_student.py"
 
 
-rule train_student:
+rule fit_student:
     input:
         unpack(selected_student),
+        hparams="results/{exp}/student/{variant}/hparams.json",
+        trials="results/{exp}/student/{variant}/trials.csv",
+        val="results/{exp}/data/val.npz",
+    output:
+        chosen="results/{exp}/student/{variant}/chosen.json",
+    log:
+        "logs/fit_student/{exp}/{variant}.log",
+    benchmark:
+        "benchmarks/fit_student/{exp}/{variant}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    params:
+        budget=budget_cfg,
+        cache=synth_cache,
+    script:
+        "../scripts/fit_student.py"
+
+
+rule train_student:
+    input:
+        unpack(deployed_student),
         hparams="results/{exp}/student/{variant}/hparams.json",
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",

@@ -51,7 +51,8 @@ class SeededTuner(kt.Tuner):
         history = self.hypermodel.fit(trial.hyperparameters, model, *args, **kwargs).history
         seconds = time.perf_counter() - start
         curves = {k: [float(v) for v in vs] for k, vs in history.items()}
-        return trial_metrics(self.judge, model, curves, Path(self.get_trial_dir(trial.trial_id)), seconds)
+        folder, config = Path(self.get_trial_dir(trial.trial_id)), trial.hyperparameters.get_config()
+        return trial_metrics(self.judge, model, curves, folder, seconds, config)
 
 
 def bayesian_search(

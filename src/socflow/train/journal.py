@@ -175,9 +175,10 @@ def _train_trial(
     """Train one trial as keras-tuner's search does (same build, fit and callbacks); its metrics as
     socflow.train.trials.trial_metrics gives them."""
     seed_trial(search["seed"], entry["trial_id"])
-    model = build(with_values(space, entry["values"]))
+    hp = with_values(space, entry["values"])
+    model = build(hp)
     history, seconds = fit_model(model, *data, search["epochs"], search["batch_size"], list(callbacks()))
-    return trial_metrics(judge, model, history, folder, seconds)
+    return trial_metrics(judge, model, history, folder, seconds, hp.get_config())
 
 
 def _record(state: Path, trial_id: str, worker: int, **result: Any) -> None:

@@ -181,14 +181,17 @@ def train_student(
 ) -> dict[str, Any]:
     """Stage train_student: deploy the chosen trial's student as the search kept and scored it, not trained again
     (a student trained again with the trial's hyperparameters can be another one): the accuracy search's best trial
-    (inputs['hparams']), or the Pareto search's selected one (inputs['selected'], select_student's). Saves model.h5
+    (inputs['hparams']), or the Pareto search's selected one (inputs['selected'], select_student's), or with a budget
+    the first of the search's candidates whose design fits by Yosys (inputs['chosen'], fit_student's). Saves model.h5
     (QKeras, pruning stripped), metrics.json (its test metrics, its validation accuracy on the input grid, which is
     the trial's score; with params `budget`: its estimated cost on the budgeted targets, the reuse factor it takes
     on each and its input type) and curves.png (its fit's, from the search)."""
     data, student, variant = inputs, params["student"], params["variant"]
     summary = begin_stage(data, student["search"], threads)
     teacher = load_model(inputs["teacher"])
-    if "selected" in inputs:
+    if "chosen" in inputs:
+        model, curves, seconds, hp, kd, choices = _fitted_student(inputs, params)
+    elif "selected" in inputs:
         model, curves, seconds, hp, kd, choices = _selected_student(inputs, params)
     else:
         model, curves, seconds, hp, kd, choices = _searched_student(inputs, params)
@@ -251,6 +254,28 @@ def _searched_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> D
     }
     kd = kd_settings(hp, params["student"]) | {"scale": judged.get("kd_scale")}
     return load_model(folder / KEPT_STUDENT), record["history"], record["seconds"], hp, kd, choices
+
+
+def _fitted_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> Deployed:
+    """The student fit_student settled on (chosen.json: the first candidate of the search whose design fits by
+    Yosys), as _searched_student returns one: its kept model, its fit's curves and seconds from the search, the
+    reuse factors and input type it was synthesized with, and what the settling tried."""
+    chosen = read_json(inputs["chosen"])
+    record = read_json(chosen["record"])
+    hp = hyperparameters(record["hyperparameters"])
+    choices = {
+        "budget": chosen["point"],
+        "reuse_factors": chosen["reuse_factors"],
+        "input_precision": chosen["input_precision"],
+        "fit": {
+            "trial_id": chosen["trial_id"],
+            "search_choice": chosen["search_choice"],
+            "model": chosen["model"],
+            "syntheses": len(chosen["candidates"]),
+        },  # fmt: skip
+    }
+    kd = kd_settings(hp, params["student"]) | {"scale": record.get("metrics", {}).get("kd_scale")}
+    return load_model(chosen["model"]), record["history"], record["seconds"], hp, kd, choices
 
 
 def _selected_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> Deployed:

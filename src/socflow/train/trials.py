@@ -58,17 +58,23 @@ def best_accuracy(history: Mapping[str, list[float]]) -> float:
 
 
 def trial_metrics(
-    judge: Judge | None, model: keras.Model, history: Mapping[str, list[float]], folder: Path, seconds: float = 0.0
+    judge: Judge | None,
+    model: keras.Model,
+    history: Mapping[str, list[float]],
+    folder: Path,
+    seconds: float = 0.0,
+    hyperparameters: Mapping[str, Any] | None = None,
 ) -> dict[str, float]:
     """A trial's metrics: the best epoch's validation accuracy, as keras-tuner scores a trial, or the judge's of the
-    model as trained (which keeps it in the trial's `folder`, beside the fit's history and `seconds` and these
-    metrics: :data:`TRIAL_RECORD`, so the trial can be deployed as it was scored); and a student's KD terms at the
-    best epoch (what distillation did)."""
+    model as trained (which keeps it in the trial's `folder`, beside :data:`TRIAL_RECORD`: the fit's history and
+    `seconds`, the trial's `hyperparameters` config and these metrics, so the trial can be deployed as it was
+    scored); and a student's KD terms at the best epoch (what distillation did)."""
     best = int(np.nanargmax(history[OBJECTIVE]))
     scored = {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, folder)
     metrics = {k: float(v) for k, v in scored.items()} | {k: float(history[k][best]) for k in KD_TERMS if k in history}
     if judge is not None:
-        write_json(Path(folder) / TRIAL_RECORD, {"history": history, "seconds": seconds, "metrics": metrics})
+        record = {"history": history, "seconds": seconds, "hyperparameters": hyperparameters, "metrics": metrics}
+        write_json(Path(folder) / TRIAL_RECORD, record)
     return metrics
 
 
