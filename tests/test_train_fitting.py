@@ -83,3 +83,31 @@ def test_where_no_candidate_fits_the_budget_error_lists_every_one(student, tmp_p
         for r in REUSE:
             assert f"trial {trial} R = {r} {INPUT}" in message
     assert f"{luts[8]:,.0f} by Yosys, over in lut" in message
+
+
+def test_after_a_pareto_selection_the_other_trials_follow_by_their_best_fitting_point():
+    from socflow.train.fitting import pareto_trials
+
+    points = pd.DataFrame(
+        [  # trial, R, accuracy, LUT, fits
+            (0, 1, 0.95, 1359, True),
+            (0, 10, 0.95, 900, True),
+            (1, 1, 0.97, 3000, False),  # the most accurate, over the budget at every R
+            (1, 10, 0.97, 2500, False),
+            (2, 1, 0.90, 600, True),
+            (3, 1, 0.95, 800, True),  # as accurate as trial 0, smaller
+        ],
+        columns=["trial_id", "reuse_factor", "val_accuracy", "lut", "fits"],
+    ).assign(
+        target="basys3",
+        over_budget=lambda p: (~p["fits"]) * 0.2,
+        input_width=16,
+        latency_clocks=30,
+        model=lambda p: [f"t{t}/student.h5" for t in p["trial_id"]],
+    )
+    selected = {"trial_id": 2, "point": {"trial_id": 2}, "model": "t2/student.h5", "input_width": 16,
+                "reuse_factors": {"basys3": 1}}  # fmt: skip
+    trials = pareto_trials(points, selected, "basys3")
+    assert [t.trial_id for t in trials] == ["2", "3", "0"]  # the selection, then by accuracy, then LUTs; 1 never fits
+    assert trials[0].chosen == {"input_width": 16, "reuse_factors": {"basys3": 1}} and not trials[1].chosen
+    assert str(trials[1].record) == "t3/points.json"

@@ -10,6 +10,7 @@ from socflow.budget import CAPACITY, RESOURCES, budget_of, deployed_input, deplo
 from socflow.errors import BudgetError
 from socflow.fixed import FixedType
 from socflow.io import read_json, write_json
+from socflow.names import target_name
 from socflow.rtl.cost import Cost
 from socflow.rtl.designs import estimate
 
@@ -52,9 +53,9 @@ def budget_check(
         "excess": excess,
         "fits": not any(excess.values()),
     }
-    if inputs.get("chosen"):
+    if inputs.get("chosen"):  # the candidates name the target as configured (a reuse-factor list, not the choice)
         tried = read_json(inputs["chosen"])["candidates"]
-        result["candidates"] = [c for c in tried if c["target"] == limits.target]
+        result["candidates"] = [c for c in tried if c["target"] == target_name(params["target"])]
     write_json(outputs["check"], result)
     if not result["fits"]:
         over = ", ".join(

@@ -79,10 +79,10 @@ def accuracy_trials(hparams: Mapping[str, Any], trials_csv: str | Path, limits: 
     return kept
 
 
-def pareto_trials(hparams: Mapping[str, Any], selected: Mapping[str, Any], target: str) -> list[Trial]:
-    """The Pareto search's selected trial first, then its other trials with a point that fits by the estimate on
-    `target` (the first budgeted one), the most accurate first (of equal ones the fewest LUTs, then clocks)."""
-    _, points = study_tables(Path(hparams["state"]))
+def pareto_trials(points: pd.DataFrame, selected: Mapping[str, Any], target: str) -> list[Trial]:
+    """The Pareto search's selected trial first (select_student's selected.json), then its other trials with a point
+    (of `points`, socflow.train.pareto.study_tables's) that fits by the estimate on `target` (the first budgeted
+    one), the most accurate first (of equal ones the fewest LUTs, then clocks)."""
     best = {}
     for trial_id, mine in points[points["target"] == target].groupby("trial_id", sort=False):
         point = trial_point(mine.to_dict("records"), target)
@@ -199,7 +199,8 @@ def fit_student(
     budget, hparams = params["budget"], read_json(inputs["hparams"])
     targets, limits, types = list(budget["targets"]), budgets(budget["targets"]), input_types(budget)
     if "selected" in inputs:
-        trials = pareto_trials(hparams, read_json(inputs["selected"]), limits[0].target)
+        _, points = study_tables(Path(hparams["state"]))
+        trials = pareto_trials(points, read_json(inputs["selected"]), limits[0].target)
     else:
         trials = accuracy_trials(hparams, inputs["trials"], limits)
     val = read_xy(inputs["val"])
