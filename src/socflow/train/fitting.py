@@ -117,8 +117,8 @@ def target_options(
 
 @dataclass
 class Synthesis:
-    """Synthesizes candidates of one student: the project generated in a scratch folder, Yosys's report through the
-    cache (socflow.rtl.synth.synthesized)."""
+    """Synthesizes the search's candidates, each project generated in a scratch folder, Yosys's report through the
+    cache (socflow.rtl.synth.synthesized), and records every one it tried (`tried`: chosen.json's candidates)."""
 
     targets: Mapping[str, Target]
     precisions: Mapping[int, str]  # the configured input types by width
