@@ -24,6 +24,7 @@ EVERY_RULE = {
     "tune_teacher",
     "train_teacher",
     "tune_student",
+    "fit_student",
     "train_student",
     "hls_convert",
     "hls_csim",
