@@ -7,8 +7,8 @@ trials keeps its student (tuning/trial_*/student.h5): its best trial *that fits 
 deploy after an accuracy-only search, found by synthesizing its trials in order of validation accuracy until one
 fits (each synthesis is cached, so the budgets share them). Those syntheses also measure the cost model's error
 on every trial they reach. For the budget-aware search: the chosen trial's validation accuracy, the test accuracy
-of its kept student and of the student train_student retrains, its estimated and Yosys LUTs (budget_check),
-whether it fits, and the search's time.
+of its kept student and of the deployed one (the same model: train_student deploys the kept student), its estimated
+and Yosys LUTs (budget_check), whether it fits, and the search's time.
 
 The runs share one work folder (bench/out/budget/): data and teacher are made once, each budget reruns the student
 search and its hardware stages, as editing the budget in a config does.

@@ -56,7 +56,8 @@ def main() -> None:
                 student["search"] |= {"trials": trials, "seed": seed, "initial_points": initial(way, trials, dims)}
                 folder = OUT / f"t{trials}_{way or 'socflow'}_s{seed}"
                 out = stage_outputs(folder)
-                params = {"student": student, "variant": variant, "budget": budget, "state": str(folder / "tuning")}
+                params = {"student": student, "variant": variant, "budget": budget, "state": str(folder / "tuning"),
+                          "input_precision": exp["hls"]["input_precision"]}  # fmt: skip
                 best = tune_student(inputs=data, params=params, outputs=out, threads=2)
                 table_ = pd.read_csv(out["trials"])
                 rows.append({"trials": trials, "way": name, "seed": seed, "best": best["score"],

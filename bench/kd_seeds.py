@@ -78,7 +78,8 @@ def task(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]
         folder = out / kind
         s_out = files(folder, ("hparams.json", "trials.csv", "model.h5", "metrics.json", "curves.png"))
         inputs = data | {"teacher": t_out["model"], "teacher_metrics": t_out["metrics"]}
-        params = {"student": student, "variant": exp["student"]["variants"][0], "state": str(folder / "tuning")}
+        params = {"student": student, "variant": exp["student"]["variants"][0], "state": str(folder / "tuning"),
+                  "input_precision": exp["hls"]["input_precision"]}  # fmt: skip
         tune_student(inputs=inputs, params=params, outputs=s_out)
         metrics = train_student(inputs=inputs | s_out, params=params, outputs=s_out)
         rows.append(

@@ -152,7 +152,7 @@ def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
         where = folder / f"accuracy_lut{round(100 * lut)}"
         budget = {"targets": [tcfg], "input_precision": exp["hls"]["input_precision"], "rtl": exp["rtl"]}
         params = {"student": student_params(exp, args, seed, "accuracy"), "variant": variant, "budget": budget,
-                  "state": str(where / "tuning")}  # fmt: skip
+                  "input_precision": exp["hls"]["input_precision"], "state": str(where / "tuning")}  # fmt: skip
         out = stage_outputs(where)
         if not Path(out["metrics"]).exists():
             tune_student(inputs=data, params=params, outputs=out, threads=2)
@@ -169,7 +169,7 @@ def run(name: str, seed: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     where = folder / "pareto"
     budget = {"targets": [cfgs["basys3"]], "input_precision": exp["hls"]["input_precision"], "rtl": exp["rtl"]}
     params = {"student": student_params(exp, args, seed, "pareto"), "variant": variant, "budget": budget,
-              "state": str(where / "tuning")}  # fmt: skip
+              "input_precision": exp["hls"]["input_precision"], "state": str(where / "tuning")}  # fmt: skip
     out = stage_outputs(where)
     if not Path(out["hparams"]).exists():
         tune_student(inputs=data, params=params, outputs=out, threads=2)

@@ -153,9 +153,10 @@ def test_restarted_worker_reruns_its_killed_trial_and_keeps_completed_ones(tmp_p
     assert journal(root)["trials"][0] == done
 
 
-def small_enough(model, history, folder):
+def small_enough(model, folder):
     """A judge as a budgeted search has: the score is the accuracy only for models of at most 500 weights."""
-    accuracy, params = max(history["val_accuracy"]), float(model.count_params())
+    params = float(model.count_params())
+    accuracy = 1 - params / 10_000  # a stand-in: the judge is what is tested
     fits = params <= 500
     return {"score": accuracy if fits else -params / 500, "val_accuracy": accuracy, "fits": fits, "lut": params}
 

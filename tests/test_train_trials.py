@@ -15,12 +15,17 @@ def test_a_trials_metrics_are_its_best_epochs_with_the_kd_terms():
     assert trial_metrics(None, None, {"val_accuracy": [0.2, 0.4]}, None) == {"val_accuracy": 0.4}  # a teacher
 
 
-def test_a_judged_trial_keeps_the_judges_metrics_and_adds_the_kd_terms():
-    def judge(model, history, folder):
+def test_a_judged_trial_keeps_the_judges_metrics_adds_the_kd_terms_and_records_its_fit(tmp_path):
+    from socflow.io import read_json
+    from socflow.train.trials import TRIAL_RECORD
+
+    def judge(model, folder):
         return {"score": 0.5, "val_accuracy": 0.9, "lut": 1200}
 
-    metrics = trial_metrics(judge, None, HISTORY, None)
+    metrics = trial_metrics(judge, None, HISTORY, tmp_path, seconds=12.5, hyperparameters={"values": {"units_0": 4}})
     assert metrics == pytest.approx({"score": 0.5, "val_accuracy": 0.9, "lut": 1200.0, "val_ce": 0.3, "val_kd": 0.7})
+    assert read_json(tmp_path / TRIAL_RECORD) == {"history": HISTORY, "seconds": 12.5, "metrics": metrics,
+                                                   "hyperparameters": {"values": {"units_0": 4}}}  # fmt: skip
 
 
 def _oracle_after(finished: list[tuple[dict, float]], low: int = 4, high: int = 20):

@@ -24,6 +24,7 @@ EVERY_RULE = {
     "tune_teacher",
     "train_teacher",
     "tune_student",
+    "fit_student",
     "train_student",
     "hls_convert",
     "hls_csim",
@@ -446,6 +447,13 @@ def test_the_default_runs_budgeted_search_chooses_a_student_that_fits_as_synthes
     assert check["synthesized"]["lut"] == lut <= 1664 and check["synthesized"]["dsp"] <= 15
     assert abs(check["estimate_error"]["lut"]) < 0.15 and check["estimate"]["dsp"] == check["synthesized"]["dsp"]
     assert (exp / "student" / "b8_s20" / "budget.png").read_bytes()[:4] == b"\x89PNG"
+    # fit_student synthesized the candidates until one fit; the deployed student is that trial's, as it was scored
+    chosen = json.loads((exp / "student" / "b8_s20" / "chosen.json").read_text())
+    assert chosen["candidates"][-1]["fits"] and check["candidates"] == chosen["candidates"]
+    assert chosen["candidates"][-1]["synthesized"]["lut"] == lut  # rtl_synth's report is fit_student's
+    student = default_run["student"]
+    assert student["fit"]["trial_id"] == chosen["trial_id"] and student["reuse_factors"] == chosen["reuse_factors"]
+    assert student["val_accuracy"] == pytest.approx(chosen["point"]["val_accuracy"], abs=1 / 300)  # one sample
 
 
 def test_the_default_runs_table1_figures_and_html_report(default_run):

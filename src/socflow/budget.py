@@ -55,6 +55,14 @@ class Budget:
             over["min_throughput"] = max(0.0, self.limits["min_throughput"] / rate - 1)
         return over
 
+    def load(self, cost: Any, estimated: bool = False) -> float:
+        """The largest share of a resource limit the cost takes (1: at the limit), an `estimated` cost's LUT and FF
+        with the margin: how much room a design leaves, to compare two designs of one student."""
+        values = {k: getattr(cost, k) for k in RESOURCES}
+        if estimated:
+            values |= {k: values[k] * (1 + self.margin_of(cost)) for k in ("lut", "ff")}
+        return max((values[k] / self.limits[k] for k in RESOURCES if k in self.limits), default=0.0)
+
 
 # The margin an estimate gets by default, from the benches' fits to Yosys 0.70 (bench/cost_model.py,
 # bench/conv_cost.py): da4ml's estimate of the fully parallel design and the conv design at R = 1 are over Yosys

@@ -217,6 +217,20 @@ class Plan:
             return Decision(False, "board.soc_bitstream: false")
         return include_stage(stage, "auto", tool, self.open_which)
 
+    def fits_design(self, exp: str) -> bool:
+        """Whether fit_student settles the deployed student's design by Yosys before train_student: the experiment
+        has a budgeted target and its RTL is synthesized here (rtl_synth); else train_student deploys the search's
+        choice as estimated."""
+        budgeted = any(t.get("budget") for t in self.experiments[exp]["hls"]["targets"])
+        return budgeted and self.stages(exp)["rtl_synth"].included
+
+    def deploy_inputs(self, exp: str, variant: str) -> dict[str, str]:
+        """What train_student deploys besides the search's hparams.json: a Pareto search's selection
+        (select_student's selected.json) and the design fit_student settled on (chosen.json), where they run."""
+        folder = f"results/{exp}/student/{variant}"
+        selected = {"selected": f"{folder}/selected.json"} if is_pareto(self.experiments[exp]) else {}
+        return selected | ({"chosen": f"{folder}/chosen.json"} if self.fits_design(exp) else {})
+
     def ip_kind(self, exp: str) -> str:
         """The assessment design's inference IP (board.ip): rtl (the student's RTL) or hls (the HLS IP socflow_ip)."""
         choice = self.experiments[exp]["board"]["ip"]

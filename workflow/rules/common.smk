@@ -83,6 +83,17 @@ def selected_student(w):
     return {}
 
 
+def deployed_student(w):
+    """Input function of train_student: a Pareto search's selection, the design fit_student settled on."""
+    return PLAN.deploy_inputs(w.exp, w.variant)
+
+
+def synth_cache(w):
+    """Params function: the folder of Yosys's reports by their Verilog's hash, which fit_student fills and rtl_synth
+    reads (socflow.rtl.synth.synthesized); no rule's output, so Snakemake deletes none of it."""
+    return f"results/{w.exp}/rtl/{w.variant}/yosys_cache"
+
+
 def search_workers(stage, pattern):
     """Input function of a tune rule: the files of the search's worker jobs when `search.workers` > 1 (the
     tune job then collects their trials), none with 1 worker (the tune job searches itself).

@@ -68,6 +68,7 @@ rule rtl_synth:
         runtime=60,
     params:
         part=lambda wildcards: target_cfg(wildcards)["part"],
+        cache=synth_cache,
     script:
         "../scripts/rtl_synth.py"
 
@@ -78,6 +79,7 @@ rule budget_check:
         metrics="results/{exp}/student/{variant}/metrics.json",
         yosys="results/{exp}/rtl/{variant}/{target}/yosys.json",
         sim="results/{exp}/rtl/{variant}/{target}/rtl_sim.json",
+        chosen="results/{exp}/student/{variant}/chosen.json",
     output:
         check="results/{exp}/rtl/{variant}/{target}/budget.json",
     log:

@@ -21,6 +21,7 @@ rule tune_student_worker:
         student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
+        input_precision=INPUT_PRECISION,
         state="results/{exp}/student/{variant}/tuning",
         worker=lambda wildcards: int(wildcards.worker),
     script:
@@ -62,16 +63,41 @@ rule tune_student:
         student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
+        input_precision=INPUT_PRECISION,
         state="results/{exp}/student/{variant}/tuning",
     script:
         "../scripts/tune_student.py"
 
 
-rule train_student:
+rule fit_student:
     input:
         unpack(selected_student),
         hparams="results/{exp}/student/{variant}/hparams.json",
-        train="results/{exp}/data/train.npz",
+        trials="results/{exp}/student/{variant}/trials.csv",
+        val="results/{exp}/data/val.npz",
+    output:
+        chosen="results/{exp}/student/{variant}/chosen.json",
+    log:
+        "logs/fit_student/{exp}/{variant}.log",
+    benchmark:
+        "benchmarks/fit_student/{exp}/{variant}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    params:
+        budget=budget_cfg,
+        cache=synth_cache,
+    script:
+        "../scripts/fit_student.py"
+
+
+rule train_student:
+    input:
+        unpack(deployed_student),
+        hparams="results/{exp}/student/{variant}/hparams.json",
         val="results/{exp}/data/val.npz",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
@@ -104,6 +130,7 @@ rule train_student:
         student=section("student", drop=("variants", "select")),
         variant=variant_cfg,
         budget=budget_cfg,
+        input_precision=INPUT_PRECISION,
     script:
         "../scripts/train_student.py"
 

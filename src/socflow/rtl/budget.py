@@ -10,6 +10,7 @@ from socflow.budget import CAPACITY, RESOURCES, budget_of, deployed_input, deplo
 from socflow.errors import BudgetError
 from socflow.fixed import FixedType
 from socflow.io import read_json, write_json
+from socflow.names import target_name
 from socflow.rtl.cost import Cost
 from socflow.rtl.designs import estimate
 
@@ -25,8 +26,10 @@ def budget_check(
     *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """Stage budget_check: the chosen student's synthesized design (inputs['yosys'], inputs['sim']) against the
-    target's budget, beside the estimate the search ranked it with (and its error). Writes outputs['check']
-    (budget.json); a BudgetError where it does not fit (the estimate was wrong), naming every limit it exceeds."""
+    target's budget, beside the estimate the search ranked it with (and its error), and the candidates fit_student
+    synthesized on this target to choose it (inputs['chosen'], where it ran). Writes outputs['check'] (budget.json);
+    a BudgetError where it does not fit (its latency or II as simulated, or its resources where fit_student did not
+    run), naming every limit it exceeds."""
     from socflow.models import load_model
 
     choices = student_choices(inputs)
@@ -50,6 +53,9 @@ def budget_check(
         "excess": excess,
         "fits": not any(excess.values()),
     }
+    if inputs.get("chosen"):  # the candidates name the target as configured (a reuse-factor list, not the choice)
+        tried = read_json(inputs["chosen"])["candidates"]
+        result["candidates"] = [c for c in tried if c["target"] == target_name(params["target"])]
     write_json(outputs["check"], result)
     if not result["fits"]:
         over = ", ".join(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from socflow.errors import ReportError
-from socflow.io import write_json
+from socflow.io import read_json, sha256_file, sha256_json, write_json
 from socflow.parts import part_info, yosys_family
 from socflow.rtl.designs import abc9_script, verilog_sources
 from socflow.rtl.quantized import TOP
@@ -147,16 +147,39 @@ def local_copies(sources: list[Path], folder: Path) -> list[str]:
     return names
 
 
+def synthesized(
+    verilog: str | Path, part: str, yosys_log: str | Path, cache: str | Path | None = None
+) -> dict[str, Any]:
+    """Yosys's report of an RTL project (:func:`synthesize`), its own log copied to `yosys_log`. With a `cache`
+    folder, a project synthesized before is not synthesized again: its report and log are kept there under the hash
+    of its synthesizable files, the part, the ABC9 script and Yosys's version (fit_student synthesizes the designs it
+    tries there, rtl_synth then finds the deployed one)."""
+    sources, script = verilog_sources(verilog), abc9_script(verilog)
+    entry = None
+    if cache is not None:
+        key = {"files": [(f.name, sha256_file(f)) for f in sources], "part": part, "top": TOP, "abc9_script": script,
+               "yosys": tool_version(open_tool_path(YOSYS, "rtl_synth"))}  # fmt: skip
+        entry = Path(cache) / sha256_json(key)[:16]
+        if (entry / "yosys.json").is_file():
+            log.info("%s: synthesized before, Yosys's report reused from %s", verilog, entry)
+            shutil.copyfile(entry / "yosys.log", yosys_log)
+            return read_json(entry / "yosys.json")
+    with tempfile.TemporaryDirectory(prefix="rtl_synth-") as scratch:
+        report = synthesize(sources, TOP, part, scratch, yosys_log, abc9_script=script)
+    if entry is not None:
+        entry.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(yosys_log, entry / "yosys.log")
+        write_json(entry / "yosys.json", report)  # atomically, the last: an entry with a report is complete
+    return report
+
+
 def rtl_synth(
     *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Stage rtl_synth: synthesize the project's Verilog (inputs['verilog']) for the family of params `part`; write
-    outputs['report'] (yosys.json) and Yosys's own log to outputs['yosys']."""
-    with tempfile.TemporaryDirectory(prefix="rtl_synth-") as scratch:
-        verilog = inputs["verilog"]
-        report = synthesize(
-            verilog_sources(verilog), TOP, params["part"], scratch, outputs["yosys"], abc9_script=abc9_script(verilog)
-        )
+    """Stage rtl_synth: synthesize the project's Verilog (inputs['verilog']) for the family of params `part`, or
+    find it synthesized in params `cache` (:func:`synthesized`); write outputs['report'] (yosys.json) and Yosys's
+    own log to outputs['yosys']."""
+    report = synthesized(inputs["verilog"], params["part"], outputs["yosys"], params.get("cache"))
     write_json(outputs["report"], report)
     used = {k: v["used"] for k, v in report["resources"].items()}
     log.info("Yosys (%s, %.0f s): %s", report["family"], report["synth_seconds"], used)

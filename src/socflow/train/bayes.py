@@ -4,6 +4,7 @@ the trials of a parallel search's workers (socflow.train.journal)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ log = logging.getLogger(__name__)
 
 class SeededTuner(kt.Tuner):
     """keras-tuner's tuner training each trial seeded by (search seed, trial id), see :func:`seed_trial`; with
-    a `judge`, a trial's metrics are the judge's of the trained model (a budgeted search's score and cost)."""
+    a `judge`, a trial's metrics are the judge's of the model as trained (a student search's score, with a budget
+    its cost), kept in the trial's folder with its fit's history and seconds (:func:`trial_metrics`)."""
 
     def __init__(self, *args: Any, judge: Judge | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,9 +47,12 @@ class SeededTuner(kt.Tuner):
             return super().run_trial(trial, *args, **kwargs)
         model = self._try_build(trial.hyperparameters)
         kwargs["callbacks"] = self._deepcopy_callbacks(kwargs.get("callbacks", []))
-        history = self.hypermodel.fit(trial.hyperparameters, model, *args, **kwargs)
-        folder = Path(self.get_trial_dir(trial.trial_id))
-        return trial_metrics(self.judge, model, history.history, folder)
+        start = time.perf_counter()
+        history = self.hypermodel.fit(trial.hyperparameters, model, *args, **kwargs).history
+        seconds = time.perf_counter() - start
+        curves = {k: [float(v) for v in vs] for k, vs in history.items()}
+        folder, config = Path(self.get_trial_dir(trial.trial_id)), trial.hyperparameters.get_config()
+        return trial_metrics(self.judge, model, curves, folder, seconds, config)
 
 
 def bayesian_search(

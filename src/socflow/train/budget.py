@@ -24,7 +24,9 @@ from socflow.names import input_precisions, input_types, reuse_factors, target_n
 from socflow.rtl.cost import Cost
 from socflow.rtl.designs import estimate
 from socflow.settings import Rtl, Target
-from socflow.train.trials import Judge, best_accuracy
+from socflow.train.trials import Judge
+
+KEPT_STUDENT = "student.h5"  # a judged trial's student, in its folder of the search's state
 
 
 def overrun(budget: Budget, cost: Cost) -> float:
@@ -74,37 +76,42 @@ def chosen_reuse_factors(row: Mapping[str, Any], limits: Sequence[Budget]) -> di
 def trial_judge(
     targets: Sequence[Mapping[str, Any]],
     input_precision: str | list[str],
-    rtl: Rtl,
-    val: tuple[np.ndarray, np.ndarray] | None = None,
-) -> Judge | None:
-    """The judge of a budgeted student search (None without budgets): each trial's student, pruning stripped,
-    costed by socflow.rtl.cost at every reuse factor each budgeted target may take (about a second each), then
-    :func:`judge`; the student is kept in the trial's folder (student.h5), so a trial can be built later.
+    rtl: Rtl | None,
+    val: tuple[np.ndarray, np.ndarray],
+) -> Judge:
+    """The judge of a student search's trial: the student as its training kept it (early stopping's restored
+    weights), pruning stripped, kept in the trial's folder (student.h5: what train_student deploys) and scored by
+    its accuracy on the validation inputs put on the input type's grid, what the hardware sees.
 
-    With a list of input types, the student is judged with each: its accuracy on the validation inputs put on
-    the type's grid (what the hardware would see; `val` is needed), its cost with inputs that wide; the trial
-    takes the type that scores best (the most accurate that fits; of equal ones the narrowest), recorded as
-    `input_width`."""
+    Why not keras-tuner's score, the best epoch's val_accuracy: that is the best of every epoch's (the pruning
+    ramp's too), not the accuracy of any model kept, so it is optimistic, and a student trained again to reach it
+    can be another one (a trial scored 60.7 % whose retrained student collapsed to 10 %). The Pareto search
+    (socflow.train.pareto) scores its trials the same way.
+
+    With budgeted `targets` (budgets, socflow.budget) the student is also costed by socflow.rtl.cost at every
+    reuse factor each budgeted target may take (about a second each), then scored by :func:`judge`. With a list of
+    input types, the student is judged with each: its accuracy on that type's grid, its cost with inputs that wide;
+    the trial takes the type that scores best (the most accurate that fits; of equal ones the narrowest), recorded
+    as `input_width`."""
     limits = budgets(targets)
-    if not limits:
-        return None
     budgeted = [t for t in targets if t.get("budget")]
     types = input_types({"input_precision": input_precision})
-    if len(types) > 1 and val is None:
-        raise ValueError("a search over input types judges each on the validation data: pass val")
 
-    def run(model: Any, history: Mapping[str, list[float]], folder: Path | None = None) -> dict[str, Any]:
+    def run(model: Any, folder: Path | None = None) -> dict[str, Any]:
         import tensorflow_model_optimization as tfmot
 
         student = tfmot.sparsity.keras.strip_pruning(getattr(model, "student", model))
         if folder is not None:
-            save_model(student, Path(folder) / "student.h5")
+            save_model(student, Path(folder) / KEPT_STUDENT)
         rows = []
         for in_type in types:
-            accuracy = best_accuracy(history) if len(types) == 1 else quantized_accuracy(student, in_type, val)
-            options = [costs_at(student, in_type, target, rtl) for target in budgeted]
-            rows.append({"val_accuracy": accuracy, "input_width": in_type.width} | judge(options, limits, accuracy))
-        return max(rows, key=lambda row: row["score"])  # the first of equal scores: the narrowest type
+            accuracy = quantized_accuracy(student, in_type, val)
+            row = {"val_accuracy": accuracy, "input_width": in_type.width}
+            if limits:
+                row |= judge([costs_at(student, in_type, target, rtl) for target in budgeted], limits, accuracy)
+            rows.append(row | ({} if limits else {"score": accuracy}))
+        best = max(rows, key=lambda row: row["score"])  # the first of equal scores: the narrowest type
+        return best | ({"kd_scale": model.scale} if hasattr(model, "scale") else {})  # a Distiller's learned scale
 
     return run
 

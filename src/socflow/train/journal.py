@@ -50,6 +50,7 @@ from socflow.train.trials import (
     objective,
     seed_trial,
     state_dir,
+    trial_folder,
     trial_metrics,
     trials_table,
 )
@@ -174,9 +175,10 @@ def _train_trial(
     """Train one trial as keras-tuner's search does (same build, fit and callbacks); its metrics as
     socflow.train.trials.trial_metrics gives them."""
     seed_trial(search["seed"], entry["trial_id"])
-    model = build(with_values(space, entry["values"]))
-    history, _ = fit_model(model, *data, search["epochs"], search["batch_size"], list(callbacks()))
-    return trial_metrics(judge, model, history, folder)
+    hp = with_values(space, entry["values"])
+    model = build(hp)
+    history, seconds = fit_model(model, *data, search["epochs"], search["batch_size"], list(callbacks()))
+    return trial_metrics(judge, model, history, folder, seconds, hp.get_config())
 
 
 def _record(state: Path, trial_id: str, worker: int, **result: Any) -> None:
@@ -211,7 +213,7 @@ def search_worker(
             break
         log.info("worker %d: trial %s (%s) %s", worker, entry["trial_id"], entry["proposed_by"], entry["values"])
         try:
-            folder = state / f"trial_{entry['trial_id']}"  # as keras-tuner names a trial's folder
+            folder = trial_folder(state, entry["trial_id"])  # as keras-tuner names a trial's folder
             metrics = _train_trial(build, space, entry, xy, search, callbacks, judge, folder)
         except Exception as error:
             _record(state, entry["trial_id"], worker, status=FAILED, message=f"{type(error).__name__}: {error}")

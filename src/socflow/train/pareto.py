@@ -43,7 +43,7 @@ from socflow.io import read_json, read_xy, write_json
 from socflow.models import save_model
 from socflow.names import target_name
 from socflow.settings import Rtl, Search, Target
-from socflow.train.budget import costs_at, overrun, quantized_accuracy
+from socflow.train.budget import KEPT_STUDENT, costs_at, overrun, quantized_accuracy
 from socflow.train.fit import fit_model
 from socflow.train.trials import default_initial_points, seed_trial, state_dir
 
@@ -228,7 +228,7 @@ def run_trials(
             history, seconds = fit_model(model, *xy, search["epochs"], search["batch_size"], list(callbacks()))
             student = _stripped(model)
             folder.mkdir(parents=True, exist_ok=True)
-            save_model(student, folder / "student.h5")
+            save_model(student, folder / KEPT_STUDENT)
             points = trial_points(student, cost["types"], cost["targets"], limits, cost["rtl"], xy[1])
         except Exception:
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
@@ -275,7 +275,7 @@ def study_tables(state: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             row["over_budget"] = trial.constraints["over_budget"]
             folder = state / f"trial_{trial.number:02d}"
             for point in read_json(folder / "points.json")["points"]:
-                points.append({"trial_id": trial.number} | point | {"model": str(folder / "student.h5")})
+                points.append({"trial_id": trial.number} | point | {"model": str(folder / KEPT_STUDENT)})
         rows.append(row)
     if not points:
         raise SearchError(f"no trial of the Pareto search in {state} completed; see the log for the trials' errors")

@@ -1,5 +1,6 @@
 """Stage 2: the student, searched with BO where every trial trains with knowledge distillation and
-quantization-aware pruning (tune_student), then trained with the best hyperparameters (train_student)."""
+quantization-aware pruning and is kept as trained (tune_student); the chosen trial's kept student deployed as it
+was scored (train_student), not trained again."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from socflow._keras import keras
 import pandas as pd
 
 from socflow.budget import budgets
+from socflow.fixed import FixedType
 from socflow.io import atomic_path, read_json, read_xy, sha256_file, write_json
 from socflow.metrics import classification_metrics, predict_classes
 from socflow.models import load_model, save_model
@@ -21,13 +23,20 @@ from socflow.names import variant_name
 from socflow.report.figures import training_curves
 from socflow.settings import Student, Variant
 from socflow.train.bayes import tune
-from socflow.train.budget import chosen_input_precision, chosen_reuse_factors, require_fit, trial_judge
+from socflow.train.budget import (
+    KEPT_STUDENT,
+    chosen_input_precision,
+    chosen_reuse_factors,
+    quantized_accuracy,
+    require_fit,
+    trial_judge,
+)
 from socflow.train.compression import PruningPlan, sparsity_report, student_model
 from socflow.train.distill import Distiller, logits_of
-from socflow.train.fit import begin_stage, early_stopping, fit_model
+from socflow.train.fit import begin_stage, early_stopping
 from socflow.train.hypermodels import count_layers, searched
 from socflow.train.journal import search_worker
-from socflow.train.trials import Judge, hyperparameters, state_dir
+from socflow.train.trials import TRIAL_RECORD, Judge, hyperparameters, state_dir, trial_folder
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +74,7 @@ def _plan(student: Student, variant: Variant, n_train: int) -> PruningPlan:
 
 
 def trial_callbacks(patience: int, plan: PruningPlan) -> list[keras.callbacks.Callback]:
-    """A student's training callbacks, the same in every trial of its search and in train_student: the pruning
+    """A student's training callbacks, the same in every trial of its searches (accuracy and Pareto): the pruning
     step, and early stopping that keeps no epoch before the target sparsity holds. Without that start a trial
     stopped early kept weights of the pruning ramp: Pareto trials deployed as they were kept had 40 % sparsity
     where 50 % was asked, and every search scored and costed such students."""
@@ -79,18 +88,19 @@ def tune_student(
 ) -> dict[str, Any]:
     """Stage tune_student: BO over the student space (params `student`, `variant`), KD from inputs['teacher'] and
     QAP inside every trial, its state in params `state` (or the collection of its parallel workers' trials);
-    writes hparams.json and trials.csv. With params `budget` (the budgeted targets, the input precision, the rtl
-    section) each trial is costed on the budgeted targets and the best is the most accurate that fits; none
-    fitting is a BudgetError naming the trial nearest to fitting. With `search.objective: pareto` the search is
+    writes hparams.json and trials.csv. Every trial's student is kept as trained in its folder of the state and
+    scored by its validation accuracy on the grid of params `input_precision` (socflow.train.budget.trial_judge).
+    With params `budget` (the budgeted targets, the input precision, the rtl section) each trial is costed on the
+    budgeted targets and the best is the most accurate that fits; none fitting is a BudgetError naming the trial
+    nearest to fitting. With `search.objective: pareto` the search is
     socflow.train.pareto's (params `budget`: the costed targets) and hparams.json names its state, from which
     select_student takes the front and the student."""
     search = params["student"]["search"]
     if search["objective"] == "pareto":
         return _tune_pareto(inputs, params, outputs, threads)
     build, settings, callbacks = _search_setup(inputs, params, threads)
-    judge = _judge(inputs, params)
-    best = tune(build, inputs, search, settings, params["state"], outputs, callbacks, judge)
-    if judge is not None:
+    best = tune(build, inputs, search, settings, params["state"], outputs, callbacks, _judge(inputs, params))
+    if params.get("budget"):
         require_fit(pd.read_csv(outputs["trials"]), outputs["trials"])
     return best
 
@@ -143,16 +153,19 @@ def _search_setup(
     plan = _plan(student, variant, sum(summary["class_counts"]["train"]))
     build = student_builder(student, variant, load_model(teacher_path), summary, plan)
     settings = {k: v for k, v in student.items() if k != "select"} | dict(variant)  # re-selecting is no new search
-    # the epoch early stopping may keep from: trials of a search before it was kept are not this search's
-    settings |= {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path), "stop_from": plan.start_epoch}
+    # the epoch early stopping may keep from: trials of a search before it was kept are not this search's; the
+    # input type its trials are scored on (the kept student on its grid: searches before that kept no student)
+    settings |= {"data": summary["source_sha256"], "teacher": sha256_file(teacher_path), "stop_from": plan.start_epoch,
+                 "input_precision": params["input_precision"]}  # fmt: skip
     callbacks = partial(trial_callbacks, student["search"]["patience"], plan)
     return build, settings | ({"budget": dict(budget)} if budget else {}), callbacks
 
 
-def _judge(data: Mapping[str, str], params: Mapping[str, Any]) -> Judge | None:
-    """The budgeted search's judge of a trial (None without a budget)."""
-    budget = params.get("budget")
-    return trial_judge(**budget, val=read_xy(data["val"])) if budget else None
+def _judge(data: Mapping[str, str], params: Mapping[str, Any]) -> Judge:
+    """The judge of a student search's trial: its kept student's accuracy on the input grid, with a budget its
+    cost on the budgeted targets."""
+    budget = params.get("budget") or {"targets": [], "rtl": None}
+    return trial_judge(budget["targets"], params["input_precision"], budget["rtl"], read_xy(data["val"]))
 
 
 def _costed(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,23 +179,28 @@ def _costed(params: Mapping[str, Any]) -> dict[str, Any]:
 def train_student(
     *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
-    """Stage train_student: distil the teacher into the student with the best hyperparameters (inputs['hparams']),
-    pruning and quantizing as it learns; strip the pruning wrappers; save model.h5 (QKeras), metrics.json (with
-    params `budget`: the student's estimated cost on the budgeted targets, the reuse factor it takes on each and
-    its input type) and curves.png. After a Pareto search (inputs['selected'], select_student's) the selected
-    trial's kept student is deployed as it was trained and costed in the search, not trained again."""
+    """Stage train_student: deploy the chosen trial's student as the search kept and scored it, not trained again
+    (a student trained again with the trial's hyperparameters can be another one): the accuracy search's best trial
+    (inputs['hparams']), or the Pareto search's selected one (inputs['selected'], select_student's), or with a budget
+    the first of the search's candidates whose design fits by Yosys (inputs['chosen'], fit_student's). Saves model.h5
+    (QKeras, pruning stripped), metrics.json (its test metrics, its validation accuracy on the input grid, which is
+    the trial's score; with params `budget`: its estimated cost on the budgeted targets, the reuse factor it takes
+    on each and its input type) and curves.png (its fit's, from the search)."""
     data, student, variant = inputs, params["student"], params["variant"]
     summary = begin_stage(data, student["search"], threads)
     teacher = load_model(inputs["teacher"])
-    if "selected" in inputs:
+    if "chosen" in inputs:
+        model, curves, seconds, hp, kd, choices = _fitted_student(inputs, params)
+    elif "selected" in inputs:
         model, curves, seconds, hp, kd, choices = _selected_student(inputs, params)
     else:
-        model, curves, seconds, hp, kd, choices = _trained_student(inputs, params, teacher, summary)
+        model, curves, seconds, hp, kd, choices = _searched_student(inputs, params)
     training_curves(curves, outputs["curves"], f"student {variant_name(variant)}")
     x_test, y_test = read_xy(data["test"])
     _, predicted = predict_classes(model, x_test)
     _, teacher_predicted = predict_classes(logits_of(teacher), x_test)
     teacher_params = read_json(inputs["teacher_metrics"])["params"]
+    input_type = FixedType.parse(choices["input_precision"] or params["input_precision"])
     metrics = classification_metrics(y_test, predicted, summary["class_names"]) | sparsity_report(model)
     metrics |= {
         "params": int(model.count_params()),
@@ -194,6 +212,7 @@ def train_student(
         "target_sparsity": variant["sparsity"],
         "size_bits": int(metrics["nonzero_params"] * variant["bits"]),
         "agreement_with_teacher": float((predicted == teacher_predicted).mean()),
+        "val_accuracy": quantized_accuracy(model, input_type, read_xy(data["val"])),
         "hyperparameters": hp.values,
         "kd": kd,
         **choices,
@@ -204,45 +223,63 @@ def train_student(
     save_model(model, outputs["model"])
     write_json(outputs["metrics"], metrics)
     log.info(
-        "student %s: %d params (CR %.1f), sparsity %.3f, test accuracy %.4f",
+        "student %s: %d params (CR %.1f), sparsity %.3f, validation accuracy %.4f (%s inputs), test accuracy %.4f",
         variant,
         metrics["params"],
         metrics["compression_ratio"],
         metrics["sparsity"],
+        metrics["val_accuracy"],
+        input_type,
         metrics["accuracy"],
     )
     return metrics
 
 
-def _trained_student(
-    inputs: Mapping[str, str], params: Mapping[str, Any], teacher: keras.Model, summary: Mapping[str, Any]
-) -> tuple[keras.Model, dict[str, list[float]], float, Any, dict[str, Any], dict[str, Any]]:
-    """The student trained with the search's best hyperparameters: model, curves, seconds, hyperparameters, KD
-    settings and what the budget chose for it (its cost, reuse factors, input type)."""
-    import tensorflow_model_optimization as tfmot
+Deployed = tuple[keras.Model, dict[str, list[float]], float, Any, dict[str, Any], dict[str, Any]]
 
-    student, variant, budget = params["student"], params["variant"], params.get("budget")
-    search = student["search"]
-    train, val = read_xy(inputs["train"]), read_xy(inputs["val"])
-    plan = _plan(student, variant, len(train[1]))
-    hp = hyperparameters(read_json(inputs["hparams"])["config"])
-    distiller = student_builder(student, variant, teacher, summary, plan)(hp)
-    callbacks = trial_callbacks(search["patience"], plan)
-    curves, seconds = fit_model(distiller, train, val, search["epochs"], search["batch_size"], callbacks)
-    model = tfmot.sparsity.keras.strip_pruning(distiller.student)
-    judged = trial_judge(**budget, val=val)(model, curves) if budget else None
+
+def _searched_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> Deployed:
+    """The accuracy search's best trial's kept student (hparams.json names the trial and the search's state): model,
+    its fit's curves and seconds from the search, hyperparameters, KD settings and what the budget chose for it
+    (the trial's judged cost, reuse factors and input type; none without a budget)."""
+    best = read_json(inputs["hparams"])
+    folder = trial_folder(best["state"], best["trial_id"])
+    record = read_json(folder / TRIAL_RECORD)
+    hp, judged, budget = hyperparameters(best["config"]), record["metrics"], params.get("budget")
     choices = {
-        "budget": judged,
-        "reuse_factors": chosen_reuse_factors(judged, budgets(budget["targets"])) if judged else {},
-        "input_precision": chosen_input_precision(judged, budget["input_precision"]) if judged else None,
+        "budget": judged if budget else None,
+        "reuse_factors": chosen_reuse_factors(judged, budgets(budget["targets"])) if budget else {},
+        "input_precision": chosen_input_precision(judged, budget["input_precision"]) if budget else None,
+        "search": {"trial_id": best["trial_id"], "score": best["score"], "model": str(folder / KEPT_STUDENT)},
     }
-    return model, curves, seconds, hp, kd_settings(hp, student) | {"scale": distiller.scale}, choices
+    kd = kd_settings(hp, params["student"]) | {"scale": judged.get("kd_scale")}
+    return load_model(folder / KEPT_STUDENT), record["history"], record["seconds"], hp, kd, choices
 
 
-def _selected_student(
-    inputs: Mapping[str, str], params: Mapping[str, Any]
-) -> tuple[keras.Model, dict[str, list[float]], float, Any, dict[str, Any], dict[str, Any]]:
-    """The Pareto search's selected trial's kept student (select_student's selected.json), as _trained_student
+def _fitted_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> Deployed:
+    """The student fit_student settled on (chosen.json: the first candidate of the search whose design fits by
+    Yosys), as _searched_student returns one: its kept model, its fit's curves and seconds from the search, the
+    reuse factors and input type it was synthesized with, and what the settling tried."""
+    chosen = read_json(inputs["chosen"])
+    record = read_json(chosen["record"])
+    hp = hyperparameters(record["hyperparameters"])
+    choices = {
+        "budget": chosen["point"],
+        "reuse_factors": chosen["reuse_factors"],
+        "input_precision": chosen["input_precision"],
+        "fit": {
+            "trial_id": chosen["trial_id"],
+            "search_choice": chosen["search_choice"],
+            "model": chosen["model"],
+            "syntheses": len(chosen["candidates"]),
+        },  # fmt: skip
+    }
+    kd = kd_settings(hp, params["student"]) | {"scale": record.get("metrics", {}).get("kd_scale")}
+    return load_model(chosen["model"]), record["history"], record["seconds"], hp, kd, choices
+
+
+def _selected_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> Deployed:
+    """The Pareto search's selected trial's kept student (select_student's selected.json), as _searched_student
     returns a student: its fit's curves and seconds from the search, its point as the budget's choice."""
     selected = read_json(inputs["selected"])
     kept = read_json(Path(selected["model"]).parent / "points.json")

@@ -25,7 +25,7 @@ import pandas as pd
 import scipy.optimize
 
 from socflow.errors import SearchError
-from socflow.io import sha256_json
+from socflow.io import sha256_json, write_json
 from socflow.settings import Search
 
 log = logging.getLogger(__name__)
@@ -33,15 +33,23 @@ log = logging.getLogger(__name__)
 
 OBJECTIVE = "val_accuracy"
 KD_TERMS = ("val_ce", "val_kd")  # a Distiller's validation cross-entropy and soft term (socflow.train.distill)
-# A trial's result from its trained model, its fit history and the trial's folder (for what the judge keeps of
-# it): the metrics to record, the objective among them (a budgeted search's: socflow.train.budget). None:
-# keras-tuner's own, the best epoch's val_accuracy.
-Judge = Callable[[keras.Model, Mapping[str, list[float]], Path], dict[str, Any]]
+# A trial's result from its trained model (as early stopping kept it) and the trial's folder, where the judge keeps
+# the model: the metrics to record, the objective `score` among them (a student search's: socflow.train.budget).
+# None: keras-tuner's own, the best epoch's val_accuracy (the teacher's search).
+Judge = Callable[[keras.Model, Path], dict[str, Any]]
+# in a judged trial's folder: its fit's history and seconds, the judge's metrics (keras-tuner's own is trial.json)
+TRIAL_RECORD = "kept.json"
 
 
 def objective(judge: Judge | None) -> str:
-    """The name of the metric a search maximizes: val_accuracy, or a budgeted search's score."""
+    """The name of the metric a search maximizes: val_accuracy, or a judged (student) search's score."""
     return OBJECTIVE if judge is None else "score"
+
+
+def trial_folder(state: str | Path, trial_id: str | int) -> Path:
+    """The folder of a trial in a search's state, as keras-tuner names it (trial_<id>; the journal's workers and the
+    Pareto search's trials too), where a judged trial keeps its model and record."""
+    return Path(state) / f"trial_{trial_id}"
 
 
 def best_accuracy(history: Mapping[str, list[float]]) -> float:
@@ -50,13 +58,24 @@ def best_accuracy(history: Mapping[str, list[float]]) -> float:
 
 
 def trial_metrics(
-    judge: Judge | None, model: keras.Model, history: Mapping[str, list[float]], folder: Path
+    judge: Judge | None,
+    model: keras.Model,
+    history: Mapping[str, list[float]],
+    folder: Path,
+    seconds: float = 0.0,
+    hyperparameters: Mapping[str, Any] | None = None,
 ) -> dict[str, float]:
-    """A trial's metrics: the best epoch's validation accuracy, as keras-tuner scores a trial, or the judge's (which
-    may keep files in the trial's `folder`); and a student's KD terms at that epoch (what distillation did)."""
+    """A trial's metrics: the best epoch's validation accuracy, as keras-tuner scores a trial, or the judge's of the
+    model as trained (which keeps it in the trial's `folder`, beside :data:`TRIAL_RECORD`: the fit's history and
+    `seconds`, the trial's `hyperparameters` config and these metrics, so the trial can be deployed as it was
+    scored); and a student's KD terms at the best epoch (what distillation did)."""
     best = int(np.nanargmax(history[OBJECTIVE]))
-    scored = {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, history, folder)
-    return {k: float(v) for k, v in scored.items()} | {k: float(history[k][best]) for k in KD_TERMS if k in history}
+    scored = {OBJECTIVE: best_accuracy(history)} if judge is None else judge(model, folder)
+    metrics = {k: float(v) for k, v in scored.items()} | {k: float(history[k][best]) for k in KD_TERMS if k in history}
+    if judge is not None:
+        record = {"history": history, "seconds": seconds, "hyperparameters": hyperparameters, "metrics": metrics}
+        write_json(Path(folder) / TRIAL_RECORD, record)
+    return metrics
 
 
 def state_key(settings: Mapping[str, Any]) -> str:
