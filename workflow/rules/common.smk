@@ -90,7 +90,8 @@ def deployed_student(w):
 
 def synth_cache(w):
     """Params function: the folder of Yosys's reports by their Verilog's hash, which fit_student fills and rtl_synth
-    reads (socflow.rtl.synth.synthesized); no rule's output, so Snakemake deletes none of it."""
+    reads (socflow.rtl.synth.synthesized); no rule's output, so Snakemake deletes none of it.
+    """
     return f"results/{w.exp}/rtl/{w.variant}/yosys_cache"
 
 
