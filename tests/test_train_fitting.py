@@ -111,3 +111,19 @@ def test_after_a_pareto_selection_the_other_trials_follow_by_their_best_fitting_
     assert [t.trial_id for t in trials] == ["2", "3", "0"]  # the selection, then by accuracy, then LUTs; 1 never fits
     assert trials[0].chosen == {"input_width": 16, "reuse_factors": {"basys3": 1}} and not trials[1].chosen
     assert str(trials[1].record) == "t3/points.json"
+
+
+def test_a_design_synthesized_before_is_read_from_the_cache_not_synthesized_again(yosys_lut, monkeypatch, tmp_path):
+    import socflow.rtl.synth
+
+    luts, cache = yosys_lut
+    project = cache.parent / "r8"
+
+    def no_yosys(*args, **kwargs):
+        raise AssertionError("synthesized again")
+
+    monkeypatch.setattr(socflow.rtl.synth, "synthesize", no_yosys)
+    report = synthesized(project, budgeted()["part"], tmp_path / "yosys.log", cache)
+    assert report["resources"]["LUT"]["used"] == luts[8] and (tmp_path / "yosys.log").read_text()
+    with pytest.raises(AssertionError, match="synthesized again"):  # another part is another design
+        synthesized(project, "xc7z020clg400-1", tmp_path / "other.log", cache)

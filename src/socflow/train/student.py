@@ -272,8 +272,10 @@ def _fitted_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> Dep
             "search_choice": chosen["search_choice"],
             "model": chosen["model"],
             "syntheses": len(chosen["candidates"]),
-        },  # fmt: skip
+        },
     }
+    if "selected" in inputs:
+        choices["pareto"] = _pareto_summary(read_json(inputs["selected"]))
     kd = kd_settings(hp, params["student"]) | {"scale": record.get("metrics", {}).get("kd_scale")}
     return load_model(chosen["model"]), record["history"], record["seconds"], hp, kd, choices
 
@@ -288,7 +290,12 @@ def _selected_student(inputs: Mapping[str, str], params: Mapping[str, Any]) -> D
         "budget": selected["point"],
         "reuse_factors": selected["reuse_factors"],
         "input_precision": chosen_input_precision(selected, params["budget"]["input_precision"]),
-        "pareto": {k: selected[k] for k in ("trial_id", "rule", "target", "trials", "front_points")},
+        "pareto": _pareto_summary(selected),
     }
     kd = kd_settings(hp, params["student"]) | {"scale": None}
     return load_model(selected["model"]), kept["history"], kept["seconds"], hp, kd, choices
+
+
+def _pareto_summary(selected: Mapping[str, Any]) -> dict[str, Any]:
+    """What metrics.json says of a Pareto search's selection: the trial, the rule, the target, the front's size."""
+    return {k: selected[k] for k in ("trial_id", "rule", "target", "trials", "front_points")}
