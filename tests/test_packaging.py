@@ -60,6 +60,7 @@ BASE = {
     "models",
     "smk",
     "_keras",
+    "kd",
     "fingerprint",
     "__init__",
 }
