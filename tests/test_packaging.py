@@ -26,8 +26,8 @@ def test_keras_resolves_to_tf_keras_for_every_library():
 def test_no_module_imports_keras_directly(root):
     offenders = []
     for path in (root / "src" / "socflow").rglob("*.py"):
-        if path.name == "_keras.py":
-            continue
+        if path.name == "_keras.py" or path.relative_to(root / "src" / "socflow").as_posix() == "hgq/keras3.py":
+            continue  # Keras 2 for the workflow; Keras 3 for the HGQ2 processes only
         for line in path.read_text().splitlines():
             stripped = line.strip()
             if re.match(r"(import|from) (tf_)?keras(\s|\.|$)", stripped):
@@ -60,6 +60,7 @@ BASE = {
     "models",
     "smk",
     "_keras",
+    "kd",
     "fingerprint",
     "__init__",
 }

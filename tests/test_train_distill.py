@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from socflow.errors import ConfigError
-from socflow.train.distill import DKD_BETA, Distiller, kd_loss, kd_terms, logits_of
+from socflow.kd import DKD_BETA, kd_loss, kd_terms
+from socflow.train.distill import Distiller, logits_of
 
 
 def softmax(z):

@@ -36,7 +36,7 @@ def test_kd_settings_are_values_or_the_searchs_choices():
 
 
 def test_a_kd_kind_the_distiller_does_not_know_is_named():
-    from socflow.train.distill import check_kind
+    from socflow.kd import check_kind
 
     with pytest.raises(ConfigError, match="unknown KD kind 'hint'"):
         check_kind("hint")

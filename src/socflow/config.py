@@ -205,6 +205,7 @@ def check_config(config: Mapping[str, Any]) -> None:
         if len({FixedType.parse(t).width for t in inputs}) < len(inputs):
             raise ConfigError(f"{key}.hls.input_precision: the types of a list need distinct widths (trials.csv "
                               "records the chosen one's width)")  # fmt: skip
+        _named(f"{key}.student.quantizer", check_hgq, experiment)
         for i, target in enumerate(experiment["hls"]["targets"]):
             where = f"{key}.hls.targets[{i}]"
             _named(f"{where}.part", family_of, target["part"])
@@ -231,6 +232,29 @@ def check_config(config: Mapping[str, Any]) -> None:
             if target.get("budget"):
                 _named(f"{where}.budget", budget_of, target)
             _named(where, board_for, target)
+
+
+def check_hgq(experiment: Mapping[str, Any]) -> None:
+    """What an HGQ2 student (student.quantizer: hgq) is built for so far, each other setting named: the mlp
+    student, trained without a search from the teacher's stored logits (no scaled KD, no budget, no Pareto search),
+    and no hardware yet (its R = 1 design through da4ml is the next step: docs/user-guide.md)."""
+    student = experiment["student"]
+    if student["quantizer"] != "hgq":
+        return
+    kinds = student["kd"] if isinstance(student["kd"], list) else [student["kd"]]
+    missing = [
+        f"student.model {student['model']} (mlp only so far)" if student["model"] != "mlp" else "",
+        "student.kd scaled (it needs the teacher model; HGQ2 students distil from stored logits)"
+        if "scaled" in kinds else "",
+        "student.search.objective pareto" if student["search"]["objective"] == "pareto" else "",
+        "a target's budget" if any(t.get("budget") for t in experiment["hls"]["targets"]) else "",
+    ]  # fmt: skip
+    raise ConfigError(
+        "hgq: the HGQ2 student is not wired into the workflow yet (its rule, a plan that builds its R = 1 hardware "
+        "through da4ml, the reports: issue 41's next phase; socflow.hgq.student.train_hgq_student trains one from "
+        "the teacher's logits, rule teacher_logits); use student.quantizer: qkeras"
+        + "".join(f"; also not built for hgq: {m}" for m in missing if m)
+    )
 
 
 def check_reachable_clock(target: Target, rtl: Mapping[str, Any], where: str) -> None:

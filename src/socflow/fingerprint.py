@@ -31,7 +31,7 @@ from socflow import PACKAGE
 
 # the stage packages in data-flow order (tests/test_packaging.py holds the import graph to it); every module
 # directly under socflow/ is a base module, which any stage may use
-STAGES = ("data", "train", "hls", "rtl", "board", "soc", "vivado", "report")
+STAGES = ("data", "train", "hgq", "hls", "rtl", "board", "soc", "vivado", "report")
 RESOURCES_NAME = "RESOURCES"  # socflow.RESOURCES: a module names the templates it reads as RESOURCES / "dir" / ...
 
 

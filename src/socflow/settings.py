@@ -103,6 +103,8 @@ class Student(TypedDict, total=False):
     alpha: float | list[float]
     temperature: float | list[float]
     kd: Literal["hinton", "standardized", "scaled", "dkd"] | list[Literal["hinton", "standardized", "scaled", "dkd"]]
+    quantizer: Literal["qkeras", "hgq"]
+    beta: float | list[float]
     search: Search
     select: Select
 

@@ -124,3 +124,25 @@ rule import_teacher:
         teacher=section("teacher"),
     script:
         "../scripts/import_teacher.py"
+
+
+rule teacher_logits:
+    input:
+        teacher=teacher_file("model.h5"),
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        test="results/{exp}/data/test.npz",
+    output:
+        logits="results/{exp}/teacher/logits.npz",
+    log:
+        "logs/teacher_logits/{exp}.log",
+    benchmark:
+        "benchmarks/teacher_logits/{exp}.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/teacher_logits.py"
