@@ -467,6 +467,10 @@ def test_the_default_runs_table1_figures_and_html_report(default_run):
     assert rtl_row["LUT [%]"] == pytest.approx(yosys[1]["LUT"]["percent"], abs=0.01)
     assert rtl_row["L [clk]"] == sims[1]["latency_clocks"] and rtl_row["resources source"].startswith("Yosys estim")
     assert table["budget"].iloc[5].endswith("fits (Yosys)") and table["budget"].iloc[:5].isna().all()
+    # each row's accuracy is its implementation's own answers on the test set, the float student's beside it
+    assert list(table["OA [%]"][1::2]) == [round(100 * sims[k]["rtl"]["accuracy"], 2) for k in (1, 10, r)]
+    assert table["accuracy source"][1::2].str.startswith("emulated board, Algorithm 1, 300 test samples").all()
+    assert (table["float OA [%]"] == round(100 * student["accuracy"], 2)).all()
     for figure in ("fig5_latency", "confusion"):
         assert (exp / "figures" / "b8_s20" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
     report = run_snakemake(folder, default_run["config"], "--report", str(folder / "report.html"))
