@@ -89,9 +89,12 @@ def test_the_open_socs_package_reads_the_firmwares_uart(board_setup, student, tm
     inputs = student_files(student) | ip | {"firmware": str(fw)}  # an ECP5 part: no Vivado project
     inputs |= {"protocol": board_setup["paths"]["json"], "header": board_setup["paths"]["header"]}
     inputs |= {"soc_bit": str(tmp_path / "socflow_soc.bit"), "soc_report": str(tmp_path / "soc.json")}
+    write_json(tmp_path / "pnr.json", {"fmax_mhz": 112.3, "target_mhz": 100.0, "meets_slack": True})
+    inputs["pnr"] = str(tmp_path / "pnr.json")  # rtl_pnr's report, which the package waits for on an ECP5
     board_package(inputs=inputs, params={"input_precision": INPUT}, outputs={"package": str(tmp_path / "p.zip")})
     zipfile.ZipFile(tmp_path / "p.zip").extractall(tmp_path / "pkg")
     assert (tmp_path / "pkg" / "soc" / "socflow_soc.bit").read_bytes() == b"\xff\x00"
+    assert read_json(tmp_path / "pkg" / "pnr.json")["fmax_mhz"] == 112.3  # the clock the packaged design reaches
     assert not (tmp_path / "pkg" / "vivado").exists() and not (tmp_path / "pkg" / "run_on_board.py").exists()
 
     def run(uart: str) -> subprocess.CompletedProcess:
