@@ -36,3 +36,17 @@ def test_an_input_type_that_costs_accuracy_fails_or_is_recorded(student):
         and warned["quantized_accuracy"] == lost
         and "hls.input_accuracy_check" in warned["warning"]
     )
+
+
+def test_one_sample_lost_is_allowed_however_small_the_test_set():
+    """1 of 20 is 5 points, above the 3-point limit; a single answer that flips is no evidence against the type."""
+    from socflow._keras import keras
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2)])
+    model.set_weights([np.array([[1.0, -1.0]]), np.zeros(2)])  # class 0 for x > 0, class 1 below
+    x = np.linspace(-1, 1, 20).reshape(-1, 1) + 0.01
+    y = (x[:, 0] < 0).astype(int)
+    one = input_accuracy_loss(model, x, y, 0.95, FixedType.parse("ap_fixed<8,2>"), INPUT_ACCURACY)
+    assert one["float_accuracy"] == 1.0 and one["max_loss"] == 0.05 and "warning" not in one
+    with pytest.raises(InputPrecisionError):
+        input_accuracy_loss(model, x, y, 0.90, FixedType.parse("ap_fixed<8,2>"), INPUT_ACCURACY)

@@ -59,13 +59,16 @@ def input_accuracy_loss(
     """What putting the inputs `x` on the input type's grid costs the student in test accuracy: the float student's
     accuracy on `x` against `quantized_accuracy` (the model's on the quantized inputs, which every hardware check
     compares with). A loss above `hls['input_max_accuracy_loss']` is an :class:`InputPrecisionError`, or with
-    `hls['input_accuracy_check']` 'warn' a warning logged and recorded; the record for the stage's result."""
+    `hls['input_accuracy_check']` 'warn' a warning logged and recorded; the record for the stage's result. One
+    sample is always allowed: on a small test set it is more than the limit (1 of 20 is 5 points), and a single
+    answer can flip on a rounding of its inputs without the type being wrong."""
     _, predicted = predict_classes(model, x.astype(np.float32))
     float_accuracy = float((predicted == y).mean())
     loss = float_accuracy - quantized_accuracy
+    allowed = max(hls["input_max_accuracy_loss"], 1 / len(y))
     record = {"input_type": str(in_type), "float_accuracy": float_accuracy, "quantized_accuracy": quantized_accuracy,
-              "loss": loss, "max_loss": hls["input_max_accuracy_loss"]}  # fmt: skip
-    if loss > hls["input_max_accuracy_loss"]:
+              "loss": loss, "max_loss": allowed}  # fmt: skip
+    if loss > allowed + 1e-9:
         message = (
             f"with its inputs on the grid of {in_type.spelled} the student is right on {quantized_accuracy:.2%} of the "
             f"test set, {100 * loss:.2f} points below the float student's {float_accuracy:.2%}: more than "
