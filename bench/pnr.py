@@ -1,7 +1,7 @@
 """Post-route truth on an ECP5: every design kind of the RTL path placed and routed by nextpnr-ecp5, in one run.
 
 Runs the workflow on config/examples/ecp5.yaml (the pulses MLP student at R = 1, 10, 30 and its streaming design at
-100 MHz, the 1D-CNN student's conv and folded conv designs at 90.9 MHz, all on the ULX3S's LFE5U-85F; rtl.timing:
+100 MHz, the 1D-CNN student's conv and folded conv designs at 100 MHz too, all on the ULX3S's LFE5U-85F; rtl.timing:
 warn, so that a design that misses its clock is measured too) in bench/out/pnr/, then
 prints per design: Yosys's xc7 LUT estimate of the same Verilog (synth_xilinx for the Basys 3's xc7a35t, what the
 budget search calibrates on), the ECP5 post-route LUT4 / FF / MULT18X18D / EBR, the clock reached (Fmax), its
