@@ -8,10 +8,11 @@ import copy
 import numpy as np
 import pytest
 
+from conftest import knowing_teacher
 from socflow.config import validate_config
 from socflow.errors import ConfigError, DataError
 from socflow.hgq.student import hgq_hyperparameters, train_hgq_student
-from socflow.io import read_json, read_xy, save_npz, write_json
+from socflow.io import read_json, save_npz
 
 
 def student_settings(tiny_config, **changes):
@@ -24,15 +25,6 @@ def test_without_a_search_the_largest_point_and_the_first_of_each_list_are_train
     assert hgq_hyperparameters(student) == {
         "layers": 2, "units": 12, "lr": 0.01, "alpha": 0.3, "temperature": 1.0, "kd": "hinton", "beta": 2e-4,
     }  # fmt: skip
-
-
-def knowing_teacher(data, folder, n_classes=4):
-    """The stage's inputs with a teacher that knows the answer (its logits favour the label by 4) of 1,000
-    parameters."""
-    logits = {p: 4.0 * np.eye(n_classes, dtype="float32")[read_xy(data[p])[1]] for p in ("train", "val", "test")}
-    save_npz(folder / "logits.npz", logits)
-    write_json(folder / "teacher.json", {"params": 1000})
-    return data | {"logits": str(folder / "logits.npz"), "teacher_metrics": str(folder / "teacher.json")}
 
 
 def test_an_hgq_student_distils_from_stored_logits_and_reports_its_widths_and_costs(data, tiny_config, tmp_path):
