@@ -192,15 +192,3 @@ def test_an_ecp5_designs_board_eval_and_package_wait_for_its_place_and_route():
     assert plan.timing("e", "b8_s20", "t") == {}
     assert planned(experiment, open_which=nothing).timing("e", "b8_s20", "u") == {}
     assert planned(experiment | {"board": {"ip": "hls"}}).timing("e", "b8_s20", "u") == {}
-
-
-def test_an_hgq_student_gets_its_hardware_but_no_board_yet_and_the_plan_says_why():
-    plan = planned(PULSES | {"student": {"quantizer": "hgq"}})
-    stages = plan.stages("e")
-    assert stages["rtl_sim"].included and stages["rtl_synth"].included and stages["hls_csim"].included
-    assert stages["board_eval"] == (False, "not built for an HGQ2 student yet: the board's expected answers come "
-                                           "from a QKeras model")  # fmt: skip
-    assert plan.board_backends("e") == [] and plan.report_entries()[0]["boards"] == {}
-    outputs = plan.final_outputs()
-    assert "results/e/rtl/b8_s20/t/yosys.json" in outputs and "results/report/table1.csv" in outputs
-    assert not any("/board/" in f or "/deploy/" in f for f in outputs)

@@ -105,9 +105,9 @@ def test_an_hgq_student_is_trained_by_its_own_rule_from_the_stored_logits(tmp_pa
     assert jobs["train_hgq_student"] == jobs["teacher_logits"] == 1
     assert "train_student" not in jobs and "tune_student" not in jobs
     assert "results/tiny/student/b8_s20/model.keras" in result.stdout
-    # its hardware: da4ml's RTL, simulated and synthesized, hls4ml's C simulation, Table I; no board yet
-    assert jobs["rtl_generate"] == jobs["rtl_sim"] == jobs["rtl_synth"] == jobs["hls_csim"] == jobs["report"] == 1
-    assert "board_eval" not in jobs and "board_firmware" not in jobs
+    # the stages after it as for a QKeras student: da4ml's RTL, hls4ml's C simulation, the board, Table I
+    assert jobs["rtl_generate"] == jobs["rtl_sim"] == jobs["rtl_synth"] == jobs["hls_csim"] == 1
+    assert jobs["board_eval"] == jobs["board_package"] == jobs["report"] == 1
     monkeypatch.setenv("SOCFLOW_HGQ", str(tmp_path / "nowhere"))  # HGQ2 not installed: named when planned
     result = run_snakemake(tmp_path, tiny_config, "-n")
     assert result.returncode != 0 and "ToolNotFoundError" in result.stdout + result.stderr

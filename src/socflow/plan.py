@@ -65,13 +65,6 @@ STAGE_FILES = {
     "board_package": ["deploy/{variant}/{target}.zip"],
 }
 TABLE1 = "results/report/table1.csv"
-# the stages an HGQ2 student (student.quantizer: hgq) has no implementation of yet, and why (issue 41): the board's
-# firmware and evaluation take their expected answers from the model in this process (socflow.board.ip_model), which
-# cannot load a Keras 3 student
-HGQ_MISSING = {
-    stage: "not built for an HGQ2 student yet: the board's expected answers come from a QKeras model"
-    for stage in ("board_eval", "board_package", "soc_bitstream")
-}
 
 
 class Decision(NamedTuple):
@@ -254,16 +247,10 @@ class Plan:
 
     def _every_stage(self, exp: str) -> dict[str, Decision]:
         enabled = self.rtl_reason(exp) is None
-        return self._quantizer(exp, {
+        return {
             s: self.rtl_stage(exp, s, None) if s in OPEN_TOOLS and not enabled else Decision(True, "asked for")
             for s in STAGES
-        })  # fmt: skip
-
-    def _quantizer(self, exp: str, plan: dict[str, Decision]) -> dict[str, Decision]:
-        """The plan less the stages the experiment's quantizer has no implementation of (:data:`HGQ_MISSING`)."""
-        if self.experiments[exp]["student"]["quantizer"] == "hgq":
-            plan |= {stage: Decision(False, reason) for stage, reason in HGQ_MISSING.items()}
-        return plan
+        }
 
     def _vendor_tools(self, exp: str) -> dict[str, str]:
         """The stages of an experiment that need a vendor tool, and the tool."""
@@ -271,12 +258,12 @@ class Plan:
 
     def _here(self, exp: str) -> dict[str, Decision]:
         tools = self._vendor_tools(exp)
-        plan = self._quantizer(exp, {
+        plan = {
             s: self.rtl_stage(exp, s, OPEN_TOOLS[s])
             if s in OPEN_TOOLS
             else include_stage(s, self.toolchain, tools.get(s), self.which)
             for s in STAGES
-        })  # fmt: skip
+        }
         # the assessment design needs its IP: the RTL, or the HLS IP that hls_synth exports
         needed, what = {"rtl": ("rtl_sim", "the RTL"), "hls": ("hls_synth", "the HLS IP exported by hls_synth")}[
             self.ip_kind(exp)
@@ -345,17 +332,15 @@ class Plan:
         return files
 
     def board_backends(self, exp: str, every_stage: bool = False) -> list[str]:
-        """The board back-ends that run where board_eval does (not for an HGQ2 student yet): the emulated board
-        always, the simulated SoC where the RTL path runs (it wraps the student's RTL), a real board where its
-        bitstream is built."""
+        """The board back-ends that run: the emulated board always, the simulated SoC where the RTL path runs (it
+        wraps the student's RTL), a real board where its bitstream is built."""
         stages = self.stages(exp, every_stage)
         runs = {
             "emulated": True,
             "soc_sim": self.ip_kind(exp) == "rtl" and stages["rtl_sim"].included,
             "pynq": stages["vivado_bitstream"].included,
         }
-        backends = self.experiments[exp]["board"]["backends"]
-        return [b for b in backends if runs[b]] if stages["board_eval"].included else []
+        return [b for b in self.experiments[exp]["board"]["backends"] if runs[b]]
 
     def ip_inputs(self, exp: str, variant: str, target: str) -> dict[str, str]:
         """The IP model behind the stream protocol (board.ip): the student's RTL, or the hls4ml project with its
