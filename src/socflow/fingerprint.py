@@ -1,6 +1,6 @@
 """The fingerprint of the socflow code a workflow script runs, so that results follow the code.
 
-Snakemake reruns a job when its params, inputs or script change; the scripts are two lines and the logic is
+Snakemake reruns a job when its params, inputs or script change; the scripts only import and call a stage, the logic is
 here, so every rule's params carry :func:`fingerprint` of its script (``workflow/rules/common.smk``): a hash of
 the socflow modules the script imports, followed transitively, and of the templates under ``resources/`` that
 they name. Editing a generator (``rtl/folded.py``, ``resources/rtl/folded.v.j2``) reruns ``rtl_generate`` and what

@@ -229,7 +229,11 @@ class Plan:
         (select_student's selected.json) and the design fit_student settled on (chosen.json), where they run."""
         folder = f"results/{exp}/student/{variant}"
         selected = {"selected": f"{folder}/selected.json"} if is_pareto(self.experiments[exp]) else {}
-        return selected | ({"chosen": f"{folder}/chosen.json"} if self.fits_design(exp) else {})
+        return selected | self.fitted_inputs(exp, variant)
+
+    def fitted_inputs(self, exp: str, variant: str) -> dict[str, str]:
+        """The design fit_student settled on (chosen.json), where it runs; none otherwise."""
+        return {"chosen": f"results/{exp}/student/{variant}/chosen.json"} if self.fits_design(exp) else {}
 
     def ip_kind(self, exp: str) -> str:
         """The assessment design's inference IP (board.ip): rtl (the student's RTL) or hls (the HLS IP socflow_ip)."""

@@ -91,6 +91,11 @@ def deployed_student(w):
     return PLAN.deploy_inputs(w.exp, w.variant)
 
 
+def fitted_design(w):
+    """Input function of plot_budget: the design fit_student settled on (chosen.json), where it runs."""
+    return PLAN.fitted_inputs(w.exp, w.variant)
+
+
 def synth_cache(w):
     """Params function: the folder of Yosys's reports by their Verilog's hash, which fit_student fills and rtl_synth
     reads (socflow.rtl.synth.synthesized); no rule's output, so Snakemake deletes none of it.

@@ -225,6 +225,7 @@ rule select_student:
 
 rule plot_budget:
     input:
+        unpack(fitted_design),
         trials="results/{exp}/student/{variant}/trials.csv",
         hparams="results/{exp}/student/{variant}/hparams.json",
     output:

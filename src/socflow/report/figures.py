@@ -72,24 +72,33 @@ def pareto(metrics_files: Mapping[str, str], path: str | Path) -> None:
     _save(fig, path)
 
 
-def budget_search(trials_csv: str | Path, hparams: str | Path, limits: Mapping[str, float], path: str | Path) -> None:
+def budget_search(
+    trials_csv: str | Path, hparams: str | Path, limits: Mapping[str, float], path: str | Path,
+    deployed: str | Path | None = None,
+) -> None:  # fmt: skip
     """A budgeted student search: validation accuracy against estimated LUT and against latency over all its
-    trials (fitting ones filled, the others hollow), the budget's limits drawn, the chosen trial marked."""
+    trials (fitting ones filled, the others hollow), the budget's limits drawn, the deployed design marked: the one
+    fit_student settled on by Yosys (`deployed`, its chosen.json) where it ran, else the search's choice. When they
+    differ (the search's choice did not fit by Yosys) the search's choice is drawn too, as a hollow star."""
     import pandas as pd
 
     trials = pd.read_csv(trials_csv, dtype={"trial_id": str})
     trials = trials[trials["status"] == "COMPLETED"]
-    chosen = trials[trials["trial_id"] == read_json(hparams)["trial_id"]].iloc[0]
-    _trade_off(trials, chosen, limits, path, {"color": "tab:blue", "label": "fits"})
+    choice = trials[trials["trial_id"] == read_json(hparams)["trial_id"]].iloc[0]
+    fitted = read_json(deployed) if deployed else None
+    if fitted is None or fitted["search_choice"]:
+        _trade_off(trials, choice, limits, path, {"color": "tab:blue", "label": "fits"})
+    else:
+        _trade_off(trials, fitted["point"], limits, path, {"color": "tab:blue", "label": "fits"}, passed_over=choice)
 
 
 def _trade_off(
     points: Any, chosen: Mapping[str, Any], limits: Mapping[str, float], path: str | Path, fitting: Mapping[str, Any],
-    front: Any = None, title: str = "",
+    front: Any = None, title: str = "", passed_over: Mapping[str, Any] | None = None,
 ) -> None:  # fmt: skip
     """Validation accuracy against estimated LUT and against latency: `points` (a `fits` column: the others
     hollow red, the fitting ones drawn with `fitting`'s style), the `front`'s points joined, the budget's
-    `limits`, the `chosen` one as a star."""
+    `limits`, the `chosen` one as a star, and the search's choice that was `passed_over` as a hollow one."""
     fig, axes = _pyplot().subplots(1, 2, figsize=(9, 3.6), sharey=True)
     fits = points["fits"].astype(bool)
     for ax, (column, label) in zip(axes, (("lut", "LUT (estimate)"), ("latency_clocks", "latency [clocks]"))):
@@ -100,8 +109,11 @@ def _trade_off(
             line = front.sort_values(column)
             ax.step(line[column], 100 * line["val_accuracy"].cummax(), where="post", color="tab:blue", alpha=0.5)
             ax.scatter(line[column], 100 * line["val_accuracy"], color="tab:blue", s=22, label="front", zorder=2)
+        if passed_over is not None:
+            ax.scatter([passed_over[column]], [100 * passed_over["val_accuracy"]], marker="*", s=220, zorder=3,
+                       facecolors="none", edgecolors="tab:orange", label="search's choice (over by Yosys)")  # fmt: skip
         ax.scatter([chosen[column]], [100 * chosen["val_accuracy"]], marker="*", s=220, color="tab:orange",
-                   label="chosen", zorder=3)  # fmt: skip
+                   label="deployed" if passed_over is not None else "chosen", zorder=3)  # fmt: skip
         if column in limits:
             ax.axvline(limits[column], color="black", linestyle="--", label="budget")
         ax.set_xlabel(label)

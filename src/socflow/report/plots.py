@@ -23,8 +23,10 @@ def plot_pareto(
 def plot_budget(
     *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> None:
-    """Stage plot_budget: a budgeted search's trials against the limits of the budgeted params `target`."""
-    figures.budget_search(inputs["trials"], inputs["hparams"], budget_of(params["target"]).limits, outputs["plot"])
+    """Stage plot_budget: a budgeted search's trials against the limits of the budgeted params `target`, the
+    design fit_student deployed (inputs['chosen']) marked where it ran."""
+    limits = budget_of(params["target"]).limits
+    figures.budget_search(inputs["trials"], inputs["hparams"], limits, outputs["plot"], inputs.get("chosen"))
 
 
 def plot_fig5(

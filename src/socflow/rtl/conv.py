@@ -5,10 +5,13 @@ Each stage holds its input feature map in a frame buffer (LUT-RAM, two banks: th
 this one is read) and scans it in raster order over the zero-padded grid, one position (every channel) per
 clock, into a line buffer (a shift register of (kh - 1) rows + kw positions); each complete window goes through
 the layer's kernel as one constant matrix: a da4ml adder graph (distributed arithmetic, no multipliers),
-pipelined, the same logic reused at every position. quantized_relu is in that graph (round half to even, then
-saturation, as QKeras and the golden model do); a max-pool keeps the running maximum per pooled column and
-writes each pooled position into the next stage's frame buffer. The last stage's positions shift into the
-flattened vector, and the head (its dense layers) is da4ml's fully parallel design on it.
+pipelined, the same logic reused at every position; then quantized_relu (round half to even, then saturation, as
+QKeras and the golden model do) in two registered steps of the template, the saturation a test of bits: in the
+graph, da4ml put the rounding adder and the saturation's compare (an add of a constant, free in its delay model)
+in one stage, two carry chains in series that missed 100 MHz on ECP5 with 5 % slack. A max-pool keeps the
+running maximum per pooled column and writes each pooled position into the next stage's frame buffer. The last
+stage's positions shift into the flattened vector, and the head (its dense layers) is da4ml's fully parallel
+design on it.
 
 Why frame buffers rather than a pure stream: with 'same' padding a stage scans more positions than it gets
 ((h + kh - 1)(w + kw - 1) for h w), so it cannot keep pace with its input; once a map is complete, the stage's
@@ -45,7 +48,7 @@ from socflow.errors import ConfigError, ModelError
 from socflow.fixed import FixedType
 from socflow.rtl import folded
 from socflow.rtl.cost import folded_cost
-from socflow.rtl.parallel import da4ml_sources, latency_cutoff, relu_round_half_even, trace_dense
+from socflow.rtl.parallel import da4ml_sources, latency_cutoff, trace_dense
 from socflow.rtl.quantized import TOP, conv_constants, conv_geometry, pool_size, relu_quantizer, student_layers
 from socflow.rtl.templates import SHARED_HDL, render
 from socflow.rtl.widths import bank_words, bits_for
@@ -161,25 +164,32 @@ def network_stages(model: Any, input_type: FixedType) -> tuple[list[Stage], list
 
 
 def stage_logic(stage: Stage) -> Any:
-    """da4ml combinational logic of a stage's kernel on one window ((kh, kw, c_in) order), relu included."""
+    """da4ml combinational logic of a stage's kernel on one window ((kh, kw, c_in) order): the filters' sums,
+    exact (the template rounds and saturates them, :attr:`Kernel.relu`)."""
     from da4ml.trace import FixedVariableArrayInput, comb_trace
     from da4ml.trace.ops import quantize
 
     t = stage.in_type
     inp = FixedVariableArrayInput((stage.matrix.shape[0],))
     x = quantize(inp, int(t.signed), t.integer - int(t.signed), t.fractional)
-    return comb_trace(inp, relu_round_half_even(x @ stage.matrix + stage.bias, *stage.relu))
+    return comb_trace(inp, x @ stage.matrix + stage.bias)
+
+
+RELU_CLOCKS = 2  # a stage kernel's sums registered, then rounded and registered, then saturated into the codes
 
 
 @dataclass
 class Kernel:
     """A da4ml pipeline written as module `name`: its latency, its inputs' widths (0: an input no weight uses,
-    which da4ml leaves out of the port) and its outputs' (k, i, f) fields, LSB first."""
+    which da4ml leaves out of the port) and its outputs' (k, i, f) fields, LSB first. A stage's kernel has the
+    layer's quantized_relu (integer, fractional bits) after the pipeline, in the template (RELU_CLOCKS more); the
+    head's ReLUs are in its graph."""
 
     name: str
     pipeline: Any
     in_widths: list[int]
     fields: list[tuple[int, int, int]]
+    relu: tuple[int, int] | None = None
 
     @property
     def in_width(self) -> int:
@@ -198,7 +208,34 @@ class Kernel:
 
     @property
     def latency(self) -> int:
-        return len(self.pipeline.solutions) + 1
+        return len(self.pipeline.solutions) + 1 + (RELU_CLOCKS if self.relu else 0)
+
+    @property
+    def sum_fractional(self) -> int:
+        """The fractional bits of the grid every output sum is on (the finest field's)."""
+        return max([f for k, i, f in self.fields if k + i + f > 0], default=0)
+
+    @property
+    def sum_width(self) -> int:
+        """Signed width that holds every output sum at 2^-sum_fractional, and at least two bits above the ReLU
+        code's lsb (relu_round takes the bits above it)."""
+        integer = max([i for k, i, f in self.fields if k + i + f > 0], default=0)
+        below = self.sum_fractional - self.relu[1] if self.relu else 0
+        return max(1 + integer + self.sum_fractional, below + 2)
+
+    @property
+    def rounded_width(self) -> int:
+        """Bits of a sum rounded to the ReLU code's grid (the template's relu_round)."""
+        return folded.rounded_width(self.sum_width, self.sum_fractional - self.relu[1]) if self.relu else 0
+
+    @property
+    def relu_cost(self) -> tuple[float, float]:
+        """LUTs and FFs of the template's quantized_relu, per filter: the rounding's adder and the saturation's
+        select (about a LUT per bit each), the sums' and the rounded values' registers."""
+        if not self.relu:
+            return 0.0, 0.0
+        n = len(self.fields)
+        return float(n * (self.rounded_width + sum(self.relu))), float(n * (self.sum_width + self.rounded_width))
 
     @property
     def spacing(self) -> int:
@@ -223,15 +260,16 @@ class Kernel:
         return out
 
 
-def kernel(name: str, comb: Any, target: Target, rtl: Rtl) -> Kernel:
-    """Pipeline da4ml logic for the target's clock (rtl.latency_cutoff, as the dense design)."""
+def kernel(name: str, comb: Any, target: Target, rtl: Rtl, relu: tuple[int, int] | None = None) -> Kernel:
+    """Pipeline da4ml logic for the target's clock (rtl.latency_cutoff, as the dense design); `relu`: the
+    quantized_relu the template applies to its outputs."""
     from da4ml.trace.pipeline import to_pipeline
     from da4ml.types import minimal_kif
 
     pipeline = to_pipeline(comb, latency_cutoff(target, rtl), verbose=False)
     fields = [tuple(int(v) for v in minimal_kif(q)) for q in pipeline.out_qint]
     in_widths = [sum(int(v) for v in minimal_kif(q)) for q in pipeline.inp_qint]
-    return Kernel(name, pipeline, in_widths, fields)  # type: ignore[arg-type]
+    return Kernel(name, pipeline, in_widths, fields, relu)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -384,7 +422,7 @@ def design(model: Any, input_type: FixedType, target: Target, rtl: Rtl) -> ConvD
     reuse = int(target.get("reuse_factor", 1))
     if reuse == 1:
         kernels: list[Kernel | FoldedKernel] = [
-            kernel(f"{TOP}_kernel{n}", stage_logic(s), target, rtl) for n, s in enumerate(stages)
+            kernel(f"{TOP}_kernel{n}", stage_logic(s), target, rtl, s.relu) for n, s in enumerate(stages)
         ]
         flat = (int(np.prod(stages[-1].out_shape)),)
         head_logic = trace_dense(head, flat, stages[-1].out_type)
@@ -415,7 +453,10 @@ def _stage_context(n: int, stage: Stage, kern: Kernel | FoldedKernel) -> dict[st
                                         "window": window[::-1], "win_w": len(window) * in_w}  # fmt: skip
     else:
         kernel_ports = {"folded": False, "window": kern.packed(window, in_w), "win_w": kern.in_width,
-                        "fields": kern.converted(value_w, stage.relu[1]), "kout_w": kern.out_width}  # fmt: skip
+                        "fields": kern.converted(kern.sum_width, kern.sum_fractional), "kout_w": kern.out_width,
+                        "sum_w": kern.sum_width, "sum_frac": kern.sum_fractional, "relu_q_w": kern.rounded_width,
+                        "relu_shift": kern.sum_fractional - stage.relu[1],
+                        "graph_latency": kern.latency - RELU_CLOCKS}  # fmt: skip
     return kernel_ports | {
         "name": f"{TOP}_conv{n}",
         "kernel": kern.name,

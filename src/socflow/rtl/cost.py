@@ -220,9 +220,10 @@ def conv_cost(core: conv.ConvDesign) -> Cost:
         source = "socflow folded-conv cost model (fitted to Yosys)"
     else:
         graphs = [*core.kernels, core.head]
-        lut = structure_lut + sum(float(k.pipeline.cost) for k in graphs)  # type: ignore[union-attr]
-        ff = structure_ff + sum(float(k.pipeline.reg_bits) for k in graphs)  # type: ignore[union-attr]
-        source = "da4ml estimate + socflow conv-design structure"
+        relu = [k.relu_cost for k in graphs]  # type: ignore[union-attr]
+        lut = structure_lut + sum(float(k.pipeline.cost) + r[0] for k, r in zip(graphs, relu))  # type: ignore[union-attr]
+        ff = structure_ff + sum(float(k.pipeline.reg_bits) + r[1] for k, r in zip(graphs, relu))  # type: ignore[union-attr]
+        source = "da4ml estimate + socflow conv-design structure and ReLUs"
     return Cost(
         lut=lut,
         ff=ff,

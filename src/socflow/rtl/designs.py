@@ -41,14 +41,17 @@ ADDER_GRAPH_ABC9 = "+&scorr;&sweep;&dc2;&if -W 300 -v;&ps -l"
 @dataclass(frozen=True)
 class Generator:
     """One RTL design: its name in Table I and the board's report, how it is written (the project at a path; what
-    rtl.json says of it), which of its files are synthesized (given that summary), its cost estimate, and the
-    ABC9 script Yosys maps its LUTs with on Xilinx parts (None: synth_xilinx's own)."""
+    rtl.json says of it), which of its files are synthesized (given that summary), its cost estimate, the
+    ABC9 script Yosys maps its LUTs with on Xilinx parts (None: synth_xilinx's own), and whether rtl_synth reports
+    its resources per module too (a second, hierarchical synthesis: seconds for socflow's folded cores, whose
+    modules are its layers, kernels and shared blocks; not for da4ml's adder graphs, minutes and one module)."""
 
     title: str
     write: Writer
     sources: Sources
     estimate: Estimator
     abc9_script: str | None = None
+    breakdown: bool = False
 
 
 def _folded(kind: str) -> Writer:
@@ -69,10 +72,16 @@ GENERATORS: dict[str, Generator] = {
     "parallel": Generator(
         "da4ml's parallel design", parallel.parallel_project, parallel.sources, cost.parallel_cost, ADDER_GRAPH_ABC9
     ),
-    "folded": Generator("socflow's folded design", _folded("folded"), folded.sources, _folded_estimate("folded")),
-    "stream": Generator("socflow's streaming design", _folded("stream"), folded.sources, _folded_estimate("stream")),
+    "folded": Generator(
+        "socflow's folded design", _folded("folded"), folded.sources, _folded_estimate("folded"), breakdown=True
+    ),
+    "stream": Generator(
+        "socflow's streaming design", _folded("stream"), folded.sources, _folded_estimate("stream"), breakdown=True
+    ),
     "conv": Generator("socflow's conv design", conv.conv_project, conv.sources, _conv_estimate),
-    "folded_conv": Generator("socflow's folded conv design", conv.conv_project, conv.sources, _conv_estimate),
+    "folded_conv": Generator(
+        "socflow's folded conv design", conv.conv_project, conv.sources, _conv_estimate, breakdown=True
+    ),
 }
 
 
@@ -83,7 +92,8 @@ def generate(model: Any, input_type: FixedType, target: Target, rtl: Rtl, path: 
     path = Path(path)
     summary = GENERATORS[kind].write(model, input_type, target, rtl, path)
     files = GENERATORS[kind].sources(path, summary)
-    manifest = {"files": [str(f.relative_to(path)) for f in files], "abc9_script": GENERATORS[kind].abc9_script}
+    manifest = {"files": [str(f.relative_to(path)) for f in files], "abc9_script": GENERATORS[kind].abc9_script,
+                "breakdown": GENERATORS[kind].breakdown}  # fmt: skip
     write_json(path / MANIFEST, manifest)
     return {"architecture": kind, **summary}
 
@@ -110,6 +120,12 @@ def abc9_script(verilog_dir: str | Path) -> str | None:
     """The ABC9 script the project's generator asks Yosys to map its LUTs with (None: Yosys's own; so for a
     project written before the manifest named one)."""
     return read_json(Path(verilog_dir) / MANIFEST).get("abc9_script")
+
+
+def breakdown(verilog_dir: str | Path) -> bool:
+    """Whether rtl_synth reports the project's resources per module (False for a project written before the
+    manifest said)."""
+    return bool(read_json(Path(verilog_dir) / MANIFEST).get("breakdown"))
 
 
 def title(summary: Mapping[str, Any]) -> str:

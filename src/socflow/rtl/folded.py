@@ -76,6 +76,13 @@ def signed_width(low: int, high: int) -> int:
     return bits
 
 
+def rounded_width(width: int, shift: int) -> int:
+    """Bits of quantized_relu's rounded value (relu_round of resources/rtl/quantized_relu.v.j2) from a signed sum
+    of `width` bits whose lsb is 2^-shift of the code's: its bits from the code's lsb up and one more (the largest
+    sum may round up); shift <= 0: the sum shifted left."""
+    return width - shift + 1 if shift > 0 else width - shift
+
+
 @dataclass(frozen=True)
 class IntLayer:
     """A dense layer on integer codes: y = x @ weights + bias at `acc_frac` fractional bits, then, with `relu`
@@ -444,6 +451,8 @@ def verilog(folded: FoldedDesign, top: str) -> str:
                 "out_w": layer.out_width,
                 "acc_frac": layer.acc_frac,
                 "relu": layer.relu,
+                "relu_shift": layer.acc_frac - layer.relu[1] if layer.relu else 0,
+                "relu_q_w": rounded_width(layer.acc_width, layer.acc_frac - layer.relu[1]) if layer.relu else 0,
                 "bias": [int(b) for b in layer.bias],
                 "clocks": sched.clocks,
                 "cnt_w": bits_for(sched.clocks),

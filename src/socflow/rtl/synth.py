@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -19,7 +20,7 @@ from typing import Any
 from socflow.errors import ReportError
 from socflow.io import read_json, sha256_file, sha256_json, write_json
 from socflow.parts import part_info, yosys_family
-from socflow.rtl.designs import abc9_script, verilog_sources
+from socflow.rtl.designs import abc9_script, breakdown, verilog_sources
 from socflow.rtl.quantized import TOP
 from socflow.tools import YOSYS, open_tool_path, run_tool, tool_version
 
@@ -55,21 +56,28 @@ ECP5_CELLS = {
 NOT_COUNTED = {"BUFG", "IBUF", "OBUF", "MUXF7", "MUXF8", "VCC", "GND", "PFUMX", "L6MUX21", "$scopeinfo"}
 
 
-def synth_command(family: str, top: str, netlist: str | None = None) -> str:
-    """The Yosys synthesis of a fabric (a `yosys_family`), writing the JSON netlist nextpnr reads if asked."""
+def synth_command(family: str, top: str, netlist: str | None = None, flatten: bool = True) -> str:
+    """The Yosys synthesis of a fabric (a `yosys_family`), writing the JSON netlist nextpnr reads if asked; not
+    `flatten`ed: each module mapped on its own (the per-module breakdown)."""
     if family == "ecp5":
-        return f"synth_ecp5 -top {top}" + (f" -json {netlist}" if netlist else "")
-    return f"synth_xilinx -flatten -noiopad -family {family} -top {top}"
+        return f"synth_ecp5 -top {top}" + (f" -json {netlist}" if netlist else "") + ("" if flatten else " -noflatten")
+    return f"synth_xilinx{' -flatten' if flatten else ''} -noiopad -family {family} -top {top}"
 
 
 def yosys_script(
     sources: list[Path], top: str, family: str, stat_json: Path | str, netlist: str | None = None,
-    abc9_script: str | None = None,
+    abc9_script: str | None = None, modules_json: Path | str | None = None,
 ) -> str:  # fmt: skip
-    """Read, synthesize (on Xilinx parts with `abc9_script` for ABC9's LUT mapping, if given), write statistics."""
+    """Read, synthesize (on Xilinx parts with `abc9_script` for ABC9's LUT mapping, if given), write statistics;
+    with `modules_json`, then the same sources synthesized again without flattening, their statistics per module
+    there (what the flat numbers are made of: :func:`module_breakdown`)."""
     reads = "\n".join(f'read_verilog "{p}"' for p in sources)  # quoted: a path may hold a space
     mapping = f'scratchpad -set abc9.script "{abc9_script}"\n' if abc9_script and family != "ecp5" else ""
-    return f"{reads}\n{mapping}{synth_command(family, top, netlist)}\ntee -q -o {stat_json} stat -json\n"
+    script = f"{reads}\n{mapping}{synth_command(family, top, netlist)}\ntee -q -o {stat_json} stat -json\n"
+    if modules_json:
+        hierarchical = synth_command(family, top, flatten=False)
+        script += f"design -reset\n{reads}\n{mapping}{hierarchical}\ntee -q -o {modules_json} stat -json\n"
+    return script
 
 
 def usage(resource: str, used: int, part: str) -> dict[str, Any]:
@@ -79,15 +87,20 @@ def usage(resource: str, used: int, part: str) -> dict[str, Any]:
     return {"used": used, "available": available, "percent": 100.0 * used / available if available else None}
 
 
+def counted(cells: Mapping[str, int], part: str) -> dict[str, int]:
+    """The resources (LUT, FF, DSP, BRAM_18K, CARRY, LUTRAM) that cells of the part's fabric make up."""
+    table = ECP5_CELLS if yosys_family(part) == "ecp5" else XILINX_CELLS
+    return {
+        name: sum(count * weights[cell] for cell, count in cells.items() if cell in weights)
+        for name, weights in table.items()
+    }
+
+
 def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
     """Resources (used, available, % of the part) from Yosys's `stat -json` of the synthesized design."""
     cells = stat["design"]["num_cells_by_type"]
-    table = ECP5_CELLS if yosys_family(part) == "ecp5" else XILINX_CELLS
-    known = set().union(*table.values())
-    resources = {
-        name: usage(name, sum(count * weights[cell] for cell, count in cells.items() if cell in weights), part)
-        for name, weights in table.items()
-    }
+    known = set().union(*(ECP5_CELLS if yosys_family(part) == "ecp5" else XILINX_CELLS).values())
+    resources = {name: usage(name, used, part) for name, used in counted(cells, part).items()}
     return {
         "resources": resources,
         "cells": dict(sorted(cells.items())),
@@ -95,13 +108,29 @@ def parse_stat(stat: Mapping[str, Any], part: str) -> dict[str, Any]:
     }
 
 
+def module_breakdown(stat: Mapping[str, Any], part: str) -> dict[str, dict[str, int]]:
+    """Per module of a hierarchical synthesis (Yosys's `stat -json` without flattening), the resources of its own
+    cells, submodules not included; a module synthesized for two sets of parameters (socflow_banks of two stages)
+    is listed once per set ("socflow_banks #2"). Modules with no cells of their own (wrappers) are left out."""
+    breakdown: dict[str, dict[str, int]] = {}
+    for module, entry in stat["modules"].items():
+        name = re.sub(r"^\$paramod\$[0-9a-f]+\\", "", module).lstrip("\\")
+        used = {k: v for k, v in counted(entry["num_cells_by_type"], part).items() if v}
+        if used:
+            n = sum(1 for key in breakdown if key == name or key.startswith(f"{name} #"))
+            breakdown[name if not n else f"{name} #{n + 1}"] = used
+    return breakdown
+
+
 def synthesize(
     sources: list[Path], top: str, part: str, scratch: str | Path, yosys_log: str | Path, netlist: bool = False,
-    abc9_script: str | None = None,
+    abc9_script: str | None = None, breakdown: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Yosys synthesis of `sources` (top `top`) for the part's fabric: resources, cells, seconds, version; with
     `netlist`, the JSON netlist for nextpnr at scratch/<top>.json; on a Xilinx part, `abc9_script` maps its LUTs
-    (the design's generator names it: socflow.rtl.designs).
+    (the design's generator names it: socflow.rtl.designs); with `breakdown`, the resources per module of a second,
+    hierarchical synthesis (`modules`: each module mapped on its own, no optimization across them, so its sum is
+    close to the flat count but not equal to it).
 
     Every part is synthesized by YoWASP's Yosys 0.70 (PyPI, pinned; on the folded designs Debian's 0.23 gave
     9-30 % more LUTs, on da4ml's adder graphs as many, in a quarter of the time: docs/benchmarks.md); a YoWASP tool
@@ -110,7 +139,10 @@ def synthesize(
     scratch = Path(scratch)
     tool, names = open_tool_path(YOSYS, "rtl_synth"), local_copies(sources, scratch)
     stat_json, script = f"{top}.stat.json", scratch / f"{top}.ys"
-    script.write_text(yosys_script(names, top, family, stat_json, f"{top}.json" if netlist else None, abc9_script))
+    modules_json = f"{top}.modules.json" if breakdown else None
+    script.write_text(
+        yosys_script(names, top, family, stat_json, f"{top}.json" if netlist else None, abc9_script, modules_json)
+    )
     start = time.perf_counter()
     try:  # Yosys's own log is written in `scratch` (YoWASP's Yosys writes nowhere else) and kept, failed or not
         run_tool(
@@ -123,18 +155,27 @@ def synthesize(
         if (scratch / f"{top}.log").is_file():
             shutil.copyfile(scratch / f"{top}.log", yosys_log)
     seconds = time.perf_counter() - start
+    stat = _statistics(scratch / stat_json)
+    modules = {"modules": module_breakdown(_statistics(scratch / modules_json), part)} if modules_json else {}
+    return (
+        parse_stat(stat, part)
+        | modules
+        | {
+            "source": f"Yosys estimate ({synth_command(family, top).split()[0]}, before place and route)",
+            "part": part,
+            "family": family,
+            "synth_seconds": seconds,
+            "abc9_script": abc9_script if family != "ecp5" else None,
+            "tools": {"yosys": tool_version(tool)},
+        }
+    )
+
+
+def _statistics(path: Path) -> dict[str, Any]:
     try:
-        stat = json.loads((scratch / stat_json).read_text())
+        return json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as error:
-        raise ReportError(f"{scratch / stat_json}: Yosys wrote no readable statistics ({error})") from error
-    return parse_stat(stat, part) | {
-        "source": f"Yosys estimate ({synth_command(family, top).split()[0]}, before place and route)",
-        "part": part,
-        "family": family,
-        "synth_seconds": seconds,
-        "abc9_script": abc9_script if family != "ecp5" else None,
-        "tools": {"yosys": tool_version(tool)},
-    }
+        raise ReportError(f"{path}: Yosys wrote no readable statistics ({error})") from error
 
 
 def local_copies(sources: list[Path], folder: Path) -> list[str]:
@@ -154,18 +195,18 @@ def synthesized(
     folder, a project synthesized before is not synthesized again: its report and log are kept there under the hash
     of its synthesizable files, the part, the ABC9 script and Yosys's version (fit_student synthesizes the designs it
     tries there, rtl_synth then finds the deployed one)."""
-    sources, script = verilog_sources(verilog), abc9_script(verilog)
+    sources, script, modules = verilog_sources(verilog), abc9_script(verilog), breakdown(verilog)
     entry = None
     if cache is not None:
         key = {"files": [(f.name, sha256_file(f)) for f in sources], "part": part, "top": TOP, "abc9_script": script,
-               "yosys": tool_version(open_tool_path(YOSYS, "rtl_synth"))}  # fmt: skip
+               "modules": modules, "yosys": tool_version(open_tool_path(YOSYS, "rtl_synth"))}  # fmt: skip
         entry = Path(cache) / sha256_json(key)[:16]
         if (entry / "yosys.json").is_file():
             log.info("%s: synthesized before, Yosys's report reused from %s", verilog, entry)
             shutil.copyfile(entry / "yosys.log", yosys_log)
             return read_json(entry / "yosys.json")
     with tempfile.TemporaryDirectory(prefix="rtl_synth-") as scratch:
-        report = synthesize(sources, TOP, part, scratch, yosys_log, abc9_script=script)
+        report = synthesize(sources, TOP, part, scratch, yosys_log, abc9_script=script, breakdown=modules)
     if entry is not None:
         entry.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(yosys_log, entry / "yosys.log")

@@ -1,7 +1,7 @@
 """Stage teacher_logits: the teacher's logits on every data part, computed once.
 
 Why: the HGQ2 students (Keras 3, their own process) cannot load the tf-keras teacher, and a student search that
-runs the teacher on every batch of every trial pays for its forward pass again and again (bench/kd_logits.py
+runs the teacher on every batch of every trial pays for its forward pass again and again (bench/kd_teacher_cost.py
 measures it); from the stored logits a student distils with a plain fit (socflow.kd.stored_logits_loss).
 """
 
