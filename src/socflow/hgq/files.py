@@ -1,9 +1,9 @@
 """HGQ2 students as files and as models: a Keras 3 ``.keras`` file where a QKeras student's ``model.h5`` lands.
 
 Why the suffix tells the stages which student they hold: a ``.keras`` file loads only in Keras 3, so the file's
-kind decides the process a later stage (rtl_generate, rtl_sim, hls_convert, hls_csim) runs in
-(:func:`for_student`), and the same rules and stage functions serve both quantizers, with no setting of their own
-to keep in step with the student's.
+kind decides the process a later stage (rtl_generate, rtl_sim, hls_convert, hls_csim, board_firmware, board_eval,
+board_package) runs in (:func:`for_student`), and the same rules and stage functions serve both quantizers, with no
+setting of their own to keep in step with the student's.
 """
 
 from __future__ import annotations
