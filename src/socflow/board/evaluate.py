@@ -22,7 +22,7 @@ from socflow.board.protocol import Protocol
 from socflow.board.uart import require_every_answer
 from socflow.budget import deployed_input, student_choices
 from socflow.fixed import FixedType
-from socflow.hgq.files import for_student, load_student
+from socflow.hgq.files import for_student, is_hgq_student, load_student
 from socflow.io import read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes, require_agreement
 from socflow.settings import BoardSettings
@@ -59,8 +59,8 @@ def board_eval_emulated(
     hls4ml project).
 
     Raises :class:`HardwareMismatchError` naming the first mismatching sample when the classes agree with the
-    QKeras model on fewer than `board['min_agreement']` of the samples, or an answer word differs from the IP
-    model's reference (golden fixed-point model or C simulation).
+    student model (QKeras or HGQ2) on fewer than `board['min_agreement']` of the samples, or an answer word differs
+    from the IP model's reference (golden fixed-point model or C simulation).
     """
     board = params["board"]
     input_precision = deployed_input(params["input_precision"], student_choices(inputs))
@@ -68,6 +68,7 @@ def board_eval_emulated(
     x, y = read_xy(inputs["test"])
     xq = FixedType.parse(input_precision).quantize(x)
     model = load_student(inputs["model"])
+    kind = "HGQ2" if is_hgq_student(model) else "QKeras"
     summary = read_json(inputs["summary"])
     qkeras, _ = predict_classes(model, xq.astype(np.float32))
     with tempfile.TemporaryDirectory(prefix="board_eval-") as scratch:
@@ -105,14 +106,14 @@ def board_eval_emulated(
 
     def detail(i: int) -> str:
         return (
-            f"answer words {run.answers[i].tolist()}, QKeras class {qkeras[i].argmax()}, "
+            f"answer words {run.answers[i].tolist()}, {kind} class {qkeras[i].argmax()}, "
             f"reference scores {golden[i].tolist()}"
         )
 
     require_agreement(
         check["agree"],
         board["min_agreement"],
-        "the board's answers agree with the QKeras model",
+        f"the board's answers agree with the {kind} model",
         detail,
         "board.min_agreement",
     )
