@@ -5,6 +5,7 @@ convolutional students of the workflow's families."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -132,6 +133,33 @@ def student(tmp_path_factory, trained):
     return folder
 
 
+def knowing_teacher(data: dict[str, str], folder: Path) -> dict[str, str]:
+    """train_hgq_student's inputs with a teacher of 1,000 parameters that knows the answer: its stored logits favour
+    the label by 4."""
+    logits = {p: 4.0 * np.eye(4, dtype="float32")[read_xy(data[p])[1]] for p in ("train", "val", "test")}
+    save_npz(folder / "logits.npz", logits)
+    write_json(folder / "teacher.json", {"params": 1000})
+    return data | {"logits": str(folder / "logits.npz"), "teacher_metrics": str(folder / "teacher.json")}
+
+
+@pytest.fixture(scope="session")
+def hgq_student(tmp_path_factory, data):
+    """A 30-8-4 HGQ2 student (model.keras) trained briefly by train_hgq_student from a teacher that knows the answer,
+    with the data's test set and summary beside it, and its metrics.json."""
+    from socflow.config import validate_config
+    from socflow.hgq.student import train_hgq_student
+
+    folder = tmp_path_factory.mktemp("hgq_student")
+    student = validate_config({"experiments": {"h": {"dataset": {"kind": "pulses"}}}})["experiments"]["h"]["student"]
+    student |= {"layers": 1, "units": [8, 8], "search": student["search"] | {"epochs": 6, "patience": 6}}
+    params = {"student": student, "variant": {"bits": 8, "integer_bits": 0, "sparsity": 0.2}, "input_precision": INPUT}
+    outputs = {"model": str(folder / "model.keras"), "metrics": str(folder / "metrics.json")}
+    train_hgq_student(inputs=knowing_teacher(data, folder), params=params, outputs=outputs, threads=2)
+    for name in ("test", "summary"):
+        shutil.copy(data[name], folder / Path(data[name]).name)
+    return folder
+
+
 def student_files(student: Path, model: str = "model.h5") -> dict[str, str]:
     """A saved student folder (the `student` fixture's) as the inputs of a stage after training."""
     return {"model": str(student / model), "test": str(student / "test.npz"), "summary": str(student / "summary.json")}
@@ -191,14 +219,14 @@ HLS_TARGET = {
 }
 
 
-def convert(student, tmp_path, target=HLS_TARGET):
+def convert(student, tmp_path, target=HLS_TARGET, model="model.h5"):
     out = {"project": str(tmp_path / "project"), "config": str(tmp_path / "hls_config.yml")}
-    hls_convert(inputs={"model": str(student / "model.h5")}, params={"hls": HLS, "target": target}, outputs=out)
+    hls_convert(inputs={"model": str(student / model)}, params={"hls": HLS, "target": target}, outputs=out)
     return out
 
 
-def csim(student, out, tmp_path, min_agreement=1.0):
-    files = {name: str(student / name) for name in ("model.h5", "test.npz", "summary.json")}
+def csim(student, out, tmp_path, min_agreement=1.0, model="model.h5"):
+    files = {name: str(student / name) for name in (model, "test.npz", "summary.json")}
     return hls_csim(
         inputs={name.split(".")[0]: path for name, path in files.items()} | out,
         params={"min_agreement": min_agreement, "input_accuracy": INPUT_ACCURACY},

@@ -17,6 +17,7 @@ from conftest import (
 )
 from socflow.errors import HardwareMismatchError
 from socflow.hls.convert import hls_settings, to_hls
+from socflow.io import read_json
 from socflow.models import load_model
 
 
@@ -33,6 +34,16 @@ def test_c_simulation_is_bit_exact(student, tmp_path, backend, io_type, monkeypa
     result = csim(student, out, tmp_path)
     assert result["agreement"] == 1.0 and result["max_diff_lsb"] == 0.0 and result["n"] == 200
     assert json.loads((tmp_path / "csim.json").read_text())["output_type"].startswith("ap_fixed<")
+
+
+def test_an_hgq_students_c_simulation_answers_as_the_hgq_model_bit_for_bit(hgq_student, tmp_path):
+    """hls4ml converts an HGQ2 student in the HGQ2 process (Keras 3), its types from HGQ2's quantizers (io_stream,
+    the schema's default; config/examples/hgq.yaml's run checks io_parallel)."""
+    out = convert(hgq_student, tmp_path, dict(HLS_TARGET, io_type="io_stream"), model="model.keras")
+    result = csim(hgq_student, out, tmp_path, model="model.keras")
+    assert result["model"] == "HGQ2" and result["agreement"] == 1.0 and result["max_abs_diff"] == 0.0
+    # the model's own answers on the same quantized inputs, as train_hgq_student measured them
+    assert result["csim"]["accuracy"] == read_json(hgq_student / "metrics.json")["input_type_accuracy"]
 
 
 def test_a_project_that_is_not_the_simulated_one_is_refused(student, tmp_path):

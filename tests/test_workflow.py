@@ -98,6 +98,22 @@ def test_cnn_students_get_the_conv_rtl_and_without_it_say_why(tmp_path, tiny_con
     }
 
 
+def test_an_hgq_student_is_trained_by_its_own_rule_from_the_stored_logits(tmp_path, tiny_config, monkeypatch):
+    tiny_config["experiments"]["tiny"]["student"] = {"quantizer": "hgq"}
+    result = run_snakemake(tmp_path, tiny_config, "-n")
+    jobs = planned_jobs(result)
+    assert jobs["train_hgq_student"] == jobs["teacher_logits"] == 1
+    assert "train_student" not in jobs and "tune_student" not in jobs
+    assert "results/tiny/student/b8_s20/model.keras" in result.stdout
+    # the stages after it as for a QKeras student: da4ml's RTL, hls4ml's C simulation, the board, Table I
+    assert jobs["rtl_generate"] == jobs["rtl_sim"] == jobs["rtl_synth"] == jobs["hls_csim"] == 1
+    assert jobs["board_eval"] == jobs["board_package"] == jobs["report"] == 1
+    monkeypatch.setenv("SOCFLOW_HGQ", str(tmp_path / "nowhere"))  # HGQ2 not installed: named when planned
+    result = run_snakemake(tmp_path, tiny_config, "-n")
+    assert result.returncode != 0 and "ToolNotFoundError" in result.stdout + result.stderr
+    assert "run `make install`" in result.stdout + result.stderr
+
+
 def test_pretrained_teacher_is_imported_not_searched_and_checked_before_any_job(tmp_path, tiny_config):
     from socflow._keras import keras
 

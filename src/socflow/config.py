@@ -235,26 +235,35 @@ def check_config(config: Mapping[str, Any]) -> None:
 
 
 def check_hgq(experiment: Mapping[str, Any]) -> None:
-    """What an HGQ2 student (student.quantizer: hgq) is built for so far, each other setting named: the mlp
-    student, trained without a search from the teacher's stored logits (no scaled KD, no budget, no Pareto search),
-    and no hardware yet (its R = 1 design through da4ml is the next step: docs/user-guide.md)."""
+    """What an HGQ2 student (student.quantizer: hgq) is built for so far, named with every setting it is not: the
+    mlp student, trained without a search from the teacher's stored logits (no scaled KD, no budget, no Pareto
+    search), at reuse factor 1 (da4ml's parallel design; a folded design that honours per-weight widths is not
+    written yet). Refused here, before any job, rather than by the job that would meet it after the training."""
     student = experiment["student"]
     if student["quantizer"] != "hgq":
         return
     kinds = student["kd"] if isinstance(student["kd"], list) else [student["kd"]]
+    folded = [
+        target_name(t)
+        for t in experiment["hls"]["targets"]
+        if reuse_factors(t) != [1] or t["rtl_architecture"] == "stream"
+    ]
     missing = [
         f"student.model {student['model']} (mlp only so far)" if student["model"] != "mlp" else "",
         "student.kd scaled (it needs the teacher model; HGQ2 students distil from stored logits)"
         if "scaled" in kinds else "",
         "student.search.objective pareto" if student["search"]["objective"] == "pareto" else "",
         "a target's budget" if any(t.get("budget") for t in experiment["hls"]["targets"]) else "",
+        f"reuse factors above 1 or rtl_architecture stream (targets {folded}: the folded designs take one width "
+        "for all weights)" if folded else "",
     ]  # fmt: skip
-    raise ConfigError(
-        "hgq: the HGQ2 student is not wired into the workflow yet (its rule, a plan that builds its R = 1 hardware "
-        "through da4ml, the reports: issue 41's next phase; socflow.hgq.student.train_hgq_student trains one from "
-        "the teacher's logits, rule teacher_logits); use student.quantizer: qkeras"
-        + "".join(f"; also not built for hgq: {m}" for m in missing if m)
-    )
+    missing = [m for m in missing if m]
+    if missing:
+        raise ConfigError(
+            "hgq: the HGQ2 student is built for the mlp student, trained without a search and distilled from the "
+            "teacher's stored logits, on targets of reuse factor 1 (da4ml's parallel design) without a budget; "
+            "not for " + "; ".join(missing) + " (use student.quantizer: qkeras for those)"
+        )
 
 
 def check_reachable_clock(target: Target, rtl: Mapping[str, Any], where: str) -> None:

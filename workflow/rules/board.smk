@@ -23,7 +23,7 @@ rule board_firmware:
     input:
         unpack(ip_inputs),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
     output:
@@ -49,7 +49,7 @@ rule board_eval:
         unpack(timing_report),
         protocol="results/{exp}/board/{variant}/{target}/protocol.json",
         firmware="results/{exp}/board/{variant}/{target}/firmware",
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
@@ -84,7 +84,7 @@ rule board_package:
         header="results/{exp}/board/{variant}/{target}/protocol.h",
         summary="results/{exp}/data/summary.json",
         firmware="results/{exp}/board/{variant}/{target}/firmware",
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
     output:

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from socflow.config import validate_config
 from socflow.fingerprint import fingerprint
+from socflow.hgq.env import require_hgq
 from socflow.names import targets, variants
 from socflow.plan import Plan, costed_targets, is_pareto, teacher_dir
 from socflow.soc.needs import require_soc_tools
@@ -14,6 +15,8 @@ EXPERIMENTS = config["experiments"]
 # bad data, a pretrained teacher or hypermodel that does not fit them, a budget no student can meet: named here,
 # before any job can delete what an earlier run made (socflow.train.preflight)
 FINDINGS = check_experiments(EXPERIMENTS, ".snakemake/socflow/checks")
+# an HGQ2 student needs .venv-hgq: a ToolNotFoundError naming `make install` now, not after the teacher
+require_hgq(EXPERIMENTS)
 # tools are looked up once per run; a user's student hypermodel gets RTL where its layers map (FINDINGS)
 PLAN = Plan(config, findings=FINDINGS)
 ENV = "../../envs/socflow.yaml"
@@ -125,6 +128,22 @@ def pretrained_exps(pretrained):
         if bool(c["teacher"]["pretrained"]) == pretrained
     ]
     return "|".join(names) or "(?!)"
+
+
+def quantizer_exps(quantizer):
+    """Regex of the experiments whose student.quantizer is `quantizer` (qkeras: train_student; hgq:
+    train_hgq_student), so that exactly one rule writes each student's metrics.json."""
+    names = [
+        e for e, c in EXPERIMENTS.items() if c["student"]["quantizer"] == quantizer
+    ]
+    return "|".join(names) or "(?!)"
+
+
+def student_model(w):
+    """The student's model file: a QKeras student's model.h5, an HGQ2 student's model.keras (Keras 3); the
+    stages that read it run the HGQ2 one in its own process (socflow.hgq.files)."""
+    hgq = EXPERIMENTS[w.exp]["student"]["quantizer"] == "hgq"
+    return f"results/{w.exp}/student/{w.variant}/model.{'keras' if hgq else 'h5'}"
 
 
 def dataset_source(w):

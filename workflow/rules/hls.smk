@@ -1,6 +1,6 @@
 rule hls_convert:
     input:
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         metrics="results/{exp}/student/{variant}/metrics.json",
         summary="results/{exp}/data/summary.json",
     output:
@@ -27,7 +27,7 @@ rule hls_csim:
     input:
         project="results/{exp}/hls/{variant}/{target}/project",
         config="results/{exp}/hls/{variant}/{target}/hls_config.yml",
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
     output:

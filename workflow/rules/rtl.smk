@@ -1,6 +1,6 @@
 rule rtl_generate:
     input:
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         metrics="results/{exp}/student/{variant}/metrics.json",
     output:
         verilog=directory("results/{exp}/rtl/{variant}/{target}/verilog"),
@@ -25,7 +25,7 @@ rule rtl_sim:
     input:
         verilog="results/{exp}/rtl/{variant}/{target}/verilog",
         rtl="results/{exp}/rtl/{variant}/{target}/rtl.json",
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         metrics="results/{exp}/student/{variant}/metrics.json",
         test="results/{exp}/data/test.npz",
         summary="results/{exp}/data/summary.json",
@@ -75,7 +75,7 @@ rule rtl_synth:
 
 rule budget_check:
     input:
-        model="results/{exp}/student/{variant}/model.h5",
+        model=student_model,
         metrics="results/{exp}/student/{variant}/metrics.json",
         yosys="results/{exp}/rtl/{variant}/{target}/yosys.json",
         sim="results/{exp}/rtl/{variant}/{target}/rtl_sim.json",

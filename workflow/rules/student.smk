@@ -120,6 +120,8 @@ rule train_student:
         "logs/train_student/{exp}/{variant}.log",
     benchmark:
         "benchmarks/train_student/{exp}/{variant}.tsv"
+    wildcard_constraints:
+        exp=quantizer_exps("qkeras"),
     conda:
         ENV
     threads: 2
@@ -133,6 +135,37 @@ rule train_student:
         input_precision=INPUT_PRECISION,
     script:
         "../scripts/train_student.py"
+
+
+rule train_hgq_student:
+    input:
+        train="results/{exp}/data/train.npz",
+        val="results/{exp}/data/val.npz",
+        test="results/{exp}/data/test.npz",
+        summary="results/{exp}/data/summary.json",
+        logits="results/{exp}/teacher/logits.npz",
+        teacher_metrics=teacher_file("metrics.json"),
+    output:
+        model="results/{exp}/student/{variant}/model.keras",
+        metrics="results/{exp}/student/{variant}/metrics.json",
+    log:
+        "logs/train_hgq_student/{exp}/{variant}.log",
+    benchmark:
+        "benchmarks/train_hgq_student/{exp}/{variant}.tsv"
+    wildcard_constraints:
+        exp=quantizer_exps("hgq"),
+    conda:
+        ENV
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        student=section("student", drop=("variants", "select")),
+        variant=variant_cfg,
+        input_precision=INPUT_PRECISION,
+    script:
+        "../scripts/train_hgq_student.py"
 
 
 rule plot_pareto:

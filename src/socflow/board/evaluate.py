@@ -22,6 +22,7 @@ from socflow.board.protocol import Protocol
 from socflow.board.uart import require_every_answer
 from socflow.budget import deployed_input, student_choices
 from socflow.fixed import FixedType
+from socflow.hgq.files import for_student, is_hgq_student, load_student
 from socflow.io import read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, predict_classes, require_agreement
 from socflow.settings import BoardSettings
@@ -42,9 +43,11 @@ def board_eval(
     *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
     """Stage board_eval: Algorithm 1 on the board of params `backend` (the emulated board, or a PYNQ board
-    Snakemake runs on) over the test set, every answer checked; writes outputs['result']."""
+    Snakemake runs on) over the test set, every answer checked; writes outputs['result']. An HGQ2 student's runs in
+    the HGQ2 process, which loads it (socflow.hgq.files.for_student)."""
     evaluate = board_eval_pynq if params["backend"] == "pynq" else board_eval_emulated
-    return evaluate(inputs=inputs, params=params, outputs=outputs, threads=threads)
+    job = {"inputs": dict(inputs), "params": dict(params), "outputs": dict(outputs), "threads": threads}
+    return for_student(inputs["model"], evaluate, **job)
 
 
 def board_eval_emulated(
@@ -56,17 +59,16 @@ def board_eval_emulated(
     hls4ml project).
 
     Raises :class:`HardwareMismatchError` naming the first mismatching sample when the classes agree with the
-    QKeras model on fewer than `board['min_agreement']` of the samples, or an answer word differs from the IP
-    model's reference (golden fixed-point model or C simulation).
+    student model (QKeras or HGQ2) on fewer than `board['min_agreement']` of the samples, or an answer word differs
+    from the IP model's reference (golden fixed-point model or C simulation).
     """
-    from socflow.models import load_model
-
     board = params["board"]
     input_precision = deployed_input(params["input_precision"], student_choices(inputs))
     protocol = Protocol.read(inputs["protocol"])
     x, y = read_xy(inputs["test"])
     xq = FixedType.parse(input_precision).quantize(x)
-    model = load_model(inputs["model"])
+    model = load_student(inputs["model"])
+    kind = "HGQ2" if is_hgq_student(model) else "QKeras"
     summary = read_json(inputs["summary"])
     qkeras, _ = predict_classes(model, xq.astype(np.float32))
     with tempfile.TemporaryDirectory(prefix="board_eval-") as scratch:
@@ -104,14 +106,14 @@ def board_eval_emulated(
 
     def detail(i: int) -> str:
         return (
-            f"answer words {run.answers[i].tolist()}, QKeras class {qkeras[i].argmax()}, "
+            f"answer words {run.answers[i].tolist()}, {kind} class {qkeras[i].argmax()}, "
             f"reference scores {golden[i].tolist()}"
         )
 
     require_agreement(
         check["agree"],
         board["min_agreement"],
-        "the board's answers agree with the QKeras model",
+        f"the board's answers agree with the {kind} model",
         detail,
         "board.min_agreement",
     )

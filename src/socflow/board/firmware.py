@@ -23,6 +23,7 @@ from socflow.board.comblock import EmulatedComBlock
 from socflow.board.protocol import Protocol
 from socflow.board.uart import parse_uart
 from socflow.budget import deployed_input, student_choices
+from socflow.hgq.files import for_student
 from socflow.io import atomic_path
 from socflow.tools import run_tool
 
@@ -121,7 +122,15 @@ def board_firmware(
     """Stage board_firmware: the firmware folder (outputs['firmware']) for the first params `samples` test
     samples (MicroBlaze's local memory is small: 256 samples of the 1D task take 36 KB of vectors), expecting the
     answers of the rule's IP model (ip_model.ip_files: the golden fixed-point model of the RTL, or the C
-    simulation of the hls4ml project)."""
+    simulation of the hls4ml project; an HGQ2 student's in the HGQ2 process, socflow.hgq.files.for_student)."""
+    job = {"inputs": dict(inputs), "params": dict(params), "outputs": dict(outputs), "threads": threads}
+    return Path(for_student(inputs["model"], _board_firmware, **job))
+
+
+def _board_firmware(
+    inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int
+) -> str:
+    """The stage, in the process its student needs: the firmware folder."""
     from socflow.board.ip_model import ip_files, ip_vectors
 
     protocol = Protocol.read(inputs["protocol"])
@@ -129,4 +138,4 @@ def board_firmware(
     vectors = ip_vectors(
         ip_files(inputs), inputs["model"], protocol, inputs["test"], input_precision, params["samples"]
     )
-    return write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, outputs["firmware"])
+    return str(write_firmware(protocol, vectors.words, vectors.expected, vectors.labels, outputs["firmware"]))

@@ -1,9 +1,10 @@
 """The bit-accurate IP models of the emulated board, and the answers they must give.
 
 RTL: socflow_stream + the student's Verilog (da4ml's, socflow's folded or conv design), Verilated; its answers must
-equal our golden fixed-point model's. HLS IP: socflow_axis (Verilated) + the C simulation of the
-project's socflow_ip top (socflow.hls.ip); its answers must equal the hls4ml C simulation's (hls4ml's own
-compiled library of the same project), which hls_csim has checked against QKeras.
+equal our golden fixed-point model's (an HGQ2 student's own answers: the board stages run in the HGQ2 process for
+it). HLS IP: socflow_axis (Verilated) + the C simulation of the project's socflow_ip top (socflow.hls.ip); its
+answers must equal the hls4ml C simulation's (hls4ml's own compiled library of the same project), which hls_csim has
+checked against the student.
 """
 
 from __future__ import annotations
@@ -79,10 +80,10 @@ def ip_vectors(
     samples: int | None = None,
 ) -> Vectors:
     """Test vectors (firmware, deployment package, PYNQ run) whose expected answers are the IP model `ip`'s."""
-    from socflow.models import load_model
+    from socflow.hgq.files import load_student
 
     with tempfile.TemporaryDirectory() as build:
-        reference = reference_for(dict(ip), load_model(model_path), input_precision, Path(build))
+        reference = reference_for(dict(ip), load_student(model_path), input_precision, Path(build))
         return model_vectors(protocol, reference, test_path, input_precision, samples)
 
 

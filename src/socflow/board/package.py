@@ -32,6 +32,7 @@ import socflow.metrics
 from socflow import PACKAGE, RESOURCES
 from socflow.board.protocol import Protocol
 from socflow.budget import deployed_input, student_choices
+from socflow.hgq.files import for_student
 from socflow.io import atomic_path, save_npz
 
 HARDWARE = ("bit", "hwh")  # the bitstream and its hardware handoff, when vivado_bitstream ran
@@ -60,7 +61,16 @@ def board_package(
     bytes); the expected answers are those of the rule's IP model (as for board_eval) that the package's design
     carries, the bitstream and its hardware handoff included where the rule has them (inputs 'bit', 'hwh'), the open
     SoC's bitstream and report likewise (inputs 'soc_bit', 'soc_report'), and on an ECP5 the place-and-route report
-    the design passed (input 'pnr', pnr.json: the clock it reaches)."""
+    the design passed (input 'pnr', pnr.json: the clock it reaches). An HGQ2 student's runs in the HGQ2 process,
+    which computes its expected answers (socflow.hgq.files.for_student)."""
+    job = {"inputs": dict(inputs), "params": dict(params), "outputs": dict(outputs), "threads": threads}
+    return Path(for_student(inputs["model"], _board_package, **job))
+
+
+def _board_package(
+    inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int
+) -> str:
+    """The stage, in the process its student needs: the zip's path."""
     from socflow.board.ip_model import ip_files, ip_vectors
 
     protocol_json, output = inputs["protocol"], outputs["package"]
@@ -93,4 +103,4 @@ def board_package(
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, path.read_bytes())
-    return Path(output)
+    return str(output)

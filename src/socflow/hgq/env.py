@@ -44,6 +44,14 @@ def hgq_path() -> Path:
     )
 
 
+def require_hgq(experiments: Mapping[str, Mapping[str, Any]]) -> None:
+    """When the workflow is planned: an experiment with an HGQ2 student (student.quantizer: hgq) finds HGQ2
+    installed, else :func:`hgq_path`'s ToolNotFoundError naming `make install`, before the data and the teacher
+    are made for a student that could not be trained."""
+    if any(experiment["student"]["quantizer"] == "hgq" for experiment in experiments.values()):
+        hgq_path()
+
+
 def hgq_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of a process that runs HGQ2: its folder, then this socflow, first on PYTHONPATH; Keras 3 on
     TensorFlow (TF_USE_LEGACY_KERAS, which socflow._keras sets for Keras 2, removed)."""

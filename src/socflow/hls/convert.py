@@ -13,9 +13,9 @@ import numpy as np
 import yaml
 
 from socflow.budget import deployed_input, deployed_target, student_choices
+from socflow.hgq.files import for_student, load_student
 from socflow.hls.ip import write_ip_top
 from socflow.io import atomic_path
-from socflow.models import load_model
 from socflow.settings import Hls, Target
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,20 @@ def hls_convert(
 ) -> None:
     """Stage hls_convert: write the hls4ml project of the student for one target (params `hls`, `target`; a
     searched reuse factor or input type as the budgeted search chose them), with the board's IP top socflow_ip
-    (hls_ip), and the settings that made it (hls_config.yml)."""
+    (hls_ip), and the settings that made it (hls_config.yml). An HGQ2 student's runs in the HGQ2 process, where
+    hls4ml takes Keras 3 and reads HGQ2's quantizers itself (socflow.hgq.files.for_student)."""
+    job = {"inputs": dict(inputs), "params": dict(params), "outputs": dict(outputs), "threads": threads}
+    for_student(inputs["model"], _hls_convert, **job)
+
+
+def _hls_convert(
+    inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int
+) -> None:
+    """The stage, in the process its student needs."""
     choices = student_choices(inputs)
     hls = dict(params["hls"], input_precision=deployed_input(params["hls"]["input_precision"], choices))
     target = deployed_target(params["target"], choices)
-    model = load_model(inputs["model"])
+    model = load_student(inputs["model"])
     settings = hls_settings(model, hls, target)
     start = time.perf_counter()
     to_hls(model, settings, outputs["project"]).write()

@@ -3,6 +3,7 @@ the QKeras model it came from, naming the first diverging layer when they disagr
 
 from __future__ import annotations
 
+import importlib
 import logging
 import tempfile
 import time
@@ -15,23 +16,21 @@ import yaml
 
 from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
+from socflow.hgq.files import for_student, is_hgq_student, load_student
 from socflow.hls.convert import compiled, to_hls
 from socflow.io import differing_files, read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, input_accuracy_loss, require_agreement
-from socflow.models import load_model
 
 log = logging.getLogger(__name__)
 
 
 def first_divergence(model: Any, settings: Mapping[str, Any], x: np.ndarray, scratch: Path) -> str:
     """The first layer (in model order) whose C-simulated outputs differ from the Keras layer's outputs."""
-    from socflow._keras import keras
-
     traced = to_hls(model, settings, scratch / "trace", trace=True)
     traced.compile()
     _, hls_trace = traced.trace(np.ascontiguousarray(x))
     layers = model.layers[1:]
-    outputs = keras.Model(model.input, [layer.output for layer in layers]).predict(x, verbose=0)
+    outputs = keras_of(model).Model(model.input, [layer.output for layer in layers]).predict(x, verbose=0)
     keras_trace = {layer.name: out for layer, out in zip(layers, outputs if len(layers) > 1 else [outputs])}
     for layer in model.layers:
         if layer.name in hls_trace and layer.name in keras_trace:
@@ -44,6 +43,12 @@ def first_divergence(model: Any, settings: Mapping[str, Any], x: np.ndarray, scr
     return "none of the traced layers (the difference arises after the last traced layer)"
 
 
+def keras_of(model: Any) -> Any:
+    """The Keras a model was built with (tf_keras for a QKeras student, Keras 3 for an HGQ2 one in its process):
+    the package its class comes from, so this module imports neither."""
+    return importlib.import_module(type(model).__module__.split(".")[0])
+
+
 def hls_csim(
     *, inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> dict[str, Any]:
@@ -54,17 +59,24 @@ def hls_csim(
     Raises :class:`HardwareMismatchError`, naming the first diverging layer, when the agreement is below
     params `min_agreement`, and when the simulated firmware is not the one in the exported project; an
     :class:`InputPrecisionError` when the input type costs the student more accuracy than params
-    `input_accuracy` allows (socflow.metrics.input_accuracy_loss).
+    `input_accuracy` allows (socflow.metrics.input_accuracy_loss). An HGQ2 student's runs in the HGQ2 process,
+    against the HGQ2 model's own quantized outputs (socflow.hgq.files.for_student).
     """
+    return for_student(inputs["model"], _hls_csim, inputs=dict(inputs), params=dict(params), output=outputs["csim"])
+
+
+def _hls_csim(inputs: Mapping[str, str], params: Mapping[str, Any], output: str) -> dict[str, Any]:
+    """The stage, in the process its student needs."""
     with tempfile.TemporaryDirectory(prefix="hls_csim-") as tmp:
-        return _csim(inputs, params, Path(tmp), outputs["csim"])
+        return _csim(inputs, params, Path(tmp), output)
 
 
 def _csim(inputs: Mapping[str, str], params: Mapping[str, Any], scratch: Path, output: str) -> dict[str, Any]:
     model_path, config_path, project_dir = inputs["model"], inputs["config"], inputs["project"]
     test_path, summary_path = inputs["test"], inputs["summary"]
     settings = yaml.safe_load(Path(config_path).read_text())
-    model = load_model(model_path)
+    model = load_student(model_path)
+    kind = "HGQ2" if is_hgq_student(model) else "QKeras"
     x, y = read_xy(test_path)
     in_type = FixedType.parse(settings["HLSConfig"]["LayerName"][model.layers[0].name]["Precision"]["result"])
     xq = np.ascontiguousarray(in_type.quantize(x).astype(np.float32))
@@ -89,6 +101,7 @@ def _csim(inputs: Mapping[str, str], params: Mapping[str, Any], scratch: Path, o
     summary = read_json(summary_path)
     result = {
         "n": int(len(y)),
+        "model": kind,
         "agreement": float(agree.mean()),
         "max_abs_diff": max_diff,
         "max_diff_lsb": max_diff / out_type.lsb,
@@ -103,9 +116,9 @@ def _csim(inputs: Mapping[str, str], params: Mapping[str, Any], scratch: Path, o
     require_agreement(
         agree,
         params["min_agreement"],
-        "C simulation agrees with the QKeras model",
+        f"C simulation agrees with the {kind} model",
         lambda i: (
-            f"C sim class {simulated[i].argmax()}, QKeras class {reference[i].argmax()}; first diverging layer: "
+            f"C sim class {simulated[i].argmax()}, {kind} class {reference[i].argmax()}; first diverging layer: "
             f"{first_divergence(model, settings, xq[i : i + 1], scratch)}"
         ),
         "hls.csim_min_agreement",

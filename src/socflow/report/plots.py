@@ -48,9 +48,10 @@ def plot_fig5(
 def plot_confusion(
     *, inputs: Mapping[str, Any], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int = 1
 ) -> None:
-    """Stage plot_confusion: the confusion matrices of the QKeras student (inputs['student']) and of its C and RTL
-    simulations on every target (inputs 'csim', 'rtl_sim', lists in the order of params `targets`)."""
-    matrices = {"QKeras": read_json(inputs["student"])["confusion_matrix"]}
+    """Stage plot_confusion: the confusion matrices of the student (inputs['student'], QKeras or HGQ2) and of its C
+    and RTL simulations on every target (inputs 'csim', 'rtl_sim', lists in the order of params `targets`)."""
+    student = read_json(inputs["student"])
+    matrices = {"HGQ2" if student.get("quantizer") == "hgq" else "QKeras": student["confusion_matrix"]}
     for key, label, field in (("csim", "C sim", "csim"), ("rtl_sim", "RTL sim", "rtl")):
         for name, path in zip(figure_targets(params["targets"], key), inputs.get(key, [])):
             target = params["targets"][name]

@@ -158,7 +158,7 @@ def table1_rows(
         | {
             "implementation": "hls4ml IP",
             "agreement [%]": round(100 * csim["agreement"], 2),
-            "agreement source": "C simulation vs QKeras",
+            "agreement source": f"C simulation vs {csim.get('model', 'QKeras')}",
         }
     )
     if synth is None:
@@ -186,7 +186,7 @@ def table1_rows(
             "II [clk]": rtl_sim.get("initiation_interval", 1),
             "latency source": f"RTL simulation ({tool_release(rtl_sim['tools']['verilator'])})",
             "agreement [%]": round(100 * rtl_sim["agreement"], 2),
-            "agreement source": "RTL simulation vs QKeras (bit-exact)",
+            "agreement source": f"RTL simulation vs {rtl_sim.get('model', 'QKeras')} (bit-exact)",
         }
     )
     if soc_sim is not None:

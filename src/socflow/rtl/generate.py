@@ -15,6 +15,7 @@ from typing import Any
 
 from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.fixed import FixedType
+from socflow.hgq.files import for_student, load_student
 from socflow.io import write_json
 from socflow.rtl.designs import generate
 from socflow.rtl.quantized import TOP
@@ -27,14 +28,21 @@ def rtl_generate(
 ) -> dict[str, Any]:
     """Stage rtl_generate: write the Verilog project of the student (inputs['model']) for params `target` with
     params `input_precision` and `rtl` (a searched reuse factor or input type as the budgeted search chose them,
-    inputs['metrics']) to outputs['verilog'], and what it is to outputs['summary'] (rtl.json)."""
-    from socflow.models import load_model
+    inputs['metrics']) to outputs['verilog'], and what it is to outputs['summary'] (rtl.json). An HGQ2 student's
+    runs in the HGQ2 process (socflow.hgq.files.for_student)."""
+    job = {"inputs": dict(inputs), "params": dict(params), "outputs": dict(outputs), "threads": threads}
+    return for_student(inputs["model"], _rtl_generate, **job)
 
+
+def _rtl_generate(
+    inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int
+) -> dict[str, Any]:
+    """The stage, in the process its student needs."""
     choices, rtl = student_choices(inputs), params["rtl"]
     target = deployed_target(params["target"], choices)
     input_precision = deployed_input(params["input_precision"], choices)
     start = time.perf_counter()
-    model = load_model(inputs["model"])
+    model = load_student(inputs["model"])
     summary = generate(model, FixedType.parse(input_precision), target, rtl, Path(outputs["verilog"]))
     kind = summary["architecture"]
     summary = {

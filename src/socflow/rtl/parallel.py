@@ -5,7 +5,9 @@ Why da4ml itself and not hls4ml: hls4ml 1.3's `distributed_arithmetic` strategy 
 Verilog would come from a vendor HLS tool) and pins da4ml < 0.6. da4ml has no QKeras front end, so this module
 maps the student's layers onto da4ml operations: QDense as a constant matrix, quantized_relu as an unsigned
 saturating quantizer. da4ml rounds only TRN or RND (half up), so QKeras's ties (half to even) are emulated (see
-:func:`relu_round_half_even`). Its Verilator emulator and software model are checked against our golden model.
+:func:`relu_round_half_even`). An HGQ2 student needs no mapping: HGQ2 ships da4ml's tracer of its layers
+(:func:`trace_hgq`), and from the traced logic on the design is the same. Its Verilator emulator and software
+model are checked against our golden model (an HGQ2 student's: its own quantized forward pass).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 
 from socflow.errors import ModelError
 from socflow.fixed import FixedType
+from socflow.hgq.files import is_hgq_student
 from socflow.io import read_json
 from socflow.parts import yosys_family
 from socflow.rtl.quantized import TOP, dense_constants, relu_quantizer, student_layers
@@ -63,8 +66,26 @@ def trace_dense(layers: list[tuple[str, Any]], shape: tuple[int, ...], input_typ
 
 
 def trace_student(model: Any, input_type: FixedType) -> Any:
-    """da4ml combinational logic of the (dense) student, its input on `input_type`'s grid."""
+    """da4ml combinational logic of the (dense) student, its input on `input_type`'s grid: a QKeras student's
+    layers as socflow maps them (:func:`trace_dense`), an HGQ2 student's by HGQ2's own da4ml plugin
+    (:func:`trace_hgq`)."""
+    if is_hgq_student(model):
+        return trace_hgq(model, input_type)
     return trace_dense(student_layers(model), tuple(model.input_shape[1:]), input_type)
+
+
+def trace_hgq(model: Any, input_type: FixedType) -> Any:
+    """da4ml combinational logic of an HGQ2 student (in the HGQ2 process), traced by the plugin HGQ2 registers with
+    da4ml: its quantizers are da4ml's, so the design is the model's own quantized forward pass. Its inputs are
+    declared on `input_type`'s grid (the codes the IP gets); the model's input quantizer, learned in training,
+    then takes what it keeps of them (da4ml drops the rest for free)."""
+    from da4ml.converter import trace_model
+    from da4ml.trace import comb_trace
+
+    signed = int(input_type.signed)
+    kif = (signed, input_type.integer - signed, input_type.fractional)
+    inputs, outputs = trace_model(model, inputs_kif=kif)
+    return comb_trace(inputs, outputs)
 
 
 # da4ml's delay units (about an adder level of a Xilinx fabric) per ns of clock period, by the fabric's family:

@@ -14,6 +14,7 @@ import numpy as np
 
 from socflow.errors import ModelError
 from socflow.fixed import FixedType
+from socflow.hgq.files import is_hgq_student
 from socflow.settings import Target
 
 TOP = "student"
@@ -170,8 +171,14 @@ def max_pool(x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 def golden_predict(model: Any, x: np.ndarray, input_type: FixedType) -> np.ndarray:
     """Our exact model of the same network (float64 holds every intermediate exactly), independent of da4ml.
-    Feature maps are (n, h, w, c), a signal's h being 1."""
+    Feature maps are (n, h, w, c), a signal's h being 1. An HGQ2 student (in the HGQ2 process) is its own golden
+    model: its forward pass in inference is its quantized network, which is what training fitted and what its
+    design must answer."""
     x = input_type.quantize(np.asarray(x, dtype=np.float64)).reshape(len(x), *model.input_shape[1:])
+    if is_hgq_student(model):
+        return np.asarray(model.predict(x.astype(np.float32), batch_size=1024, verbose=0), np.float64).reshape(
+            len(x), -1
+        )
     for kind, layer in student_layers(model):
         if kind == "reshape":
             x = x.reshape(len(x), *layer.target_shape)

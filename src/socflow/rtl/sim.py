@@ -1,5 +1,6 @@
 """Stage rtl_sim: the student's Verilog under Verilator on the whole test set, against our golden model (bit
-for bit) and the QKeras model (argmax), with latency and initiation interval measured:
+for bit) and the QKeras model (argmax), with latency and initiation interval measured (an HGQ2 student, in the
+HGQ2 process, against its own quantized forward pass, which is its golden model: socflow.rtl.quantized):
 
 - da4ml's fully parallel design takes one sample per clock (da4ml's emulator), and is also checked against
   da4ml's own software model;
@@ -24,6 +25,7 @@ import numpy as np
 from socflow.budget import deployed_input, deployed_target, student_choices
 from socflow.errors import HardwareMismatchError
 from socflow.fixed import FixedType
+from socflow.hgq.files import for_student, is_hgq_student, load_student
 from socflow.io import differing_files, read_json, read_xy, write_json
 from socflow.metrics import classification_metrics, input_accuracy_loss, predict_classes, require_agreement
 from socflow.rtl.designs import generate, verilog_sources
@@ -126,13 +128,19 @@ def rtl_sim(
     :class:`InputPrecisionError` when the input type costs the student more accuracy than params `input_accuracy`
     allows (socflow.metrics.input_accuracy_loss).
     """
-    from socflow.models import load_model
+    job = {"inputs": dict(inputs), "params": dict(params), "outputs": dict(outputs), "threads": threads}
+    return for_student(inputs["model"], _rtl_sim, **job)
 
+
+def _rtl_sim(
+    inputs: Mapping[str, str], params: Mapping[str, Any], outputs: Mapping[str, str], threads: int
+) -> dict[str, Any]:
+    """The stage, in the process its student needs."""
     choices, rtl, verilog_dir = student_choices(inputs), params["rtl"], inputs["verilog"]
     target = deployed_target(params["target"], choices)
     in_type = FixedType.parse(deployed_input(params["input_precision"], choices))
     use_verilator()
-    model = load_model(inputs["model"])
+    model = load_student(inputs["model"])
     x, y = read_xy(inputs["test"])
     xq = in_type.quantize(x)
     golden = golden_predict(model, xq, in_type)
@@ -149,8 +157,10 @@ def rtl_sim(
     exact = np.all(simulated == golden, axis=1)
     agree = simulated.argmax(axis=1) == reference.argmax(axis=1)
     summary = read_json(inputs["summary"])
+    kind = "HGQ2" if is_hgq_student(model) else "QKeras"
     result = {
         "n": int(len(y)),
+        "model": kind,
         "architecture": architecture(target, model),
         "bit_exact_vs_golden": float(exact.mean()),
         "max_abs_diff_vs_qkeras": float(np.abs(simulated - reference).max()),
@@ -163,8 +173,9 @@ def rtl_sim(
         "tools": {"verilator": verilator_version()},
     }
     log.info(
-        "RTL simulation: bit-exact %.4f, argmax agreement with QKeras %.4f, latency %d clocks, II %d",
+        "RTL simulation: bit-exact %.4f, argmax agreement with %s %.4f, latency %d clocks, II %d",
         result["bit_exact_vs_golden"],
+        kind,
         result["agreement"],
         result["latency_clocks"],
         result["initiation_interval"],
@@ -178,8 +189,8 @@ def rtl_sim(
     require_agreement(
         agree,
         rtl["sim_min_agreement"],
-        "RTL simulation agrees with the QKeras model",
-        lambda i: f"RTL class {simulated[i].argmax()}, QKeras class {reference[i].argmax()}",
+        f"RTL simulation agrees with the {kind} model",
+        lambda i: f"RTL class {simulated[i].argmax()}, {kind} class {reference[i].argmax()}",
         "rtl.sim_min_agreement",
     )
     result["input_quantization"] = input_accuracy_loss(
