@@ -100,7 +100,7 @@ def main() -> None:
     for name, values in in_use.items():
         values = np.abs(values)
         errors.append([name, "coefficients in use", len(values), 100 * values.mean(), 100 * values.max()])
-    emit("errors", ["resource", "model", "designs", "mean error [%]", "max error [%]"], errors, "llrrr")
+    emit("errors", ["resource", "model", "designs", "mean abs. error [%]", "max abs. error [%]"], errors, "llrrr")
 
 
 if __name__ == "__main__":
