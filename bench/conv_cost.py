@@ -43,7 +43,7 @@ from socflow.rtl.synth import synthesize
 from socflow.train.compression import student_model
 
 # python -m bench: the time on 2 cores, and what --quick passes and takes
-SUITE = {"time": "25 min", "quick": ["--cached"], "quick_time": "a minute, from an earlier run's bench/out"}
+SUITE = {"time": "25 min", "quick": ["--cached"], "quick_time": "a minute"}
 PART = "xc7a35tcpg236-1"
 TARGET = {"part": PART, "clock_period": 10.0}
 RTL = {"latency_cutoff": None}

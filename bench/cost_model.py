@@ -28,7 +28,7 @@ from socflow.rtl.folded import FoldedDesign, design, write_project
 from socflow.rtl.synth import synthesize
 
 # python -m bench: the time on 2 cores, and what --quick passes and takes
-SUITE = {"time": "17 min", "quick": ["--cached"], "quick_time": "seconds, from an earlier run's bench/out"}
+SUITE = {"time": "17 min", "quick": ["--cached"], "quick_time": "seconds"}
 PART = "xc7a35tcpg236-1"
 # (sizes, sparsity, input width, reuse factors): the paper's 1D students, a wider and a deeper one, images
 SHAPES = [

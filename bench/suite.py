@@ -266,10 +266,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     known = benchmarks()
     if args.command == "list":
+        print(f"{'benchmark':<16} {'2 cores':<14} {'--quick':<16} {'stored':<7} what it measures")
         for bench in known.values():
-            quick = f" (--quick: {bench.quick_time})" if bench.quick else ""
-            data = f"{len(results(bench.name))} stored" if bench.emits else "prints only"
-            print(f"{bench.name:<17} {bench.time + quick:<34} {data:<12} {bench.summary}")
+            stored = str(len(results(bench.name))) if bench.emits else "prints"
+            print(f"{bench.name:<16} {bench.time:<14} {bench.quick_time or '-':<16} {stored:<7} {bench.summary}")
     elif args.command == "run":
         if args.name not in known:
             raise SystemExit(f"no benchmark {args.name}; python -m bench list names them")
