@@ -217,8 +217,10 @@ def describe(record: dict[str, Any]) -> str:
     """Where a result comes from, in a line: measured when, at which commit, by what."""
     date = record["date"][:10]
     if "imported_from" in record:
-        commit = f", at commit {record['commit'][:7]}" if record.get("commit") else ""
-        return f"measured {date}{commit}, imported from {record['imported_from']}"
+        when = record.get("date_is", "measured").split(" (")[0]
+        return (
+            f"{when} {date}; imported from {record['imported_from']}, where commit {record['documented_in'][:7]} put it"
+        )
     dirty = " with uncommitted changes" if record["dirty"] else ""
     return f"`{record['command']}` at {record['commit'][:7]}{dirty}, {date}, {record['cores']} cores"
 
