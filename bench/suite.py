@@ -101,6 +101,11 @@ def table(header: list[str], rows: list[list[Cell]], align: str = "") -> str:
     return "\n".join(lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows])
 
 
+def shown(path: Path) -> Path:
+    """A path as the docs and the results name it: from the repository's root where it is inside."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
@@ -150,7 +155,7 @@ def run(bench: Benchmark, quick: bool, extra: list[str], folder: Path = RESULTS)
         "command": " ".join(
             ["python -m bench run", bench.name, *(["--quick"] if quick else [])] + (["--", *extra] if extra else [])
         ),  # fmt: skip
-        "script": [str(bench.path.relative_to(ROOT)), *args],
+        "script": [str(shown(bench.path)), *args],
         "quick": quick,
         "seconds": round(seconds, 1),
         "tables": tables,
@@ -231,8 +236,7 @@ def render(text: str, folder: Path = RESULTS) -> str:
     def block(match: re.Match[str]) -> str:
         path, record = newest(match["name"], folder)
         data = record["tables"][match["table"]]
-        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        source = f"Data: `{shown}` ({describe(record)})."
+        source = f"Data: `{shown(path)}` ({describe(record)})."
         body = table(data["columns"], data["rows"], data.get("align", ""))
         return f"{match['open']}{body}\n\n{source}\n{match['close']}"
 
@@ -277,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"no benchmark {args.name}; python -m bench list names them")
         stored = run(known[args.name], args.quick, args.extra)
         if stored:
-            print(f"stored {stored.relative_to(ROOT)}")
+            print(f"stored {shown(stored)}")
     elif args.command == "compare":
         stored = results(args.name)
         if args.files:
