@@ -107,6 +107,7 @@ def shown(path: Path) -> Path:
 
 
 def git(*args: str) -> str:
+    """A git command's output in the repository: which code a run measured."""
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
 
