@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 # the tables the docs generate from bench/results (the others are prose: see docs/benchmarks.md's first section)
@@ -130,3 +131,35 @@ def test_compare_shows_each_changed_cell_and_by_how_much(suite):
     assert "columns only in A: note" in shown
     assert [suite.number(v) for v in ("−2.9 %", "**96.0**", "11,497", "yes", True, 3)] == [-2.9, 96.0, 11497.0,
                                                                                           None, None, 3.0]  # fmt: skip
+
+
+def test_the_cost_models_are_what_their_stored_measurements_refit_to(root, monkeypatch):
+    """src/socflow/resources/cost_models.json names, per model, the stored run that measured its designs by Yosys:
+    refitting them (bench/common.py's fit, as bench/cost_model.py and bench/conv_cost.py do) gives the coefficients
+    the file marks reproduced, to the 3 decimals they are kept at, and the coefficients the run stored for the
+    others (a model the generator has moved away from: the file says why it is kept); socflow.rtl.cost ranks with
+    the file's coefficients."""
+    from socflow.rtl import cost
+
+    monkeypatch.syspath_prepend(str(root / "bench"))
+    from common import fit
+
+    models = json.loads((root / "src" / "socflow" / "resources" / "cost_models.json").read_text())
+    assert (cost.LUT_MODEL, cost.FF_MODEL) == (models["folded"]["LUT"], models["folded"]["FF"])
+    assert (cost.FOLDED_CONV_LUT_MODEL, cost.FOLDED_CONV_FF_MODEL) == (
+        models["folded_conv"]["LUT"], models["folded_conv"]["FF"],
+    )  # fmt: skip
+    assert models["folded"]["measurements"]
+    for model in (m for m in models.values() if m["measurements"]):
+        tables = json.loads((root / model["measurements"]).read_text())["tables"]
+        rows = [dict(zip(tables["features"]["columns"], row)) for row in tables["features"]["rows"]]
+        assert len(rows) == model["designs"]
+        for resource in ("LUT", "FF"):
+            # a folded conv design's structure is counted in LUTs for the LUT model, in FFs for the FF model
+            inputs = [row | {"structure": row.get(f"structure {resource}", 0.0)} for row in rows]
+            measured = np.array([row[f"{resource} Yosys"] for row in rows], dtype=float)
+            refit = dict(
+                zip(model[resource], (round(float(c), 3) for c in fit(inputs, measured, list(model[resource]))))
+            )
+            stored = {feature: c for what, feature, c in tables["coefficients"]["rows"] if what == resource}
+            assert refit == (model[resource] if resource in model["reproduced"] else stored), resource
