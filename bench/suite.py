@@ -199,8 +199,8 @@ def changed(a: Cell, b: Cell) -> str:
 
 
 def compare(a: dict[str, Any], b: dict[str, Any]) -> str:
-    """Two results of a benchmark side by side: each table's rows in order, each column the newer run shares with
-    the older one, a cell that changed shown as `old → new (change)`."""
+    """Two results of a benchmark: per table, the rows (in order) where a cell of a column both runs have changed,
+    each changed cell as `old → new (change)`; a table without a change in one line."""
     out = [f"A: {describe(a)}", f"B: {describe(b)}"]
     for name, new in b["tables"].items():
         old = a["tables"].get(name)
@@ -212,10 +212,12 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> str:
         for k in range(max(len(old["rows"]), len(new["rows"]))):
             before = dict(zip(old["columns"], old["rows"][k])) if k < len(old["rows"]) else {}
             after = dict(zip(new["columns"], new["rows"][k])) if k < len(new["rows"]) else {}
-            rows.append([changed(before.get(c), after.get(c)) for c in shared])
+            if any(cell(before.get(c)) != cell(after.get(c)) for c in shared):
+                rows.append([changed(before.get(c), after.get(c)) for c in shared])
         dropped = [c for c in old["columns"] if c not in shared]
-        note = f" (columns only in A: {', '.join(dropped)})" if dropped else ""
-        out.append(f"\n{name}{note}:\n\n" + table(shared, rows))
+        note = f"; columns only in A: {', '.join(dropped)}" if dropped else ""
+        count = f"{len(rows)} of {max(len(old['rows']), len(new['rows']))} rows changed{note}"
+        out.append(f"\n{name}: {count}" + (f"\n\n{table(shared, rows)}" if rows else ""))
     return "\n".join(out)
 
 

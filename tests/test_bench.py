@@ -127,8 +127,9 @@ def test_compare_shows_each_changed_cell_and_by_how_much(suite):
     new = record("2026-12-02", [["a", 1100, "x"], ["b", 7, "z"]])
     new["tables"]["t"]["columns"][2] = "remark"
     shown = suite.compare(old, new)
-    assert "| a | 1,000 → 1100 (+10.0 %) |" in shown and "| b | 7 |" in shown
-    assert "columns only in A: note" in shown
+    assert "t: 1 of 2 rows changed; columns only in A: note" in shown
+    assert "| a | 1,000 → 1100 (+10.0 %) |" in shown and "| b |" not in shown
+    assert suite.compare(new, new).endswith("t: 0 of 2 rows changed")
     assert [suite.number(v) for v in ("−2.9 %", "**96.0**", "11,497", "yes", True, 3)] == [-2.9, 96.0, 11497.0,
                                                                                           None, None, 3.0]  # fmt: skip
 
