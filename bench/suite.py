@@ -251,6 +251,12 @@ def generated(text: str) -> list[str]:
     return [f"{m['name']}/{m['table']}" for m in MARKER.finditer(text)]
 
 
+def out_of_date(text: str, folder: Path = RESULTS) -> list[str]:
+    """The generated tables of `text` that differ from what render writes from the stored results."""
+    pairs = zip(generated(text), MARKER.finditer(text), MARKER.finditer(render(text, folder)))
+    return [name for name, old, new in pairs if old[0] != new[0]]
+
+
 def result_file(name: str, given: str) -> Path:
     """A result named on the command line: a path, or a file name in bench/results/NAME/."""
     for path in (Path(given), RESULTS / name / given):
@@ -298,11 +304,9 @@ def main(argv: list[str] | None = None) -> None:
         print(compare(*pair))
     else:
         text = DOCS.read_text()
-        rendered = render(text)
-        stale = [name for name, old, new in zip(generated(text), MARKER.finditer(text), MARKER.finditer(rendered))
-                 if old[0] != new[0]]  # fmt: skip
+        stale = out_of_date(text)
         if args.check:
             print(f"{len(generated(text))} generated tables; out of date: {', '.join(stale) or 'none'}")
             raise SystemExit(1 if stale else 0)
-        DOCS.write_text(rendered)
+        DOCS.write_text(render(text))
         print(f"{len(generated(text))} tables rendered, {len(stale)} changed: {', '.join(stale) or 'none'}")

@@ -67,9 +67,7 @@ def test_a_script_s_suite_entry_is_read_from_its_source(suite, tmp_path):
 def test_the_docs_tables_are_the_stored_data(suite):
     text = suite.DOCS.read_text()
     assert GENERATED <= set(suite.generated(text))
-    stale = [name for name, old, new in zip(suite.generated(text), suite.MARKER.finditer(text),
-                                            suite.MARKER.finditer(suite.render(text))) if old[0] != new[0]]  # fmt: skip
-    assert stale == [], "python -m bench render regenerates them"
+    assert suite.out_of_date(text) == [], "python -m bench render regenerates them"
 
 
 def test_render_shows_the_newest_full_run_and_names_its_data(suite, tmp_path):
@@ -91,6 +89,7 @@ def test_render_shows_the_newest_full_run_and_names_its_data(suite, tmp_path):
     )
     assert "2026-12-05-abcdef0.json" in rendered and "`python -m bench run x` at aaaaaaa, 2026-12-05" in rendered
     assert rendered.endswith("<!-- /bench:x/t -->\nafter\n") and suite.render(rendered, folder) == rendered
+    assert suite.out_of_date(text, folder) == ["x/t"] and suite.out_of_date(rendered, folder) == []
     (folder / "x" / "2026-12-05-abcdef0.json").unlink()
     assert "| a | 1,000 | old |" in suite.render(text, folder)
     assert "imported from docs, where commit 1234567 put it" in suite.render(text, folder)
