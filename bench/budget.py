@@ -27,10 +27,12 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from common import ROOT, benchmark_seconds, run_workflow, table
+from common import ROOT, benchmark_seconds, emit, run_workflow
 
 from socflow.config import validate_config
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "about 40 min", "quick": ["--n-per-class", "1000", "--trials", "8"], "quick_time": "about 25 min"}
 PART, REUSE, INPUT = "xc7a35tcpg236-1", 10, "ap_fixed<16,6>"
 EXP = "pulses_budget"
 TARGET = {"part": PART, "clock_period": 10.0, "reuse_factor": REUSE, "io_type": "io_parallel", "strategy": "Latency"}
@@ -146,7 +148,7 @@ def main() -> None:
     header += ["val >= acc.-only", "trials fitting (est.)", "search s"]
     print(f"{args.n_per_class} pulses per class, {args.trials} trials, {PART} at R = {REUSE} (100 MHz); val / test of")
     print("a trial: its kept student's validation (search) and test accuracy\n")
-    print(table(header, rows))
+    emit("searches", header, rows, "lllrlrrrrrlrrr")
     errors = pd.Series({t: (s["estimate"] - s["lut"]) / s["lut"] for t, s in synthesized.items()})
     print(f"\naccuracy-only search: {round(free['seconds'])} s, its best trial "
           f"{100 * free['trials']['val_accuracy'].max():.2f} % val; cost model vs Yosys on the {len(errors)} trials "

@@ -1,9 +1,12 @@
 """What the benchmarks share: running this repository's workflow in a work folder, reading a rule's
-`benchmark:` file, and random integer students (their hardware cost without the training)."""
+`benchmark:` file, random integer students (their hardware cost without the training), the cost models' fit, and
+emitting a result table (printed, and stored as data under `python -m bench run`)."""
 
 from __future__ import annotations
 
 import csv
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +14,10 @@ from typing import Any
 
 import numpy as np
 import yaml
+from scipy.optimize import nnls
+from suite import ROOT, TABLES, Cell, table
 
 from socflow.rtl.folded import IntLayer
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_workflow(work: Path, config: dict[str, Any], *args: str, cores: int = 2) -> None:
@@ -84,7 +87,30 @@ def random_student(sizes: list[int], sparsity: float, seed: int, in_width: int =
     return layers
 
 
-def table(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+def emit(name: str, header: list[str], rows: list[list[Cell]], align: str = "") -> None:
+    """Print a result table as Markdown and, when `python -m bench run` runs the script, add it to the run's data
+    (the file the TABLES variable names; the runner stores it with the commit, date and machine)."""
+    rows = [[value.item() if isinstance(value, np.generic) else value for value in row] for row in rows]
+    print(table(header, rows, align) + "\n")
+    if path := os.environ.get(TABLES):
+        tables = json.loads(Path(path).read_text()) if Path(path).is_file() else {}
+        tables[name] = {"columns": header, "rows": rows} | ({"align": align} if align else {})
+        Path(path).write_text(json.dumps(tables))
+
+
+def fit(features: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> np.ndarray:
+    """Coefficients (>= 0) minimizing the squared relative error of sum(c_k * feature_k) against `measured`: how
+    bench/cost_model.py and bench/conv_cost.py fit socflow's cost models (src/socflow/resources/cost_models.json)."""
+    x = np.array([[row[k] for k in names] for row in features]) / measured[:, None]
+    return nnls(x, np.ones(len(measured)))[0]
+
+
+def left_out_errors(features: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> np.ndarray:
+    """Relative error on each design of the model fitted to all the others (how it does on a student it was not
+    fitted to)."""
+    errors = []
+    for k in range(len(measured)):
+        keep = [i for i in range(len(measured)) if i != k]
+        c = fit([features[i] for i in keep], measured[keep], names)
+        errors.append(sum(c[n] * features[k][name] for n, name in enumerate(names)) / measured[k] - 1)
+    return np.array(errors)

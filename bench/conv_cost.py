@@ -1,11 +1,13 @@
 """Error of the conv-design cost model (socflow.rtl.cost.conv_cost) against Yosys: convolutional students of
 the workflow's families (1D and 2D CNNs, MobileNet- and VGG-like) with random weights, several widths, kernel
 sizes, sparsities and input types, each written by the conv generator and synthesized by rtl_synth's Yosys flow.
-Each at reuse factor 1 (da4ml's adder graphs) and folded (R > 1, where a layer can use it). Prints per design
-the estimate beside Yosys, then per design family the mean and largest LUT and FF error (what the budget's default
-margin for the conv and folded conv designs, socflow.budget.DEFAULT_MARGIN, covers).
+Each at reuse factor 1 (da4ml's adder graphs) and folded (R > 1, where a layer can use it). Its tables: per design
+the estimate beside Yosys (designs); what the folded models' fit reads (features) and its coefficients (to be
+copied into src/socflow/resources/cost_models.json, with the stored result they come from); per design family the
+mean and extreme LUT and FF error (errors: what the budget's default margin for the conv and folded conv designs,
+socflow.budget.DEFAULT_MARGIN, covers).
 
-    .venv/bin/python bench/conv_cost.py            # ~25 min on 2 cores (measurements: bench/out/conv_cost.json)
+    .venv/bin/python -m bench run conv_cost        # ~25 min on 2 cores (measurements: bench/out/conv_cost.json)
     .venv/bin/python bench/conv_cost.py --cached   # refit from the measurements, a minute
 (A run keeps what the measurements file holds and synthesizes only the designs it lacks.)
 """
@@ -23,8 +25,7 @@ from socflow._keras import keras  # noqa: F401  (Keras 2 before qkeras)
 
 import keras_tuner as kt
 import numpy as np
-from common import ROOT, table
-from cost_model import fit, left_out_errors
+from common import ROOT, emit, fit, left_out_errors
 
 from socflow.errors import ConfigError
 from socflow.fixed import FixedType
@@ -41,6 +42,8 @@ from socflow.rtl.quantized import TOP
 from socflow.rtl.synth import synthesize
 from socflow.train.compression import student_model
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "25 min", "quick": ["--cached"], "quick_time": "a minute"}
 PART = "xc7a35tcpg236-1"
 TARGET = {"part": PART, "clock_period": 10.0}
 RTL = {"latency_cutoff": None}
@@ -131,33 +134,39 @@ def main() -> None:
         model, in_type = case_model(index)
         core = conv_design(model, in_type, TARGET | {"reuse_factor": reuse}, RTL)
         cost = conv_cost(core)
-        if reuse > 1:
-            structure = conv_structure(core)
-            features = folded_conv_features(core)
-            folded.append((features | {"structure": structure[0]}, features | {"structure": structure[1]}, used))
         kind, shape, hp, sparsity, _ = STUDENTS[index]
         name = f"{kind} {'x'.join(map(str, shape))} {hp} s{sparsity:g} {in_type.width}b"
+        if reuse > 1:
+            folded.append((name, reuse, folded_conv_features(core), conv_structure(core), used))
         rows.append([name, reuse, model.count_params(), cost.lut, used["LUT"], 100 * (cost.lut / used["LUT"] - 1),
                      cost.ff, used["FF"], 100 * (cost.ff / used["FF"] - 1), cost.dsp, used["DSP"]])  # fmt: skip
-    if folded:  # the folded models' coefficients, fitted to these designs (to be copied into socflow/rtl/cost.py)
-        for what, column, model_names in (("LUT", 0, FOLDED_CONV_LUT_MODEL), ("FF", 1, FOLDED_CONV_FF_MODEL)):
-            features, values = [f[column] for f in folded], np.array([f[2][what] for f in folded], dtype=float)
-            names = list(model_names)
-            coefficients = fit(features, values, names)
-            print(f"FOLDED_CONV_{what}_MODEL =", {k: round(float(c), 3) for k, c in zip(names, coefficients)})
-            left_out = np.abs(left_out_errors(features, values, names))
-            print(f"  {what}, each design left out of the fit: mean |error| {100 * left_out.mean():.1f} %, "
-                  f"max {100 * left_out.max():.1f} %")  # fmt: skip
     header = ["student", "R", "P", "est. LUT", "Yosys LUT", "LUT err %", "est. FF", "Yosys FF", "FF err %", "est. DSP",
               "Yosys DSP"]  # fmt: skip
-    print("\nwith the coefficients in socflow/rtl/cost.py:\n\n" + table(header, rows) + "\n")
+    emit("designs", header, rows, "lrrrrrrrrrr")
+    names = sorted(folded[0][2]) if folded else []
+    emit("features", ["case", "R", *names, "structure LUT", "structure FF", "LUT Yosys", "FF Yosys"],
+         [[name, reuse, *(f[n] for n in names), *structure, used["LUT"], used["FF"]]
+          for name, reuse, f, structure, used in folded])  # fmt: skip
     families = (("conv (R = 1)", [r for r in rows if r[1] == 1]), ("folded conv", [r for r in rows if r[1] > 1]))
+    coefficients, errors = [], []
     for design, chosen in families:
         for what, column in (("LUT", 5), ("FF", 8)):
             error = np.array([row[column] for row in chosen])
             if error.size:
-                print(f"{design} {what} error: mean |e| {np.abs(error).mean():.1f} %, from {error.min():+.1f} % "
-                      f"to {error.max():+.1f} % ({error.size} designs)")  # fmt: skip
+                errors.append([design, what, "coefficients in use", error.size, np.abs(error).mean(), error.min(),
+                               error.max()])  # fmt: skip
+    if folded:  # the folded models' coefficients, fitted to these designs
+        for what, column, model_names in (("LUT", 0, FOLDED_CONV_LUT_MODEL), ("FF", 1, FOLDED_CONV_FF_MODEL)):
+            features = [f | {"structure": structure[column]} for _, _, f, structure, _ in folded]
+            values = np.array([used[what] for *_, used in folded], dtype=float)
+            fitted = fit(features, values, list(model_names))
+            coefficients += [[what, k, round(float(c), 3)] for k, c in zip(model_names, fitted)]
+            left_out = 100 * left_out_errors(features, values, list(model_names))
+            errors.append(["folded conv", what, "fit, each design left out", left_out.size, np.abs(left_out).mean(),
+                           left_out.min(), left_out.max()])  # fmt: skip
+    emit("coefficients", ["model", "feature", "coefficient"], coefficients, "llr")
+    header = ["design", "resource", "model", "designs", "mean abs. error [%]", "from [%]", "to [%]"]
+    emit("errors", header, errors, "lllrrrr")
 
 
 if __name__ == "__main__":

@@ -16,12 +16,14 @@ import json
 from pathlib import Path
 
 import yaml
-from common import ROOT, run_workflow, table
+from common import ROOT, emit, run_workflow
 
 from socflow.fixed import FixedType
 from socflow.models import load_model
-from socflow.rtl.cost import estimate
+from socflow.rtl.designs import estimate
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "13 min"}
 # Table I row 2 of the paper (its CNN student on the ZCU102, Vivado post-implementation)
 PAPER_ROW2 = "paper row 2 (CNN, 11 layers, ZCU102, Vivado): 18.79 % LUT, 6 % FF, 10.9 % DSP, 17,411 clk"
 
@@ -62,8 +64,8 @@ def main() -> None:
             + [used["LUT"], row["LUT [%]"], used["FF"], row["FF [%]"], used["DSP"], used["BRAM_18K"]]
             + [row["L [clk]"], row["II [clk]"], row["agreement [%]"]]
         )
-    print(table(header, lines))
-    print(f"\n{PAPER_ROW2}\n")
+    emit("table1", header, lines)
+    print(f"{PAPER_ROW2}\n")
     # the conv cost model (what a budgeted search ranks with) against Yosys, per conv student
     header, points = ["experiment", "target", "estimate LUT", "Yosys LUT", "error LUT", "estimate FF", "Yosys FF"], []
     for exp, settings in cfg["experiments"].items():
@@ -83,7 +85,7 @@ def main() -> None:
                 points.append(
                     [exp, target_dir.name, cost.lut, lut, f"{100 * (cost.lut / lut - 1):+.1f} %", cost.ff, ff]
                 )
-    print(table(header, points))
+    emit("cost", header, points)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """Calibration of the folded-RTL cost model (socflow.rtl.cost) against Yosys: random integer students of
 several shapes, sparsities, input widths and reuse factors, each written by the folded generator and
 synthesized by the same Yosys flow as rtl_synth (the measurements kept in bench/out/cost_model.json); the
-model's coefficients fitted by non-negative least squares of the relative error (printed, to be copied into
-socflow/rtl/cost.py), then the error of the coefficients in socflow/rtl/cost.py per design and in sum, and the
-error of the fit on each design left out of it (how the model does on a student it was not fitted to).
+model's coefficients fitted by non-negative least squares of the relative error (to be copied into
+src/socflow/resources/cost_models.json, with the stored result they come from), then the error of the coefficients
+in use per design and in sum, and the error of the fit on each design left out of it (how the model does on a
+student it was not fitted to). Its tables: designs (Yosys against the model), features (what the fit reads),
+coefficients, errors.
 
-    .venv/bin/python bench/cost_model.py            # about 17 minutes on 2 cores (34 Yosys runs)
-    .venv/bin/python bench/cost_model.py --cached   # refit from bench/out/cost_model.json, seconds
+    .venv/bin/python -m bench run cost_model           # about 17 minutes on 2 cores (34 Yosys runs), stored
+    .venv/bin/python bench/cost_model.py --cached      # refit from bench/out/cost_model.json, seconds
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from common import ROOT, random_student, table
-from scipy.optimize import nnls
+from common import ROOT, emit, fit, left_out_errors, random_student
 
 from socflow.rtl.cost import FF_MODEL, LUT_MODEL, folded_cost, folded_features
 from socflow.rtl.folded import FoldedDesign, design, write_project
 from socflow.rtl.synth import synthesize
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "17 min", "quick": ["--cached"], "quick_time": "seconds"}
 PART = "xc7a35tcpg236-1"
 # (sizes, sparsity, input width, reuse factors): the paper's 1D students, a wider and a deeper one, images
 SHAPES = [
@@ -43,22 +46,6 @@ def synthesized(core: FoldedDesign) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         files = write_project(core, "student", Path(scratch))
         return synthesize(files, "student", PART, scratch, Path(scratch) / "yosys.log")["resources"]
-
-
-def fit(features: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> np.ndarray:
-    """Coefficients (>= 0) minimizing the squared relative error of sum(c_k * feature_k) against `measured`."""
-    x = np.array([[row[k] for k in names] for row in features]) / measured[:, None]
-    return nnls(x, np.ones(len(measured)))[0]
-
-
-def left_out_errors(features: list[dict[str, float]], measured: np.ndarray, names: list[str]) -> np.ndarray:
-    """Relative error on each design of the model fitted to all the others."""
-    errors = []
-    for k in range(len(measured)):
-        keep = [i for i in range(len(measured)) if i != k]
-        c = fit([features[i] for i in keep], measured[keep], names)
-        errors.append(sum(c[n] * features[k][name] for n, name in enumerate(names)) / measured[k] - 1)
-    return np.array(errors)
 
 
 def main() -> None:
@@ -82,31 +69,38 @@ def main() -> None:
         cache.write_text(json.dumps(yosys))
     features = [folded_features(core) for *_, core in cores]
     measured = {name: np.array([r[name]["used"] for r in yosys], dtype=float) for name in ("LUT", "FF")}
+    names = sorted(features[0])
+    labels = [f"{'-'.join(map(str, sizes))} s{sparsity:g} {width}b {core.architecture} R{core.reuse_factor}"
+              for sizes, sparsity, width, core in cores]  # fmt: skip
+    emit("features", ["case", *names, "LUT Yosys", "FF Yosys"],
+         [[label, *(f[n] for n in names), r["LUT"]["used"], r["FF"]["used"]]
+          for label, f, r in zip(labels, features, yosys)])  # fmt: skip
+    coefficients, errors = [], []
     for name, model in (("LUT", LUT_MODEL), ("FF", FF_MODEL)):
-        coefficients = fit(features, measured[name], list(model))
-        print(f"{name}_MODEL =", {k: round(float(c), 3) for k, c in zip(model, coefficients)})
+        fitted = fit(features, measured[name], list(model))
+        coefficients += [[name, k, round(float(c), 3)] for k, c in zip(model, fitted)]
         left_out = np.abs(left_out_errors(features, measured[name], list(model)))
-        print(f"  {name}, each design left out of the fit: mean |error| {100 * left_out.mean():.1f} %, "
-              f"max {100 * left_out.max():.1f} %")  # fmt: skip
-    print("\nwith the coefficients in socflow/rtl/cost.py:\n")
-    rows, errors = [], {"LUT": [], "FF": [], "DSP": []}
+        errors.append([name, "fit, each design left out", len(left_out), 100 * left_out.mean(), 100 * left_out.max()])
+    emit("coefficients", ["model", "feature", "coefficient"], coefficients, "llr")
+    rows = []
+    in_use = {"LUT": [], "FF": [], "DSP": []}
     for (sizes, sparsity, width, core), res in zip(cores, yosys):
         cost = folded_cost(core)
         for name, estimated in (("LUT", cost.lut), ("FF", cost.ff), ("DSP", cost.dsp)):
-            errors[name].append((estimated - res[name]["used"]) / max(1, res[name]["used"]))
+            in_use[name].append((estimated - res[name]["used"]) / max(1, res[name]["used"]))
         rows.append(
             [
                 "-".join(map(str, sizes)), f"{sparsity:.0%}", width, core.architecture, core.reuse_factor,
-                res["LUT"]["used"], round(cost.lut), f"{100 * errors['LUT'][-1]:+.1f} %", res["FF"]["used"],
-                round(cost.ff), f"{100 * errors['FF'][-1]:+.1f} %", res["DSP"]["used"], cost.dsp,
+                res["LUT"]["used"], round(cost.lut), f"{100 * in_use['LUT'][-1]:+.1f} %", res["FF"]["used"],
+                round(cost.ff), f"{100 * in_use['FF'][-1]:+.1f} %", res["DSP"]["used"], cost.dsp,
             ]
         )  # fmt: skip
     header = ["student", "sparsity", "in bits", "design", "R", "LUT Yosys", "LUT model", "error"]
-    print(table(header + ["FF Yosys", "FF model", "error", "DSP Yosys", "DSP model"], rows))
-    for name, values in errors.items():
+    emit("designs", header + ["FF Yosys", "FF model", "error", "DSP Yosys", "DSP model"], rows, "lrrlrrrrrrrrr")
+    for name, values in in_use.items():
         values = np.abs(values)
-        print(f"\n{name}: mean |error| {100 * values.mean():.1f} %, max {100 * values.max():.1f} %", end="")
-    print()
+        errors.append([name, "coefficients in use", len(values), 100 * values.mean(), 100 * values.max()])
+    emit("errors", ["resource", "model", "designs", "mean abs. error [%]", "max abs. error [%]"], errors, "llrrr")
 
 
 if __name__ == "__main__":

@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from common import ROOT, run_workflow, table
+from common import ROOT, emit, run_workflow
 
 from socflow.config import validate_config
 from socflow.errors import ConfigError
 from socflow.names import target_name, variant_name
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "about an hour", "quick": ["--part", "sweep"], "quick_time": "about 20 min"}
 PART = "xc7a35tcpg236-1"
 REUSE = [1, 2, 4, 8, 16, 32, 64]
 BUDGETS = [0.1, 0.3]
@@ -158,7 +160,7 @@ def main() -> None:
     rows = [sweep_row(work, exp, settings[exp], r) for exp in settings for r in REUSE]
     header = ["student", "R", "design", "LUT", "LUT % xc7a35t", "FF", "DSP", "BRAM18", "latency [clk]", "II [clk]",
               "bit-exact", "estimate LUT (error)"]  # fmt: skip
-    print(table(header, rows) + "\n")
+    emit("sweep", header, rows)
     print(f"Fig. 5 of the sweep: {sweep_figure(work, list(settings))}\n")
     for exp in settings:
         metrics = json.loads((work / students[list(settings).index(exp)]).read_text())
@@ -174,7 +176,7 @@ def main() -> None:
     run_workflow(work / "budgets", budgets, *checks)
     header = ["experiment", "test accuracy", "R", "estimate LUT", "Yosys LUT", "LUT % xc7a35t", "DSP", "latency [clk]",
               "II [clk]", "fits"]  # fmt: skip
-    print("\n" + table(header, [budget_row(work / "budgets", exp, settings[exp]) for exp in settings]))
+    emit("budgets", header, [budget_row(work / "budgets", exp, settings[exp]) for exp in settings])
 
 
 if __name__ == "__main__":

@@ -23,12 +23,14 @@ from typing import Any
 import socflow._keras  # noqa: F401  (Keras 2 first)
 
 import pandas as pd
-from common import ROOT, data_and_teacher, stage_outputs, table
+from common import ROOT, data_and_teacher, emit, stage_outputs
 
 from socflow.config import load_config
 from socflow.names import variants
 from socflow.train.student import tune_student
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "25 min"}
 OUT = ROOT / "bench" / "out" / "guided"
 WAYS = {"socflow default (half random)": None, "keras-tuner default (3 x dims)": "keras", "random": "random"}
 
@@ -71,7 +73,7 @@ def main() -> None:
         summary.append([trials, way, scores, 100 * group["best"].mean(), group["guided"].iloc[0],
                         f"{group['fitting'].mean():.1f}"])  # fmt: skip
     header = ["trials", "search", "best val accuracy per seed [%]", "mean [%]", "guided trials", "fitting trials"]
-    print(table(header, summary))
+    emit("searches", header, summary)
 
 
 if __name__ == "__main__":

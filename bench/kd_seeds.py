@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from common import ROOT
+from common import ROOT, emit
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "about 35 min"}
 KINDS = ("plain", "hinton", "standardized", "scaled", "dkd")
 STUDENT = {"digits_mlp": {"model": "mlp"}, "digits_cnn": {"model": "cnn", "layers": 2, "units": [2, 8]}}
 DATASETS = ("pulses", "digits_mlp", "digits_cnn")
@@ -106,22 +108,18 @@ def spread(values: list[float]) -> str:
     return f"{100 * statistics.mean(values):.2f} ± {100 * sd:.2f}"
 
 
-def table(rows: list[dict[str, Any]]) -> str:
-    lines = [
-        "| dataset | kind | test accuracy % | vs plain (paired) | agreement with teacher % | teacher % | seeds |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
+def summary(rows: list[dict[str, Any]]) -> list[list[str | int]]:
+    """Per dataset and kind, over the seeds: test accuracy, the paired difference to plain training, agreement."""
+    lines: list[list[str | int]] = []
     for name in dict.fromkeys(r["dataset"] for r in rows):
         plain = {r["seed"]: r["accuracy"] for r in rows if r["dataset"] == name and r["kind"] == "plain"}
         for kind in dict.fromkeys(r["kind"] for r in rows):
             sel = [r for r in rows if r["dataset"] == name and r["kind"] == kind]
             diff = [r["accuracy"] - plain[r["seed"]] for r in sel if r["seed"] in plain]
-            lines.append(
-                f"| {name} | {kind} | {spread([r['accuracy'] for r in sel])} | "
-                f"{'' if kind == 'plain' else spread(diff)} | {spread([r['agreement'] for r in sel])} | "
-                f"{spread([r['teacher_accuracy'] for r in sel])} | {len(sel)} |"
-            )
-    return "\n".join(lines)
+            lines.append([name, kind, spread([r["accuracy"] for r in sel]), "" if kind == "plain" else spread(diff),
+                          spread([r["agreement"] for r in sel]), spread([r["teacher_accuracy"] for r in sel]),
+                          len(sel)])  # fmt: skip
+    return lines
 
 
 def main() -> None:
@@ -140,7 +138,9 @@ def main() -> None:
     with ProcessPoolExecutor(args.jobs) as pool:
         rows = [row for result in pool.map(task, *zip(*tasks), [args] * len(tasks)) for row in result]
     Path(args.out, "rows.json").write_text(json.dumps(rows, indent=1))
-    print(table(rows))
+    header = ["dataset", "kind", "test accuracy %", "vs plain (paired)", "agreement with teacher %", "teacher %",
+              "seeds"]  # fmt: skip
+    emit("kinds", header, summary(rows), "llrrrrr")
 
 
 if __name__ == "__main__":

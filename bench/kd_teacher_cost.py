@@ -14,6 +14,11 @@ import time
 
 import socflow._keras  # noqa: F401  (Keras 2 first)
 
+from common import emit
+
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "not timed"}
+
 
 def epoch_seconds(model, x, y, batch_size: int) -> float:
     """The second epoch's wall time (the first one traces and compiles)."""
@@ -43,9 +48,7 @@ def main() -> None:
     y = np.arange(args.images) % 10
     student_cfg = {"model": "mobilenet", "layers": 2, "units": [8, 8], "activation_integer_bits": 3}
     variant = {"bits": 8, "integer_bits": 0, "sparsity": 0.0}
-    print("| teacher | teacher params | student params | epoch, labels only s | epoch, distilled s | ratio "
-          "| epoch, stored logits s | distilled / stored |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rows = []
     for name in ("mobilenetv2", "vgg16"):
         cfg = {"model": name, "weights": "none", "freeze_epochs": 0, "fine_tune_learning_rate": 1e-4,
                "units": [64, 64], "learning_rates": [1e-3]}  # fmt: skip
@@ -61,8 +64,12 @@ def main() -> None:
         stored.compile(optimizer=keras.optimizers.Adam(1e-3), loss=stored_logits_loss(0.1, 2.0))
         targets = with_teacher_logits(y, teacher.predict(x, batch_size=args.batch_size, verbose=0))
         from_logits = epoch_seconds(stored, x, targets, args.batch_size)
-        print(f"| {name} | {teacher.count_params():,} | {student.count_params():,} | {plain:.2f} | {distilled:.2f} "
-              f"| {distilled / plain:.1f}x | {from_logits:.2f} | {distilled / from_logits:.1f}x |")  # fmt: skip
+        rows.append([name, f"{teacher.count_params():,}", f"{student.count_params():,}", f"{plain:.2f}",
+                     f"{distilled:.2f}", f"{distilled / plain:.1f}x", f"{from_logits:.2f}",
+                     f"{distilled / from_logits:.1f}x"])  # fmt: skip
+    header = ["teacher", "teacher params", "student params", "epoch, labels only s", "epoch, distilled s", "ratio",
+              "epoch, stored logits s", "distilled / stored"]  # fmt: skip
+    emit("teachers", header, rows, "lrrrrrrr")
 
 
 if __name__ == "__main__":

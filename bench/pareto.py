@@ -32,7 +32,7 @@ import socflow._keras  # noqa: F401  (Keras 2 first)
 import numpy as np
 import pandas as pd
 import yaml
-from common import ROOT, data_and_teacher, stage_outputs, table
+from common import ROOT, data_and_teacher, emit, stage_outputs
 
 from socflow.budget import budget_of, deployed_target
 from socflow.config import validate_config
@@ -49,6 +49,8 @@ from socflow.train.front import pareto_mask, select
 from socflow.train.pareto import study_tables
 from socflow.train.student import train_student, tune_student
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "about 2.5 h", "quick": ["--datasets", "pulses", "--seeds", "1"], "quick_time": "about 17 min"}
 OUT = ROOT / "bench" / "out" / "pareto"
 PART, LUTS = "xc7a35tcpg236-1", 20_800
 DATASETS = {
@@ -221,9 +223,9 @@ def main() -> None:
     (OUT / "bench.json").write_text(json.dumps(rows, indent=2, default=float))
     header = ["dataset", "seed", "LUT budget", "search", "trials", "R", "LUT (estimate)", "val acc [%]",
               "test acc [%]", "fits (Yosys)", "hypervolume [% x part]"]  # fmt: skip
-    print(table(header, [[r["dataset"], r["seed"], f"{100 * r['budget']:.0f} %", r["search"], r["trials"], r["R"],
+    emit("budgets", header, [[r["dataset"], r["seed"], f"{100 * r['budget']:.0f} %", r["search"], r["trials"], r["R"],
                           f"{r['lut_estimate']:,.0f}", 100 * r["val"], 100 * r["test"], r["yosys_fits"],
-                          r["hypervolume"]] for r in rows]))  # fmt: skip
+                         r["hypervolume"]] for r in rows])  # fmt: skip
 
 
 if __name__ == "__main__":

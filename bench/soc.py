@@ -19,11 +19,13 @@ import argparse
 import json
 
 import yaml
-from common import ROOT, benchmark_seconds, run_workflow, table
+from common import ROOT, benchmark_seconds, emit, run_workflow
 
 from socflow.names import targets
 from socflow.plan import for_part
 
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "about 30 min", "quick": ["--no-bitstream"], "quick_time": "about 10 min"}
 WORK = ROOT / "bench" / "out" / "soc"
 
 
@@ -49,7 +51,7 @@ def main() -> None:
             ])  # fmt: skip
     header = ["experiment", "design", "R", "IP latency [clk]", "bit-exact", "CPU send [clk]", "CPU answer [clk]",
               "CPU per inference [clk]", "vs IP latency", "inferences/s at 50 MHz", "build [s]", "sim [s]"]  # fmt: skip
-    print(table(header, rows))
+    emit("designs", header, rows)
     rows = []
     for exp, target in bitstreams:
         soc = json.loads((WORK / "results" / exp / "hw" / "b8_s20" / target / "soc" / "soc.json").read_text())
@@ -60,7 +62,8 @@ def main() -> None:
     if rows:
         header = ["experiment", "target", "SoC LUT4", "FF", "MULT18", "EBR", "Fmax [MHz]", "SoC clock [MHz]",
                   "build [s]"]  # fmt: skip
-        print("\nULX3S bitstreams (soc_bitstream):\n" + table(header, rows))
+        print("ULX3S bitstreams (soc_bitstream):\n")
+        emit("bitstreams", header, rows)
 
 
 if __name__ == "__main__":

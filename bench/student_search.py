@@ -19,13 +19,16 @@ from pathlib import Path
 
 import socflow._keras  # noqa: F401  (Keras 2 first)
 
-from common import ROOT, stage_outputs
+from common import ROOT, emit, stage_outputs
 
 from socflow.config import load_config
 from socflow.data import prepare_data
 from socflow.names import variants
 from socflow.train.student import train_student, tune_student
 from socflow.train.teacher import train_teacher, tune_teacher
+
+# python -m bench: the time on 2 cores, and what --quick passes and takes
+SUITE = {"time": "not timed"}
 
 
 def run(args: argparse.Namespace) -> list[dict]:
@@ -109,16 +112,11 @@ def main() -> None:
     args = parser.parse_args()
     rows = run(args)
     teacher = rows[0]
-    print(
-        f"\n{'run':34s} {'test acc %':>10s} {'params':>7s} {'CR':>6s} {'sparsity %':>10s} {'bits':>4s} "
-        f"{'val best %':>10s} {'time s':>7s}"
-    )
-    for r in rows:
-        print(
-            f"{r['run']:34s} {100 * r['accuracy']:10.2f} {r['params']:7d} {r.get('cr', 1):6.1f} "
-            f"{100 * r.get('sparsity', 0):10.1f} {r.get('bits', 32):4d} "
-            f"{100 * r.get('best_val', float('nan')):10.2f} {r['seconds']:7.0f}"
-        )
+    header = ["run", "test acc %", "params", "CR", "sparsity %", "bits", "val best %", "time s"]
+    table = [[r["run"], f"{100 * r['accuracy']:.2f}", f"{r['params']:,}", r.get("cr", 1), 100 * r.get("sparsity", 0),
+              r.get("bits", 32), f"{100 * r['best_val']:.2f}" if "best_val" in r else "", round(r["seconds"])]
+             for r in rows]  # fmt: skip
+    emit("runs", header, table, "lrrrrrrr")
     for r in rows[1:]:
         print(f"  {r['run']}: {r['hyperparameters']}")
     kd_on = rows[1]

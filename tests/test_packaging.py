@@ -109,6 +109,7 @@ def test_a_regular_install_carries_the_templates(root, tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
         "socflow/resources/config.schema.yaml",
+        "socflow/resources/cost_models.json",
         "socflow/resources/hls/socflow_ip.cpp",
         "socflow/resources/hls/export_ip.tcl",
         "socflow/resources/vivado/assessment.tcl",

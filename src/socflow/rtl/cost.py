@@ -19,7 +19,9 @@ import math
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from socflow import RESOURCES
 from socflow.fixed import FixedType
+from socflow.io import read_json
 from socflow.rtl.folded import CONTROL_FANOUT, FoldedDesign
 from socflow.rtl.parallel import latency_clocks, pipelined_student
 from socflow.rtl.widths import bank_words, bits_for
@@ -48,27 +50,13 @@ class Cost:
         return asdict(self)
 
 
-# Fitted by bench/cost_model.py: non-negative least squares of the relative error against Yosys 0.70
-# synth_xilinx of 34 folded and streaming designs (7 random students, R = 2 ... 128); each coefficient multiplies
-# the feature of the same name in `folded_features`. Each design left out of the fit: LUT mean 10.8 %, FF 4.1 %.
-LUT_MODEL = {
-    "mux": 1.081,
-    "addr": 1.545,
-    "acc": 0.93,
-    "basemux": 2.149,
-    "sum": 0.307,
-    "relu": 0.0,
-    "lanes": 5.252,
-}
-FF_MODEL = {
-    "acc": 0.0,
-    "basemux": 2.115,
-    "reg": 0.818,
-    "out": 0.261,
-    "zreg": 1.225,
-    "control": 4.288,
-    "design": 54.407,
-}
+# The fitted coefficients, with where they come from (the fit, its stored measurements, its error): data, so that
+# a refit changes a file tests/test_bench.py checks against the measurements, not this module.
+# LUT_MODEL / FF_MODEL: folded and streaming designs; each coefficient multiplies the feature of the same name in
+# `folded_features`.
+COST_MODELS: dict[str, Any] = read_json(RESOURCES / "cost_models.json")
+LUT_MODEL: dict[str, float] = COST_MODELS["folded"]["LUT"]
+FF_MODEL: dict[str, float] = COST_MODELS["folded"]["FF"]
 
 
 def folded_features(core: FoldedDesign) -> dict[str, float]:
@@ -149,30 +137,9 @@ def lutram_sites(depth: int, width: int) -> int:
 
 # The folded conv design's models: the folded cores' features (see folded_features) summed over the stages'
 # kernels and the head, and the design around them (`structure`: conv_structure's count of frame buffers, line
-# buffers, padding, pool and counters). Fitted by bench/conv_cost.py (non-negative least squares of the relative
-# error against Yosys 0.70 synth_xilinx, as bench/cost_model.py fits the dense ones) on 71 designs: 11 random
-# students of the four families, 3 to 20 filters, at R = 2 ... 64. Each design left out of the fit: LUT mean
-# 5.7 %, max 19 %; FF 4.9 %, max 15 %.
-FOLDED_CONV_LUT_MODEL = {
-    "mux": 1.709,
-    "addr": 0.0,
-    "acc": 0.0,
-    "basemux": 0.0,
-    "sum": 1.402,
-    "relu": 1.638,
-    "lanes": 0.0,
-    "structure": 0.827,
-}
-FOLDED_CONV_FF_MODEL = {
-    "acc": 0.09,
-    "basemux": 0.505,
-    "reg": 1.918,
-    "out": 1.135,
-    "zreg": 1.532,
-    "control": 3.12,
-    "design": 0.0,
-    "structure": 0.0,
-}
+# buffers, padding, pool and counters).
+FOLDED_CONV_LUT_MODEL: dict[str, float] = COST_MODELS["folded_conv"]["LUT"]
+FOLDED_CONV_FF_MODEL: dict[str, float] = COST_MODELS["folded_conv"]["FF"]
 
 
 def conv_structure(core: conv.ConvDesign) -> tuple[float, float]:
