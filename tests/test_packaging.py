@@ -137,7 +137,7 @@ def test_ruff_is_clean(root):
 
 
 # the workflow through Snakemake, its cluster profile, the install, the documentation
-WORKFLOW_TESTS = {"workflow", "slurm", "packaging", "docs"}
+WORKFLOW_TESTS = {"workflow", "slurm", "packaging", "docs", "bench"}
 
 
 def test_every_test_file_is_named_after_the_module_it_tests(root):
