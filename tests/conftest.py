@@ -5,8 +5,10 @@ convolutional students of the workflow's families."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,23 @@ def run_snakemake(
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
     cmd += ["--configfile", str(workdir / "config.yaml"), *args]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=timeout)
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The suite run's folder shared by the xdist workers, where `build(folder)` has run once however many workers
+    ask for `name`: under a file lock the first worker to need it builds, a later one finds it done (pytest-xdist's
+    recipe for a session fixture run once). A session fixture alone runs once per worker: a minutes-long workflow
+    run or synthesis would be done twice on 2 cores."""
+    from filelock import FileLock
+
+    # the workers' basetemps are popen-gw<n> in the session's folder; without xdist the basetemp is the session's
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with FileLock(shared / f"{name}.lock"):
+        if not (shared / f"{name}.done").exists():
+            build(shared)
+            (shared / f"{name}.done").touch()
+    return shared
 
 
 STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}

@@ -4,7 +4,6 @@ reruns limited to the stages a config edit touches, and a clean --lint / snakefm
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import ROOT, run_snakemake
+from conftest import ROOT, built_once, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -309,28 +308,19 @@ BUDGETED = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"  # the default c
 
 def default_run_to(tmp_path_factory, *targets: str) -> dict:
     """The README's first command, the embedded default config, run in one folder shared by the xdist workers (whose
-    path holds a space: every tool's paths quoted) up to `targets` (all when none), under a file lock: the first
-    worker to need a part runs it, a later one finds it done (pytest-xdist's recipe for a session fixture run
-    once), and the rest of the run continues from what the first part made."""
-    from filelock import FileLock
-
+    path holds a space: every tool's paths quoted) up to `targets` (all when none), once per suite run
+    (conftest.built_once): the rest of the run continues from what the part before made."""
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    # the workers' basetemps are popen-gw<n> in the session's folder; without xdist the basetemp is the session's
-    shared = (
-        tmp_path_factory.getbasetemp().parent
-        if os.environ.get("PYTEST_XDIST_WORKER")
-        else tmp_path_factory.getbasetemp()
-    )
-    folder = shared / "default run" / "a project"
-    marker = shared / f"default_run.{'-'.join(t.replace('/', '_') for t in targets) or 'all'}.done"
-    with FileLock(shared / "default_run.lock"):
-        if not marker.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            result = run_snakemake(folder, config, "--cores", "2", *targets, timeout=1800)
-            assert result.returncode == 0, result.stderr[-3000:]
-            marker.touch()
-    exp = folder / "results" / "pulses"
-    return {"folder": folder, "config": config, "exp": exp}
+
+    def run(shared):
+        folder = shared / "default run" / "a project"
+        folder.mkdir(parents=True, exist_ok=True)
+        result = run_snakemake(folder, config, "--cores", "2", *targets, timeout=1800)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    part = "-".join(t.replace("/", "_") for t in targets) or "all"
+    folder = built_once(tmp_path_factory, f"default_run.{part}", run) / "default run" / "a project"
+    return {"folder": folder, "config": config, "exp": folder / "results" / "pulses"}
 
 
 @pytest.fixture(scope="session")
@@ -347,14 +337,27 @@ def default_training(default_teacher, tmp_path_factory):
     )
 
 
+# the default config's Basys 3 targets by reuse factor, the budgeted one's (BUDGETED) by the R its search chose
+FIXED_R = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
+
+
 @pytest.fixture(scope="session")
-def default_run(default_training, tmp_path_factory):
-    """The whole default run: its hardware stages after the training (about 2 minutes on 2 cores)."""
+def default_hls(default_training, tmp_path_factory):
+    """The default run's hls4ml projects and C simulations after its training (about 1 minute on 2 cores): a part
+    of its own, so that no test waits for the whole hardware half of the run."""
+    return default_run_to(
+        tmp_path_factory, *(f"results/pulses/hls/b8_s20/{name}/csim.json" for name in [*FIXED_R.values(), BUDGETED])
+    )
+
+
+@pytest.fixture(scope="session")
+def default_run(default_hls, tmp_path_factory):
+    """The whole default run: its RTL, board and report stages after the C simulations (about 2 minutes on 2
+    cores)."""
     run = default_run_to(tmp_path_factory)
     student = json.loads((run["exp"] / "student" / "b8_s20" / "metrics.json").read_text())
     reuse = student["reuse_factors"][BUDGETED]
-    names = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
-    return run | {"student": student, "reuse": reuse, "names": names | {reuse: BUDGETED}}
+    return run | {"student": student, "reuse": reuse, "names": FIXED_R | {reuse: BUDGETED}}
 
 
 def rtl_results(run, name):
@@ -393,11 +396,13 @@ def test_the_default_run_distils_and_compresses_its_student(default_training):
 
 
 @pytest.mark.longest(3)
-def test_the_default_runs_c_simulation_is_bit_exact(default_run):
-    csim = json.loads(next((default_run["exp"] / "hls" / "b8_s20").glob("*/csim.json")).read_text())
-    assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
+def test_the_default_runs_c_simulations_are_bit_exact(default_hls):
+    for name in [*FIXED_R.values(), BUDGETED]:
+        csim = json.loads((default_hls["exp"] / "hls" / "b8_s20" / name / "csim.json").read_text())
+        assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300, name
 
 
+@pytest.mark.longest(5)
 def test_the_default_runs_rtl_is_bit_exact_with_resources_falling_with_the_reuse_factor(default_run):
     """Basys 3 at R = 1 (da4ml), 10 and the R of 15, 30, 60 the budgeted search chose for this student (folded),
     built with the input type of the two it chose."""
