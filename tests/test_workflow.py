@@ -61,10 +61,14 @@ def test_default_config_dry_run_shows_every_stage(tmp_path):
     assert EVERY_RULE <= set(jobs)
 
 
-def test_default_target_asks_only_for_what_runs_here(tmp_path, tiny_config):
-    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+def test_default_target_asks_only_for_what_runs_here_with_the_default_profile_found_unnamed(tmp_path, tiny_config):
+    result = run_snakemake(tmp_path, tiny_config, "-n")
+    jobs = planned_jobs(result)
     assert "prepare_data" in jobs and "vivado_bitstream" not in jobs and "hls_synth" not in jobs
     assert jobs["rtl_sim"] == jobs["rtl_synth"] == 1  # open tools, installed by the project
+    assert "Using workflow specific profile" in result.stdout + result.stderr
+    profile = yaml.safe_load((ROOT / "profiles" / "default" / "config.yaml").read_text())
+    assert profile["rerun-incomplete"] is True and profile["show-failed-logs"] is True
 
 
 def test_an_ecp5_design_is_evaluated_and_packaged_only_after_its_place_and_route(tmp_path, tiny_config):
@@ -151,7 +155,7 @@ def test_parallel_searches_plan_one_job_per_worker_and_one_collector(tmp_path, t
 SUMMARY = "results/tiny/data/summary.json"
 
 
-def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
+def test_prepare_data_runs_through_snakemake_and_a_config_edit_reruns_only_the_stages_it_touches(tmp_path, tiny_config):
     result = run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY)
     assert result.returncode == 0, result.stderr
     data = tmp_path / "results" / "tiny" / "data"
@@ -163,10 +167,7 @@ def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
     plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
     assert plan["prepare_data"] == {"included": True, "reason": "runs here"}
     assert plan["hls_synth"]["reason"] in ("vitis-run found", "vitis-run not found on PATH (toolchain: auto)")
-
-
-def test_config_edit_reruns_only_the_stages_it_touches(tmp_path, tiny_config):
-    assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0
+    # a config edit: the stages it touches are planned again, the ones before them not
     tiny_config["experiments"]["tiny"]["teacher"] = {"units": [16, 64]}
     assert "prepare_data" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
     tiny_config["experiments"]["tiny"]["student"] = {"alpha": 0.5}
@@ -282,13 +283,6 @@ def test_a_configfile_on_the_command_line_replaces_the_default_one(tmp_path):
     assert "xc7a100tcsg324-1_200mhz_rf1_latency_stream" in text  # the schema's io_stream, not config.yaml's io_parallel
     assert "_latency_parallel" not in text
     assert "results/pulses/data/summary.json" in dry_run()  # no --configfile: the embedded default
-
-
-def test_the_default_profile_is_found_without_being_named(tmp_path, tiny_config):
-    result = run_snakemake(tmp_path, tiny_config, "-n")
-    assert "Using workflow specific profile" in result.stdout + result.stderr
-    profile = yaml.safe_load((ROOT / "profiles" / "default" / "config.yaml").read_text())
-    assert profile["rerun-incomplete"] is True and profile["show-failed-logs"] is True
 
 
 def test_lint_is_clean():
