@@ -70,7 +70,7 @@ def run_snakemake(
     return subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=timeout)
 
 
-def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
     """The suite run's folder shared by the xdist workers, where `build(folder)` has run once however many workers
     ask for `name`: under a file lock the first worker to need it builds, a later one finds it done (pytest-xdist's
     recipe for a session fixture run once). A session fixture alone runs once per worker: a minutes-long workflow
@@ -140,15 +140,20 @@ def trained():
 
 
 @pytest.fixture(scope="session")
-def student(tmp_path_factory, trained):
-    """The trained 30-16-4 QKeras student, saved, with a test set labelled by its own answers."""
-    model, _, x = trained
-    folder = tmp_path_factory.mktemp("student")
-    model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
-    y = model.predict(x, verbose=0).argmax(1)
-    save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
-    write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
-    return folder
+def student(tmp_path_factory, request):
+    """The trained 30-16-4 QKeras student, saved, with a test set labelled by its own answers: trained once per
+    suite run (built_once), so that every worker builds the same designs and can share what is built from them."""
+
+    def save(shared: Path) -> None:
+        model, _, x = request.getfixturevalue("trained")
+        folder = shared / "student"
+        folder.mkdir()
+        model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
+        y = model.predict(x, verbose=0).argmax(1)
+        save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
+        write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
+
+    return built_once(tmp_path_factory, "student", save) / "student"
 
 
 def student_files(student: Path, model: str = "model.h5") -> dict[str, str]:
@@ -244,11 +249,14 @@ BOARD = {"send_scores": True, "fifo_depth": 1024, "min_agreement": 1.0}
 
 @pytest.fixture(scope="session")
 def board_setup(student, rtl_project, tmp_path_factory):
-    """The student's RTL behind socflow_stream, Verilated once: its protocol, the test words, the golden model's
-    and QKeras's answers."""
+    """The student's RTL behind socflow_stream, Verilated once per suite run (built_once): its protocol, the test
+    words, the golden model's and QKeras's answers."""
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("board")
     protocol, paths = protocol_of(out / "rtl.json", student, folder, BOARD)
+    verilated = built_once(
+        tmp_path_factory, "board", lambda shared: build(out / "verilog", protocol, shared / "board", jobs=2)
+    )
     in_type = FixedType.parse(INPUT)
     x, _ = read_xy(student / "test.npz")
     xq = in_type.quantize(x)
@@ -261,7 +269,7 @@ def board_setup(student, rtl_project, tmp_path_factory):
         "words": protocol.encode(xq),
         "golden": golden_predict(model, xq, in_type),
         "reference": reference,
-        "library": build(out / "verilog", protocol, folder / "sim", jobs=2),
+        "library": verilated / "board" / "libsocflow_sim.so",
     }
 
 
