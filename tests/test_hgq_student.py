@@ -26,6 +26,7 @@ def test_without_a_search_the_largest_point_and_the_first_of_each_list_are_train
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_an_hgq_student_distils_from_stored_logits_and_reports_its_widths_and_costs(data, tiny_config, tmp_path):
     # a teacher that knows the answer: its logits favour the label by 4
     logits = {p: 4.0 * np.eye(4, dtype="float32")[read_xy(data[p])[1]] for p in ("train", "val", "test")}

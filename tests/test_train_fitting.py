@@ -70,6 +70,7 @@ def fit(student, tmp_path, cache, lut):
     return fit_student(inputs=search_state(student, tmp_path), params=params, outputs=outputs)
 
 
+@pytest.mark.slow
 def test_where_the_choice_does_not_fit_as_synthesized_the_next_candidate_is_deployed(tmp_path, yosys_lut):
     student, luts, cache = yosys_lut
     chosen = fit(student, tmp_path, cache, (luts[4] + luts[8]) // 2)
@@ -81,6 +82,7 @@ def test_where_the_choice_does_not_fit_as_synthesized_the_next_candidate_is_depl
     assert chosen["candidates"][0]["excess"]["lut"] > 0 and chosen["model"].endswith("trial_0/student.h5")
 
 
+@pytest.mark.slow
 def test_where_no_candidate_fits_the_budget_error_lists_every_one(tmp_path, yosys_lut):
     student, luts, cache = yosys_lut
     with pytest.raises(BudgetError) as error:
@@ -121,6 +123,7 @@ def test_after_a_pareto_selection_the_other_trials_follow_by_their_best_fitting_
     assert str(trials[1].record) == "t3/points.json"
 
 
+@pytest.mark.slow
 def test_a_design_synthesized_before_is_read_from_the_cache_not_synthesized_again(yosys_lut, monkeypatch, tmp_path):
     import socflow.rtl.synth
 

@@ -196,6 +196,7 @@ def run_search(tmp_path, data, state, kill_in_trial=0):
     return result, tmp_path / f"{state}.csv"
 
 
+@pytest.mark.slow
 def test_a_killed_and_resumed_search_gives_the_trials_of_an_uninterrupted_one(tmp_path, data):
     result, whole = run_search(tmp_path, data, "whole")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -212,6 +213,7 @@ def application(model):
     return dict(TEACHER, model=model, units=[8, 16], weights="none", freeze_epochs=0, fine_tune_learning_rate=1e-4)
 
 
+@pytest.mark.slow
 def test_a_transfer_learning_teacher_is_frozen_then_fine_tuned():
     """A MobileNetV2-headed teacher (weights: none) on grey 8x8 images: repeated to 3 channels, resized to the
     backbone's 32x32; with freeze_epochs 1 the backbone does not move in the first epoch, then it is fine-tuned."""
