@@ -38,9 +38,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first, in the order of their mark's rank (longest(rank)): collected last (test_workflow.py),
     they would start when the other worker has run out of tests, and the suite would wait for them alone. With
     --maxschedchunk 1 (pyproject) xdist hands each worker one test at a time, so they go out in this order to
-    whichever worker is free: the default run's teacher, the digits CNN run, the default run's student and
-    hardware stages (each after the part before it, which the other worker is then done with or near), then the
-    rest."""
+    whichever worker is free: the default run's teacher, the digits CNN run, the default run's student and C
+    simulations, the MobileNet run, the default run's hardware stages (each part of the default run after the one
+    before it, which the other worker is then done with or near), the Slurm run, then the rest."""
 
     def rank(item: pytest.Item) -> tuple[int, int]:
         mark = item.get_closest_marker("longest")
