@@ -42,13 +42,12 @@ def search_state(student, folder):
 
 @pytest.fixture(scope="session")
 def yosys_lut(student, tmp_path_factory):
-    """The student (the first worker's, as the others read the same designs) and Yosys's LUTs of its design at each
-    reuse factor, synthesized once per suite run (conftest.built_once) into a cache fit_student shares."""
+    """Yosys's LUTs of the student's design at each reuse factor, synthesized once per suite run (built_once) into a
+    cache fit_student shares."""
 
     def build(shared):
         folder = shared / "designs"
-        shutil.copytree(student, folder / "student")
-        model, luts = load_model(folder / "student" / "model.h5"), {}
+        model, luts = load_model(student / "model.h5"), {}
         for r in REUSE:
             generate(model, FixedType.parse(INPUT), budgeted() | {"reuse_factor": r}, RTL, folder / f"r{r}")
             report = synthesized(folder / f"r{r}", budgeted()["part"], folder / f"r{r}.log", folder / "cache")
@@ -58,7 +57,7 @@ def yosys_lut(student, tmp_path_factory):
     folder = built_once(tmp_path_factory, "designs", build) / "designs"
     luts = {int(r): lut for r, lut in read_json(folder / "luts.json").items()}
     assert luts[8] < luts[4]
-    return folder / "student", luts, folder / "cache"
+    return luts, folder / "cache"
 
 
 def fit(student, tmp_path, cache, lut):
@@ -71,8 +70,8 @@ def fit(student, tmp_path, cache, lut):
 
 
 @pytest.mark.slow
-def test_where_the_choice_does_not_fit_as_synthesized_the_next_candidate_is_deployed(tmp_path, yosys_lut):
-    student, luts, cache = yosys_lut
+def test_where_the_choice_does_not_fit_as_synthesized_the_next_candidate_is_deployed(student, tmp_path, yosys_lut):
+    luts, cache = yosys_lut
     chosen = fit(student, tmp_path, cache, (luts[4] + luts[8]) // 2)
     assert read_json(tmp_path / "chosen.json") == chosen
     assert (chosen["trial_id"], chosen["input_precision"], chosen["search_choice"]) == ("0", INPUT, False)
@@ -83,8 +82,8 @@ def test_where_the_choice_does_not_fit_as_synthesized_the_next_candidate_is_depl
 
 
 @pytest.mark.slow
-def test_where_no_candidate_fits_the_budget_error_lists_every_one(tmp_path, yosys_lut):
-    student, luts, cache = yosys_lut
+def test_where_no_candidate_fits_the_budget_error_lists_every_one(student, tmp_path, yosys_lut):
+    luts, cache = yosys_lut
     with pytest.raises(BudgetError) as error:
         fit(student, tmp_path, cache, luts[8] - 1)
     message = str(error.value)
@@ -127,7 +126,7 @@ def test_after_a_pareto_selection_the_other_trials_follow_by_their_best_fitting_
 def test_a_design_synthesized_before_is_read_from_the_cache_not_synthesized_again(yosys_lut, monkeypatch, tmp_path):
     import socflow.rtl.synth
 
-    _, luts, cache = yosys_lut
+    luts, cache = yosys_lut
     project = cache.parent / "r8"
 
     def no_yosys(*args, **kwargs):

@@ -300,10 +300,11 @@ def test_snakefmt_is_clean():
 BUDGETED = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"  # the default config's budgeted Basys 3 target
 
 
-def default_run_to(tmp_path_factory, *targets: str) -> dict:
+def default_run_to(tmp_path_factory, part: str, *targets: str) -> dict:
     """The README's first command, the embedded default config, run in one folder shared by the xdist workers (whose
     path holds a space: every tool's paths quoted) up to `targets` (all when none), once per suite run
-    (conftest.built_once): the rest of the run continues from what the part before made."""
+    (conftest.built_once, by the name of the `part`): the rest of the run continues from what the part before
+    made."""
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 
     def run(shared):
@@ -312,7 +313,6 @@ def default_run_to(tmp_path_factory, *targets: str) -> dict:
         result = run_snakemake(folder, config, "--cores", "2", *targets, timeout=1800)
         assert result.returncode == 0, result.stderr[-3000:]
 
-    part = "-".join(t.replace("/", "_") for t in targets) or "all"
     folder = built_once(tmp_path_factory, f"default_run.{part}", run) / "default run" / "a project"
     return {"folder": folder, "config": config, "exp": folder / "results" / "pulses"}
 
@@ -320,14 +320,14 @@ def default_run_to(tmp_path_factory, *targets: str) -> dict:
 @pytest.fixture(scope="session")
 def default_teacher(tmp_path_factory):
     """The default run's data and teacher stages (about 1 minute on 2 cores)."""
-    return default_run_to(tmp_path_factory, "results/pulses/teacher/metrics.json")
+    return default_run_to(tmp_path_factory, "teacher", "results/pulses/teacher/metrics.json")
 
 
 @pytest.fixture(scope="session")
 def default_training(default_teacher, tmp_path_factory):
     """The default run's student stages after its teacher (about 1 minute on 2 cores)."""
     return default_run_to(
-        tmp_path_factory, "results/pulses/student/b8_s20/metrics.json", "results/pulses/student/pareto.png"
+        tmp_path_factory, "student", "results/pulses/student/b8_s20/metrics.json", "results/pulses/student/pareto.png"
     )
 
 
@@ -339,16 +339,15 @@ FIXED_R = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-
 def default_hls(default_training, tmp_path_factory):
     """The default run's hls4ml projects and C simulations after its training (about 1 minute on 2 cores): a part
     of its own, so that no test waits for the whole hardware half of the run."""
-    return default_run_to(
-        tmp_path_factory, *(f"results/pulses/hls/b8_s20/{name}/csim.json" for name in [*FIXED_R.values(), BUDGETED])
-    )
+    csims = (f"results/pulses/hls/b8_s20/{name}/csim.json" for name in [*FIXED_R.values(), BUDGETED])
+    return default_run_to(tmp_path_factory, "hls", *csims)
 
 
 @pytest.fixture(scope="session")
 def default_run(default_hls, tmp_path_factory):
     """The whole default run: its RTL, board and report stages after the C simulations (about 2 minutes on 2
     cores)."""
-    run = default_run_to(tmp_path_factory)
+    run = default_run_to(tmp_path_factory, "all")
     student = json.loads((run["exp"] / "student" / "b8_s20" / "metrics.json").read_text())
     reuse = student["reuse_factors"][BUDGETED]
     return run | {"student": student, "reuse": reuse, "names": FIXED_R | {reuse: BUDGETED}}
