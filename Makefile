@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` (install, then run the workflow on config/config.yaml)
-# and `make test` (install, then run the test suite). Installing is redone only when pyproject.toml
+# and `make test` (install, then run the test suite; `make test-fast`: its fast tier, no Snakemake run and no
+# hardware tool, the one to run first). Installing is redone only when pyproject.toml
 # or the system-package script changes, so both are cheap to repeat.
 VENV ?= .venv
 # HGQ2's packages alone (envs/hgq.txt), put first on PYTHONPATH by the HGQ2 jobs only (socflow.hgq.env)
@@ -8,7 +9,7 @@ PYTHON ?= python3
 CORES ?= 2
 STAMP := $(VENV)/.socflow-installed
 
-.PHONY: install run test
+.PHONY: install run test test-fast
 
 install: $(STAMP)
 
@@ -29,3 +30,6 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -m "not workflow and not slow"

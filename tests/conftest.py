@@ -5,9 +5,11 @@ convolutional students of the workflow's families."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +39,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first, in the order of their mark's rank (longest(rank)): collected last (test_workflow.py),
     they would start when the other worker has run out of tests, and the suite would wait for them alone. With
     --maxschedchunk 1 (pyproject) xdist hands each worker one test at a time, so they go out in this order to
-    whichever worker is free: the default run's teacher, the digits CNN run, the default run's student and
-    hardware stages (each after the part before it, which the other worker is then done with or near), then the
-    rest."""
+    whichever worker is free: the default run's teacher, the digits CNN run, the default run's student and C
+    simulations, the MobileNet run, the default run's hardware stages (each part of the default run after the one
+    before it, which the other worker is then done with or near), the Slurm run, then the rest."""
 
     def rank(item: pytest.Item) -> tuple[int, int]:
         mark = item.get_closest_marker("longest")
@@ -67,6 +69,23 @@ def run_snakemake(
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
     cmd += ["--configfile", str(workdir / "config.yaml"), *args]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, timeout=timeout)
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+    """The suite run's folder shared by the xdist workers, where `build(folder)` has run once however many workers
+    ask for `name`: under a file lock the first worker to need it builds, a later one finds it done (pytest-xdist's
+    recipe for a session fixture run once). A session fixture alone runs once per worker: a minutes-long workflow
+    run or synthesis would be done twice on 2 cores."""
+    from filelock import FileLock
+
+    # the workers' basetemps are popen-gw<n> in the session's folder; without xdist the basetemp is the session's
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with FileLock(shared / f"{name}.lock"):
+        if not (shared / f"{name}.done").exists():
+            build(shared)
+            (shared / f"{name}.done").touch()
+    return shared
 
 
 STUDENT = {"model": "mlp", "layers": 1, "units": [16, 16], "activation_integer_bits": 2}
@@ -122,15 +141,20 @@ def trained():
 
 
 @pytest.fixture(scope="session")
-def student(tmp_path_factory, trained):
-    """The trained 30-16-4 QKeras student, saved, with a test set labelled by its own answers."""
-    model, _, x = trained
-    folder = tmp_path_factory.mktemp("student")
-    model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
-    y = model.predict(x, verbose=0).argmax(1)
-    save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
-    write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
-    return folder
+def student(tmp_path_factory, request):
+    """The trained 30-16-4 QKeras student, saved, with a test set labelled by its own answers: trained once per
+    suite run (built_once), so that every worker builds the same designs and can share what is built from them."""
+
+    def save(shared: Path) -> None:
+        model, _, x = request.getfixturevalue("trained")
+        folder = shared / "student"
+        folder.mkdir()
+        model.save(folder / "model.h5", save_format="h5", include_optimizer=False)
+        y = model.predict(x, verbose=0).argmax(1)
+        save_npz(folder / "test.npz", {"x": x[:200], "y": y[:200]})
+        write_json(folder / "summary.json", {"class_names": ["a", "b", "c", "d"], "input_shape": [30]})
+
+    return built_once(tmp_path_factory, "student", save) / "student"
 
 
 def knowing_teacher(data: dict[str, str], folder: Path) -> dict[str, str]:
@@ -253,11 +277,14 @@ BOARD = {"send_scores": True, "fifo_depth": 1024, "min_agreement": 1.0}
 
 @pytest.fixture(scope="session")
 def board_setup(student, rtl_project, tmp_path_factory):
-    """The student's RTL behind socflow_stream, Verilated once: its protocol, the test words, the golden model's
-    and QKeras's answers."""
+    """The student's RTL behind socflow_stream, Verilated once per suite run (built_once): its protocol, the test
+    words, the golden model's and QKeras's answers."""
     out, _ = rtl_project
     folder = tmp_path_factory.mktemp("board")
     protocol, paths = protocol_of(out / "rtl.json", student, folder, BOARD)
+    verilated = built_once(
+        tmp_path_factory, "board", lambda shared: build(out / "verilog", protocol, shared / "board", jobs=2)
+    )
     in_type = FixedType.parse(INPUT)
     x, _ = read_xy(student / "test.npz")
     xq = in_type.quantize(x)
@@ -270,7 +297,7 @@ def board_setup(student, rtl_project, tmp_path_factory):
         "words": protocol.encode(xq),
         "golden": golden_predict(model, xq, in_type),
         "reference": reference,
-        "library": build(out / "verilog", protocol, folder / "sim", jobs=2),
+        "library": verilated / "board" / "libsocflow_sim.so",
     }
 
 

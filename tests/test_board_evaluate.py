@@ -34,6 +34,7 @@ def evaluate(student, protocol_json, ip, firmware, output, board=BOARD):
     return board_eval(inputs=inputs, params=params, outputs={"result": str(output)}, threads=2)
 
 
+@pytest.mark.slow
 def test_board_eval_writes_the_result_and_fails_loudly(board_setup, student, tmp_path, monkeypatch):
     ip = {"verilog": str(board_setup["out"] / "verilog")}
     firmware = firmware_of(student, board_setup["paths"]["json"], ip, tmp_path / "fw", 50)
@@ -63,6 +64,7 @@ def test_board_eval_writes_the_result_and_fails_loudly(board_setup, student, tmp
     assert not (tmp_path / "bad.json").exists()
 
 
+@pytest.mark.slow
 def test_board_eval_on_pynq_through_the_overlay(board_setup, student, tmp_path, monkeypatch):
     """The pynq backend end to end: pynq's MMIO here forwards to the emulated ComBlock, so the same run the board
     would do (overlay, ComBlock address from the .hwh, Algorithm 1, answer checks) is exercised."""
@@ -107,6 +109,7 @@ def test_board_eval_on_pynq_through_the_overlay(board_setup, student, tmp_path, 
     assert read_json(tmp_path / "pynq.json")["board"]["n_test"] == 200
 
 
+@pytest.mark.slow
 def test_emulated_board_with_the_hls_ip(student, tmp_path):
     """The hls4ml model as the HLS IP socflow_ip: socflow_axis (Verilated) around the C simulation of the
     project's socflow_ip top; driver and firmware must reproduce hls4ml's C simulation word for word."""
@@ -123,6 +126,7 @@ def test_emulated_board_with_the_hls_ip(student, tmp_path):
 
 
 @pytest.mark.parametrize("reuse,design", [(1, "socflow's conv design"), (4, "socflow's folded conv design")])
+@pytest.mark.slow
 def test_conv_student_on_the_emulated_board(tmp_path, reuse, design):
     """The 1D-CNN student's conv design, its kernels adder graphs (R = 1) or folded (R = 4), behind socflow_stream:
     one value per clock in, its fixed latency waited, every answer bit-exact, through Algorithm 1 and through the

@@ -15,6 +15,7 @@ from socflow.errors import ToolError
 from socflow.io import read_xy
 
 
+@pytest.mark.slow
 def test_generated_firmware_runs_algorithm1_on_the_emulated_board(board_setup, student, tmp_path, capfd):
     """The C firmware, compiled against the BSP API declarations, agrees with the model on every vector; with one
     expected word altered, it reports exactly that sample and exits 1."""
@@ -37,6 +38,7 @@ def test_generated_firmware_runs_algorithm1_on_the_emulated_board(board_setup, s
     assert (result["exit"], result["agree"]) == (1, 39) and "sample 13: class" in result["uart"]
 
 
+@pytest.mark.slow
 def test_a_broken_firmware_template_fails_to_compile(board_setup, tmp_path, monkeypatch):
     import socflow.board.firmware as firmware
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import (
     BOARD,
     INPUT,
@@ -15,6 +17,7 @@ from socflow.board.rtl_fabric import RtlFabric
 from socflow.io import read_json, write_json
 
 
+@pytest.mark.slow
 def test_deployment_package_holds_a_working_driver(board_setup, student, tmp_path):
     import subprocess
     import sys
@@ -68,6 +71,7 @@ UART = (
 )
 
 
+@pytest.mark.slow
 def test_the_open_socs_package_reads_the_firmwares_uart(board_setup, student, tmp_path):
     """A target with an open-SoC bitstream: its package carries the bitstream, soc.json and run_on_soc_board.py,
     which reads the firmware's UART (here a pseudo-terminal standing for the board's USB serial port) to its exit

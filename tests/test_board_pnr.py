@@ -17,6 +17,7 @@ from socflow.rtl.synth import parse_stat
 ULX3S = "LFE5U-85F-6BG381C"
 
 
+@pytest.mark.slow
 def test_a_folded_student_routes_on_ecp5_with_its_numbers_and_a_timing_verdict(student, tmp_path):
     """The 30-16-4 student's folded design (R = 30: its input one value per clock into LUT-RAM) at an impossible
     250 MHz, with rtl.timing: warn: pnr.json has the post-route resources (a MULT18X18D per lane), the clock
@@ -109,6 +110,7 @@ def counter(folder):
 
 
 @pytest.mark.parametrize("part", ["LFE5U-25F-6BG256C", "LFE5U-45F-6BG381C", ULX3S])
+@pytest.mark.slow
 def test_ecp5_capacities_are_nextpnrs(part, tmp_path):
     """A counter placed and routed on each ECP5 device: nextpnr's available LUT4s, flip-flops, multipliers and
     EBR are socflow.parts's (Lattice's data sheet). It meets 100 MHz with the first of two seeds, so the second is
@@ -124,6 +126,7 @@ def test_ecp5_capacities_are_nextpnrs(part, tmp_path):
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_every_seed_is_tried_and_recorded_before_a_missed_clock_fails(tmp_path):
     """The counter at 1 ns (1,000 MHz, which no ECP5 reaches) with rtl.pnr_seeds [3, 1, 7] and a 5 % slack:
     nextpnr runs with each seed, constrained at 1,050 MHz; pnr.json (rtl.timing: warn) records every seed with its

@@ -30,11 +30,13 @@ def run_board(board_setup, library=None, depth=1024):
         fabric.close()
 
 
+@pytest.mark.slow
 def test_wrapper_and_rtl_answer_every_sample_bit_exactly(board_setup):
     check = compare(board_setup["protocol"], run_board(board_setup), board_setup["golden"], board_setup["reference"])
     assert check["agree"].all() and check["exact"].all() and len(check["classes"]) == 200
 
 
+@pytest.mark.slow
 def test_a_fifo_shallower_than_a_frame_still_works(board_setup):
     """30 words through a 4-word FIFO: the wrapper drains it while the processor writes."""
     check = compare(
@@ -43,6 +45,7 @@ def test_a_fifo_shallower_than_a_frame_still_works(board_setup):
     assert check["exact"].all()
 
 
+@pytest.mark.slow
 def test_one_clock_less_latency_is_caught(board_setup, tmp_path):
     """The wrapper waits exactly the RTL's latency; one clock less reads the pipeline early, and the score
     check sees it even where the class happens to agree."""
@@ -67,6 +70,7 @@ def test_one_clock_less_latency_is_caught(board_setup, tmp_path):
         ({"reuse_factor": 30, "rtl_architecture": "stream"}, "serial"),
     ],
 )
+@pytest.mark.slow
 def test_emulated_board_with_the_folded_rtl(board_setup, student, tmp_path, target, core):
     """The folded cores behind socflow_stream, started by model_valid with the whole input (R < n_inputs) or
     fed a value per word (R >= n_inputs, and the streaming design): every answer bit-exact on the emulated

@@ -99,6 +99,7 @@ def direct_outputs(words: np.ndarray, build: Path) -> np.ndarray:
     return np.array([int(v) for v in done.stdout.split()], dtype=np.int64)
 
 
+@pytest.mark.slow
 def test_axis_glue_returns_exactly_what_the_ip_computes(frames, tmp_path):
     n = len(frames)
     filler = np.zeros((PROTOCOL.lag_frames, PROTOCOL.n_inputs), dtype=np.uint32)

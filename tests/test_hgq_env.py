@@ -18,6 +18,7 @@ def _probe(env: dict[str, str] | None, code: str = PROBE) -> list[str]:
     return done.stdout.split()
 
 
+@pytest.mark.slow
 def test_qkeras_in_the_main_environment_is_qkeras_0_9_0():
     from importlib.metadata import version
 
@@ -26,6 +27,7 @@ def test_qkeras_in_the_main_environment_is_qkeras_0_9_0():
     assert qkeras_version == "0.9.0" and str(hgq_path()) not in where
 
 
+@pytest.mark.slow
 def test_the_hgq_processes_import_hgq2_on_keras_3():
     env = hgq_environment()
     keras_version, _, qkeras_file = _probe(env)
@@ -48,6 +50,7 @@ def keras_version_in(value: int) -> dict[str, object]:
     return {"keras": keras.__version__, "value": value + 1}
 
 
+@pytest.mark.slow
 def test_in_hgq_runs_a_stage_in_an_hgq_process_and_returns_its_answer(root, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(root / "tests"))  # this module, for the child to import
     assert in_hgq(keras_version_in, value=1) == {"keras": "3.15.1", "value": 2}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from socflow.hgq.files import for_student, is_hgq_model
 
 
@@ -12,6 +14,7 @@ def keras_of_this_process(value: int) -> dict[str, object]:
     return {"keras": keras.__version__, "value": value + 1}
 
 
+@pytest.mark.slow
 def test_an_hgq_students_stage_runs_in_the_hgq_process_a_qkeras_students_here(root, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(root / "tests"))  # this module, for the HGQ2 process to import
     assert is_hgq_model("student/b8_s20/model.keras") and not is_hgq_model("student/b8_s20/model.h5")

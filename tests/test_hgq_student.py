@@ -27,6 +27,7 @@ def test_without_a_search_the_largest_point_and_the_first_of_each_list_are_train
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_an_hgq_student_distils_from_stored_logits_and_reports_its_widths_and_costs(data, tiny_config, tmp_path):
     student = student_settings(tiny_config, layers=1, units=[16, 16], activation_integer_bits=3)
     student["search"] = student["search"] | {"epochs": 8, "patience": 8}

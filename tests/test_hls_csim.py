@@ -24,6 +24,7 @@ from socflow.models import load_model
 @pytest.mark.parametrize(
     "backend,io_type", [("Vitis", "io_parallel"), ("Vitis", "io_stream"), ("Vivado", "io_parallel")]
 )
+@pytest.mark.slow
 def test_c_simulation_is_bit_exact(student, tmp_path, backend, io_type, monkeypatch):
     monkeypatch.setitem(HLS, "backend", backend)
     out = convert(student, tmp_path, dict(HLS_TARGET, io_type=io_type))
@@ -36,6 +37,7 @@ def test_c_simulation_is_bit_exact(student, tmp_path, backend, io_type, monkeypa
     assert json.loads((tmp_path / "csim.json").read_text())["output_type"].startswith("ap_fixed<")
 
 
+@pytest.mark.slow
 def test_an_hgq_students_c_simulation_answers_as_the_hgq_model_bit_for_bit(hgq_student, tmp_path):
     """hls4ml converts an HGQ2 student in the HGQ2 process (Keras 3), its types from HGQ2's quantizers (io_stream,
     the schema's default; config/examples/hgq.yaml's run checks io_parallel)."""
@@ -46,6 +48,7 @@ def test_an_hgq_students_c_simulation_answers_as_the_hgq_model_bit_for_bit(hgq_s
     assert result["csim"]["accuracy"] == read_json(hgq_student / "metrics.json")["input_type_accuracy"]
 
 
+@pytest.mark.slow
 def test_a_project_that_is_not_the_simulated_one_is_refused(student, tmp_path):
     out = convert(student, tmp_path)
     weights = sorted((tmp_path / "project" / "firmware" / "weights").glob("w*.h"))[0]
@@ -54,6 +57,7 @@ def test_a_project_that_is_not_the_simulated_one_is_refused(student, tmp_path):
         csim(student, out, tmp_path)
 
 
+@pytest.mark.slow
 def test_disagreement_fails_and_names_the_first_diverging_layer(student, tmp_path):
     model = load_model(student / "model.h5")
     settings = hls_settings(model, HLS, HLS_TARGET)
@@ -80,6 +84,7 @@ def own_answers(model, x):
 
 
 @pytest.mark.parametrize("io_type", ["io_stream", "io_parallel"])
+@pytest.mark.slow
 def test_a_1d_cnn_student_simulates_bit_exactly(tmp_path, io_type):
     """A QConv1D student of 1D signals (a channel axis added to the plain 30-sample pulses, kernel sizes 3 and 5,
     max-pool, quantized ReLU) through hls4ml: every answer of the C simulation equal to QKeras's."""
@@ -104,6 +109,7 @@ def test_a_1d_cnn_student_simulates_bit_exactly(tmp_path, io_type):
 @pytest.mark.parametrize(
     ("family", "kinds"), [("vgg", {"QConv2D": 4}), ("mobilenet", {"QConv2D": 3, "QDepthwiseConv2D": 2})]
 )
+@pytest.mark.slow
 def test_the_transfer_learning_student_families_simulate_bit_exactly(tmp_path, family, kinds):
     """The VGG-like student (two 3x3 QConv2D per block) and the MobileNet-like one (a stem, then QDepthwiseConv2D
     + pointwise QConv2D per block), pruned to 50 % and quantized to 8 bits, on 8x8 images through hls4ml

@@ -65,6 +65,7 @@ def test_an_export_that_is_not_socflow_ip_is_refused(tmp_path):
         exported_ip_sources(tmp_path)
 
 
+@pytest.mark.slow
 def test_vivado_project_around_the_hls_ip(hls_project, tmp_path):
     """The design around an exported socflow_ip (here a stand-in folder with the ports and a memory image, as
     Vitis exports them): socflow_axis, the IP's files and socflow_top go into the project and pass its checks."""
@@ -85,6 +86,7 @@ def test_vivado_project_around_the_hls_ip(hls_project, tmp_path):
     assert "socflow_ip ip (" in top and ".N_IN(30)" in top and ".START_IP(1)" in top
 
 
+@pytest.mark.slow
 def test_socflow_ip_around_an_io_stream_project(student, tmp_path):
     """socflow_ip around an io_stream myproject (one stream beat carries all 30 inputs; io_parallel is in
     test_board, a CNN's one-channel beats in test_workflow), behind socflow_axis: every answer word equals
@@ -108,6 +110,7 @@ def test_socflow_ip_around_an_io_stream_project(student, tmp_path):
     assert len(np.unique(classes)) > 1
 
 
+@pytest.mark.slow
 def test_no_word_flows_before_the_glue_starts_the_ip(hls_project, student, tmp_path):
     project, protocol, _ = hls_project
     fabric = RtlFabric(build_hls(project["project"], protocol, tmp_path, jobs=2, start_ip=False))

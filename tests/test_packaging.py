@@ -3,6 +3,7 @@
 import re
 import sys
 
+import pytest
 import tomllib
 import yaml
 
@@ -94,6 +95,7 @@ def test_the_import_graph_flows_one_way(root):
     assert later == {("train", "report"), ("train", "rtl")} and graph["report"] <= BASE and "train" not in graph["rtl"]
 
 
+@pytest.mark.slow
 def test_a_regular_install_carries_the_templates(root, tmp_path):
     """A wheel (a regular, non-editable install) holds the package data the stages read."""
     import subprocess

@@ -18,6 +18,7 @@ from socflow.rtl.conv import design, network_stages, scan_edges
 
 
 @pytest.mark.parametrize("name", sorted(CONV_STUDENTS))
+@pytest.mark.slow
 def test_conv_rtl_is_bit_exact_with_measured_latency_and_ii(name, tmp_path):
     student = conv_student(tmp_path / "student", name)
     summary = generate(student, tmp_path, RTL_TARGET)
@@ -37,6 +38,7 @@ FOLDED = {"cnn_1d": [3], "cnn_2d": [30], "mobilenet": [5], "vgg": [8]}
 
 
 @pytest.mark.parametrize("name,reuse", [(name, r) for name, rs in sorted(FOLDED.items()) for r in rs])
+@pytest.mark.slow
 def test_folded_conv_rtl_is_bit_exact_with_measured_latency_and_ii(name, reuse, tmp_path):
     student = conv_student(tmp_path / "student", name)
     target = RTL_TARGET | {"reuse_factor": reuse}

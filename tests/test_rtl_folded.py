@@ -74,6 +74,7 @@ def test_integer_model_equals_the_golden_model_at_ties():
     assert np.array_equal(scores, golden_predict(model, x, in_type))
 
 
+@pytest.mark.slow
 def test_folded_rtl_is_bit_exact_with_measured_latency_and_tight_ii(student, tmp_path):
     summary, target = folded(student, tmp_path, reuse_factor=8)
     assert summary["architecture"] == "folded" and summary["initiation_interval"] <= 8
@@ -85,6 +86,7 @@ def test_folded_rtl_is_bit_exact_with_measured_latency_and_tight_ii(student, tmp
     assert result["latency_ns"] == pytest.approx(5.0 * result["latency_clocks"])
 
 
+@pytest.mark.slow
 def test_streaming_rtl_takes_one_value_per_clock(student, tmp_path):
     summary, target = folded(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
     assert summary["architecture"] == "stream" and summary["initiation_interval"] == 30
@@ -109,6 +111,7 @@ def test_reuse_factors_no_layer_can_use_are_named(student, tmp_path):
 
 
 @pytest.mark.parametrize("reuse", [3, 8])
+@pytest.mark.slow
 def test_verilog_rounds_ties_half_to_even_and_saturates(tmp_path, reuse):
     """The tie model through the generated Verilog, its input as a vector (R < 4 inputs) and one value per clock
     into LUT-RAM (R >= 4): >1,000 exact ties and saturated ReLUs, every answer equal."""
@@ -129,6 +132,7 @@ def test_verilog_rounds_ties_half_to_even_and_saturates(tmp_path, reuse):
     assert set(run.latencies.tolist()) == {core.latency_clocks}
 
 
+@pytest.mark.slow
 def test_yosys_maps_each_multiplier_to_a_dsp48(student, tmp_path):
     summary, _ = folded(student, tmp_path, reuse_factor=30, rtl_architecture="stream")
     report = synthesize(tmp_path)

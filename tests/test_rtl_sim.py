@@ -24,6 +24,7 @@ def run_sim(student, rtl_project, tmp_path):
     return rtl_sim(inputs=inputs, params=params, outputs={"sim": str(tmp_path / "rtl_sim.json")}, threads=2)
 
 
+@pytest.mark.slow
 def test_verilator_simulation_is_bit_exact_on_the_test_set(student, rtl_project, tmp_path):
     out, summary = rtl_project
     assert summary["n_inputs"] == 30 and summary["n_outputs"] == 4
@@ -37,6 +38,7 @@ def test_verilator_simulation_is_bit_exact_on_the_test_set(student, rtl_project,
     assert json.loads((tmp_path / "rtl_sim.json").read_text())["rtl"]["n_test"] == 200
 
 
+@pytest.mark.slow
 def test_rtl_that_differs_from_the_golden_model_fails_naming_the_sample(student, rtl_project, tmp_path, monkeypatch):
     import socflow.rtl.sim
 

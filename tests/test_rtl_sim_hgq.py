@@ -17,6 +17,8 @@ from socflow.io import read_json
 from socflow.rtl.generate import rtl_generate
 from socflow.rtl.sim import rtl_sim
 
+pytestmark = pytest.mark.slow  # the HGQ2 process, da4ml and Verilator
+
 TARGET = {"part": "xc7a35tcpg236-1", "clock_period": 10.0, "reuse_factor": 1}
 RTL = {"latency_cutoff": None, "sim_min_agreement": 1.0}
 ACCURACY = {"input_max_accuracy_loss": 0.03, "input_accuracy_check": "fail"}

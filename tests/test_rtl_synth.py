@@ -8,6 +8,7 @@ from conftest import RTL_TARGET, generate
 from socflow.rtl.synth import module_breakdown, parse_stat, rtl_synth
 
 
+@pytest.mark.slow
 def test_yosys_estimate_counts_xilinx_primitives(student, tmp_path):
     """The stage on a folded design (R = 30: a few seconds; the fully parallel design of the same student takes
     Yosys 0.70's ABC9 about a minute)."""

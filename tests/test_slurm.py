@@ -26,6 +26,7 @@ def slurm_up() -> bool:
 
 
 pytestmark = [
+    pytest.mark.workflow,
     pytest.mark.slurm,
     pytest.mark.longest,
     pytest.mark.skipif(not slurm_up(), reason="no Slurm up: run tools/slurm-local.sh start"),

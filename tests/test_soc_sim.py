@@ -27,6 +27,7 @@ def soc_sim(board_setup, student, firmware, output):
     return board_eval_soc_sim(inputs=inputs, params=params, outputs={"result": str(output)}, threads=2)
 
 
+@pytest.mark.slow
 def test_the_firmware_runs_on_the_simulated_riscv_soc_answer_by_answer(board_setup, student, tmp_path):
     ip = {"verilog": str(board_setup["out"] / "verilog")}
     firmware = firmware_of(student, board_setup["paths"]["json"], ip, tmp_path / "fw", 40)
@@ -75,6 +76,7 @@ def test_the_socs_debian_packages_are_named_when_missing(monkeypatch):
         needs.require_soc_tools("board_eval (soc_sim)")
 
 
+@pytest.mark.slow
 def test_the_ulx3s_soc_is_written_with_its_pins_and_firmware_rom(board_setup, tmp_path):
     """soc_bitstream's first half, LiteX's part (the rest, Yosys to ecppack, takes minutes: bench/soc.py): the
     ULX3S's SoC with the firmware in its ROM, its clock, reset and UART on the board's pins."""

@@ -117,6 +117,7 @@ def test_a_searched_input_type_is_the_most_accurate_that_fits(student, tmp_path)
     assert deployed_input("ap_fixed<16,6>", {}) == "ap_fixed<16,6>"
 
 
+@pytest.mark.slow
 def test_a_conv_student_is_judged_on_its_conv_design(tmp_path):
     from socflow.io import read_xy
     from socflow.models import load_model

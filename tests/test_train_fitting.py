@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import RTL, budgeted, hp_fixed
+from conftest import RTL, budgeted, built_once, hp_fixed
 from socflow.errors import BudgetError
 from socflow.fixed import FixedType
 from socflow.io import read_json, write_json
@@ -40,15 +40,22 @@ def search_state(student, folder):
             "val": str(student / "test.npz")}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def yosys_lut(student, tmp_path_factory):
-    """Yosys's LUTs of the student's design at each reuse factor, synthesized into a cache fit_student shares."""
-    folder = tmp_path_factory.mktemp("designs")
-    model, luts = load_model(student / "model.h5"), {}
-    for r in REUSE:
-        generate(model, FixedType.parse(INPUT), budgeted() | {"reuse_factor": r}, RTL, folder / f"r{r}")
-        report = synthesized(folder / f"r{r}", budgeted()["part"], folder / f"r{r}.log", folder / "cache")
-        luts[r] = report["resources"]["LUT"]["used"]
+    """Yosys's LUTs of the student's design at each reuse factor, synthesized once per suite run (built_once) into a
+    cache fit_student shares."""
+
+    def build(shared):
+        folder = shared / "designs"
+        model, luts = load_model(student / "model.h5"), {}
+        for r in REUSE:
+            generate(model, FixedType.parse(INPUT), budgeted() | {"reuse_factor": r}, RTL, folder / f"r{r}")
+            report = synthesized(folder / f"r{r}", budgeted()["part"], folder / f"r{r}.log", folder / "cache")
+            luts[r] = report["resources"]["LUT"]["used"]
+        write_json(folder / "luts.json", luts)
+
+    folder = built_once(tmp_path_factory, "designs", build) / "designs"
+    luts = {int(r): lut for r, lut in read_json(folder / "luts.json").items()}
     assert luts[8] < luts[4]
     return luts, folder / "cache"
 
@@ -62,6 +69,7 @@ def fit(student, tmp_path, cache, lut):
     return fit_student(inputs=search_state(student, tmp_path), params=params, outputs=outputs)
 
 
+@pytest.mark.slow
 def test_where_the_choice_does_not_fit_as_synthesized_the_next_candidate_is_deployed(student, tmp_path, yosys_lut):
     luts, cache = yosys_lut
     chosen = fit(student, tmp_path, cache, (luts[4] + luts[8]) // 2)
@@ -73,6 +81,7 @@ def test_where_the_choice_does_not_fit_as_synthesized_the_next_candidate_is_depl
     assert chosen["candidates"][0]["excess"]["lut"] > 0 and chosen["model"].endswith("trial_0/student.h5")
 
 
+@pytest.mark.slow
 def test_where_no_candidate_fits_the_budget_error_lists_every_one(student, tmp_path, yosys_lut):
     luts, cache = yosys_lut
     with pytest.raises(BudgetError) as error:
@@ -113,6 +122,7 @@ def test_after_a_pareto_selection_the_other_trials_follow_by_their_best_fitting_
     assert str(trials[1].record) == "t3/points.json"
 
 
+@pytest.mark.slow
 def test_a_design_synthesized_before_is_read_from_the_cache_not_synthesized_again(yosys_lut, monkeypatch, tmp_path):
     import socflow.rtl.synth
 

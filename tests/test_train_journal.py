@@ -50,6 +50,7 @@ def journal(root):
     return read_json(state_dir(root, SETTINGS, SEARCH) / "journal.json")
 
 
+@pytest.mark.slow
 def test_two_worker_processes_share_one_search_and_collect_like_one_worker(tmp_path, data):
     root = tmp_path / "tuning"
     procs = []

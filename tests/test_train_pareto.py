@@ -157,6 +157,7 @@ def test_a_trial_stopped_early_keeps_the_target_sparsity(tmp_path):
     assert study_tables(state)[0]["status"].tolist() == ["COMPLETE"]
 
 
+@pytest.mark.slow
 def test_a_pareto_search_costs_every_trial_resumes_and_reruns_an_abandoned_trial(data, tmp_path):
     from socflow.train.front import select_student
     from socflow.train.pareto import TrialHyperParameters, open_study, run_trials, study_tables

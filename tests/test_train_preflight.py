@@ -44,6 +44,7 @@ def test_a_pretrained_teacher_that_does_not_fit_the_data_is_named(tmp_path):
         check_experiments(experiments({"pretrained": three}), tmp_path / "checks")
 
 
+@pytest.mark.slow
 def test_a_pass_is_remembered_until_the_file_changes(tmp_path, monkeypatch):
     path = saved(tmp_path / "good.h5", 30, 4)
     check_experiments(experiments({"pretrained": path}), tmp_path / "checks")
@@ -55,6 +56,7 @@ def test_a_pass_is_remembered_until_the_file_changes(tmp_path, monkeypatch):
         check_experiments(experiments({"pretrained": path}), tmp_path / "checks")
 
 
+@pytest.mark.slow
 def test_a_user_hypermodel_is_imported_from_the_working_folder_and_built_against_the_data(tmp_path, monkeypatch):
     """A missing module or function was named only inside tune_teacher; a wrong model after the data split."""
     (tmp_path / "mine.py").write_text(
@@ -104,6 +106,7 @@ def test_a_budget_the_smallest_student_cannot_meet_is_named_before_any_job(tmp_p
         preflight.check_budget_floor(exps["tiny"], ((30,), 4))
 
 
+@pytest.mark.slow
 def test_a_budget_is_checked_before_any_job_with_the_experiments_key(tmp_path):
     exps = experiments(hls={"targets": [BASYS3 | {"budget": {"lut": 10}}]})
     with pytest.raises(ConfigError, match=r"^experiments\.tiny\.hls\.targets\[0\]\.budget: even the smallest"):
@@ -159,6 +162,7 @@ def plain(hp, input_shape, n_classes):
 """
 
 
+@pytest.mark.slow
 def test_a_user_student_is_checked_pruned_and_gets_rtl_where_its_layers_map(tmp_path, monkeypatch):
     from socflow.plan import Plan
     from socflow.train.compression import PruningPlan, student_model

@@ -68,6 +68,7 @@ def student_section(workers: int) -> dict:
 
 
 @pytest.mark.parametrize("workers, budget", [(1, False), (2, True)], ids=["one worker", "two workers, budget"])
+@pytest.mark.slow
 def test_the_deployed_student_is_the_trial_the_search_scored(data, teacher, tmp_path, workers, budget):
     """One search of each kind: without a budget in keras-tuner's loop, with a budget (two input types, two reuse
     factors) by two workers. The deployed student's weights are its trial's kept student's and its validation

@@ -4,7 +4,6 @@ reruns limited to the stages a config edit touches, and a clean --lint / snakefm
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import ROOT, run_snakemake
+from conftest import ROOT, built_once, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -62,10 +61,14 @@ def test_default_config_dry_run_shows_every_stage(tmp_path):
     assert EVERY_RULE <= set(jobs)
 
 
-def test_default_target_asks_only_for_what_runs_here(tmp_path, tiny_config):
-    jobs = planned_jobs(run_snakemake(tmp_path, tiny_config, "-n"))
+def test_default_target_asks_only_for_what_runs_here_with_the_default_profile_found_unnamed(tmp_path, tiny_config):
+    result = run_snakemake(tmp_path, tiny_config, "-n")
+    jobs = planned_jobs(result)
     assert "prepare_data" in jobs and "vivado_bitstream" not in jobs and "hls_synth" not in jobs
     assert jobs["rtl_sim"] == jobs["rtl_synth"] == 1  # open tools, installed by the project
+    assert "Using workflow specific profile" in result.stdout + result.stderr
+    profile = yaml.safe_load((ROOT / "profiles" / "default" / "config.yaml").read_text())
+    assert profile["rerun-incomplete"] is True and profile["show-failed-logs"] is True
 
 
 def test_an_ecp5_design_is_evaluated_and_packaged_only_after_its_place_and_route(tmp_path, tiny_config):
@@ -168,7 +171,7 @@ def test_parallel_searches_plan_one_job_per_worker_and_one_collector(tmp_path, t
 SUMMARY = "results/tiny/data/summary.json"
 
 
-def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
+def test_prepare_data_runs_through_snakemake_and_a_config_edit_reruns_only_the_stages_it_touches(tmp_path, tiny_config):
     result = run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY)
     assert result.returncode == 0, result.stderr
     data = tmp_path / "results" / "tiny" / "data"
@@ -180,10 +183,7 @@ def test_prepare_data_runs_through_snakemake(tmp_path, tiny_config):
     plan = json.loads((tmp_path / "results" / "stage_plan.json").read_text())["tiny"]
     assert plan["prepare_data"] == {"included": True, "reason": "runs here"}
     assert plan["hls_synth"]["reason"] in ("vitis-run found", "vitis-run not found on PATH (toolchain: auto)")
-
-
-def test_config_edit_reruns_only_the_stages_it_touches(tmp_path, tiny_config):
-    assert run_snakemake(tmp_path, tiny_config, "--cores", "1", SUMMARY).returncode == 0
+    # a config edit: the stages it touches are planned again, the ones before them not
     tiny_config["experiments"]["tiny"]["teacher"] = {"units": [16, 64]}
     assert "prepare_data" not in planned_jobs(run_snakemake(tmp_path, tiny_config, "-n", "all_stages"))
     tiny_config["experiments"]["tiny"]["student"] = {"alpha": 0.5}
@@ -301,13 +301,6 @@ def test_a_configfile_on_the_command_line_replaces_the_default_one(tmp_path):
     assert "results/pulses/data/summary.json" in dry_run()  # no --configfile: the embedded default
 
 
-def test_the_default_profile_is_found_without_being_named(tmp_path, tiny_config):
-    result = run_snakemake(tmp_path, tiny_config, "-n")
-    assert "Using workflow specific profile" in result.stdout + result.stderr
-    profile = yaml.safe_load((ROOT / "profiles" / "default" / "config.yaml").read_text())
-    assert profile["rerun-incomplete"] is True and profile["show-failed-logs"] is True
-
-
 def test_lint_is_clean():
     result = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -323,54 +316,57 @@ def test_snakefmt_is_clean():
 BUDGETED = "xc7a35tcpg236-1_100mhz_rf15-30-60_latency_parallel"  # the default config's budgeted Basys 3 target
 
 
-def default_run_to(tmp_path_factory, *targets: str) -> dict:
+def default_run_to(tmp_path_factory, part: str, *targets: str) -> dict:
     """The README's first command, the embedded default config, run in one folder shared by the xdist workers (whose
-    path holds a space: every tool's paths quoted) up to `targets` (all when none), under a file lock: the first
-    worker to need a part runs it, a later one finds it done (pytest-xdist's recipe for a session fixture run
-    once), and the rest of the run continues from what the first part made."""
-    from filelock import FileLock
-
+    path holds a space: every tool's paths quoted) up to `targets` (all when none), once per suite run
+    (conftest.built_once, by the name of the `part`): the rest of the run continues from what the part before
+    made."""
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    # the workers' basetemps are popen-gw<n> in the session's folder; without xdist the basetemp is the session's
-    shared = (
-        tmp_path_factory.getbasetemp().parent
-        if os.environ.get("PYTEST_XDIST_WORKER")
-        else tmp_path_factory.getbasetemp()
-    )
-    folder = shared / "default run" / "a project"
-    marker = shared / f"default_run.{'-'.join(t.replace('/', '_') for t in targets) or 'all'}.done"
-    with FileLock(shared / "default_run.lock"):
-        if not marker.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            result = run_snakemake(folder, config, "--cores", "2", *targets, timeout=1800)
-            assert result.returncode == 0, result.stderr[-3000:]
-            marker.touch()
-    exp = folder / "results" / "pulses"
-    return {"folder": folder, "config": config, "exp": exp}
+
+    def run(shared):
+        folder = shared / "default run" / "a project"
+        folder.mkdir(parents=True, exist_ok=True)
+        result = run_snakemake(folder, config, "--cores", "2", *targets, timeout=1800)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    folder = built_once(tmp_path_factory, f"default_run.{part}", run) / "default run" / "a project"
+    return {"folder": folder, "config": config, "exp": folder / "results" / "pulses"}
 
 
 @pytest.fixture(scope="session")
 def default_teacher(tmp_path_factory):
     """The default run's data and teacher stages (about 1 minute on 2 cores)."""
-    return default_run_to(tmp_path_factory, "results/pulses/teacher/metrics.json")
+    return default_run_to(tmp_path_factory, "teacher", "results/pulses/teacher/metrics.json")
 
 
 @pytest.fixture(scope="session")
 def default_training(default_teacher, tmp_path_factory):
     """The default run's student stages after its teacher (about 1 minute on 2 cores)."""
     return default_run_to(
-        tmp_path_factory, "results/pulses/student/b8_s20/metrics.json", "results/pulses/student/pareto.png"
+        tmp_path_factory, "student", "results/pulses/student/b8_s20/metrics.json", "results/pulses/student/pareto.png"
     )
 
 
+# the default config's Basys 3 targets by reuse factor, the budgeted one's (BUDGETED) by the R its search chose
+FIXED_R = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
+
+
 @pytest.fixture(scope="session")
-def default_run(default_training, tmp_path_factory):
-    """The whole default run: its hardware stages after the training (about 2 minutes on 2 cores)."""
-    run = default_run_to(tmp_path_factory)
+def default_hls(default_training, tmp_path_factory):
+    """The default run's hls4ml projects and C simulations after its training (about 1 minute on 2 cores): a part
+    of its own, so that no test waits for the whole hardware half of the run."""
+    csims = (f"results/pulses/hls/b8_s20/{name}/csim.json" for name in [*FIXED_R.values(), BUDGETED])
+    return default_run_to(tmp_path_factory, "hls", *csims)
+
+
+@pytest.fixture(scope="session")
+def default_run(default_hls, tmp_path_factory):
+    """The whole default run: its RTL, board and report stages after the C simulations (about 2 minutes on 2
+    cores)."""
+    run = default_run_to(tmp_path_factory, "all")
     student = json.loads((run["exp"] / "student" / "b8_s20" / "metrics.json").read_text())
     reuse = student["reuse_factors"][BUDGETED]
-    names = {1: "xc7a35tcpg236-1_100mhz_rf1_latency_parallel", 10: "xc7a35tcpg236-1_100mhz_rf10_latency_parallel"}
-    return run | {"student": student, "reuse": reuse, "names": names | {reuse: BUDGETED}}
+    return run | {"student": student, "reuse": reuse, "names": FIXED_R | {reuse: BUDGETED}}
 
 
 def rtl_results(run, name):
@@ -409,11 +405,13 @@ def test_the_default_run_distils_and_compresses_its_student(default_training):
 
 
 @pytest.mark.longest(3)
-def test_the_default_runs_c_simulation_is_bit_exact(default_run):
-    csim = json.loads(next((default_run["exp"] / "hls" / "b8_s20").glob("*/csim.json")).read_text())
-    assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300
+def test_the_default_runs_c_simulations_are_bit_exact(default_hls):
+    for name in [*FIXED_R.values(), BUDGETED]:
+        csim = json.loads((default_hls["exp"] / "hls" / "b8_s20" / name / "csim.json").read_text())
+        assert csim["agreement"] == 1.0 and csim["max_diff_lsb"] == 0.0 and csim["n"] == 300, name
 
 
+@pytest.mark.longest(5)
 def test_the_default_runs_rtl_is_bit_exact_with_resources_falling_with_the_reuse_factor(default_run):
     """Basys 3 at R = 1 (da4ml), 10 and the R of 15, 30, 60 the budgeted search chose for this student (folded),
     built with the input type of the two it chose."""
