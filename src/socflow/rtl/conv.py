@@ -220,13 +220,17 @@ class Kernel:
         """Signed width that holds every output sum at 2^-sum_fractional, and at least two bits above the ReLU
         code's lsb (relu_round takes the bits above it)."""
         integer = max([i for k, i, f in self.fields if k + i + f > 0], default=0)
-        below = self.sum_fractional - self.relu[1] if self.relu else 0
-        return max(1 + integer + self.sum_fractional, below + 2)
+        return max(1 + integer + self.sum_fractional, self.relu_shift + 2)
+
+    @property
+    def relu_shift(self) -> int:
+        """The sums' fractional bits less the ReLU code's (0 without a ReLU)."""
+        return self.sum_fractional - self.relu[1] if self.relu else 0
 
     @property
     def rounded_width(self) -> int:
         """Bits of a sum rounded to the ReLU code's grid (the template's relu_round)."""
-        return folded.rounded_width(self.sum_width, self.sum_fractional - self.relu[1]) if self.relu else 0
+        return folded.rounded_width(self.sum_width, self.relu_shift) if self.relu else 0
 
     @property
     def relu_cost(self) -> tuple[float, float]:
@@ -455,7 +459,7 @@ def _stage_context(n: int, stage: Stage, kern: Kernel | FoldedKernel) -> dict[st
         kernel_ports = {"folded": False, "window": kern.packed(window, in_w), "win_w": kern.in_width,
                         "fields": kern.converted(kern.sum_width, kern.sum_fractional), "kout_w": kern.out_width,
                         "sum_w": kern.sum_width, "sum_frac": kern.sum_fractional, "relu_q_w": kern.rounded_width,
-                        "relu_shift": kern.sum_fractional - stage.relu[1],
+                        "relu_shift": kern.relu_shift,
                         "graph_latency": kern.latency - RELU_CLOCKS}  # fmt: skip
     return kernel_ports | {
         "name": f"{TOP}_conv{n}",
